@@ -1,0 +1,255 @@
+// Command yugongkai serves the public consultation platform.
+//
+//	yugongkai [-addr :8080] [-data ./data] [-demo]   serve (embedded store)
+//	MONGODB_URI=mongodb://... yugongkai             serve on MongoDB
+//
+// main only reads configuration and wires the packages together.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"yugongkai/auth"
+	"yugongkai/consultation"
+	"yugongkai/demo"
+	"yugongkai/mongodb"
+	"yugongkai/sqlite"
+	"yugongkai/token"
+	"yugongkai/web"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
+		os.Exit(healthcheck(os.Getenv))
+	}
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "yugongkai:", err)
+		os.Exit(1)
+	}
+}
+
+// config is everything read from flags and the environment.
+type config struct {
+	addr, dataDir, mongoURI string
+	jwtSecret, adminPass    string
+	demo, trustProxy        bool
+}
+
+func readConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("yugongkai", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config{}
+	def := func(env, fallback string) string {
+		if v := getenv(env); v != "" {
+			return v
+		}
+		return fallback
+	}
+	fs.StringVar(&cfg.addr, "addr", def("YUGONGKAI_ADDR", ":8080"), "listen address (YUGONGKAI_ADDR)")
+	fs.StringVar(&cfg.dataDir, "data", def("YUGONGKAI_DATA", "data"), "data directory (YUGONGKAI_DATA)")
+	fs.StringVar(&cfg.mongoURI, "mongodb-uri", getenv("MONGODB_URI"), "MongoDB URI; switches from the embedded store (MONGODB_URI)")
+	fs.BoolVar(&cfg.demo, "demo", false, "load demo departments, accounts and consultations")
+	fs.BoolVar(&cfg.trustProxy, "trust-proxy", getenv("YUGONGKAI_TRUST_PROXY") == "1", "take the client IP from X-Forwarded-For (YUGONGKAI_TRUST_PROXY=1)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	cfg.jwtSecret = getenv("YUGONGKAI_JWT_SECRET")
+	cfg.adminPass = getenv("YUGONGKAI_ADMIN_PASSWORD")
+	return cfg, nil
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return slog.New(slog.NewTextHandler(w, nil))
+		}
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// stores is the chosen backend.
+type stores struct {
+	auth          auth.Store
+	consultations consultation.Store
+	ping          func(context.Context) error
+	close         func() error
+}
+
+func openStores(ctx context.Context, cfg config) (*stores, error) {
+	if cfg.mongoURI != "" {
+		db, err := mongodb.Open(ctx, cfg.mongoURI)
+		if err != nil {
+			return nil, fmt.Errorf("open MongoDB: %w", err)
+		}
+		return &stores{auth: db, consultations: db, ping: db.Ping,
+			close: func() error { return db.Close(context.Background()) }}, nil
+	}
+	db, err := sqlite.Open(ctx, cfg.dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
+	}
+	return &stores{auth: db.Auth(), consultations: db.Consultations(), ping: db.Ping, close: db.Close}, nil
+}
+
+// jwtSecret returns YUGONGKAI_JWT_SECRET, or a secret generated once and
+// kept in the data directory with mode 0600.
+func jwtSecret(cfg config, log *slog.Logger) ([]byte, error) {
+	if cfg.jwtSecret != "" {
+		if len(cfg.jwtSecret) < 32 {
+			return nil, errors.New("YUGONGKAI_JWT_SECRET must be at least 32 characters")
+		}
+		return []byte(cfg.jwtSecret), nil
+	}
+	if cfg.mongoURI != "" {
+		log.Warn("YUGONGKAI_JWT_SECRET is not set: using a secret kept in the data directory; every instance behind a load balancer needs the same secret")
+	}
+	if err := os.MkdirAll(cfg.dataDir, 0o700); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(cfg.dataDir, "jwt.secret")
+	if b, err := os.ReadFile(path); err == nil {
+		secret := strings.TrimSpace(string(b))
+		if len(secret) < 32 {
+			return nil, fmt.Errorf("%s is shorter than 32 characters", path)
+		}
+		return []byte(secret), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	secret := hex.EncodeToString(raw)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	log.Info("generated a JWT secret", "path", path)
+	return []byte(secret), nil
+}
+
+func randomPassword() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := readConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := openStores(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	secret, err := jwtSecret(cfg, log)
+	if err != nil {
+		return err
+	}
+	signer, err := token.NewSigner(secret, time.Hour, time.Now)
+	if err != nil {
+		return err
+	}
+	authSvc := auth.NewService(st.auth)
+	consSvc := consultation.NewService(st.consultations, st.auth)
+	consSvc.Log = log
+
+	pass := cfg.adminPass
+	if pass == "" {
+		pass = randomPassword()
+	}
+	created, err := authSvc.EnsureAdmin(ctx, pass)
+	if err != nil {
+		return fmt.Errorf("create admin account: %w", err)
+	}
+	if created && cfg.adminPass == "" {
+		fmt.Fprintf(stdout, "Created administrator account: admin / %s (shown once; change it after logging in)\n", pass)
+	} else if created {
+		fmt.Fprintln(stdout, "Created administrator account: admin (password from YUGONGKAI_ADMIN_PASSWORD)")
+	}
+	if cfg.demo {
+		accounts, err := demo.Load(ctx, demo.Services{Auth: authSvc, Consultations: consSvc})
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		fmt.Fprintln(stdout, "Demo data loaded. Accounts:")
+		for _, a := range accounts {
+			fmt.Fprintf(stdout, "  %-10s %-12s %s\n", a.Role, a.Username, a.Password)
+		}
+	}
+
+	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Tokens: signer, Log: log,
+		Ready: st.ping, TrustProxy: cfg.trustProxy})
+	errc := make(chan error, 1)
+	go func() { errc <- srv.App.Listen(cfg.addr) }()
+	log.Info("serving", "addr", cfg.addr, "store", storeName(cfg))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.App.ShutdownWithContext(shutdownCtx)
+}
+
+func storeName(cfg config) string {
+	if cfg.mongoURI != "" {
+		return "mongodb"
+	}
+	return "sqlite:" + cfg.dataDir
+}
+
+// healthcheck asks the local server's /healthz; used by the container's
+// HEALTHCHECK, where no shell or curl exists.
+func healthcheck(getenv func(string) string) int {
+	addr := getenv("YUGONGKAI_ADDR")
+	if addr == "" {
+		addr = ":8080"
+	}
+	if strings.HasPrefix(addr, ":") {
+		addr = "127.0.0.1" + addr
+	}
+	client := http.Client{Timeout: 3 * time.Second}
+	res, err := client.Get("http://" + addr + "/healthz")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "healthcheck:", err)
+		return 1
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return 1
+	}
+	return 0
+}

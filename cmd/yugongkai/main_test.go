@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string               { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// start runs the real command in-process and waits until it serves.
+func start(t *testing.T, dir string, env map[string]string, args ...string) (base string, stdout *syncBuffer, stop func()) {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout = &syncBuffer{}
+	done := make(chan error, 1)
+	getenv := func(k string) string {
+		if k == "YUGONGKAI_DATA" {
+			return dir
+		}
+		return env[k]
+	}
+	go func() { done <- run(ctx, append([]string{"-addr", addr}, args...), getenv, stdout, io.Discard) }()
+	base = "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server exited: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server did not become ready")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return base, stdout, func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run returned %v after shutdown", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("server did not shut down")
+		}
+	}
+}
+
+func call(t *testing.T, method, url, tok string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		rd = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+func TestRestartKeepsData(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"YUGONGKAI_ADMIN_PASSWORD": "first-admin-password"}
+	base, out, stop := start(t, dir, env)
+	if !strings.Contains(out.String(), "Created administrator account") {
+		t.Errorf("first start did not report the admin account: %q", out.String())
+	}
+	st, res := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "first-admin-password"})
+	if st != 200 {
+		t.Fatalf("login: %d %v", st, res)
+	}
+	tok := res["token"].(string)
+	st, res = call(t, "POST", base+"/api/v1/departments", tok, map[string]string{"name": "县司法局"})
+	if st != 201 {
+		t.Fatalf("create department: %d %v", st, res)
+	}
+	stop()
+
+	fi, err := os.Stat(filepath.Join(dir, "jwt.secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("jwt.secret mode %v, want 0600", fi.Mode().Perm())
+	}
+
+	// Second start: same data, same secret (the old token still works), no new admin.
+	base, out, stop = start(t, dir, map[string]string{"YUGONGKAI_ADMIN_PASSWORD": "another-password"})
+	defer stop()
+	if strings.Contains(out.String(), "Created administrator account") {
+		t.Error("restart created the admin account again")
+	}
+	st, res = call(t, "GET", base+"/api/v1/departments", tok, nil)
+	if st != 200 || !strings.Contains(fmt.Sprint(res["items"]), "县司法局") {
+		t.Errorf("after restart: %d %v", st, res)
+	}
+	if st, _ := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "first-admin-password"}); st != 200 {
+		t.Errorf("the first password no longer works: %d", st)
+	}
+}
+
+func TestGeneratedAdminPasswordPrintedOnce(t *testing.T) {
+	dir := t.TempDir()
+	_, out, stop := start(t, dir, nil)
+	stop()
+	line := out.String()
+	i := strings.Index(line, "admin / ")
+	if i < 0 {
+		t.Fatalf("no generated password printed: %q", line)
+	}
+	pass := strings.Fields(line[i+len("admin / "):])[0]
+	if len(pass) < 16 {
+		t.Errorf("generated password %q is short", pass)
+	}
+	base, out, stop := start(t, dir, nil)
+	defer stop()
+	if strings.Contains(out.String(), pass) {
+		t.Error("the password was printed again")
+	}
+	if st, _ := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": "admin", "password": pass}); st != 200 {
+		t.Errorf("generated password does not log in: %d", st)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	base, out, stop := start(t, dir, map[string]string{"YUGONGKAI_ADMIN_PASSWORD": "first-admin-password"}, "-demo")
+	defer stop()
+	for _, role := range []string{"staff", "legal", "resident", "admin"} {
+		if !strings.Contains(out.String(), role) {
+			t.Errorf("demo output names no %s account: %q", role, out.String())
+		}
+	}
+	st, res := call(t, "GET", base+"/api/v1/consultations", "", nil)
+	if st != 200 {
+		t.Fatal(st)
+	}
+	states := map[string]int{}
+	for _, it := range res["items"].([]any) {
+		states[it.(map[string]any)["state"].(string)]++
+	}
+	if states["open"] != 1 || states["closed"] != 1 {
+		t.Errorf("demo public consultations by state = %v, want one open and one closed", states)
+	}
+}

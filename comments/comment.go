@@ -1,0 +1,245 @@
+// Package comments is what residents say about a draft and what the
+// department answers: submission with a receipt, moderation (先审后发),
+// dispositions (采纳情况), grouping of identical and near-identical comments,
+// the public list and the adoption report.
+//
+// Personal data rule: a Comment holds the original text, the identity and the
+// contact data the commenter gave; it is for staff only. Everything public —
+// lists, receipts, the report, exports — is built from PublicComment, a
+// separate type computed at submission (PublicBody, PublicName), so a public
+// code path cannot serialize contact data by accident.
+package comments
+
+import (
+	"time"
+)
+
+// Status is where a comment stands in moderation.
+type Status string
+
+const (
+	Pending   Status = "pending"   // waiting for moderation (先审后发)
+	Published Status = "published" // public copy shown
+	Declined  Status = "declined"  // kept in the record, counted as not published
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return s == Pending || s == Published || s == Declined }
+
+// CommenterType says who is commenting.
+type CommenterType string
+
+const (
+	Individual   CommenterType = "individual"
+	Organization CommenterType = "organization"
+)
+
+// Display is how the commenter chose to be named publicly.
+type Display string
+
+const (
+	Masked    Display = "masked"    // 张*祥
+	RealName  Display = "real_name" // only with the commenter's opt-in
+	Anonymous Display = "anonymous" // 匿名
+)
+
+// Channel is how a comment reached the department.
+type Channel string
+
+const (
+	Online    Channel = "online"
+	Letter    Channel = "letter"
+	Email     Channel = "email"
+	Phone     Channel = "phone"
+	Symposium Channel = "symposium" // 座谈会
+	Hearing   Channel = "hearing"   // 听证会
+)
+
+// Channels lists every channel, online first.
+var Channels = []Channel{Online, Letter, Email, Phone, Symposium, Hearing}
+
+// OfflineChannels lists the channels staff may enter.
+var OfflineChannels = Channels[1:]
+
+// DeclineReason is the fixed list of reasons a comment is not published.
+type DeclineReason string
+
+const (
+	Spam         DeclineReason = "spam"
+	Abusive      DeclineReason = "abusive"
+	OffTopic     DeclineReason = "off_topic"
+	PersonalData DeclineReason = "personal_data"
+	Duplicate    DeclineReason = "duplicate"
+)
+
+// DeclineReasons lists every reason.
+var DeclineReasons = []DeclineReason{Spam, Abusive, OffTopic, PersonalData, Duplicate}
+
+// Outcome is a disposition (DOMAIN rule 6).
+type Outcome string
+
+const (
+	Adopted          Outcome = "adopted"           // 采纳
+	PartiallyAdopted Outcome = "partially_adopted" // 部分采纳
+	NotAdopted       Outcome = "not_adopted"       // 未采纳
+	OutOfScope       Outcome = "out_of_scope"      // 不属于本次征求范围
+)
+
+// Outcomes lists every outcome in report order.
+var Outcomes = []Outcome{Adopted, PartiallyAdopted, NotAdopted, OutOfScope}
+
+// Action is a moderation action.
+type Action string
+
+const (
+	Publish Action = "publish"
+	Decline Action = "decline"
+)
+
+// Moderation records a publish or decline decision.
+type Moderation struct {
+	Action Action        `json:"action" bson:"action"`
+	Reason DeclineReason `json:"reason,omitempty" bson:"reason,omitempty"`
+	Note   string        `json:"note,omitempty" bson:"note,omitempty"`
+	By     string        `json:"by" bson:"by"`
+	At     time.Time     `json:"at" bson:"at"`
+}
+
+// Disposition is the department's answer to a comment or a group.
+type Disposition struct {
+	Outcome         Outcome   `json:"status" bson:"outcome"`
+	Reason          string    `json:"reason,omitempty" bson:"reason,omitempty"`
+	ChangedArticles []string  `json:"changed_articles,omitempty" bson:"changed_articles,omitempty"`
+	GroupID         string    `json:"group_id,omitempty" bson:"group_id,omitempty"` // set when given to a whole group
+	By              string    `json:"by" bson:"by"`
+	At              time.Time `json:"at" bson:"at"`
+}
+
+// Comment is one comment with everything the commenter gave. Staff only:
+// public code paths use PublicComment.
+type Comment struct {
+	ID             string `json:"id" bson:"_id"`
+	ConsultationID string `json:"consultation_id" bson:"consultation_id"`
+	// ArticleID is the article commented on; "" means the whole draft.
+	ArticleID string `json:"article_id,omitempty" bson:"article_id"`
+	Version   int    `json:"version" bson:"version"` // the version shown when commenting
+
+	Body       string `json:"body" bson:"body"`               // original, trimmed
+	BodySHA256 string `json:"body_sha256" bson:"body_sha256"` // of Body as stored
+	PublicBody string `json:"public_body" bson:"public_body"` // privacy.MaskText(Body)
+
+	CommenterType    CommenterType `json:"commenter_type" bson:"commenter_type"`
+	OrganizationName string        `json:"organization_name,omitempty" bson:"organization_name,omitempty"`
+	Display          Display       `json:"display" bson:"display"`
+	RealName         string        `json:"real_name,omitempty" bson:"real_name,omitempty"`
+	// PublicName is what public pages show; "" means 匿名.
+	PublicName   string `json:"public_name,omitempty" bson:"public_name,omitempty"`
+	ContactPhone string `json:"contact_phone,omitempty" bson:"contact_phone,omitempty"`
+	ContactEmail string `json:"contact_email,omitempty" bson:"contact_email,omitempty"`
+	UserID       string `json:"user_id,omitempty" bson:"user_id,omitempty"` // account that submitted, if any
+
+	Channel    Channel   `json:"channel" bson:"channel"`
+	ReceivedAt time.Time `json:"received_at" bson:"received_at"` // server time online; date received offline
+	CreatedAt  time.Time `json:"created_at" bson:"created_at"`   // when stored
+	EnteredBy  string    `json:"entered_by,omitempty" bson:"entered_by,omitempty"`
+
+	Receipt        string `json:"receipt" bson:"receipt"`
+	IdempotencyKey string `json:"-" bson:"idempotency_key,omitempty"` // scoped key, see Service.Submit
+
+	Status     Status      `json:"status" bson:"status"`
+	Moderation *Moderation `json:"moderation,omitempty" bson:"moderation,omitempty"`
+
+	// GroupID: "x"+exact key for identical texts, "s"+id after a split, or
+	// whatever group staff merged it into.
+	GroupID string `json:"group_id" bson:"group_id"`
+	// Bands are the near-duplicate LSH band keys of the body.
+	Bands []string `json:"-" bson:"bands,omitempty"`
+
+	Disposition *Disposition `json:"disposition,omitempty" bson:"disposition,omitempty"`
+	// Dispositions is every disposition given, oldest first; the last is current.
+	Dispositions []Disposition `json:"dispositions,omitempty" bson:"dispositions,omitempty"`
+}
+
+// Group is the small per-group record that lets the public list show a
+// group once with its count without scanning comments.
+type Group struct {
+	ConsultationID string    `json:"consultation_id"`
+	ID             string    `json:"id"`
+	Count          int       `json:"count"`           // every member, whatever its status
+	PublishedCount int       `json:"published_count"` // members with status published
+	FirstID        string    `json:"first_id"`        // first member stored (staff representative)
+	RepID          string    `json:"rep_id"`          // a published member shown publicly; "" if none
+	FirstAt        time.Time `json:"first_at"`        // earliest ReceivedAt of a member
+	ArticleID      string    `json:"article_id,omitempty"`
+	Bands          []string  `json:"-"` // band keys of the first member
+	// Disposition is the answer given to the whole group, if any.
+	Disposition *Disposition `json:"disposition,omitempty"`
+	// MergedInto names the group this one was merged into: a comment that
+	// would join this group joins that one instead.
+	MergedInto string `json:"merged_into,omitempty"`
+}
+
+// PublicDisposition is a disposition without who gave it.
+type PublicDisposition struct {
+	Outcome         Outcome  `json:"status"`
+	Reason          string   `json:"reason,omitempty"`
+	ChangedArticles []string `json:"changed_articles,omitempty"`
+}
+
+// PublicComment is the only form in which a comment leaves the staff area.
+type PublicComment struct {
+	ID             string             `json:"id"`
+	ConsultationID string             `json:"consultation_id"`
+	ArticleID      string             `json:"article_id,omitempty"`
+	Body           string             `json:"body"`
+	Name           string             `json:"name,omitempty"` // masked or real name, organization name
+	Anonymous      bool               `json:"anonymous"`
+	CommenterType  CommenterType      `json:"commenter_type"`
+	Channel        Channel            `json:"channel"`
+	ReceivedAt     time.Time          `json:"received_at"`
+	GroupID        string             `json:"group_id"`
+	Count          int                `json:"count"` // comments in the group, every copy counted
+	Disposition    *PublicDisposition `json:"disposition,omitempty"`
+}
+
+// Public returns the public copy of c. Contact data and the original text
+// are not copied.
+func (c *Comment) Public() PublicComment {
+	p := PublicComment{ID: c.ID, ConsultationID: c.ConsultationID, ArticleID: c.ArticleID, Body: c.PublicBody,
+		Name: c.PublicName, Anonymous: c.PublicName == "", CommenterType: c.CommenterType, Channel: c.Channel,
+		ReceivedAt: c.ReceivedAt, GroupID: c.GroupID, Count: 1}
+	if c.Disposition != nil {
+		p.Disposition = publicDisposition(c.Disposition)
+	}
+	return p
+}
+
+func publicDisposition(d *Disposition) *PublicDisposition {
+	if d == nil {
+		return nil
+	}
+	return &PublicDisposition{Outcome: d.Outcome, Reason: d.Reason, ChangedArticles: d.ChangedArticles}
+}
+
+// Receipt is returned once a comment is durably stored.
+type Receipt struct {
+	Code       string    `json:"code"`
+	BodySHA256 string    `json:"body_sha256"`
+	ReceivedAt time.Time `json:"received_at"`
+	CommentID  string    `json:"comment_id"`
+	// Repeated is true when an Idempotency-Key retry returned the first receipt.
+	Repeated bool `json:"repeated,omitempty"`
+}
+
+// ReceiptStatus is what anyone holding a receipt code may learn.
+type ReceiptStatus struct {
+	Code              string             `json:"code"`
+	ReceivedAt        time.Time          `json:"received_at"`
+	BodySHA256        string             `json:"body_sha256"`
+	Status            Status             `json:"status"`
+	DeclineReason     DeclineReason      `json:"decline_reason,omitempty"`
+	Disposition       *PublicDisposition `json:"disposition,omitempty"`
+	ConsultationID    string             `json:"consultation_id"`
+	ConsultationTitle string             `json:"consultation_title"`
+	ConsultationState string             `json:"consultation_state"`
+}

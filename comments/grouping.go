@@ -1,0 +1,169 @@
+package comments
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+
+	"yugongkai/auth"
+)
+
+// ExactGroupID is the group of a comment on articleID with body: identical
+// texts (after campaign normalization of whitespace, punctuation and width)
+// on the same article get the same id, with no lookup, so concurrent
+// identical comments land in one group without a race.
+func ExactGroupID(articleID, body string) string {
+	sum := sha256.Sum256([]byte(articleID + "\x00" + exactKey(body)))
+	return "x" + hex.EncodeToString(sum[:16])
+}
+
+// BandKeys returns the LSH band keys of body's MinHash signature; two texts
+// sharing a band key are candidate near-duplicates.
+func BandKeys(body string) []string { return bandKeys(body) }
+
+// Proposal is a set of groups whose texts are near-identical.
+type Proposal struct {
+	GroupIDs   []string `json:"group_ids"`
+	Count      int      `json:"count"`      // comments in all the groups
+	Similarity float64  `json:"similarity"` // lowest estimated Jaccard between linked groups
+	Sample     string   `json:"sample"`     // the first group's first text (original)
+}
+
+// ProposeGroups proposes merging groups whose first texts are near-identical
+// (estimated Jaccard ≥ NearThreshold). Candidates come from shared band keys
+// kept on the group records, so texts are compared only pairwise within a
+// band. Staff decide with Merge. Errors: NotFound, Forbidden.
+func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consultationID string) ([]Proposal, error) {
+	c, err := s.manage(ctx, actor, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	threshold := s.NearThreshold
+	if threshold <= 0 || threshold > 1 {
+		threshold = DefaultNearThreshold
+	}
+	sets, err := s.Store.SharedBands(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string]*Group{}
+	bodies := map[string]string{}
+	load := func(id string) (*Group, error) {
+		if g, ok := groups[id]; ok {
+			return g, nil
+		}
+		g, err := s.Store.Group(ctx, c.ID, id)
+		if err != nil {
+			return nil, err
+		}
+		groups[id] = g
+		return g, nil
+	}
+	// Union-find over groups linked by a similar pair.
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		if p, ok := parent[x]; ok && p != x {
+			r := find(p)
+			parent[x] = r
+			return r
+		}
+		parent[x] = x
+		return x
+	}
+	minSim := map[string]float64{}
+	checked := map[[2]string]bool{}
+	var need []string
+	for _, set := range sets {
+		for _, id := range set {
+			g, err := load(id)
+			if err != nil {
+				return nil, err
+			}
+			if _, ok := bodies[g.FirstID]; !ok {
+				bodies[g.FirstID] = ""
+				need = append(need, g.FirstID)
+			}
+		}
+	}
+	if len(need) > 0 {
+		firsts, err := s.Store.CommentsByID(ctx, need)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range firsts {
+			bodies[f.ID] = f.Body
+		}
+	}
+	sigs := map[string]signature{}
+	sig := func(g *Group) signature {
+		if s, ok := sigs[g.ID]; ok {
+			return s
+		}
+		s := signatureOf(bodies[g.FirstID])
+		sigs[g.ID] = s
+		return s
+	}
+	for _, set := range sets {
+		for i := 0; i < len(set); i++ {
+			for j := i + 1; j < len(set); j++ {
+				a, b := set[i], set[j]
+				if a > b {
+					a, b = b, a
+				}
+				if checked[[2]string{a, b}] {
+					continue
+				}
+				checked[[2]string{a, b}] = true
+				sim := similarity(sig(groups[a]), sig(groups[b]))
+				if sim < threshold {
+					continue
+				}
+				ra, rb := find(a), find(b)
+				m := sim
+				if v, ok := minSim[ra]; ok && v < m {
+					m = v
+				}
+				if v, ok := minSim[rb]; ok && v < m {
+					m = v
+				}
+				if ra != rb {
+					parent[rb] = ra
+				}
+				minSim[ra] = m
+			}
+		}
+	}
+	members := map[string][]string{}
+	for id := range parent {
+		r := find(id)
+		members[r] = append(members[r], id)
+	}
+	var out []Proposal
+	for root, ids := range members {
+		if len(ids) < 2 {
+			continue
+		}
+		// The earliest group first: Merge keeps the first id.
+		sort.Slice(ids, func(i, j int) bool {
+			gi, gj := groups[ids[i]], groups[ids[j]]
+			if !gi.FirstAt.Equal(gj.FirstAt) {
+				return gi.FirstAt.Before(gj.FirstAt)
+			}
+			return ids[i] < ids[j]
+		})
+		p := Proposal{GroupIDs: ids, Similarity: minSim[root], Sample: bodies[groups[ids[0]].FirstID]}
+		for _, id := range ids {
+			p.Count += groups[id].Count
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].GroupIDs[0] < out[j].GroupIDs[0]
+	})
+	return out, nil
+}

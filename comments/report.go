@@ -1,0 +1,326 @@
+package comments
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"yugongkai/apperr"
+	"yugongkai/auth"
+	"yugongkai/consultation"
+	"yugongkai/i18n"
+	"yugongkai/workcal"
+)
+
+// ReportDueWorkdays is the default deadline of the adoption report: 20
+// working days after the period closed.
+const ReportDueWorkdays = 20
+
+// ArticleCount is the number of comments on one article ("" = whole draft).
+type ArticleCount struct {
+	ArticleID string `json:"article_id"`
+	Label     string `json:"label,omitempty"`
+	Count     int    `json:"count"`
+}
+
+// ReportRow is one line of the 采纳情况 table: a published comment, or a
+// group of identical ones shown once with its count.
+type ReportRow struct {
+	No           int      `json:"no"`
+	Commenter    string   `json:"commenter,omitempty"` // masked name, organization, or "" for 匿名
+	Anonymous    bool     `json:"anonymous"`
+	ArticleID    string   `json:"article_id,omitempty"`
+	ArticleLabel string   `json:"article_label,omitempty"`
+	Summary      string   `json:"summary"`
+	Count        int      `json:"count"`
+	Outcome      Outcome  `json:"disposition,omitempty"`
+	Reason       string   `json:"reason,omitempty"`
+	Changed      []string `json:"changed_articles,omitempty"`
+}
+
+// Report is the adoption report (采纳情况). It holds public copies only.
+type Report struct {
+	ConsultationID string    `json:"consultation_id"`
+	Title          string    `json:"title"`
+	State          string    `json:"state"`
+	ClosedAt       time.Time `json:"closed_at"`
+	DueOn          string    `json:"due_on"` // civil date, Asia/Shanghai
+	Overdue        bool      `json:"overdue"`
+
+	Received      int             `json:"received"`
+	Published     int             `json:"published"`
+	NotPublished  int             `json:"not_published"` // declined
+	Pending       int             `json:"pending"`
+	ByChannel     map[Channel]int `json:"by_channel"`
+	ByDisposition map[Outcome]int `json:"by_disposition"`
+	Undisposed    int             `json:"undisposed"`
+	Articles      []ArticleCount  `json:"articles"`
+	Rows          []ReportRow     `json:"rows"`
+}
+
+// SummaryRunes is the length of the summary column.
+const SummaryRunes = 200
+
+// reportDue returns the report deadline for c and whether it is overdue at
+// now given how many comments still lack a disposition.
+func (s *Service) reportDue(ctx context.Context, c *consultation.Consultation, now time.Time, undisposed int) (workcal.Date, bool) {
+	end := closedAt(c)
+	if end.IsZero() {
+		return workcal.Date{}, false
+	}
+	// A period ending at 24时 ends on the previous civil day.
+	due := s.Consultations.Calendar(ctx).AddWorkdays(workcal.DateOf(end.Add(-time.Millisecond)), ReportDueWorkdays)
+	overdue := undisposed > 0 && c.State != consultation.Published && c.State != consultation.Withdrawn &&
+		!now.Before(workcal.EndOfDay(due))
+	return due, overdue
+}
+
+func periodOver(c *consultation.Consultation, now time.Time) bool {
+	switch c.State {
+	case consultation.Draft, consultation.Withdrawn:
+		return false
+	case consultation.Open:
+		return c.ClosesAt != nil && !now.Before(*c.ClosesAt)
+	}
+	return c.OpensAt != nil
+}
+
+// Report builds the adoption report. It is public once the period has
+// closed; staff of the department, legal and admin see it at any time.
+// Errors: NotFound, Forbidden (public before the close).
+func (s *Service) Report(ctx context.Context, actor auth.Principal, consultationID string) (*Report, error) {
+	c, err := s.Consultations.Get(ctx, actor, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if !CanSeeOriginals(actor, c) && !periodOver(c, now) {
+		return nil, apperr.New(apperr.Forbidden, "comments.report_not_public")
+	}
+	r := &Report{ConsultationID: c.ID, Title: c.Title, State: string(c.State), ClosedAt: closedAt(c),
+		ByChannel: map[Channel]int{}, ByDisposition: map[Outcome]int{}}
+	count := func(f CountFilter) (int, error) {
+		f.ConsultationID = c.ID
+		return s.Store.CountComments(ctx, f)
+	}
+	type target struct {
+		n *int
+		f CountFilter
+	}
+	targets := []target{{&r.Received, CountFilter{}}, {&r.Published, CountFilter{Status: Published}},
+		{&r.NotPublished, CountFilter{Status: Declined}}, {&r.Pending, CountFilter{Status: Pending}},
+		{&r.Undisposed, CountFilter{Undisposed: true}}}
+	for _, t := range targets {
+		if *t.n, err = count(t.f); err != nil {
+			return nil, err
+		}
+	}
+	for _, ch := range Channels {
+		n, err := count(CountFilter{Channel: ch})
+		if err != nil {
+			return nil, err
+		}
+		r.ByChannel[ch] = n
+	}
+	for _, o := range Outcomes {
+		n, err := count(CountFilter{Outcome: o})
+		if err != nil {
+			return nil, err
+		}
+		r.ByDisposition[o] = n
+	}
+	labels := map[string]string{}
+	order := map[string]int{"": 0}
+	whole := ""
+	n, err := count(CountFilter{ArticleID: &whole})
+	if err != nil {
+		return nil, err
+	}
+	r.Articles = append(r.Articles, ArticleCount{Count: n})
+	if c.PublicVersion > 0 {
+		v, err := s.Consultations.Store.Version(ctx, c.ID, c.PublicVersion)
+		if err != nil {
+			return nil, err
+		}
+		for i, a := range v.Articles() {
+			id := a.ID
+			n, err := count(CountFilter{ArticleID: &id})
+			if err != nil {
+				return nil, err
+			}
+			labels[a.ID], order[a.ID] = a.Label, i+1
+			r.Articles = append(r.Articles, ArticleCount{ArticleID: a.ID, Label: a.Label, Count: n})
+		}
+	}
+	if due, overdue := s.reportDue(ctx, c, now, r.Undisposed); !due.IsZero() {
+		r.DueOn, r.Overdue = due.String(), overdue
+	}
+
+	// The table: every group with a published member, once, grouped by article.
+	for cursor := ""; ; {
+		page, next, err := s.publicPage(ctx, c.ID, nil, cursor, 100)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range page {
+			row := ReportRow{Commenter: p.Name, Anonymous: p.Anonymous, ArticleID: p.ArticleID,
+				ArticleLabel: labels[p.ArticleID], Summary: summarize(p.Body), Count: p.Count}
+			if p.Disposition != nil {
+				row.Outcome, row.Reason, row.Changed = p.Disposition.Outcome, p.Disposition.Reason, p.Disposition.ChangedArticles
+			}
+			r.Rows = append(r.Rows, row)
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	sort.SliceStable(r.Rows, func(i, j int) bool {
+		oi, ok := order[r.Rows[i].ArticleID]
+		if !ok {
+			oi = len(order) // articles of no public version (should not happen) last
+		}
+		oj, ok := order[r.Rows[j].ArticleID]
+		if !ok {
+			oj = len(order)
+		}
+		return oi < oj
+	})
+	for i := range r.Rows {
+		r.Rows[i].No = i + 1
+	}
+	return r, nil
+}
+
+func summarize(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > SummaryRunes {
+		return string(r[:SummaryRunes]) + "…"
+	}
+	return s
+}
+
+// WriteCSV writes the report table as UTF-8 CSV with a byte-order mark (so
+// spreadsheet programs read the Chinese text), header in lang.
+func (r *Report) WriteCSV(w io.Writer, lang i18n.Lang) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	header := []string{"report.no", "report.commenter", "report.article", "report.summary", "report.count", "report.disposition", "report.reason"}
+	for i, k := range header {
+		header[i] = i18n.T(lang, k)
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, row := range r.Rows {
+		name := row.Commenter
+		if row.Anonymous || name == "" {
+			name = i18n.T(lang, "comments.anonymous")
+		}
+		article := row.ArticleLabel
+		if row.ArticleID == "" {
+			article = i18n.T(lang, "comments.whole_draft")
+		}
+		disp := i18n.T(lang, "comments.undisposed")
+		if row.Outcome != "" {
+			disp = i18n.T(lang, "outcome."+string(row.Outcome))
+		}
+		rec := []string{strconv.Itoa(row.No), name, article, row.Summary, strconv.Itoa(row.Count), disp, row.Reason}
+		for i := range rec {
+			rec[i] = cell(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// cell defuses spreadsheet formulas in user-written text.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// QueueItem is one consultation needing staff work.
+type QueueItem struct {
+	ConsultationID string `json:"consultation_id"`
+	Title          string `json:"title"`
+	DepartmentID   string `json:"department_id"`
+	State          string `json:"state"`
+	Pending        int    `json:"pending"`
+	Undisposed     int    `json:"undisposed"`
+	ReportDueOn    string `json:"report_due_on,omitempty"`
+	ReportOverdue  bool   `json:"report_overdue"`
+}
+
+// Queues are a department's work lists.
+type Queues struct {
+	PendingModeration []QueueItem `json:"pending_moderation"`
+	Undisposed        []QueueItem `json:"undisposed"`
+	OverdueReports    []QueueItem `json:"overdue_reports"`
+}
+
+// Queues lists, for staff, their department's consultations with comments
+// awaiting moderation, comments without a disposition and overdue reports;
+// an admin gets every department's. Errors: Forbidden for anyone else.
+func (s *Service) Queues(ctx context.Context, actor auth.Principal) (*Queues, error) {
+	var dept string
+	switch {
+	case actor.Is(auth.Staff) && actor.DepartmentID != "":
+		dept = actor.DepartmentID
+	case actor.Is(auth.Admin):
+	default:
+		return nil, apperr.New(apperr.Forbidden, "auth.role_required", "staff")
+	}
+	now := s.now()
+	q := &Queues{PendingModeration: []QueueItem{}, Undisposed: []QueueItem{}, OverdueReports: []QueueItem{}}
+	for cursor := ""; ; {
+		list, next, err := s.Consultations.Store.Consultations(ctx, consultation.ListFilter{DepartmentID: dept, Now: now, Cursor: cursor, Limit: 100})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range list {
+			c.Settle(now)
+			if c.State == consultation.Draft || c.State == consultation.Withdrawn || c.OpensAt == nil {
+				continue
+			}
+			it := QueueItem{ConsultationID: c.ID, Title: c.Title, DepartmentID: c.DepartmentID, State: string(c.State)}
+			if it.Pending, err = s.Store.CountComments(ctx, CountFilter{ConsultationID: c.ID, Status: Pending}); err != nil {
+				return nil, err
+			}
+			if it.Undisposed, err = s.Store.CountComments(ctx, CountFilter{ConsultationID: c.ID, Undisposed: true}); err != nil {
+				return nil, err
+			}
+			if periodOver(c, now) {
+				due, overdue := s.reportDue(ctx, c, now, it.Undisposed)
+				if !due.IsZero() {
+					it.ReportDueOn, it.ReportOverdue = due.String(), overdue
+				}
+			}
+			if it.Pending > 0 {
+				q.PendingModeration = append(q.PendingModeration, it)
+			}
+			if it.Undisposed > 0 && c.State != consultation.Published {
+				q.Undisposed = append(q.Undisposed, it)
+			}
+			if it.ReportOverdue {
+				q.OverdueReports = append(q.OverdueReports, it)
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	return q, nil
+}

@@ -1,0 +1,709 @@
+package consultation
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"yugongkai/apperr"
+	"yugongkai/auth"
+	"yugongkai/history"
+	"yugongkai/i18n"
+	"yugongkai/ident"
+	"yugongkai/lawtext"
+	"yugongkai/workcal"
+)
+
+// Service carries out the procedure over a Store.
+type Service struct {
+	Store       Store
+	Departments auth.Store
+	Now         func() time.Time
+	Log         *slog.Logger
+
+	mu       sync.Mutex
+	calendar *workcal.Calendar
+}
+
+// NewService returns a Service using the wall clock and the shipped calendar.
+func NewService(s Store, departments auth.Store) *Service {
+	return &Service{Store: s, Departments: departments, Now: time.Now, Log: slog.Default()}
+}
+
+const calendarSetting = "workcal"
+
+// Calendar returns the working-day calendar: the shipped schedule merged with
+// whatever the administrator has loaded.
+func (s *Service) Calendar(ctx context.Context) *workcal.Calendar {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calendar != nil {
+		return s.calendar
+	}
+	cal := workcal.Default()
+	if b, err := s.Store.Setting(ctx, calendarSetting); err == nil {
+		if loaded, err := workcal.Load(strings.NewReader(string(b))); err == nil {
+			cal = cal.Merge(loaded)
+		} else {
+			s.Log.Error("stored holiday calendar is unreadable; using the shipped one", "err", err)
+		}
+	}
+	s.calendar = cal
+	return cal
+}
+
+// LoadCalendar lets an administrator load a year's holiday schedule.
+func (s *Service) LoadCalendar(ctx context.Context, actor auth.Principal, data []byte) (*workcal.Calendar, error) {
+	if !actor.Is(auth.Admin) {
+		return nil, apperr.New(apperr.Forbidden, "auth.role_required", "admin")
+	}
+	loaded, err := workcal.Load(strings.NewReader(string(data)))
+	if err != nil {
+		var f apperr.Fields
+		f.Add("calendar", "calendar.invalid", err.Error())
+		return nil, f.Err()
+	}
+	merged := loaded
+	if b, err := s.Store.Setting(ctx, calendarSetting); err == nil {
+		if prev, err := workcal.Load(strings.NewReader(string(b))); err == nil {
+			merged = prev.Merge(loaded)
+		}
+	}
+	out, err := json.Marshal(merged)
+	if err != nil {
+		return nil, apperr.Wrap(err, "encode calendar")
+	}
+	if err := s.Store.PutSetting(ctx, calendarSetting, out); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.calendar = workcal.Default().Merge(merged)
+	s.mu.Unlock()
+	return s.Calendar(ctx), nil
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+
+// DraftForm is the form that creates or edits a draft consultation.
+type DraftForm struct {
+	Title          *string        `json:"title"`
+	ProcedureType  *ProcedureType `json:"procedure_type"`
+	DepartmentID   *string        `json:"department_id"`
+	Explanation    *string        `json:"explanation"`
+	LegalBasis     *string        `json:"legal_basis"`
+	Contact        *Contact       `json:"contact"`
+	Channels       *Channels      `json:"channels"`
+	MarketRelated  *bool          `json:"market_related"`
+	AllowAnonymous *bool          `json:"allow_anonymous"`
+	Moderation     *bool          `json:"moderation"`
+	Text           *string        `json:"text"`
+}
+
+// Field limits.
+const (
+	MaxTitle       = 200
+	MaxExplanation = 50000
+	MaxLegalBasis  = 10000
+	MaxReason      = 2000
+	MaxTextBytes   = 2 << 20
+)
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
+}
+
+func checkText(f *apperr.Fields, field, v string, max int, required bool) {
+	switch {
+	case required && v == "":
+		f.Add(field, "field.required")
+	case utf8.RuneCountInString(v) > max:
+		f.Add(field, "field.too_long", max)
+	case hasControl(v):
+		f.Add(field, "field.control_chars")
+	}
+}
+
+// hasControl reports control characters other than newline and tab.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply validates d and copies it onto c; creating requires title and type.
+func (s *Service) apply(ctx context.Context, actor auth.Principal, c *Consultation, d DraftForm, creating bool) (*lawtext.Document, error) {
+	var f apperr.Fields
+	if creating || d.Title != nil {
+		c.Title = str(d.Title)
+		checkText(&f, "title", c.Title, MaxTitle, true)
+	}
+	if creating || d.ProcedureType != nil {
+		if d.ProcedureType == nil {
+			f.Add("procedure_type", "field.required")
+		} else if !d.ProcedureType.Valid() {
+			f.Add("procedure_type", "field.invalid_choice", "major_decision, rule, normative_document, other")
+		} else {
+			c.ProcedureType = *d.ProcedureType
+		}
+	}
+	if d.DepartmentID != nil && str(d.DepartmentID) != c.DepartmentID {
+		id := str(d.DepartmentID)
+		switch {
+		case !creating:
+			f.Add("department_id", "field.invalid")
+		case actor.Is(auth.Staff) && id != actor.DepartmentID:
+			return nil, apperr.New(apperr.Forbidden, "auth.department_only")
+		default:
+			if _, err := s.Departments.Department(ctx, id); apperr.Is(err, apperr.NotFound) {
+				f.Add("department_id", "field.not_found")
+			} else if err != nil {
+				return nil, err
+			}
+			c.DepartmentID = id
+		}
+	}
+	if creating && c.DepartmentID == "" && !f.Has("department_id") {
+		f.Add("department_id", "field.required")
+	}
+	if d.Explanation != nil {
+		c.Explanation = str(d.Explanation)
+		checkText(&f, "explanation", c.Explanation, MaxExplanation, false)
+	}
+	if d.LegalBasis != nil {
+		c.LegalBasis = str(d.LegalBasis)
+		checkText(&f, "legal_basis", c.LegalBasis, MaxLegalBasis, false)
+	}
+	if d.Contact != nil {
+		ct := *d.Contact
+		ct.Department, ct.Phone, ct.Email, ct.Address = strings.TrimSpace(ct.Department), strings.TrimSpace(ct.Phone), strings.TrimSpace(ct.Email), strings.TrimSpace(ct.Address)
+		checkText(&f, "contact.department", ct.Department, 200, false)
+		checkText(&f, "contact.phone", ct.Phone, 50, false)
+		checkText(&f, "contact.email", ct.Email, 254, false)
+		checkText(&f, "contact.address", ct.Address, 500, false)
+		if ct.Email != "" && !strings.Contains(ct.Email, "@") {
+			f.Add("contact.email", "field.email")
+		}
+		c.Contact = ct
+	}
+	if d.Channels != nil {
+		ch := *d.Channels
+		ch.PostalAddress, ch.Email = strings.TrimSpace(ch.PostalAddress), strings.TrimSpace(ch.Email)
+		checkText(&f, "channels.postal_address", ch.PostalAddress, 500, false)
+		checkText(&f, "channels.email", ch.Email, 254, false)
+		if ch.Email != "" && !strings.Contains(ch.Email, "@") {
+			f.Add("channels.email", "field.email")
+		}
+		c.Channels = ch
+	}
+	c.Channels.Online = true
+	if d.MarketRelated != nil {
+		c.MarketRelated = *d.MarketRelated
+	}
+	if d.AllowAnonymous != nil {
+		c.AllowAnonymous = *d.AllowAnonymous
+	}
+	if d.Moderation != nil {
+		c.Moderation = *d.Moderation
+	}
+	var doc *lawtext.Document
+	if d.Text != nil {
+		text := *d.Text
+		switch {
+		case len(text) > MaxTextBytes:
+			f.Add("text", "field.too_long", MaxTextBytes)
+		case hasControl(text):
+			f.Add("text", "field.control_chars")
+		case strings.TrimSpace(text) != "":
+			parsed, err := lawtext.Parse(text)
+			if err != nil || len(parsed.Articles()) == 0 {
+				f.Add("text", "field.no_articles")
+			} else {
+				doc = &parsed
+			}
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// newVersion builds version n from a parsed document, giving every article
+// an id: matched to prev's ids when prev is given, fresh otherwise.
+func (s *Service) newVersion(c *Consultation, n int, kind VersionKind, doc lawtext.Document, actor auth.Principal, note string, prev *Version) *Version {
+	deleted, split, merged := assignArticleIDs(&doc, prev)
+	text := lawtext.Render(doc)
+	sum := sha256.Sum256([]byte(text))
+	v := &Version{ConsultationID: c.ID, Number: n, Kind: kind, Title: doc.Title, Text: text,
+		SHA256: hex.EncodeToString(sum[:]), Note: note, AuthorID: actor.UserID, CreatedAt: s.now(), Document: doc}
+	v.DeletedIDs, v.SplitFrom, v.MergedInto = deleted, split, merged
+	return v
+}
+
+// Create makes a new draft consultation. Returns Forbidden unless the actor
+// is staff (for their own department) or admin, and Invalid naming fields.
+func (s *Service) Create(ctx context.Context, actor auth.Principal, d DraftForm) (*Consultation, error) {
+	if !actor.Is(auth.Staff) && !actor.Is(auth.Admin) {
+		return nil, apperr.New(apperr.Forbidden, "auth.role_required", "staff")
+	}
+	now := s.now()
+	c := &Consultation{ID: ident.ID(), State: Draft, AllowAnonymous: true, Moderation: true,
+		CreatedBy: actor.UserID, CreatedAt: now, UpdatedAt: now}
+	if actor.Is(auth.Staff) {
+		c.DepartmentID = actor.DepartmentID
+	}
+	doc, err := s.apply(ctx, actor, c, d, true)
+	if err != nil {
+		return nil, err
+	}
+	var v *Version
+	if doc != nil {
+		v = s.newVersion(c, 1, ConsultationDraft, *doc, actor, "", nil)
+		c.CurrentVersion, c.ArticleCount = 1, len(doc.Articles())
+	}
+	ev, err := s.event(c, actor, "consultation.created", false, map[string]any{"title": c.Title, "procedure_type": c.ProcedureType})
+	if err != nil {
+		return nil, err
+	}
+	c.HistorySeq, c.HistoryHead = ev.Seq, ev.Hash
+	if err := s.Store.CreateConsultation(ctx, c, v); err != nil {
+		return nil, err
+	}
+	// The first event is stored with an update so stores keep one code path.
+	c.HistorySeq, c.HistoryHead = 0, ""
+	if err := s.commit(ctx, c, ev); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Get returns a consultation the actor may see, with its effective state at
+// the service's clock. Returns apperr.ErrNotFound when it is not visible.
+func (s *Service) Get(ctx context.Context, actor auth.Principal, id string) (*Consultation, error) {
+	c, err := s.Store.Consultation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanView(actor, c) {
+		return nil, apperr.ErrNotFound
+	}
+	c.Settle(s.now())
+	return c, nil
+}
+
+// Settle moves an open consultation whose period has ended to closed. The
+// change is persisted by the next update.
+func (c *Consultation) Settle(now time.Time) {
+	if c.State == Open && c.ClosesAt != nil && !now.Before(*c.ClosesAt) {
+		c.State = Closed
+	}
+}
+
+// AcceptsComments reports whether the public may comment at now: the notice
+// is open and now lies in [OpensAt, ClosesAt).
+func (c *Consultation) AcceptsComments(now time.Time) bool {
+	return c.State == Open && c.OpensAt != nil && c.ClosesAt != nil &&
+		!now.Before(*c.OpensAt) && now.Before(*c.ClosesAt)
+}
+
+// List returns consultations the actor may see.
+func (s *Service) List(ctx context.Context, actor auth.Principal, f ListFilter) ([]*Consultation, string, error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return nil, "", apperr.New(apperr.Invalid, "error.bad_param", "status")
+	}
+	if f.ProcedureType != "" && !f.ProcedureType.Valid() {
+		return nil, "", apperr.New(apperr.Invalid, "error.bad_param", "procedure_type")
+	}
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 20
+	}
+	f.Now = s.now()
+	if !actor.Is(auth.Legal) && !actor.Is(auth.Admin) {
+		f.PublicOnly = true
+		if actor.Is(auth.Staff) {
+			f.VisibleDepartment = actor.DepartmentID
+		}
+	}
+	list, next, err := s.Store.Consultations(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, c := range list {
+		c.Settle(f.Now)
+	}
+	return list, next, nil
+}
+
+// manage loads c for a department-side action and checks role and state.
+func (s *Service) manage(ctx context.Context, actor auth.Principal, id string, action string, states ...State) (*Consultation, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanManage(actor, c) {
+		if CanSeeInternal(actor, c) || c.PublishedAt != nil {
+			return nil, apperr.New(apperr.Forbidden, "auth.department_only")
+		}
+		return nil, apperr.ErrNotFound
+	}
+	if err := requireState(c, action, states...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func requireState(c *Consultation, action string, states ...State) error {
+	for _, st := range states {
+		if c.State == st {
+			return nil
+		}
+	}
+	return WrongState(c.State, action)
+}
+
+// WrongState is the Conflict error for a transition not allowed from state.
+func WrongState(state State, action string) error {
+	return apperr.New(apperr.Conflict, "consultation.wrong_state", i18n.M("state."+string(state)), i18n.M("action."+action))
+}
+
+// Update edits a draft. The working version is replaced; nothing is frozen
+// until the consultation opens. Returns Conflict outside the draft state.
+func (s *Service) Update(ctx context.Context, actor auth.Principal, id string, d DraftForm) (*Consultation, error) {
+	c, err := s.manage(ctx, actor, id, "edit", Draft)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := s.apply(ctx, actor, c, d, false)
+	if err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = s.now()
+	if doc != nil {
+		var prev *Version
+		if c.CurrentVersion > 0 {
+			if prev, err = s.Store.Version(ctx, c.ID, c.CurrentVersion); err != nil {
+				return nil, err
+			}
+		}
+		v := s.newVersion(c, 1, ConsultationDraft, *doc, actor, "", prev)
+		v.DeletedIDs, v.SplitFrom, v.MergedInto = nil, nil, nil
+		if prev != nil {
+			err = s.Store.ReplaceVersion(ctx, v)
+		} else {
+			err = s.Store.PutVersion(ctx, v)
+		}
+		if err != nil {
+			return nil, err
+		}
+		c.CurrentVersion, c.ArticleCount = 1, len(doc.Articles())
+	}
+	ev, err := s.event(c, actor, "consultation.edited", false, map[string]any{"version": c.CurrentVersion})
+	if err != nil {
+		return nil, err
+	}
+	return c, s.commit(ctx, c, ev)
+}
+
+// PublishForm opens the comment period.
+type PublishForm struct {
+	OpensAt          string `json:"opens_at"`
+	ClosesAt         string `json:"closes_at"`
+	ShorteningReason string `json:"shortening_reason"`
+}
+
+// MissingItems lists what DOMAIN rule 3 requires before a notice can open,
+// as catalogue keys ("item.text", ...).
+func (s *Service) MissingItems(c *Consultation) []string {
+	var missing []string
+	if c.CurrentVersion == 0 || c.ArticleCount == 0 {
+		missing = append(missing, "item.text")
+	}
+	if c.Explanation == "" {
+		missing = append(missing, "item.explanation")
+	}
+	if c.LegalBasis == "" {
+		missing = append(missing, "item.legal_basis")
+	}
+	if c.Channels.PostalAddress == "" && c.Channels.Email == "" {
+		missing = append(missing, "item.channels")
+	}
+	if c.Contact.Department == "" || (c.Contact.Phone == "" && c.Contact.Email == "") {
+		missing = append(missing, "item.contact")
+	}
+	return missing
+}
+
+// Publish opens a draft for comment (draft → open). It requires every item of
+// DOMAIN rule 3 (Invalid listing the missing ones) and a lawful period
+// (rule 2; shorter only with a public shortening reason).
+func (s *Service) Publish(ctx context.Context, actor auth.Principal, id string, form PublishForm) (*Consultation, error) {
+	c, err := s.manage(ctx, actor, id, "publish", Draft)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var f apperr.Fields
+	opensAt, closesAt := now, time.Time{}
+	if strings.TrimSpace(form.OpensAt) != "" {
+		var ok bool
+		if opensAt, ok = ParseOpensAt(form.OpensAt); !ok {
+			f.Add("opens_at", "field.bad_time")
+		} else if opensAt.Before(now) {
+			opensAt = now // a notice cannot be backdated
+		}
+	}
+	if strings.TrimSpace(form.ClosesAt) == "" {
+		f.Add("closes_at", "field.required")
+	} else if t, ok := ParseClosesAt(form.ClosesAt); !ok {
+		f.Add("closes_at", "field.bad_time")
+	} else {
+		closesAt = t
+	}
+	reason := strings.TrimSpace(form.ShorteningReason)
+	checkText(&f, "shortening_reason", reason, MaxReason, false)
+	if missing := s.MissingItems(c); len(missing) > 0 {
+		f.Add("consultation", "consultation.missing_items", i18n.ListOf(missing...))
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkPeriod(c, opensAt, closesAt, reason, s.Calendar(ctx)); err != nil {
+		return nil, err
+	}
+	v, err := s.Store.Version(ctx, c.ID, 1)
+	if err != nil {
+		return nil, err
+	}
+	v.Frozen, v.Public, v.Kind = true, true, ConsultationDraft
+	if err := s.Store.ReplaceVersion(ctx, v); err != nil {
+		return nil, err
+	}
+	c.State = Open
+	c.OpensAt, c.ClosesAt, c.PublishedAt = &opensAt, &closesAt, &now
+	c.ShorteningReason = reason
+	c.PublicVersion = 1
+	c.UpdatedAt = now
+	ev, err := s.event(c, actor, "consultation.opened", true, map[string]any{
+		"opens_at": opensAt, "closes_at": closesAt, "shortening_reason": reason, "version": 1, "text_sha256": v.SHA256})
+	if err != nil {
+		return nil, err
+	}
+	return c, s.commit(ctx, c, ev)
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// ExtendForm prolongs the period.
+type ExtendForm struct {
+	ClosesAt string `json:"closes_at"`
+	Reason   string `json:"reason"`
+}
+
+// Extend sets a later end for an open period, recording the reason.
+func (s *Service) Extend(ctx context.Context, actor auth.Principal, id string, form ExtendForm) (*Consultation, error) {
+	c, err := s.manage(ctx, actor, id, "extend", Open)
+	if err != nil {
+		return nil, err
+	}
+	var f apperr.Fields
+	reason := strings.TrimSpace(form.Reason)
+	if reason == "" {
+		f.Add("reason", "consultation.reason_required")
+	} else {
+		checkText(&f, "reason", reason, MaxReason, true)
+	}
+	closesAt, ok := ParseClosesAt(form.ClosesAt)
+	if strings.TrimSpace(form.ClosesAt) == "" {
+		f.Add("closes_at", "field.required")
+	} else if !ok {
+		f.Add("closes_at", "field.bad_time")
+	} else if !closesAt.After(*c.ClosesAt) {
+		f.Add("closes_at", "consultation.extend_earlier", FormatDateTime(*c.ClosesAt))
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c.Extensions = append(c.Extensions, Extension{PreviousClosesAt: *c.ClosesAt, ClosesAt: closesAt, Reason: reason, At: now, By: actor.UserID})
+	prev := *c.ClosesAt
+	c.ClosesAt = &closesAt
+	c.UpdatedAt = now
+	ev, err := s.event(c, actor, "consultation.extended", true, map[string]any{"previous_closes_at": prev, "closes_at": closesAt, "reason": reason})
+	if err != nil {
+		return nil, err
+	}
+	return c, s.commit(ctx, c, ev)
+}
+
+// ReasonForm carries a required reason.
+type ReasonForm struct {
+	Reason string `json:"reason"`
+}
+
+func requireReason(r string) (string, error) {
+	var f apperr.Fields
+	r = strings.TrimSpace(r)
+	if r == "" {
+		f.Add("reason", "consultation.reason_required")
+	} else {
+		checkText(&f, "reason", r, MaxReason, true)
+	}
+	return r, f.Err()
+}
+
+// Close ends an open period early, with a public reason.
+func (s *Service) Close(ctx context.Context, actor auth.Principal, id string, form ReasonForm) (*Consultation, error) {
+	c, err := s.manage(ctx, actor, id, "close", Open)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := requireReason(form.Reason)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c.State = Closed
+	c.ClosedEarly = &Closure{At: now, Reason: reason, By: actor.UserID}
+	c.UpdatedAt = now
+	ev, err := s.event(c, actor, "consultation.closed_early", true, map[string]any{"reason": reason})
+	if err != nil {
+		return nil, err
+	}
+	return c, s.commit(ctx, c, ev)
+}
+
+// Withdraw abandons the decision (any state before publication), with a reason.
+func (s *Service) Withdraw(ctx context.Context, actor auth.Principal, id string, form ReasonForm) (*Consultation, error) {
+	c, err := s.manage(ctx, actor, id, "withdraw", Draft, Open, Closed, Returned, Rejected, Approved)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := requireReason(form.Reason)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c.State = Withdrawn
+	c.Withdrawal = &Closure{At: now, Reason: reason, By: actor.UserID}
+	c.UpdatedAt = now
+	ev, err := s.event(c, actor, "consultation.withdrawn", true, map[string]any{"reason": reason})
+	if err != nil {
+		return nil, err
+	}
+	return c, s.commit(ctx, c, ev)
+}
+
+// Versions returns the versions the actor may see.
+func (s *Service) Versions(ctx context.Context, actor auth.Principal, id string) ([]*Version, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Store.Versions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Version
+	for _, v := range all {
+		if CanSeeVersion(actor, c, v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// Version returns version n if the actor may see it.
+func (s *Service) Version(ctx context.Context, actor auth.Principal, id string, n int) (*Version, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.Store.Version(ctx, id, n)
+	if err != nil {
+		return nil, err
+	}
+	if !CanSeeVersion(actor, c, v) {
+		return nil, apperr.ErrNotFound
+	}
+	return v, nil
+}
+
+// event builds the next event of c's chain. Call commit to store it.
+func (s *Service) event(c *Consultation, actor auth.Principal, typ string, public bool, payload any) (history.Event, error) {
+	raw, err := history.Canonical(payload)
+	if err != nil {
+		return history.Event{}, apperr.Wrap(err, "encode event")
+	}
+	role := string(actor.Role)
+	if actor.Anonymous() {
+		role = "system"
+	}
+	e := history.Event{Consultation: c.ID, At: s.now(), ActorRole: role, Type: typ, Public: public, Payload: raw}
+	if actor.Is(auth.Staff) || actor.Is(auth.Legal) || actor.Is(auth.Admin) {
+		e.ActorID = actor.UserID
+	}
+	return history.After(c.HistorySeq, c.HistoryHead, e)
+}
+
+// commit stores c and its new events; the chain head moves with it.
+func (s *Service) commit(ctx context.Context, c *Consultation, events ...history.Event) error {
+	for _, e := range events {
+		c.HistorySeq, c.HistoryHead = e.Seq, e.Hash
+	}
+	return s.Store.UpdateConsultation(ctx, c, events...)
+}
+
+// Record appends an event to c's chain and stores c (used by the comments
+// and review workflows for actions that change another record).
+func (s *Service) Record(ctx context.Context, c *Consultation, actor auth.Principal, typ string, public bool, payload any) error {
+	for attempt := 0; ; attempt++ {
+		ev, err := s.event(c, actor, typ, public, payload)
+		if err != nil {
+			return err
+		}
+		err = s.commit(ctx, c, ev)
+		if err == nil || !errors.Is(err, apperr.ErrConflict) || attempt == 5 {
+			return err
+		}
+		fresh, gerr := s.Store.Consultation(ctx, c.ID)
+		if gerr != nil {
+			return gerr
+		}
+		*c = *fresh
+	}
+}
+
+// FormatDateTime renders an instant as 2026年12月31日24时 style Shanghai time
+// for messages: midnight is shown as 24时 of the previous day.
+func FormatDateTime(t time.Time) string {
+	d := workcal.DateOf(t)
+	if startOfDay(d).Equal(t) {
+		p := d.AddDays(-1)
+		return itoa(p.Year) + "年" + itoa(int(p.Month)) + "月" + itoa(p.Day) + "日24时"
+	}
+	l := t.In(workcal.Shanghai())
+	return itoa(l.Year()) + "年" + itoa(int(l.Month())) + "月" + itoa(l.Day()) + "日" + itoa(l.Hour()) + "时" + pad2(l.Minute()) + "分"
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + itoa(n)
+	}
+	return itoa(n)
+}

@@ -1,0 +1,285 @@
+// Package history keeps the 决策档案: an append-only, hash-chained log of
+// everything that happens to a consultation — versions, comments,
+// dispositions, review opinions, state changes — which anyone can check
+// has not been altered since it was written.
+//
+// Each [Event] carries the SHA-256 hash of its own canonical encoding and
+// the hash of the event before it, so changing, removing, inserting or
+// reordering any event breaks every link after it. [Verify] recomputes the
+// chain. Because someone who rewrites the whole log can also recompute all
+// hashes, the hash of the last event ([Head]) should also be recorded
+// outside the log — for example printed in the final publication notice —
+// and compared.
+//
+// # Verifying without this code
+//
+// Export the events as JSON (Event implements json.Marshaler). For each
+// event in order, in Python:
+//
+//	obj = json.loads(line)
+//	h = obj.pop("hash")
+//	data = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+//	assert hashlib.sha256(data).hexdigest() == h
+//	assert obj["prev_hash"] == previous_hash   # "" for the first event
+//	assert obj["seq"] == previous_seq + 1      # the first is 1
+//
+// See [Canonical] for the exact encoding rules.
+package history
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// ErrInvalid is wrapped by the errors Canonical and Next return for an
+// event or payload that cannot be recorded.
+var ErrInvalid = errors.New("history: invalid event")
+
+// Event is one entry of a consultation's history.
+type Event struct {
+	Consultation string `json:"consultation"`
+	// Seq numbers a consultation's events 1, 2, 3, … without gaps.
+	Seq int64 `json:"seq"`
+	// At is when the event happened, in UTC, truncated to milliseconds
+	// because stores may drop finer precision. In JSON and in the hashed
+	// encoding it is written as "2006-01-02T15:04:05.000Z".
+	At time.Time `json:"at"`
+	// ActorRole is resident, staff, legal, admin or system.
+	ActorRole string `json:"actor_role"`
+	ActorID   string `json:"actor_id,omitempty"`
+	// Type names what happened, as noun.verb in lower case:
+	// "consultation.published", "version.added", "comment.moderated",
+	// "comment.disposed", "review.opinion", "consultation.finalized".
+	Type string `json:"type"`
+	// Public events are shown to everyone once the decision is published.
+	Public bool `json:"public"`
+	// Payload is a canonical JSON object (see Canonical): integers and
+	// strings, no floats.
+	Payload json.RawMessage `json:"payload"`
+	// PrevHash is the Hash of the previous event, "" for seq 1.
+	PrevHash string `json:"prev_hash"`
+	// Hash is the lower-case hex SHA-256 of CanonicalEncoding(e).
+	Hash string `json:"hash"`
+}
+
+// atLayout is how At is written in JSON and in the hashed encoding.
+const atLayout = "2006-01-02T15:04:05.000Z"
+
+var (
+	actorRoles  = map[string]bool{"resident": true, "staff": true, "legal": true, "admin": true, "system": true}
+	typePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
+)
+
+// fields returns the JSON members of e other than hash. It is the single
+// definition of what is hashed and what is exported.
+func (e Event) fields() map[string]any {
+	m := map[string]any{
+		"consultation": e.Consultation,
+		"seq":          e.Seq,
+		"at":           e.At.UTC().Format(atLayout),
+		"actor_role":   e.ActorRole,
+		"type":         e.Type,
+		"public":       e.Public,
+		"payload":      e.Payload,
+		"prev_hash":    e.PrevHash,
+	}
+	if e.ActorID != "" {
+		m["actor_id"] = e.ActorID
+	}
+	return m
+}
+
+// CanonicalEncoding returns the bytes whose SHA-256 is e.Hash: the
+// canonical JSON ([Canonical]) of the object with all of e's JSON members
+// except "hash" — actor_id left out when empty, at written as
+// "2006-01-02T15:04:05.000Z" in UTC, payload as a nested object. For
+// example:
+//
+//	{"actor_id":"u42","actor_role":"staff","at":"2026-02-14T01:02:03.456Z","consultation":"c1",
+//	 "payload":{"days":30},"prev_hash":"","public":true,"seq":1,"type":"consultation.published"}
+//
+// (on one line). It returns nil if e.Payload is not valid JSON by
+// Canonical's rules; such an event never verifies.
+func CanonicalEncoding(e Event) []byte {
+	b, err := Canonical(e.fields())
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func hashOf(e Event) string {
+	sum := sha256.Sum256(CanonicalEncoding(e))
+	return hex.EncodeToString(sum[:])
+}
+
+// Next returns e completed as the event that follows prev (nil for the
+// first event of a consultation): it sets Seq and PrevHash, truncates At to
+// milliseconds in UTC, canonicalizes Payload (an empty payload becomes {})
+// and sets Hash. An empty e.Consultation is taken from prev.
+//
+// Next returns an error wrapping [ErrInvalid] if e has no consultation or
+// belongs to another one than prev, has an unknown ActorRole, a Type that
+// is not noun.verb, a zero At or one before prev.At, or a payload that is
+// not a JSON object by Canonical's rules; and a [*BrokenError] if prev's
+// own hash does not match its content.
+func Next(prev *Event, e Event) (Event, error) {
+	e.Seq, e.PrevHash, e.Hash = 1, "", ""
+	if prev != nil {
+		if h := hashOf(*prev); h != prev.Hash {
+			return Event{}, &BrokenError{Seq: prev.Seq, Index: -1, Reason: "previous event's hash does not match its content"}
+		}
+		if e.Consultation == "" {
+			e.Consultation = prev.Consultation
+		}
+		if e.Consultation != prev.Consultation {
+			return Event{}, fmt.Errorf("%w: consultation %q follows an event of consultation %q", ErrInvalid, e.Consultation, prev.Consultation)
+		}
+		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
+	}
+	e.At = e.At.UTC().Truncate(time.Millisecond)
+	if err := checkFields(e); err != nil {
+		return Event{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if prev != nil && e.At.Before(prev.At) {
+		return Event{}, fmt.Errorf("%w: at %s is before the previous event's %s", ErrInvalid, e.At.Format(atLayout), prev.At.UTC().Format(atLayout))
+	}
+	payload, err := canonicalObject(e.Payload)
+	if err != nil {
+		return Event{}, fmt.Errorf("payload of %s: %w", e.Type, err)
+	}
+	e.Payload = payload
+	e.Hash = hashOf(e)
+	return e, nil
+}
+
+// checkFields checks the fields that do not depend on other events.
+func checkFields(e Event) error {
+	switch {
+	case e.Consultation == "":
+		return errors.New("no consultation")
+	case !actorRoles[e.ActorRole]:
+		return fmt.Errorf("actor_role %q: want resident, staff, legal, admin or system", e.ActorRole)
+	case !typePattern.MatchString(e.Type):
+		return fmt.Errorf("type %q: want noun.verb in lower case, such as comment.disposed", e.Type)
+	case e.At.IsZero():
+		return errors.New("no time (at)")
+	case !e.At.Equal(e.At.Truncate(time.Millisecond)):
+		return errors.New("at has sub-millisecond precision")
+	}
+	return nil
+}
+
+// BrokenError reports the first event at which a history fails to verify.
+type BrokenError struct {
+	// Seq is the seq the bad event carries.
+	Seq int64
+	// Index is the bad event's position in the slice given to Verify
+	// (-1 for the prev argument of Next).
+	Index int
+	// Reason says what is wrong, in English, for logs and reports.
+	Reason string
+}
+
+func (e *BrokenError) Error() string {
+	return fmt.Sprintf("history: event seq %d (index %d): %s", e.Seq, e.Index, e.Reason)
+}
+
+// Verify checks that events is the complete, unaltered history of one
+// consultation from its first event, in order. It returns nil for an empty
+// history, or a [*BrokenError] naming the first event that is bad, for
+// the first of these reasons that applies:
+//
+//   - its consultation differs from the first event's;
+//   - its seq is not its position (1, 2, 3, …): an event is missing,
+//     inserted or out of order;
+//   - its prev_hash is not the previous event's hash ("" for the first);
+//   - a field is invalid (as Next checks), or at is before the previous
+//     event's;
+//   - its payload is not a JSON object by Canonical's rules (it need not
+//     be byte-for-byte canonical: the hash covers its canonical form, so a
+//     store may reformat it);
+//   - its hash does not match its content.
+//
+// Verify cannot tell that events were cut off at the end, or that the
+// whole history was rewritten and rehashed: compare [Head] with a head
+// recorded elsewhere for that.
+func Verify(events []Event) error {
+	for i, e := range events {
+		broken := func(format string, args ...any) error {
+			return &BrokenError{Seq: e.Seq, Index: i, Reason: fmt.Sprintf(format, args...)}
+		}
+		prevHash := ""
+		if i > 0 {
+			prevHash = events[i-1].Hash
+		}
+		switch want := int64(i + 1); {
+		case e.Consultation != events[0].Consultation:
+			return broken("consultation %q, want %q", e.Consultation, events[0].Consultation)
+		case e.Seq != want:
+			return broken("seq %d at position %d, want %d: event missing, inserted or out of order", e.Seq, i+1, want)
+		case e.PrevHash != prevHash:
+			return broken("prev_hash %q does not match the previous event's hash %q", e.PrevHash, prevHash)
+		}
+		if err := checkFields(e); err != nil {
+			return broken("%v", err)
+		}
+		if i > 0 && e.At.Before(events[i-1].At) {
+			return broken("at %s is before the previous event's", e.At.UTC().Format(atLayout))
+		}
+		if _, err := canonicalObject(e.Payload); err != nil || len(e.Payload) == 0 {
+			return broken("payload is not a JSON object by Canonical's rules")
+		}
+		if h := hashOf(e); h != e.Hash {
+			return broken("hash %q does not match the content (want %q)", e.Hash, h)
+		}
+	}
+	return nil
+}
+
+// Head returns the hash of the last event, which commits to the whole
+// history, or "" if there are no events.
+func Head(events []Event) string {
+	if len(events) == 0 {
+		return ""
+	}
+	return events[len(events)-1].Hash
+}
+
+// MarshalJSON writes e as canonical JSON: the members of
+// [CanonicalEncoding] plus "hash". Removing "hash" from the result and
+// re-encoding canonically gives back exactly the hashed bytes.
+func (e Event) MarshalJSON() ([]byte, error) {
+	m := e.fields()
+	m["hash"] = e.Hash
+	return Canonical(m)
+}
+
+// UnmarshalJSON reads an event written by MarshalJSON. at may have any
+// RFC 3339 precision; the payload bytes are kept as they are, so Verify
+// sees exactly what was stored.
+func (e *Event) UnmarshalJSON(data []byte) error {
+	type plain Event // no methods: avoids recursion
+	var aux struct {
+		plain
+		At string `json:"at"`
+	}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	*e = Event(aux.plain)
+	e.At = time.Time{}
+	if aux.At != "" {
+		at, err := time.Parse(time.RFC3339Nano, aux.At)
+		if err != nil {
+			return fmt.Errorf("history: event at %q: %v", aux.At, err)
+		}
+		e.At = at.UTC()
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+// Package i18n is the one message catalogue for every user-facing text: API
+// errors, pages and exports. zh-CN is the default language, English second.
+package i18n
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Lang is a supported language tag.
+type Lang string
+
+const (
+	ZH Lang = "zh-CN"
+	EN Lang = "en"
+)
+
+// Langs lists the supported languages, default first.
+var Langs = []Lang{ZH, EN}
+
+// Parse maps a language tag or Accept-Language header to a supported Lang.
+func Parse(s string) Lang {
+	for _, part := range strings.Split(s, ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case strings.HasPrefix(tag, "zh"):
+			return ZH
+		case strings.HasPrefix(tag, "en"):
+			return EN
+		}
+	}
+	return ZH
+}
+
+// T returns the message for key in lang, formatted with args. Missing keys
+// return the key itself so a gap is visible, never an empty string.
+func T(lang Lang, key string, args ...any) string {
+	m, ok := catalogue[key]
+	if !ok {
+		return key
+	}
+	format := m.zh
+	if lang == EN {
+		format = m.en
+	}
+	if len(args) == 0 {
+		return format
+	}
+	resolved := make([]any, len(args))
+	for i, a := range args {
+		if m, ok := a.(Msg); ok {
+			resolved[i] = T(lang, m.Key, m.Args...)
+		} else if l, ok := a.(List); ok {
+			parts := make([]string, len(l))
+			for j, m := range l {
+				parts[j] = T(lang, m.Key, m.Args...)
+			}
+			sep := "、"
+			if lang == EN {
+				sep = ", "
+			}
+			resolved[i] = strings.Join(parts, sep)
+		} else {
+			resolved[i] = a
+		}
+	}
+	return fmt.Sprintf(format, resolved...)
+}
+
+// Msg is a message reference used as an argument of another message; T
+// translates it in the same language before formatting.
+type Msg struct {
+	Key  string
+	Args []any
+}
+
+// List is a list of messages rendered joined ("起草说明、制定依据").
+type List []Msg
+
+// ListOf returns a List of argument-less messages.
+func ListOf(keys ...string) List {
+	l := make(List, len(keys))
+	for i, k := range keys {
+		l[i] = M(k)
+	}
+	return l
+}
+
+// M returns a message reference.
+func M(key string, args ...any) Msg { return Msg{Key: key, Args: args} }
+
+// Has reports whether key is in the catalogue.
+func Has(key string) bool { _, ok := catalogue[key]; return ok }
+
+// Keys returns every key, sorted; used by tests that check completeness.
+func Keys() []string {
+	keys := make([]string, 0, len(catalogue))
+	for k := range catalogue {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+type message struct{ zh, en string }

@@ -1,0 +1,169 @@
+// Package mongotest runs the MongoDB store's tests against a server started
+// inside the test process: FerretDB with its SQLite backend, so no MongoDB
+// needs to be installed. Set MONGODB_TEST_URI to also run them against a
+// real MongoDB (see Targets).
+package mongotest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"yugongkai/mongodb"
+)
+
+// EnvURI names the environment variable holding the URI of a real MongoDB
+// server to test against as well, e.g.
+// "mongodb://localhost:27017/?replicaSet=rs0". Each test uses (and drops) a
+// database of its own on it.
+const EnvURI = "MONGODB_TEST_URI"
+
+var server struct {
+	once   sync.Once
+	uri    string
+	err    error
+	dir    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Start starts the embedded FerretDB on first use — one per test process —
+// and returns its URI. The URI limits the client to one connection because
+// FerretDB v1 loses concurrent updates of one document made over several
+// connections.
+func Start(tb testing.TB) (uri string) {
+	tb.Helper()
+	server.once.Do(start)
+	if server.err != nil {
+		tb.Fatalf("mongotest: start FerretDB: %v", server.err)
+	}
+	return server.uri
+}
+
+func start() {
+	dir, err := os.MkdirTemp("", "yugongkai-ferretdb-")
+	if err != nil {
+		server.err = err
+		return
+	}
+	// FerretDB logs every connection at info level; only its warnings and
+	// errors are worth seeing, and the go tool shows them for failing
+	// packages.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+		Logger:    logger,
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		server.err = err
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx)
+	}()
+	// MongoDBURI waits until the listener is bound.
+	server.uri = f.MongoDBURI() + "?maxPoolSize=1"
+	server.dir, server.cancel, server.done = dir, cancel, done
+}
+
+// Main runs the tests of a package that uses Start, then stops FerretDB and
+// removes its files. Call it from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(mongotest.Main(m)) }
+//
+// Without it the files stay in a "yugongkai-ferretdb-*" directory under
+// os.TempDir.
+func Main(m *testing.M) int {
+	code := m.Run()
+	if server.cancel != nil {
+		server.cancel()
+		select {
+		case <-server.done:
+		case <-time.After(10 * time.Second):
+		}
+		os.RemoveAll(server.dir)
+	}
+	return code
+}
+
+// Target is a server the tests run against.
+type Target struct {
+	Name string // "ferretdb" or "real"
+	URI  string
+}
+
+// Targets returns the embedded FerretDB and, if MONGODB_TEST_URI is set,
+// the server it names.
+func Targets(tb testing.TB) []Target {
+	tb.Helper()
+	targets := []Target{{Name: "ferretdb", URI: Start(tb)}}
+	if uri := os.Getenv(EnvURI); uri != "" {
+		targets = append(targets, Target{Name: "real", URI: uri})
+	}
+	return targets
+}
+
+// Open opens a new, empty database on the embedded FerretDB; see OpenURI.
+func Open(tb testing.TB) *mongodb.DB {
+	tb.Helper()
+	return OpenURI(tb, Start(tb))
+}
+
+// OpenURI opens a database with a name unique to this call on the server at
+// uri, and closes and drops it when the test ends.
+func OpenURI(tb testing.TB, uri string, opts ...mongodb.Option) *mongodb.DB {
+	tb.Helper()
+	name := DatabaseName()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	db, err := mongodb.Open(ctx, uri, append(opts, mongodb.WithDatabase(name))...)
+	if err != nil {
+		tb.Fatalf("mongotest: open %s: %v", name, err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = db.Close(ctx) // the test may have closed it already
+		if err := Drop(ctx, uri, name); err != nil {
+			tb.Errorf("mongotest: drop %s: %v", name, err)
+		}
+	})
+	return db
+}
+
+// DatabaseName returns a fresh database name for a test.
+func DatabaseName() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return "test_" + hex.EncodeToString(b)
+}
+
+// Drop removes database name from the server at uri, over a connection of
+// its own so that tests which closed their store still clean up.
+func Drop(ctx context.Context, uri, name string) error {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		return err
+	}
+	defer client.Disconnect(ctx)
+	if err := client.Database(name).Drop(ctx); err != nil {
+		return fmt.Errorf("drop database: %w", err)
+	}
+	return nil
+}

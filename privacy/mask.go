@@ -1,0 +1,592 @@
+// Package privacy masks residents' personal information before a comment or a
+// name is shown on a public page (个人信息保护法 art. 25, 民法典 art. 1034).
+// The original text is kept for staff; only the public copy goes through
+// MaskText and MaskName.
+package privacy
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Kind is the kind of personal information found in a text.
+type Kind int
+
+// Kinds of personal information recognized by MaskText.
+const (
+	IDCard   Kind = iota + 1 // 居民身份证号码, 18 or 15 digits
+	Mobile                   // 手机号码
+	Landline                 // 固定电话 with area code
+	Email                    // 电子邮箱
+	BankCard                 // 银行卡号 (16–19 digits, Luhn-valid, card prefix)
+)
+
+func (k Kind) String() string {
+	switch k {
+	case IDCard:
+		return "IDCard"
+	case Mobile:
+		return "Mobile"
+	case Landline:
+		return "Landline"
+	case Email:
+		return "Email"
+	case BankCard:
+		return "BankCard"
+	}
+	return "Kind(?)"
+}
+
+// Finding locates one piece of personal information in the original text.
+type Finding struct {
+	Kind       Kind
+	Start, End int // byte offsets in the original text, End exclusive
+}
+
+// MaskText returns the public copy of a comment body and the personal
+// information it masked.
+//
+// Recognized, and masked digit by digit with "*" so the shape stays readable:
+//
+//	ID card, 18 digits (last may be X), ISO 7064 mod 11-2
+//	checksum, known province code, plausible birth date    110101199003071234 → 110***********1234
+//	ID card, 15 digits (legacy), province code and date   110101900307123    → 110********7123
+//	  (also written 6-8-4 with spaces or dashes; the first 3 and last 4 are kept)
+//	mobile, 1[3-9] + 9 digits, optionally +86/86/0086
+//	  or (+86) prefix, grouped 3-4-4 or 3-8            13812345678 → 138****5678, +86 138 1234 5678 → +86 138 **** 5678
+//	landline with area code (010, 02x, 0xxx or +86 xx),
+//	  local number of 7–8 digits (not starting with 0),
+//	  optional extension (-123, 转123, 分机123, ext.123)   010-12345678 → 010-****5678, (0571)8765432 → (0571)***5432
+//	bank card, 16–19 digits, Luhn-valid, starting with
+//	  62 (UnionPay), 4 or 51–55; also grouped by four     6222021234567890123 → 6222***********0123
+//	email                                               zhangsan@example.com → z***@example.com
+//
+// The area code, the +86 prefix, extensions and an email's domain are kept.
+// Bank cards are masked although the specification lists only ID, mobile,
+// landline and email: a card number in a public comment is sensitive personal
+// information (个人信息保护法 art. 28) and a Luhn-valid 16–19 digit number with a
+// card prefix is almost never anything else in a consultation comment.
+//
+// Not touched: article numbers (第十二条, 第12条), dates (2026年12月31日,
+// 2026-12-31, 20261231), amounts (5000元, 1,000,000元), document numbers
+// (某政发〔2026〕12号), postal codes, 400/800 service numbers, landlines without
+// area code, 18-digit numbers failing the ID checksum or date check, and
+// other long numbers (including Luhn-invalid card-like numbers).
+//
+// Digits may be ASCII or full-width (１３８…). A number only matches as a
+// whole: a match never starts or ends inside a run of digits, so
+// 138123456789 (12 digits) is not a mobile number.
+//
+// Idempotence: MaskText(MaskText(s)) == MaskText(s) and the second call finds
+// nothing. To guarantee it, a group of digits joined by spaces, dashes or
+// parentheses that already contains "*" between digits (an already masked
+// number, such as 138****5678) is left alone as a whole, and an email whose
+// local part is already in masked form (z***, ***) is left alone. The price
+// is that a number written in the same space-joined group as a number the
+// user masked himself ("138****5678 13912345678") is not masked.
+//
+// Invalid UTF-8 bytes are replaced by U+FFFD so the public copy is always
+// valid UTF-8.
+func MaskText(s string) (masked string, found []Finding) {
+	sh := newShadow(s)
+	var matches []match
+	matches = sh.findEmails(matches)
+	matches = sh.findNumbers(matches)
+	if len(matches) == 0 && sh.valid {
+		return s, nil
+	}
+	sortMatches(matches)
+
+	var b strings.Builder
+	b.Grow(len(s))
+	mi := 0
+	for i := 0; i < len(sh.b); {
+		for mi < len(matches) && matches[mi].end <= i {
+			mi++
+		}
+		if mi < len(matches) && matches[mi].start == i && matches[mi].replace != "" {
+			// Email local part: replaced as a whole.
+			m := matches[mi]
+			b.WriteString(m.replace)
+			i = m.replaceEnd
+			continue
+		}
+		if mi < len(matches) && matches[mi].start <= i && matches[mi].hides(i) {
+			b.WriteByte('*')
+		} else {
+			r, size := utf8.DecodeRuneInString(s[sh.off[i]:])
+			if r == utf8.RuneError && size <= 1 {
+				b.WriteRune(utf8.RuneError)
+			} else {
+				b.WriteString(s[sh.off[i] : sh.off[i]+size])
+			}
+		}
+		i++
+	}
+	for _, m := range matches {
+		if m.kind == 0 {
+			continue // already masked, kept only to block other matches
+		}
+		found = append(found, Finding{Kind: m.kind, Start: sh.off[m.start], End: sh.off[m.end]})
+	}
+	return b.String(), found
+}
+
+// shadow is a one-byte-per-rune ASCII image of the text: full-width digits,
+// letters X/x, punctuation and spaces are folded to ASCII, 转/分/机 get
+// control bytes, anything else becomes '#'. Matching runs on the shadow;
+// off maps shadow indices back to byte offsets in the original.
+type shadow struct {
+	b      []byte
+	off    []int // len(b)+1 entries
+	digits []int // digits[i] is the number of digits in b[:i]
+	valid  bool  // original is valid UTF-8
+}
+
+const (
+	shZhuan = '\x01' // 转 (extension)
+	shFen   = '\x02' // 分 of 分机
+	shJi    = '\x03' // 机 of 分机
+)
+
+func newShadow(s string) *shadow {
+	sh := &shadow{b: make([]byte, 0, len(s)), off: make([]int, 0, len(s)+1), valid: true}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			sh.valid = false
+		}
+		sh.b = append(sh.b, shadowByte(r))
+		sh.off = append(sh.off, i)
+		i += size
+	}
+	sh.off = append(sh.off, len(s))
+	sh.digits = make([]int, len(sh.b)+1)
+	for i, c := range sh.b {
+		sh.digits[i+1] = sh.digits[i]
+		if isDigit(c) {
+			sh.digits[i+1]++
+		}
+	}
+	return sh
+}
+
+func shadowByte(r rune) byte {
+	switch {
+	case r < 0x80 && r >= 0x20:
+		return byte(r)
+	case r >= '０' && r <= '９':
+		return byte(r-'０') + '0'
+	}
+	switch r {
+	case 'Ｘ', 'ｘ':
+		return 'X'
+	case '＊':
+		return '*'
+	case '（':
+		return '('
+	case '）':
+		return ')'
+	case '＋':
+		return '+'
+	case '－', '‐', '‑':
+		return '-'
+	case '\u3000', '\u00a0':
+		return ' '
+	case '＠':
+		return '@'
+	case '．':
+		return '.'
+	case '转':
+		return shZhuan
+	case '分':
+		return shFen
+	case '机':
+		return shJi
+	}
+	return '#'
+}
+
+// match is a recognized span [start, end) of shadow indices.
+type match struct {
+	kind       Kind // 0: already masked, blocks other matches, no finding
+	start, end int
+	// Digit masking: shadow indices listed in hide become "*".
+	hide []int
+	// Email masking: shadow [start, replaceEnd) is replaced by replace.
+	replace    string
+	replaceEnd int
+}
+
+func (m *match) hides(i int) bool {
+	for _, h := range m.hide {
+		if h == i {
+			return true
+		}
+	}
+	return false
+}
+
+func sortMatches(ms []match) {
+	slices.SortFunc(ms, func(a, b match) int { return a.start - b.start })
+}
+
+// overlapsAny reports whether [start, end) overlaps one of ms, which are
+// sorted and do not overlap each other.
+func overlapsAny(ms []match, start, end int) bool {
+	i := sort.Search(len(ms), func(i int) bool { return ms[i].end > start })
+	return i < len(ms) && ms[i].start < end
+}
+
+// emailRE matches an email address on the shadow. '*' is allowed in the local
+// part so that an already masked address (z***@example.com) is recognized and
+// kept away from the number matchers.
+var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-*]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}`)
+
+func (sh *shadow) findEmails(ms []match) []match {
+	for _, loc := range emailRE.FindAllIndex(sh.b, -1) {
+		at := loc[0]
+		for sh.b[at] != '@' {
+			at++
+		}
+		local := string(sh.b[loc[0]:at])
+		repl := maskLocalPart(local)
+		m := match{start: loc[0], end: loc[1], replaceEnd: at, replace: repl}
+		if repl != local || !sh.plainASCII(loc[0], at) {
+			m.kind = Email
+		} else {
+			m.replace = "" // already masked: copy as is
+		}
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// plainASCII reports whether shadow [i, j) was ASCII in the original, so the
+// shadow bytes equal the original bytes.
+func (sh *shadow) plainASCII(i, j int) bool {
+	return sh.off[j]-sh.off[i] == j-i
+}
+
+// maskLocalPart keeps the first character of an email's local part and
+// replaces the rest by a fixed "***", hiding the length. A one-character
+// local part, or one already starting with "*", becomes "***".
+func maskLocalPart(local string) string {
+	if len(local) < 2 || local[0] == '*' {
+		return "***"
+	}
+	return local[:1] + "***"
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isAlnum(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// isRunChar reports whether shadow index i belongs to a run of digits: a
+// digit, a '*', or an X/x ending a run (the ID checksum character).
+func (sh *shadow) isRunChar(i int) bool {
+	c := sh.b[i]
+	if isDigit(c) || c == '*' {
+		return true
+	}
+	if c != 'X' && c != 'x' || i == 0 {
+		return false
+	}
+	p := sh.b[i-1]
+	if !isDigit(p) && p != '*' {
+		return false
+	}
+	return i+1 == len(sh.b) || !isAlnum(sh.b[i+1]) && sh.b[i+1] != '*'
+}
+
+// joinerLen returns the length of the joiner starting at shadow index i that
+// may connect two runs of one number, or 0: up to three of space, dash and
+// parentheses and plus ("-", " ", ")", ") ", " (", "+"), 转, 分机 or "ext".
+func (sh *shadow) joinerLen(i int) int {
+	b := sh.b
+	n := 0
+	for i+n < len(b) && n < 3 && strings.IndexByte(" -()+", b[i+n]) >= 0 {
+		n++
+	}
+	if n > 0 {
+		return n
+	}
+	switch {
+	case b[i] == shZhuan:
+		return 1
+	case b[i] == shFen && i+1 < len(b) && b[i+1] == shJi:
+		return 2
+	case i+3 <= len(b) && strings.EqualFold(string(b[i:i+3]), "ext"):
+		n = 3
+		if i+n < len(b) && b[i+n] == '.' {
+			n++
+		}
+		if i+n < len(b) && b[i+n] == ' ' {
+			n++
+		}
+		return n
+	}
+	return 0
+}
+
+// maxNumberLen bounds the length, in runes, of one number match, so that a
+// long group of digits costs linear time.
+const maxNumberLen = 40
+
+func (sh *shadow) findNumbers(ms []match) []match {
+	b := sh.b
+	emails := len(ms)
+	for i := 0; i < len(b); {
+		if !isDigit(b[i]) && b[i] != '*' || i > 0 && sh.isRunChar(i-1) {
+			i++
+			continue
+		}
+		// A group starts here: optional "+(" prefix, runs joined by joiners.
+		gs := i
+		for k := 0; k < 3 && gs > 0 && (b[gs-1] == '+' || b[gs-1] == '('); k++ {
+			gs--
+		}
+		var runEnds []int
+		e := i
+		for {
+			for e < len(b) && sh.isRunChar(e) {
+				e++
+			}
+			runEnds = append(runEnds, e)
+			if e == len(b) {
+				break
+			}
+			j := sh.joinerLen(e)
+			if j == 0 || e+j >= len(b) || !isDigit(b[e+j]) && b[e+j] != '*' {
+				break
+			}
+			e += j
+		}
+		ge := e
+		// Stars at the edges of the group ("*13812345678") are not part of
+		// any number.
+		if b[i] == '*' {
+			for gs = i; gs < ge && b[gs] == '*'; gs++ {
+			}
+		}
+		if last := runEnds[len(runEnds)-1]; b[last-1] == '*' {
+			t := last
+			for t > gs && b[t-1] == '*' {
+				t--
+			}
+			runEnds = append(runEnds[:len(runEnds)-1], t)
+		}
+		if gs < ge && !sh.maskedGroup(gs, ge) && !overlapsAny(ms[:emails], gs, ge) {
+			ms = sh.matchGroup(ms, gs, ge, runEnds)
+		}
+		i = ge
+	}
+	return ms
+}
+
+// maskedGroup reports whether the group contains a '*' that is not at its
+// edges, i.e. holds a number that has already been masked.
+func (sh *shadow) maskedGroup(gs, ge int) bool {
+	for gs < ge && (sh.b[gs] == '*' || sh.b[gs] == '+' || sh.b[gs] == '(') {
+		gs++
+	}
+	for ge > gs && sh.b[ge-1] == '*' {
+		ge--
+	}
+	for i := gs; i < ge; i++ {
+		if sh.b[i] == '*' {
+			return true
+		}
+	}
+	return false
+}
+
+// matchGroup tries every start in the group (the group start and each run
+// start, including a '+' or '(' just before it) and every end at a run end,
+// longest first, and records non-overlapping matches left to right.
+func (sh *shadow) matchGroup(ms []match, gs, ge int, runEnds []int) []match {
+	b := sh.b
+	for p := gs; p < ge; p++ {
+		if p > gs {
+			prev := b[p-1]
+			if isDigit(prev) || prev == '*' || prev == 'X' || prev == 'x' {
+				continue
+			}
+			if !isDigit(b[p]) && b[p] != '+' && b[p] != '(' {
+				continue
+			}
+			// '+' or '(' continue into the next run; a joiner like ") ("
+			// may offer several starts, all fine.
+		}
+		// Longest candidate first: the last run end within maxNumberLen.
+		k := sort.SearchInts(runEnds, p+maxNumberLen+1) - 1
+		for ; k >= 0; k-- {
+			e := runEnds[k]
+			if e <= p {
+				break
+			}
+			if m, ok := sh.recognize(p, e); ok {
+				ms = append(ms, m)
+				p = e - 1
+				break
+			}
+		}
+	}
+	return ms
+}
+
+// Number patterns, anchored on a candidate span of the shadow. Submatch 1 is
+// the part whose digits are partly hidden.
+var (
+	idRE     = regexp.MustCompile(`^([0-9]{6}[ \-]?[0-9]{8}[ \-]?[0-9]{3}[0-9Xx]|[0-9]{6}[ \-]?[0-9]{6}[ \-]?[0-9]{3})$`)
+	bankRE   = regexp.MustCompile(`^([0-9]{16,19}|[0-9]{4}(?:[ \-][0-9]{4}){3}(?:[ \-][0-9]{1,3})?)$`)
+	mobileRE = regexp.MustCompile(`^(?:(?:\+|00)?86[ \-]?|\((?:\+|00)?86\)[ \-]?)?(1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4})$`)
+	// Area codes: 010, 02x, 0[3-9]xx; after +86 without the leading 0.
+	landlineRE = regexp.MustCompile(`^(?:(?:\+86[ \-]?|\(\+86\)[ \-]?)(?:10|2[0-9]|[3-9][0-9]{2})[ \-]?|\(0(?:10|2[0-9]|[3-9][0-9]{2})\)[ \-]?|0(?:10|2[0-9]|[3-9][0-9]{2})[ \-]?)` +
+		`([1-9][0-9]{6,7}|[1-9][0-9]{3}[ \-][0-9]{4}|[1-9][0-9]{2}[ \-][0-9]{4})` +
+		`(?:(?:[ \-]|\x01|\x02\x03|[Ee][Xx][Tt]\.? ?)[0-9]{1,6})?$`)
+)
+
+func (sh *shadow) recognize(p, e int) (match, bool) {
+	// Every pattern has 9 (landline 010-1234567) to 22 (+86, 8 digits and
+	// a 6-digit extension) digits; most spans are ruled out here.
+	if n := sh.digits[e] - sh.digits[p]; n < 9 || n > 22 {
+		return match{}, false
+	}
+	span := sh.b[p:e]
+	if loc := idRE.FindSubmatchIndex(span); loc != nil && validID(digitsOf(span)) {
+		return sh.newMatch(IDCard, p, e, loc, 3, 4), true
+	}
+	if loc := bankRE.FindSubmatchIndex(span); loc != nil && validBankCard(digitsOf(span)) {
+		return sh.newMatch(BankCard, p, e, loc, 4, 4), true
+	}
+	if loc := mobileRE.FindSubmatchIndex(span); loc != nil {
+		return sh.newMatch(Mobile, p, e, loc, 3, 4), true
+	}
+	if loc := landlineRE.FindSubmatchIndex(span); loc != nil {
+		return sh.newMatch(Landline, p, e, loc, 0, 4), true
+	}
+	return match{}, false
+}
+
+// newMatch hides the digits of submatch 1 except the first keepFirst and the
+// last keepLast.
+func (sh *shadow) newMatch(k Kind, p, e int, loc []int, keepFirst, keepLast int) match {
+	var pos []int
+	for i := p + loc[2]; i < p+loc[3]; i++ {
+		if c := sh.b[i]; isDigit(c) || c == 'X' || c == 'x' {
+			pos = append(pos, i)
+		}
+	}
+	return match{kind: k, start: p, end: e, hide: pos[keepFirst : len(pos)-keepLast]}
+}
+
+func digitsOf(span []byte) []byte {
+	d := make([]byte, 0, len(span))
+	for _, c := range span {
+		switch {
+		case isDigit(c):
+			d = append(d, c)
+		case c == 'x' || c == 'X':
+			d = append(d, 'X')
+		}
+	}
+	return d
+}
+
+// provinces are the first two digits of valid administrative division codes
+// (83: residence permits for Taiwan residents).
+var provinces = map[string]bool{
+	"11": true, "12": true, "13": true, "14": true, "15": true,
+	"21": true, "22": true, "23": true,
+	"31": true, "32": true, "33": true, "34": true, "35": true, "36": true, "37": true,
+	"41": true, "42": true, "43": true, "44": true, "45": true, "46": true,
+	"50": true, "51": true, "52": true, "53": true, "54": true,
+	"61": true, "62": true, "63": true, "64": true, "65": true,
+	"71": true, "81": true, "82": true, "83": true,
+}
+
+// validID checks an 18-character (GB 11643-1999) or 15-digit legacy
+// resident ID number: province code, birth date and, for 18 characters, the
+// ISO 7064 mod 11-2 check character.
+func validID(d []byte) bool {
+	switch len(d) {
+	case 18:
+		if !provinces[string(d[:2])] || !plausibleDate(d[6:10], d[10:12], d[12:14]) {
+			return false
+		}
+		weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+		sum := 0
+		for i, w := range weights {
+			if d[i] == 'X' {
+				return false
+			}
+			sum += int(d[i]-'0') * w
+		}
+		return "10X98765432"[sum%11] == d[17]
+	case 15:
+		if d[14] == 'X' || !provinces[string(d[:2])] {
+			return false
+		}
+		return plausibleDate([]byte{'1', '9', d[6], d[7]}, d[8:10], d[10:12])
+	}
+	return false
+}
+
+func atoi(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if !isDigit(c) {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// plausibleDate accepts calendar dates from 1900-01-01 to 2099-12-31.
+func plausibleDate(y, m, d []byte) bool {
+	year, month, day := atoi(y), atoi(m), atoi(d)
+	if year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1 {
+		return false
+	}
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month]
+	if month == 2 && (year%4 == 0 && year%100 != 0 || year%400 == 0) {
+		days = 29
+	}
+	return day <= days
+}
+
+// validBankCard checks length, issuer prefix (62 UnionPay, 4 Visa, 51–55
+// Mastercard) and the Luhn check digit.
+func validBankCard(d []byte) bool {
+	if len(d) < 16 || len(d) > 19 {
+		return false
+	}
+	switch {
+	case d[0] == '6' && d[1] == '2', d[0] == '4', d[0] == '5' && d[1] >= '1' && d[1] <= '5':
+	default:
+		return false
+	}
+	sum := 0
+	for i := range d {
+		c := d[len(d)-1-i]
+		if !isDigit(c) {
+			return false
+		}
+		v := int(c - '0')
+		if i%2 == 1 {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return sum%10 == 0
+}

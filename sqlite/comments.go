@@ -1,0 +1,598 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"yugongkai/apperr"
+	"yugongkai/comments"
+)
+
+// CommentStore implements comments.Store (migration 0002_comments.sql).
+// Every write, counters of the group included, is one transaction.
+type CommentStore struct {
+	db *DB
+}
+
+var _ comments.Store = (*CommentStore)(nil)
+
+// Comments returns the store of comments.
+func (db *DB) Comments() *CommentStore { return &CommentStore{db: db} }
+
+// commentRecord is the JSON kept in comments.record: the comment plus the
+// fields its own JSON encoding leaves out for staff views.
+type commentRecord struct {
+	*comments.Comment
+	IdempotencyKey string   `json:"idempotency_key,omitempty"`
+	Bands          []string `json:"bands,omitempty"`
+}
+
+func encodeComment(c *comments.Comment) (string, error) {
+	b, err := json.Marshal(commentRecord{Comment: c, IdempotencyKey: c.IdempotencyKey, Bands: c.Bands})
+	if err != nil {
+		return "", apperr.Wrap(err, "sqlite: encode comment")
+	}
+	return string(b), nil
+}
+
+func decodeComment(record []byte) (*comments.Comment, error) {
+	r := commentRecord{Comment: &comments.Comment{}}
+	if err := json.Unmarshal(record, &r); err != nil {
+		return nil, err
+	}
+	r.Comment.IdempotencyKey, r.Comment.Bands = r.IdempotencyKey, r.Bands
+	r.Comment.ReceivedAt, r.Comment.CreatedAt = r.Comment.ReceivedAt.UTC(), r.Comment.CreatedAt.UTC()
+	return r.Comment, nil
+}
+
+func outcomeOf(c *comments.Comment) string {
+	if c.Disposition == nil {
+		return ""
+	}
+	return string(c.Disposition.Outcome)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func isPublished(s comments.Status) int {
+	if s == comments.Published {
+		return 1
+	}
+	return 0
+}
+
+// duplicateKey marks a UNIQUE violation on insert as comments.ErrDuplicateKey.
+func duplicateKey(err error, what string) error {
+	err = classify(err, what)
+	if apperr.Is(err, apperr.Conflict) {
+		return &apperr.Error{Kind: apperr.Conflict, Key: "error.conflict", Cause: fmt.Errorf("%v: %w", err, comments.ErrDuplicateKey)}
+	}
+	return err
+}
+
+// InsertComment stores c and counts it in its group in one transaction.
+func (s *CommentStore) InsertComment(ctx context.Context, c *comments.Comment) error {
+	return s.db.write(ctx, func(tx *sql.Tx) error {
+		// Follow merges: a comment identical to a merged group joins its target.
+		for hops := 0; hops < 10; hops++ {
+			var into string
+			err := tx.QueryRowContext(ctx, "SELECT merged_into FROM comment_groups WHERE consultation_id = ? AND id = ?", c.ConsultationID, c.GroupID).Scan(&into)
+			if err == sql.ErrNoRows || (err == nil && into == "") {
+				break
+			}
+			if err != nil {
+				return classify(err, "insert comment: group")
+			}
+			c.GroupID = into
+		}
+		record, err := encodeComment(c)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO comments (id, consultation_id, article_id, status, channel, group_id, outcome,
+			received_at, receipt, idempotency_key, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.ConsultationID, c.ArticleID, string(c.Status), string(c.Channel), c.GroupID, outcomeOf(c),
+			formatTime(c.ReceivedAt), c.Receipt, nullable(c.IdempotencyKey), record); err != nil {
+			return duplicateKey(err, "insert comment")
+		}
+		pub := isPublished(c.Status)
+		rep := ""
+		if pub == 1 {
+			rep = c.ID
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE comment_groups SET count = count + 1, published_count = published_count + ?,
+			first_at = min(first_at, ?), rep_id = CASE WHEN rep_id = '' THEN ? ELSE rep_id END
+			WHERE consultation_id = ? AND id = ?`, pub, formatTime(c.ReceivedAt), rep, c.ConsultationID, c.GroupID)
+		if err != nil {
+			return classify(err, "insert comment: count in group")
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		return createGroup(ctx, tx, c, 1, pub, rep)
+	})
+}
+
+// createGroup inserts the group of c with c as first member.
+func createGroup(ctx context.Context, tx *sql.Tx, c *comments.Comment, count, published int, rep string) error {
+	bands, err := json.Marshal(c.Bands)
+	if err != nil {
+		return apperr.Wrap(err, "sqlite: encode bands")
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO comment_groups (consultation_id, id, count, published_count, first_id, rep_id,
+		first_at, article_id, bands, disposition, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '')`,
+		c.ConsultationID, c.GroupID, count, published, c.ID, rep, formatTime(c.ReceivedAt), c.ArticleID, string(bands)); err != nil {
+		return classify(err, "create comment group")
+	}
+	for _, b := range c.Bands {
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO comment_group_bands (consultation_id, band, group_id) VALUES (?, ?, ?)",
+			c.ConsultationID, b, c.GroupID); err != nil {
+			return classify(err, "create comment group: bands")
+		}
+	}
+	return nil
+}
+
+func (s *CommentStore) one(ctx context.Context, what, where string, args ...any) (*comments.Comment, error) {
+	var record []byte
+	if err := s.db.sql.QueryRowContext(ctx, "SELECT record FROM comments WHERE "+where, args...).Scan(&record); err != nil {
+		return nil, classify(err, what)
+	}
+	c, err := decodeComment(record)
+	return c, classify(err, what)
+}
+
+// Comment returns one comment or apperr.ErrNotFound.
+func (s *CommentStore) Comment(ctx context.Context, id string) (*comments.Comment, error) {
+	return s.one(ctx, "comment", "id = ?", id)
+}
+
+// CommentByReceipt returns the comment with the receipt code.
+func (s *CommentStore) CommentByReceipt(ctx context.Context, code string) (*comments.Comment, error) {
+	return s.one(ctx, "comment by receipt", "receipt = ?", code)
+}
+
+// CommentByIdempotencyKey returns the comment stored with the key.
+func (s *CommentStore) CommentByIdempotencyKey(ctx context.Context, consultationID, key string) (*comments.Comment, error) {
+	return s.one(ctx, "comment by idempotency key", "consultation_id = ? AND idempotency_key = ?", consultationID, key)
+}
+
+// CommentsByID returns the comments with the given ids that exist.
+func (s *CommentStore) CommentsByID(ctx context.Context, ids []string) ([]*comments.Comment, error) {
+	var out []*comments.Comment
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		list, err := s.query(ctx, "comments by id", "SELECT record, received_at, id FROM comments WHERE id IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", args, 0)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	return out, nil
+}
+
+// query runs a SELECT record, <key time>, id query; with limit > 0 it stops
+// after limit rows and reports whether more followed.
+func (s *CommentStore) query(ctx context.Context, what, q string, args []any, limit int) ([]*comments.Comment, error) {
+	list, _, err := s.page(ctx, what, q, args, limit)
+	return list, err
+}
+
+func (s *CommentStore) page(ctx context.Context, what, q string, args []any, limit int) ([]*comments.Comment, string, error) {
+	rows, err := s.db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", classify(err, what)
+	}
+	defer rows.Close()
+	var list []*comments.Comment
+	var lastAt, lastID string
+	for rows.Next() {
+		if limit > 0 && len(list) == limit {
+			return list, encodeCursor(lastAt, lastID), nil
+		}
+		var record []byte
+		if err := rows.Scan(&record, &lastAt, &lastID); err != nil {
+			return nil, "", classify(err, what)
+		}
+		c, err := decodeComment(record)
+		if err != nil {
+			return nil, "", classify(err, what)
+		}
+		list = append(list, c)
+	}
+	return list, "", classify(rows.Err(), what)
+}
+
+// Comments lists by the filter in (ReceivedAt, ID) order.
+func (s *CommentStore) Comments(ctx context.Context, f comments.Filter) ([]*comments.Comment, string, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, 500)
+	where := []string{"consultation_id = ?"}
+	args := []any{f.ConsultationID}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, string(f.Status))
+	}
+	if f.ArticleID != nil {
+		where, args = append(where, "article_id = ?"), append(args, *f.ArticleID)
+	}
+	if f.GroupID != "" {
+		where, args = append(where, "group_id = ?"), append(args, f.GroupID)
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		where, args = append(where, "(received_at, id) > (?, ?)"), append(args, at, id)
+	}
+	q := "SELECT record, received_at, id FROM comments WHERE " + strings.Join(where, " AND ") + " ORDER BY received_at, id LIMIT ?"
+	return s.page(ctx, "list comments", q, append(args, limit+1), limit)
+}
+
+// readComment reads one comment inside a write transaction.
+func readComment(ctx context.Context, tx *sql.Tx, id string) (*comments.Comment, error) {
+	var record []byte
+	if err := tx.QueryRowContext(ctx, "SELECT record FROM comments WHERE id = ?", id).Scan(&record); err != nil {
+		return nil, classify(err, "read comment")
+	}
+	c, err := decodeComment(record)
+	return c, classify(err, "read comment")
+}
+
+// saveComment writes back the mutable columns and the record of c.
+func saveComment(ctx context.Context, tx *sql.Tx, c *comments.Comment) error {
+	record, err := encodeComment(c)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE comments SET status = ?, group_id = ?, outcome = ?, record = ? WHERE id = ?",
+		string(c.Status), c.GroupID, outcomeOf(c), record, c.ID)
+	return classify(err, "update comment")
+}
+
+// SetModeration changes the status of a comment from from to to.
+func (s *CommentStore) SetModeration(ctx context.Context, id string, from, to comments.Status, m comments.Moderation) error {
+	return s.db.write(ctx, func(tx *sql.Tx) error {
+		c, err := readComment(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if c.Status != from {
+			return fmt.Errorf("sqlite: comment %s is %s, not %s: %w", id, c.Status, from, apperr.ErrConflict)
+		}
+		c.Status, c.Moderation = to, &m
+		if err := saveComment(ctx, tx, c); err != nil {
+			return err
+		}
+		delta := isPublished(to) - isPublished(from)
+		if delta == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE comment_groups SET published_count = published_count + ?,
+			rep_id = CASE WHEN ? = 1 AND rep_id = '' THEN ? ELSE rep_id END WHERE consultation_id = ? AND id = ?`,
+			delta, delta, c.ID, c.ConsultationID, c.GroupID); err != nil {
+			return classify(err, "moderate: group")
+		}
+		if delta < 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE comment_groups SET rep_id = coalesce((SELECT id FROM comments
+				WHERE consultation_id = ?1 AND group_id = ?2 AND status = 'published' ORDER BY received_at, id LIMIT 1), '')
+				WHERE consultation_id = ?1 AND id = ?2 AND rep_id = ?3`, c.ConsultationID, c.GroupID, c.ID); err != nil {
+				return classify(err, "moderate: representative")
+			}
+		}
+		return nil
+	})
+}
+
+func appendDisposition(c *comments.Comment, d comments.Disposition) {
+	c.Disposition = &d
+	c.Dispositions = append(c.Dispositions, d)
+}
+
+// SetDisposition makes d the current disposition of comment id.
+func (s *CommentStore) SetDisposition(ctx context.Context, id string, d comments.Disposition) error {
+	return s.db.write(ctx, func(tx *sql.Tx) error {
+		c, err := readComment(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		appendDisposition(c, d)
+		return saveComment(ctx, tx, c)
+	})
+}
+
+// members returns the comments of a group, in (ReceivedAt, ID) order.
+func members(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*comments.Comment, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT record FROM comments WHERE "+where+" ORDER BY received_at, id", args...)
+	if err != nil {
+		return nil, classify(err, "group members")
+	}
+	defer rows.Close()
+	var list []*comments.Comment
+	for rows.Next() {
+		var record []byte
+		if err := rows.Scan(&record); err != nil {
+			return nil, classify(err, "group members")
+		}
+		c, err := decodeComment(record)
+		if err != nil {
+			return nil, classify(err, "group members")
+		}
+		list = append(list, c)
+	}
+	return list, classify(rows.Err(), "group members")
+}
+
+// SetGroupDisposition records d on the group and every member.
+func (s *CommentStore) SetGroupDisposition(ctx context.Context, consultationID, groupID string, d comments.Disposition) (int, error) {
+	disp, err := json.Marshal(d)
+	if err != nil {
+		return 0, apperr.Wrap(err, "sqlite: encode disposition")
+	}
+	var n int
+	err = s.db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE comment_groups SET disposition = ? WHERE consultation_id = ? AND id = ?", string(disp), consultationID, groupID)
+		if err != nil {
+			return classify(err, "group disposition")
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			return fmt.Errorf("sqlite: group %s: %w", groupID, apperr.ErrNotFound)
+		}
+		list, err := members(ctx, tx, "consultation_id = ? AND group_id = ?", consultationID, groupID)
+		if err != nil {
+			return err
+		}
+		for _, c := range list {
+			appendDisposition(c, d)
+			if err := saveComment(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		n = len(list)
+		return nil
+	})
+	return n, err
+}
+
+// MoveToGroup moves whole groups and single comments to group to.
+func (s *CommentStore) MoveToGroup(ctx context.Context, consultationID, to string, from []string, ids []string) (int, error) {
+	var moved int
+	err := s.db.write(ctx, func(tx *sql.Tx) error {
+		var or []string
+		args := []any{consultationID, to}
+		if len(from) > 0 {
+			or = append(or, "group_id IN (?"+strings.Repeat(", ?", len(from)-1)+")")
+			for _, g := range from {
+				args = append(args, g)
+			}
+		}
+		if len(ids) > 0 {
+			or = append(or, "id IN (?"+strings.Repeat(", ?", len(ids)-1)+")")
+			for _, id := range ids {
+				args = append(args, id)
+			}
+		}
+		if len(or) == 0 {
+			return nil
+		}
+		list, err := members(ctx, tx, "consultation_id = ? AND group_id != ? AND ("+strings.Join(or, " OR ")+")", args...)
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		target, err := readGroup(ctx, tx, consultationID, to)
+		switch {
+		case apperr.Is(err, apperr.NotFound):
+			first := *list[0]
+			first.GroupID = to
+			if err := createGroup(ctx, tx, &first, 0, 0, ""); err != nil {
+				return err
+			}
+			target = &comments.Group{}
+		case err != nil:
+			return err
+		}
+		touched := map[string]bool{to: true}
+		for _, c := range list {
+			touched[c.GroupID] = true
+			c.GroupID = to
+			if target.Disposition != nil {
+				appendDisposition(c, *target.Disposition)
+			}
+			if err := saveComment(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		mergedFrom := map[string]bool{}
+		for _, g := range from {
+			mergedFrom[g] = true
+		}
+		for g := range touched {
+			if err := recountGroup(ctx, tx, consultationID, g, to, mergedFrom[g]); err != nil {
+				return err
+			}
+		}
+		moved = len(list)
+		return nil
+	})
+	return moved, err
+}
+
+// recountGroup recomputes a group's counters and representative from its
+// members. An emptied group loses its band keys; merged says it was merged
+// into to.
+func recountGroup(ctx context.Context, tx *sql.Tx, consultationID, id, to string, merged bool) error {
+	var count, published int
+	var firstAt sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(status = 'published'), 0), min(received_at)
+		FROM comments WHERE consultation_id = ? AND group_id = ?`, consultationID, id).Scan(&count, &published, &firstAt); err != nil {
+		return classify(err, "recount group")
+	}
+	var rep string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM comments WHERE consultation_id = ? AND group_id = ? AND status = 'published'
+		ORDER BY received_at, id LIMIT 1`, consultationID, id).Scan(&rep)
+	if err != nil && err != sql.ErrNoRows {
+		return classify(err, "recount group: representative")
+	}
+	into := ""
+	if merged && count == 0 {
+		into = to
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE comment_groups SET count = ?, published_count = ?, rep_id = ?,
+		first_at = coalesce(?, first_at), merged_into = CASE WHEN ? != '' THEN ? ELSE merged_into END
+		WHERE consultation_id = ? AND id = ?`, count, published, rep, firstAt, into, into, consultationID, id); err != nil {
+		return classify(err, "recount group: update")
+	}
+	if count == 0 {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM comment_group_bands WHERE consultation_id = ? AND group_id = ?", consultationID, id); err != nil {
+			return classify(err, "recount group: bands")
+		}
+	}
+	return nil
+}
+
+const groupColumns = "consultation_id, id, count, published_count, first_id, rep_id, first_at, article_id, bands, disposition, merged_into"
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanGroup(row rowScanner) (*comments.Group, error) {
+	var g comments.Group
+	var firstAt, bands string
+	var disp sql.NullString
+	if err := row.Scan(&g.ConsultationID, &g.ID, &g.Count, &g.PublishedCount, &g.FirstID, &g.RepID, &firstAt,
+		&g.ArticleID, &bands, &disp, &g.MergedInto); err != nil {
+		return nil, err
+	}
+	var err error
+	if g.FirstAt, err = parseTime(firstAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(bands), &g.Bands); err != nil {
+		return nil, err
+	}
+	if disp.Valid {
+		g.Disposition = &comments.Disposition{}
+		if err := json.Unmarshal([]byte(disp.String), g.Disposition); err != nil {
+			return nil, err
+		}
+		g.Disposition.At = g.Disposition.At.UTC()
+	}
+	return &g, nil
+}
+
+func readGroup(ctx context.Context, tx *sql.Tx, consultationID, id string) (*comments.Group, error) {
+	g, err := scanGroup(tx.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM comment_groups WHERE consultation_id = ? AND id = ?", consultationID, id))
+	return g, classify(err, "comment group")
+}
+
+// Group returns one group or apperr.ErrNotFound.
+func (s *CommentStore) Group(ctx context.Context, consultationID, groupID string) (*comments.Group, error) {
+	g, err := scanGroup(s.db.sql.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM comment_groups WHERE consultation_id = ? AND id = ?", consultationID, groupID))
+	return g, classify(err, "comment group")
+}
+
+// PublicGroups lists groups with a published member in (FirstAt, ID) order.
+func (s *CommentStore) PublicGroups(ctx context.Context, f comments.GroupFilter) ([]*comments.Group, string, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	limit = min(limit, 500)
+	where := []string{"consultation_id = ?", "published_count > 0"}
+	args := []any{f.ConsultationID}
+	if f.ArticleID != nil {
+		where, args = append(where, "article_id = ?"), append(args, *f.ArticleID)
+	}
+	if f.Cursor != "" {
+		at, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		where, args = append(where, "(first_at, id) > (?, ?)"), append(args, at, id)
+	}
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+groupColumns+" FROM comment_groups WHERE "+strings.Join(where, " AND ")+
+		" ORDER BY first_at, id LIMIT ?", append(args, limit+1)...)
+	if err != nil {
+		return nil, "", classify(err, "public groups")
+	}
+	defer rows.Close()
+	var list []*comments.Group
+	for rows.Next() {
+		if len(list) == limit {
+			last := list[len(list)-1]
+			return list, encodeCursor(formatTime(last.FirstAt), last.ID), nil
+		}
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, "", classify(err, "public groups")
+		}
+		list = append(list, g)
+	}
+	return list, "", classify(rows.Err(), "public groups")
+}
+
+// SharedBands returns the groups sharing each band key held by ≥ 2 groups.
+func (s *CommentStore) SharedBands(ctx context.Context, consultationID string) ([][]string, error) {
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT band, group_id FROM comment_group_bands WHERE consultation_id = ?1 AND band IN
+		(SELECT band FROM comment_group_bands WHERE consultation_id = ?1 GROUP BY band HAVING count(*) > 1) ORDER BY band, group_id`, consultationID)
+	if err != nil {
+		return nil, classify(err, "shared bands")
+	}
+	defer rows.Close()
+	var sets [][]string
+	var cur string
+	for rows.Next() {
+		var band, group string
+		if err := rows.Scan(&band, &group); err != nil {
+			return nil, classify(err, "shared bands")
+		}
+		if band != cur || len(sets) == 0 {
+			sets, cur = append(sets, nil), band
+		}
+		sets[len(sets)-1] = append(sets[len(sets)-1], group)
+	}
+	for _, set := range sets {
+		sort.Strings(set)
+	}
+	return sets, classify(rows.Err(), "shared bands")
+}
+
+// CountComments counts comments matching the filter.
+func (s *CommentStore) CountComments(ctx context.Context, f comments.CountFilter) (int, error) {
+	where := []string{"consultation_id = ?"}
+	args := []any{f.ConsultationID}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, string(f.Status))
+	}
+	if f.Channel != "" {
+		where, args = append(where, "channel = ?"), append(args, string(f.Channel))
+	}
+	if f.ArticleID != nil {
+		where, args = append(where, "article_id = ?"), append(args, *f.ArticleID)
+	}
+	if f.Outcome != "" {
+		where, args = append(where, "outcome = ?"), append(args, string(f.Outcome))
+	}
+	if f.Undisposed {
+		where = append(where, "outcome = ''")
+	}
+	var n int
+	err := s.db.sql.QueryRowContext(ctx, "SELECT count(*) FROM comments WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
+	return n, classify(err, "count comments")
+}

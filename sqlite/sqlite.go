@@ -1,0 +1,226 @@
+// Package sqlite is the embedded default store: it implements auth.Store and
+// consultation.Store over one SQLite database file, using the pure-Go driver
+// modernc.org/sqlite (no cgo).
+//
+// Each domain store is a small type over the shared *DB, returned by an
+// accessor ([DB.Auth], [DB.Consultations]), so that stores added later (the
+// comments store) cannot collide on method names and each lives in its own
+// file with its own migration.
+//
+// # Connections
+//
+// The database runs in WAL mode: readers never block the writer and the
+// writer never blocks readers. One *sql.DB holds a small pool of connections
+// (see [WithMaxConns]). Reads run on any connection in parallel. Writes are
+// serialized inside the process by a one-slot semaphore before they take a
+// connection, and every transaction starts with BEGIN IMMEDIATE
+// (_txlock=immediate), so a write transaction never has to upgrade a read
+// lock — the case in which SQLite fails at once with SQLITE_BUSY instead of
+// waiting. busy_timeout (5 s) remains for locks held by other processes, such
+// as a backup run with the sqlite3 shell.
+//
+// # Durability
+//
+// synchronous=FULL makes SQLite fsync the WAL on every commit, so a
+// committed write — a comment for which a receipt was shown — survives a
+// power cut, not only a crash of the process.
+//
+// # Storage shape
+//
+// A consultation or a version is stored as the encoding/json encoding of the
+// domain struct in a "record" column, next to indexed columns holding only
+// what is filtered, sorted or made unique. Times in columns are UTC text in
+// a fixed-width layout, so text order is time order. Users and events are
+// stored field by field: auth.User hides its password hash from JSON, and
+// event payloads must come back byte for byte as they were hashed.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"yugongkai/apperr"
+)
+
+// FileName is the name of the database file inside the data directory.
+const FileName = "yugongkai.db"
+
+// DB is an open database. It is safe for concurrent use.
+type DB struct {
+	sql  *sql.DB
+	path string
+	now  func() time.Time
+
+	// writer is a one-slot semaphore held for the whole of every write, so
+	// that writers queue in Go, where waiting can be cancelled by a context,
+	// rather than poll SQLite's busy handler.
+	writer chan struct{}
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	maxConns int
+	now      func() time.Time
+}
+
+// WithMaxConns sets how many connections the pool may open (at least 2:
+// one for the writer and one for readers). The default is the number of
+// CPUs plus one, at least 4; more connections only help concurrent reads.
+func WithMaxConns(n int) Option {
+	return func(o *options) { o.maxConns = max(n, 2) }
+}
+
+// WithClock sets the clock that stamps applied migrations. It defaults to
+// time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+// Open creates the data directory dir (mode 0700) if needed, opens or
+// creates dir/yugongkai.db and applies the migrations it has not applied
+// yet. The caller must Close the DB.
+func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
+	o := options{maxConns: max(runtime.NumCPU()+1, 4), now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if dir == "" {
+		return nil, errors.New("sqlite: no data directory")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	// The driver splits the DSN at the first '?', so the path must not hold one.
+	if strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("sqlite: data directory %q contains '?'", dir)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Set("_txlock", "immediate")
+	sqlDB, err := sql.Open("sqlite", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	sqlDB.SetMaxOpenConns(o.maxConns)
+	sqlDB.SetMaxIdleConns(o.maxConns)
+	// Connections are cheap to keep and costly to reopen (each re-runs the
+	// pragmas and loses its page cache), so they are never retired.
+	sqlDB.SetConnMaxLifetime(0)
+	sqlDB.SetConnMaxIdleTime(0)
+
+	db := &DB{sql: sqlDB, path: path, now: o.now, writer: make(chan struct{}, 1)}
+	if err := db.migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes every connection. Pending writes have committed or failed
+// by the time their calls returned, so nothing is lost.
+func (db *DB) Close() error {
+	return db.sql.Close()
+}
+
+// Path returns the path of the database file.
+func (db *DB) Path() string { return db.path }
+
+// Ping reports whether the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return apperr.Wrap(err, "sqlite: ping")
+	}
+	return nil
+}
+
+// write runs fn in a write transaction: BEGIN IMMEDIATE, then COMMIT if fn
+// returns nil, ROLLBACK otherwise. Errors from fn are returned unchanged;
+// fn classifies them.
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	select {
+	case db.writer <- struct{}{}:
+	case <-ctx.Done():
+		return apperr.Wrap(ctx.Err(), "sqlite: wait to write")
+	}
+	defer func() { <-db.writer }()
+
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return apperr.Wrap(err, "sqlite: begin")
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback() // the error from fn is the one worth reporting
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return apperr.Wrap(err, "sqlite: commit")
+	}
+	return nil
+}
+
+// classify turns a driver error into a domain error: no row is NotFound, a
+// UNIQUE or PRIMARY KEY violation is Conflict, a FOREIGN KEY violation is
+// NotFound (the record referred to is absent), anything else Internal.
+// what says what was being done, for the logs.
+func classify(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: %s: %w", what, apperr.ErrNotFound)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("sqlite: %s: %v: %w", what, err, apperr.ErrConflict)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("sqlite: %s: %v: %w", what, err, apperr.ErrNotFound)
+		}
+	}
+	return apperr.Wrap(err, "sqlite: "+what)
+}
+
+// timeLayout writes times as fixed-width UTC text with nanoseconds, so that
+// comparing two texts compares the instants and a round trip is exact.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// formatTime returns t as stored in a time column.
+func formatTime(t time.Time) string {
+	return t.UTC().Format(timeLayout)
+}
+
+// formatTimePtr returns t as stored in a nullable time column.
+func formatTimePtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return formatTime(*t)
+}
+
+// parseTime reads a time column back as a UTC time.
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC(), nil
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yugongkai/apperr"
+	"yugongkai/auth"
+)
+
+type loginForm struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// TokenResponse is what login returns.
+type TokenResponse struct {
+	Token     string     `json:"token"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	User      *auth.User `json:"user"`
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	var f loginForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	if err := limit(s.cfg.Limits.LoginPerIP, c.IP()); err != nil {
+		return err
+	}
+	account := strings.ToLower(strings.TrimSpace(f.Username))
+	if err := limit(s.cfg.Limits.LoginPerAccount, account); err != nil {
+		return err
+	}
+	u, err := s.cfg.Auth.Login(c.UserContext(), f.Username, f.Password)
+	if err != nil {
+		return err
+	}
+	s.cfg.Limits.LoginPerAccount.Reset(account)
+	tok, exp, err := s.cfg.Tokens.Issue(u.ID, u.TokenVersion)
+	if err != nil {
+		return apperr.Wrap(err, "issue token")
+	}
+	return c.JSON(TokenResponse{Token: tok, ExpiresAt: exp, User: u})
+}
+
+func (s *Server) register(c *fiber.Ctx) error {
+	var f auth.Registration
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	if err := limit(s.cfg.Limits.RegisterPerIP, c.IP()); err != nil {
+		return err
+	}
+	u, err := s.cfg.Auth.Register(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	p, err := requireLogin(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Auth.Logout(c.UserContext(), p); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) me(c *fiber.Ctx) error {
+	p, err := requireLogin(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.cfg.Auth.Store.User(c.UserContext(), p.UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+type departmentForm struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) createDepartment(c *fiber.Ctx) error {
+	var f departmentForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	d, err := s.cfg.Auth.CreateDepartment(c.UserContext(), principal(c), f.Name)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(d)
+}
+
+func (s *Server) listDepartments(c *fiber.Ctx) error {
+	list, err := s.cfg.Auth.Store.Departments(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}
+
+func (s *Server) createUser(c *fiber.Ctx) error {
+	var f auth.NewUser
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	u, err := s.cfg.Auth.CreateUser(c.UserContext(), principal(c), f)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+func (s *Server) listUsers(c *fiber.Ctx) error {
+	list, err := s.cfg.Auth.Users(c.UserContext(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}

@@ -1,0 +1,135 @@
+// Package web is the HTTP face of yugongkai: the JSON API and the pages. It is
+// the only package that imports Fiber. Handlers are thin: they parse input,
+// call one domain service method and render; errors go to one handler.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yugongkai/auth"
+	"yugongkai/consultation"
+	"yugongkai/ratelimit"
+	"yugongkai/token"
+)
+
+// Body limits.
+const (
+	DraftBodyLimit   = 2 << 20  // drafts carry the full legal text
+	DefaultBodyLimit = 64 << 10 // everything else
+)
+
+// Config holds every dependency of the server; nothing is global.
+type Config struct {
+	Auth          *auth.Service
+	Consultations *consultation.Service
+	Tokens        *token.Signer
+	Log           *slog.Logger
+	Now           func() time.Time
+	// Ready reports whether the store is reachable (for /readyz).
+	Ready func(ctx context.Context) error
+	// Limits on public writes and logins; nil fields get defaults.
+	Limits Limits
+	// TrustProxy makes the client IP come from X-Forwarded-For (behind a
+	// load balancer that sets it).
+	TrustProxy bool
+}
+
+// Limits are the rate limits; each is burst per window per key.
+type Limits struct {
+	LoginPerIP      *ratelimit.Limiter
+	LoginPerAccount *ratelimit.Limiter
+	RegisterPerIP   *ratelimit.Limiter
+	WritePerIP      *ratelimit.Limiter
+	WritePerAccount *ratelimit.Limiter
+	ReceiptPerIP    *ratelimit.Limiter
+}
+
+func (l *Limits) defaults(now func() time.Time) {
+	set := func(p **ratelimit.Limiter, burst int, window time.Duration) {
+		if *p == nil {
+			*p = ratelimit.New(burst, window)
+			(*p).Now = now
+		}
+	}
+	set(&l.LoginPerIP, 20, time.Minute)
+	set(&l.LoginPerAccount, 5, time.Minute)
+	set(&l.RegisterPerIP, 5, time.Hour)
+	set(&l.WritePerIP, 30, time.Minute)
+	set(&l.WritePerAccount, 30, time.Minute)
+	set(&l.ReceiptPerIP, 30, time.Minute)
+}
+
+// Server is the HTTP application.
+type Server struct {
+	cfg Config
+	App *fiber.App
+}
+
+// New builds the Fiber app with every route.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	cfg.Limits.defaults(cfg.Now)
+	s := &Server{cfg: cfg}
+	proxyHeader := ""
+	if cfg.TrustProxy {
+		proxyHeader = fiber.HeaderXForwardedFor
+	}
+	s.App = fiber.New(fiber.Config{
+		AppName:               "yugongkai",
+		ErrorHandler:          s.handleError,
+		// Route middleware enforces the real limits (limitBody) so that the
+		// 413 goes through the error handler; this is the transport's cap.
+		BodyLimit:             2 * DraftBodyLimit,
+		DisableStartupMessage: true,
+		ProxyHeader:           proxyHeader,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		StrictRouting:         false,
+	})
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	app := s.App
+	app.Use(s.recoverPanics, s.securityHeaders, s.authenticate)
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/api/openapi.json", s.openAPI)
+
+	api := app.Group("/api/v1", s.apiOnly)
+	small := limitBody(DefaultBodyLimit)
+	api.Post("/auth/login", small, s.login)
+	api.Post("/auth/register", small, s.register)
+	api.Post("/auth/logout", small, s.logout)
+	api.Get("/me", s.me)
+	api.Get("/departments", s.listDepartments)
+	api.Post("/departments", small, s.createDepartment)
+	api.Get("/users", s.listUsers)
+	api.Post("/users", small, s.createUser)
+	api.Get("/calendar", s.getCalendar)
+	api.Put("/calendar", small, s.loadCalendar)
+
+	api.Get("/consultations", s.listConsultations)
+	api.Post("/consultations", limitBody(DraftBodyLimit), s.createConsultation)
+	api.Get("/consultations/:id", s.getConsultation)
+	api.Patch("/consultations/:id", limitBody(DraftBodyLimit), s.updateConsultation)
+	api.Post("/consultations/:id/publish", small, s.publishConsultation)
+	api.Post("/consultations/:id/extend", small, s.extendConsultation)
+	api.Post("/consultations/:id/close", small, s.closeConsultation)
+	api.Post("/consultations/:id/withdraw", small, s.withdrawConsultation)
+	api.Get("/consultations/:id/versions", s.listVersions)
+	api.Get("/consultations/:id/versions/:n", s.getVersion)
+
+	api.Use(func(c *fiber.Ctx) error { return errNotFound })
+}
