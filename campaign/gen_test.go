@@ -119,6 +119,26 @@ var unrelatedSentences = []string{
 	"犬只免疫证的办理程序太复杂，建议和养犬登记合并办理。",
 }
 
+// Parts of generated sentences, so that unrelated comments are as varied as
+// real ones: "{place}的{facility}{problem}，建议{action}。" and
+// "{art}中“{term}”的含义不够明确，建议{clarify}。".
+var (
+	facilities = []string{"学校门口", "菜市场", "社区医院", "公交站", "老旧小区", "农贸市场", "公园", "地下车库",
+		"养老院", "幼儿园", "河道两岸", "背街小巷", "商业街", "停车场", "体育馆", "图书馆", "政务服务中心",
+		"垃圾中转站", "充电站", "菜鸟驿站"}
+	problems = []string{"长期存在乱停车现象", "卫生状况较差", "晚上照明不足", "排队时间太长", "收费标准不透明",
+		"设施老化严重", "噪音扰民", "存在消防隐患", "无障碍设施缺失", "管理人员态度生硬", "开放时间不合理",
+		"指示标志不清楚", "下雨经常积水", "人流量大秩序混乱", "监控设备损坏", "绿化带被占用"}
+	actions = []string{"增加巡查频次", "尽快维修", "公开收费明细", "延长开放时间", "增设便民设施", "引入第三方管理",
+		"加强执法", "听取周边居民意见", "纳入年度民生实事", "明确责任部门", "安排专项资金", "设置临时停车位",
+		"加强宣传引导", "建立长效机制", "定期通报整改情况"}
+	asks  = []string{"建议", "希望有关部门", "请", "恳请", "应当尽快", "能否"}
+	terms = []string{"情节严重", "相关部门", "合理期限", "公共场所", "经营者", "必要措施", "重大隐患", "及时",
+		"显著位置", "其他情形", "有关规定", "明显不当"}
+	clarifies = []string{"列举具体情形", "给出量化标准", "参照上位法的表述", "增加但书条款", "明确认定程序",
+		"由主管部门另行制定细则", "与第二章的规定保持一致", "删除这一表述"}
+)
+
 // gen generates test comments from a seeded PCG, so every run sees the
 // same data.
 type gen struct{ r *rand.Rand }
@@ -239,15 +259,24 @@ func (g *gen) restyle(s string) string {
 	return s
 }
 
-// unrelated returns a comment that belongs to no campaign: 3–6 sentences
-// from unrelatedSentences; one in ten quotes a clause of quoted, the way a
-// genuine comment refers to a campaign it disagrees with.
+// unrelated returns a comment that belongs to no campaign: 2–6 sentences,
+// each with probability 0.4 from unrelatedSentences and otherwise built from
+// parts; one in ten quotes a clause of quoted, the way a genuine comment
+// refers to a campaign it disagrees with.
 func (g *gen) unrelated(quoted string) string {
-	n := 3 + g.r.IntN(4)
+	n := 2 + g.r.IntN(5)
 	idx := g.r.Perm(len(unrelatedSentences))[:n]
 	var b strings.Builder
 	for _, i := range idx {
-		b.WriteString(g.fill(unrelatedSentences[i]))
+		switch {
+		case g.r.Float64() < 0.4:
+			b.WriteString(g.fill(unrelatedSentences[i]))
+		case g.r.IntN(3) == 0:
+			b.WriteString(g.fill("{art}中“") + g.pick(terms) + "”的含义不够明确，" + g.pick(asks) + g.pick(clarifies) + "。")
+		default:
+			b.WriteString(g.fill("{place}的") + g.pick(facilities) + g.pick(problems) + "，" +
+				g.pick(asks) + g.pick(actions) + "。")
+		}
 	}
 	if quoted != "" && g.r.IntN(10) == 0 {
 		clauses := strings.Split(quoted, "，")

@@ -78,8 +78,20 @@ func sortGroups(groups []Group, docs []Doc) {
 	})
 }
 
-// maxAnchors bounds the comparisons made for one comment in one LSH bucket.
-const maxAnchors = 64
+// estimateMargin: a candidate pair whose EstimatedJaccard is below
+// threshold − estimateMargin is rejected without computing the exact
+// Jaccard. The estimate's standard error is at most 0.045, so a pair at the
+// threshold is wrongly rejected with probability below 1e-4 (3.9 σ); rejected
+// candidates are mostly unrelated comments that met in a bucket by chance.
+const estimateMargin = 0.175
+
+// Bounds on the comparisons made for one comment in one LSH bucket; see
+// linkBucketMember.
+const (
+	maxAnchors        = 64
+	maxTries          = 16
+	triesPerComponent = 4
+)
 
 // ProposeNear proposes groups of near-identical comments: comments whose
 // normalized texts have a shingle Jaccard similarity of at least threshold
@@ -89,14 +101,15 @@ const maxAnchors = 64
 // Identical texts (after Normalize) are collapsed first, so a campaign of
 // 30,000 copies costs one signature. Candidate pairs come from shared LSH
 // buckets (see BandKeys) and each is verified with the exact Jaccard
-// similarity; verified pairs are joined with union-find. A group may
+// similarity (after a cheap check of EstimatedJaccard that discards clearly
+// dissimilar pairs); verified pairs are joined with union-find. A group may
 // therefore contain two members less similar than threshold, linked through
 // intermediate variants: that is how a campaign whose copies drifted apart
 // stays one group.
 //
-// Inside a bucket each comment is compared with at most maxAnchors
-// representatives of the components already seen in that bucket, not with
-// every member, so a bucket of n variants costs O(n) verifications instead of
+// Inside a bucket each comment is compared with at most maxTries of the
+// bucket's first maxAnchors members, skipping those already in its
+// component, so a bucket of n variants costs O(n) verifications instead of
 // O(n²). A pair missed in one bucket usually meets in another band.
 //
 // The output depends only on docs and threshold. IDs are taken to be
@@ -119,8 +132,10 @@ func ProposeNear(docs []Doc, threshold float64) []Group {
 	}
 	byText = nil
 
-	// Band hashes of every distinct non-empty text, in parallel.
+	// Signatures and band hashes of every distinct non-empty text, in
+	// parallel.
 	nu := len(texts)
+	sigs := make([]Signature, nu)
 	bands := make([]uint64, nu*Bands)
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
@@ -132,9 +147,9 @@ func ProposeNear(docs []Doc, threshold float64) []Group {
 					continue
 				}
 				buf = shingles(buf[:0], texts[u])
-				sig := minHashShingles(buf)
+				sigs[u] = minHashShingles(buf)
 				for b := range Bands {
-					bands[u*Bands+b] = bandHash(&sig, b)
+					bands[u*Bands+b] = bandHash(&sigs[u], b)
 				}
 			}
 		})
@@ -144,6 +159,9 @@ func ProposeNear(docs []Doc, threshold float64) []Group {
 	uf := newUnionFind(nu)
 	sets := make([][]uint64, nu) // shingle sets, computed when first needed
 	similar := func(x, y int32) bool {
+		if EstimatedJaccard(sigs[x], sigs[y]) < threshold-estimateMargin {
+			return false
+		}
 		if sets[x] == nil {
 			sets[x] = shingleSet(texts[x])
 		}
@@ -214,27 +232,40 @@ func ProposeNear(docs []Doc, threshold float64) []Group {
 	return groups
 }
 
-// linkBucketMember compares x with the anchors of its bucket (one per
-// component seen so far, at most maxAnchors), joins it to every anchor it is
-// similar to, and returns the anchors, with x added when it joined none.
+// linkBucketMember compares x with the anchors of its bucket, the first
+// maxAnchors members, and joins it to every anchor it is similar to. It
+// skips anchors already in x's component and makes at most maxTries
+// comparisons, at most triesPerComponent with members of one component, so
+// a bucket of n comments costs O(n) comparisons. It returns the anchors,
+// with x added while there is room.
 func linkBucketMember(uf *unionFind, similar func(x, y int32) bool, anchors []int32, x int32) []int32 {
-	rx := uf.find(x)
+	type tried struct{ root, n int32 }
+	var triedBuf [maxTries]tried
+	triedRoots := triedBuf[:0]
+	tries := 0
 	for _, a := range anchors {
-		if uf.find(a) == rx {
-			return anchors // x's component is already represented
+		if tries == maxTries {
+			break
 		}
-	}
-	linked := false
-	for _, a := range anchors {
-		if uf.find(a) == uf.find(x) {
+		ra := uf.find(a)
+		if ra == uf.find(x) {
 			continue
 		}
+		k := slices.IndexFunc(triedRoots, func(t tried) bool { return t.root == ra })
+		if k < 0 {
+			triedRoots = append(triedRoots, tried{ra, 0})
+			k = len(triedRoots) - 1
+		}
+		if triedRoots[k].n == triesPerComponent {
+			continue
+		}
+		triedRoots[k].n++
+		tries++
 		if similar(x, a) {
 			uf.union(x, a)
-			linked = true
 		}
 	}
-	if !linked && len(anchors) < maxAnchors {
+	if len(anchors) < maxAnchors {
 		anchors = append(anchors, x)
 	}
 	return anchors

@@ -8,10 +8,14 @@ import (
 
 // Near-duplicate parameters.
 //
-// Shingles are ShingleSize consecutive runes of the normalized text. Three
-// characters of Chinese text carry a word plus context, so two unrelated
-// comments on the same subject share few of them, while a synonym swap or an
-// inserted sentence changes only the shingles that touch it.
+// Shingles are ShingleSize consecutive runes of the normalized text.
+// Character bigrams are the unit of Chinese words, so a synonym swap or an
+// inserted sentence changes only the few bigrams that touch it, while two
+// unrelated comments on the same subject still share few bigrams (at most
+// 0.18 Jaccard in the generated test data). Trigrams were tried: they lower
+// the similarity of real variants (a median of 0.86 against 0.88 to the
+// letter) and lose a campaign's heavier variants at the 0.8 threshold
+// (pairwise recall 0.89 against 0.95 in TestProposeNearQuality).
 //
 // The signature has Bands × Rows = 128 MinHash values. Two texts with
 // shingle Jaccard similarity s share at least one band with probability
@@ -20,7 +24,7 @@ import (
 // the 0.8 verification threshold: bands only find candidates, exact Jaccard
 // decides, so a low threshold costs verification time but no precision.
 const (
-	ShingleSize = 3
+	ShingleSize = 2
 	Bands       = 32
 	Rows        = 4
 	NumHashes   = Bands * Rows
@@ -58,8 +62,8 @@ func mix64(z uint64) uint64 {
 }
 
 // shingles appends the shingles of a normalized text to dst. A shingle is
-// encoded exactly (not hashed): runes need 21 bits, so three of them fit in
-// a uint64. A non-empty text shorter than ShingleSize has one shingle, the
+// encoded exactly (not hashed): runes need 21 bits, so up to three of them
+// fit in a uint64. A non-empty text shorter than ShingleSize has one shingle, the
 // whole text.
 func shingles(dst []uint64, norm string) []uint64 {
 	var win [ShingleSize]uint64
@@ -106,7 +110,7 @@ func minHashShingles(sh []uint64) Signature {
 	for _, k := range sh {
 		x := mix64(k)
 		for i := range sig {
-			if v := uint32((x*hashA[i] + hashB[i]) >> 32); v < sig[i] {
+			if v := uint32(mix64(x^hashB[i]) >> 32); v < sig[i] {
 				sig[i] = v
 			}
 		}

@@ -48,6 +48,11 @@ func Normalize(s string) string {
 			// Other ASCII: punctuation, symbols, space, controls.
 			continue
 		}
+		if r >= 0x4E00 && r <= 0x9FFF {
+			// CJK Unified Ideographs, most of a comment: no table lookups.
+			b.WriteRune(r)
+			continue
+		}
 		if r >= 0xFF01 && r <= 0xFF5E {
 			r -= 0xFEE0
 			switch {

@@ -8,6 +8,28 @@
 // lists, receipts, the report, exports — is built from PublicComment, a
 // separate type computed at submission (PublicBody, PublicName), so a public
 // code path cannot serialize contact data by accident.
+//
+// Receipts: 60 bits from crypto/rand, Crockford base32, YGK-XXXX-XXXX-XXXX,
+// unique in the store; lookups accept any case, O for 0, I/L for 1, and
+// missing dashes. The Idempotency-Key is scoped to the consultation and to
+// the account (or to "anonymous"), hashed, and unique in the store, so a
+// retry returns the first receipt and one user's key never reveals
+// another's receipt.
+//
+// Groups: a comment's GroupID is "x" + a hash of (article, campaign.ExactKey
+// of the body), computed without any lookup, so concurrent identical
+// comments land in one group without a race. A small group record per
+// group (count, published count, first member, a published representative,
+// first time, band keys, the group's disposition) is kept by the store in
+// the same transaction (SQLite) or with single-document atomic updates
+// (MongoDB). The public list pages over group records with a published
+// member in (first time, id) order and fetches the representatives by id:
+// two store calls per page and no offset. Merge moves members to the first
+// group and marks the others as merged into it, so a later identical
+// comment follows the merge; Split moves one comment to "s" + its id.
+// Near-duplicates are found from the band keys of the group records
+// (campaign.MinHash/BandKeys) and verified with campaign.Jaccard; they are
+// only proposed, staff merge.
 package comments
 
 import (

@@ -26,14 +26,17 @@ func BandKeys(body string) []string { return bandKeys(body) }
 type Proposal struct {
 	GroupIDs   []string `json:"group_ids"`
 	Count      int      `json:"count"`      // comments in all the groups
-	Similarity float64  `json:"similarity"` // lowest estimated Jaccard between linked groups
+	Similarity float64  `json:"similarity"` // lowest Jaccard of the pairs that linked the groups
 	Sample     string   `json:"sample"`     // the first group's first text (original)
 }
 
 // ProposeGroups proposes merging groups whose first texts are near-identical
-// (estimated Jaccard ≥ NearThreshold). Candidates come from shared band keys
-// kept on the group records, so texts are compared only pairwise within a
-// band. Staff decide with Merge. Errors: NotFound, Forbidden.
+// (shingle Jaccard ≥ NearThreshold, verified exactly with campaign.Jaccard).
+// Candidates come from the LSH band keys (campaign.BandKeys) kept on the
+// group records, so only groups sharing a band are compared, and a campaign
+// of identical copies costs one comparison. Linked groups are proposed
+// together (transitively, as campaign.ProposeNear does). Staff decide with
+// Merge. Errors: NotFound, Forbidden.
 func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consultationID string) ([]Proposal, error) {
 	c, err := s.manage(ctx, actor, consultationID)
 	if err != nil {
@@ -96,15 +99,6 @@ func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consu
 			bodies[f.ID] = f.Body
 		}
 	}
-	sigs := map[string]signature{}
-	sig := func(g *Group) signature {
-		if s, ok := sigs[g.ID]; ok {
-			return s
-		}
-		s := signatureOf(bodies[g.FirstID])
-		sigs[g.ID] = s
-		return s
-	}
 	for _, set := range sets {
 		for i := 0; i < len(set); i++ {
 			for j := i + 1; j < len(set); j++ {
@@ -116,7 +110,7 @@ func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consu
 					continue
 				}
 				checked[[2]string{a, b}] = true
-				sim := similarity(sig(groups[a]), sig(groups[b]))
+				sim := similarity(bodies[groups[a].FirstID], bodies[groups[b].FirstID])
 				if sim < threshold {
 					continue
 				}

@@ -28,14 +28,14 @@ var closes = time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC)
 const draftText = "某县养犬管理办法\n\n第一条　为了规范养犬行为，制定本办法。\n第二条　本办法适用于本县城区。\n第三条　养犬人应当依法登记。\n"
 
 var (
-	staff    = auth.Principal{UserID: "staff1", Username: "staff1", Role: auth.Staff, DepartmentID: "dA"}
-	staff2   = auth.Principal{UserID: "staff2", Username: "staff2", Role: auth.Staff, DepartmentID: "dA"}
-	other    = auth.Principal{UserID: "other", Username: "other", Role: auth.Staff, DepartmentID: "dB"}
-	resident = auth.Principal{UserID: "res1", Username: "res1", Role: auth.Resident}
+	staff     = auth.Principal{UserID: "staff1", Username: "staff1", Role: auth.Staff, DepartmentID: "dA"}
+	staff2    = auth.Principal{UserID: "staff2", Username: "staff2", Role: auth.Staff, DepartmentID: "dA"}
+	other     = auth.Principal{UserID: "other", Username: "other", Role: auth.Staff, DepartmentID: "dB"}
+	resident  = auth.Principal{UserID: "res1", Username: "res1", Role: auth.Resident}
 	resident2 = auth.Principal{UserID: "res2", Username: "res2", Role: auth.Resident}
-	admin    = auth.Principal{UserID: "adm", Username: "adm", Role: auth.Admin}
-	legal    = auth.Principal{UserID: "leg", Username: "leg", Role: auth.Legal}
-	public   = auth.Principal{}
+	admin     = auth.Principal{UserID: "adm", Username: "adm", Role: auth.Admin}
+	legal     = auth.Principal{UserID: "leg", Username: "leg", Role: auth.Legal}
+	public    = auth.Principal{}
 )
 
 // env is a comments service on a real SQLite store with a settable clock.

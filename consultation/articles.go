@@ -41,6 +41,9 @@ func assignArticleIDs(doc *lawtext.Document, prev *Version) (deleted []string, s
 	for _, id := range prev.DeletedIDs {
 		used[id] = true
 	}
+	for id := range prev.MergedInto {
+		used[id] = true
+	}
 	var next []redline.Article
 	for _, a := range doc.Articles() {
 		next = append(next, ToRedline(a))

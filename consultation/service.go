@@ -27,6 +27,9 @@ type Service struct {
 	Departments auth.Store
 	Now         func() time.Time
 	Log         *slog.Logger
+	// Facts reports the comment record of a consultation (set by the wiring
+	// to the comments service); nil means no comments are known.
+	Facts FactsFunc
 
 	mu       sync.Mutex
 	calendar *workcal.Calendar

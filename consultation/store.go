@@ -7,9 +7,14 @@ import (
 	"yugongkai/history"
 )
 
-// ListFilter selects consultations. Status is the effective status at Now:
-// "open" means State open and ClosesAt after Now; "closed" means State closed,
-// or State open with ClosesAt at or before Now. Empty fields do not filter.
+// ListFilter selects consultations. Status is the effective status at Now
+// (see Consultation.Settle): "open" means State open and ClosesAt unset or
+// after Now; "closed" means State closed, or State open with ClosesAt at or
+// before Now. Empty fields do not filter.
+//
+// Stores keep optional fields with omitempty: empty slices and maps come
+// back nil, and times come back in UTC; the domain only stores nil-or-
+// non-empty collections and UTC times.
 type ListFilter struct {
 	Status        State
 	DepartmentID  string

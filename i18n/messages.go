@@ -136,4 +136,22 @@ var catalogue = map[string]message{
 	"report.count":                    {"件数", "Count"},
 	"report.disposition":              {"处理情况", "Disposition"},
 	"report.reason":                   {"理由", "Reason"},
+
+	// Review and publication.
+	"item.revised_draft":                 {"修改后的草案（送审稿）", "the revised draft"},
+	"item.report_incomplete":             {"完整的意见采纳情况（尚有意见未答复）", "a complete adoption report (some comments have no disposition)"},
+	"review.package_incomplete":          {"送审材料不完整，尚缺：%s。", "The review package is incomplete; missing: %s."},
+	"review.days_range":                  {"审查期限应为 %d 至 %d 个工作日。", "The review period must be %d to %d working days."},
+	"review.opinion_required":            {"请填写审查意见及理由。", "Give the opinion and its reasons."},
+	"field.bad_date":                     {"日期格式无效，请使用 2026-12-31 格式。", "Invalid date; use 2026-12-31."},
+	"finalize.adopted_future":            {"通过日期不能晚于今天。", "The adoption date cannot be in the future."},
+	"finalize.effective_before_adoption": {"施行日期不能早于通过日期。", "The effective date cannot be before adoption."},
+	"finalize.rule_30_days":              {"规章应当自公布之日起30日后施行（不早于 %s）；如有例外，请填写理由。", "A rule takes effect at least 30 days after publication (not before %s) unless an exception reason is given."},
+	"finalize.number_taken":              {"该文号已被使用。", "This document number is already used."},
+	"calendar.invalid":                   {"节假日安排文件有误：%s", "The holiday schedule is invalid: %s"},
+	"state.stamped":                      {"已标注", "stamped"},
+	"action.stamp":                       {"标注后续状态", "stamped as amended, repealed or lapsed"},
+	"later.amended":                      {"已修改", "amended"},
+	"later.repealed":                     {"已废止", "repealed"},
+	"later.lapsed":                       {"已失效", "lapsed"},
 }

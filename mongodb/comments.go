@@ -149,21 +149,35 @@ func (s *CommentStore) InsertComment(ctx context.Context, c *comments.Comment) e
 		return storeErr(err, "insert comment")
 	}
 	pub := commentPublished(c.Status)
-	if _, err := s.groups.UpdateOne(ctx, bson.D{{Key: "_id", Value: groupKey(c.ConsultationID, c.GroupID)}}, bson.D{
-		{Key: "$inc", Value: bson.D{{Key: "count", Value: 1}, {Key: "published_count", Value: pub}}},
-		{Key: "$min", Value: bson.D{{Key: "first_at", Value: c.ReceivedAt}}},
-		{Key: "$setOnInsert", Value: bson.D{
-			{Key: "consultation_id", Value: c.ConsultationID}, {Key: "group_id", Value: c.GroupID},
-			{Key: "first_id", Value: c.ID}, {Key: "rep_id", Value: ""}, {Key: "article_id", Value: c.ArticleID},
-			{Key: "bands", Value: c.Bands}, {Key: "merged_into", Value: ""},
-		}},
-	}, options.UpdateOne().SetUpsert(true)); err != nil {
-		return storeErr(err, "insert comment: count in group")
+	if err := s.countInGroup(ctx, c, pub); err != nil {
+		return err
 	}
 	if pub == 1 {
 		return s.claimRep(ctx, c.ConsultationID, c.GroupID, c.ID)
 	}
 	return nil
+}
+
+// countInGroup upserts the group record of c. Two concurrent upserts of a
+// new group may both try the insert; the loser gets a duplicate key error
+// and is retried as an update.
+func (s *CommentStore) countInGroup(ctx context.Context, c *comments.Comment, pub int) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		_, err = s.groups.UpdateOne(ctx, bson.D{{Key: "_id", Value: groupKey(c.ConsultationID, c.GroupID)}}, bson.D{
+			{Key: "$inc", Value: bson.D{{Key: "count", Value: 1}, {Key: "published_count", Value: pub}}},
+			{Key: "$min", Value: bson.D{{Key: "first_at", Value: c.ReceivedAt}}},
+			{Key: "$setOnInsert", Value: bson.D{
+				{Key: "consultation_id", Value: c.ConsultationID}, {Key: "group_id", Value: c.GroupID},
+				{Key: "first_id", Value: c.ID}, {Key: "rep_id", Value: ""}, {Key: "article_id", Value: c.ArticleID},
+				{Key: "bands", Value: c.Bands}, {Key: "merged_into", Value: ""},
+			}},
+		}, options.UpdateOne().SetUpsert(true))
+		if !isDuplicateKey(err) {
+			break
+		}
+	}
+	return storeErr(err, "insert comment: count in group")
 }
 
 // claimRep makes id the group's representative if it has none.

@@ -2,23 +2,25 @@ package mongodb
 
 import (
 	"context"
+	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// indexes lists every secondary index by collection. Names are fixed so
-// that creating them again at each start is a no-op.
-func (db *DB) indexes() map[*mongo.Collection][]mongo.IndexModel {
-	return map[*mongo.Collection][]mongo.IndexModel{
-		db.departments: {
+// indexes lists the secondary indexes of the auth and consultation stores
+// by collection name. Names are fixed so that creating them again at each
+// start is a no-op.
+func indexes() map[string][]mongo.IndexModel {
+	return map[string][]mongo.IndexModel{
+		departmentsCollection: {
 			{Keys: bson.D{{Key: "name", Value: 1}}, Options: options.Index().SetName("name_unique").SetUnique(true)},
 		},
-		db.users: {
+		usersCollection: {
 			{Keys: bson.D{{Key: "username", Value: 1}}, Options: options.Index().SetName("username_unique").SetUnique(true)},
 		},
-		db.consultations: {
+		consultationsCollection: {
 			{Keys: bson.D{{Key: "department_id", Value: 1}}, Options: options.Index().SetName("department_id")},
 			{Keys: bson.D{{Key: "state", Value: 1}}, Options: options.Index().SetName("state")},
 			{Keys: bson.D{{Key: "procedure_type", Value: 1}}, Options: options.Index().SetName("procedure_type")},
@@ -32,10 +34,10 @@ func (db *DB) indexes() map[*mongo.Collection][]mongo.IndexModel {
 			// values as distinct, which has the same effect).
 			{Keys: bson.D{{Key: "final.document_number", Value: 1}}, Options: options.Index().SetName("final_document_number_unique").SetUnique(true).SetSparse(true)},
 		},
-		db.versions: {
+		versionsCollection: {
 			{Keys: bson.D{{Key: "consultation_id", Value: 1}, {Key: "number", Value: 1}}, Options: options.Index().SetName("consultation_number_unique").SetUnique(true)},
 		},
-		db.events: {
+		eventsCollection: {
 			{Keys: bson.D{{Key: "consultation", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName("consultation_seq_unique").SetUnique(true)},
 		},
 	}
@@ -48,10 +50,12 @@ func (db *DB) indexes() map[*mongo.Collection][]mongo.IndexModel {
 // deletes from a shrinking slice by the original position), which is the
 // case at every start but the first.
 func (db *DB) ensureIndexes(ctx context.Context) error {
-	for coll, models := range db.indexes() {
-		for _, m := range models {
-			if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
-				return err
+	for _, all := range []map[string][]mongo.IndexModel{indexes(), commentIndexes()} {
+		for name, models := range all {
+			for _, m := range models {
+				if _, err := db.db.Collection(name).Indexes().CreateOne(ctx, m); err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
 			}
 		}
 	}

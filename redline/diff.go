@@ -88,19 +88,34 @@ func Diff(a, b string) []Span {
 // len(s) at the end). An invalid byte x becomes the code 0x110000+x, above any valid
 // rune, so that distinct invalid bytes never compare equal.
 func decode(s string) ([]int32, []int32) {
-	runes := make([]int32, 0, len(s))
-	offs := make([]int32, 0, len(s)+1)
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			r = 0x110000 + rune(s[i])
+	n := utf8.RuneCountInString(s)
+	runes := make([]int32, 0, n)
+	offs := make([]int32, 0, n+1)
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				r = 0x110000 + rune(s[i])
+			}
 		}
 		runes = append(runes, r)
 		offs = append(offs, int32(i))
-		i += size
 	}
 	offs = append(offs, int32(len(s)))
 	return runes, offs
+}
+
+// decodeRunes is decode without the offsets.
+func decodeRunes(s string) []int32 {
+	runes := make([]int32, 0, utf8.RuneCountInString(s))
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				r = 0x110000 + rune(s[i])
+			}
+		}
+		runes = append(runes, r)
+	}
+	return runes
 }
 
 // edit is a run of n elements with the same operation.

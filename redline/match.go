@@ -87,15 +87,13 @@ func Match(prev, next []Article, newID func() string) Matching {
 	oldGrams := make([][]uint64, n)
 	for k, i := range olds {
 		oldBody[k] = body(prev[i])
-		r, _ := decode(oldBody[k])
-		oldGrams[k] = bigrams(r)
+		oldGrams[k] = bigrams(decodeRunes(oldBody[k]))
 	}
 	newBody := make([]string, m)
 	newGrams := make([][]uint64, m)
 	for j, a := range next {
 		newBody[j] = body(a)
-		r, _ := decode(newBody[j])
-		newGrams[j] = bigrams(r)
+		newGrams[j] = bigrams(decodeRunes(newBody[j]))
 	}
 	// common[k][j]: bigrams shared by old k and new j (multiset intersection), computed
 	// through an inverted index so that pairs sharing nothing cost nothing;
@@ -356,7 +354,11 @@ func Match(prev, next []Article, newID func() string) Matching {
 // with every new one. Each multiset is a sorted slice.
 func overlaps(olds, news [][]uint64) [][]int {
 	type posting struct{ k, count int }
-	postings := make(map[uint64][]posting)
+	size := 0
+	for _, g := range olds {
+		size += len(g)
+	}
+	postings := make(map[uint64][]posting, size/2)
 	for k, g := range olds {
 		for i := 0; i < len(g); {
 			e := i + 1
@@ -416,8 +418,7 @@ func similarity(a, b string) float64 {
 	if a == b {
 		return 1
 	}
-	ra, _ := decode(a)
-	rb, _ := decode(b)
+	ra, rb := decodeRunes(a), decodeRunes(b)
 	var d differ
 	d.layered(ra, rb, levelSentence)
 	eq := 0

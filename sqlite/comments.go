@@ -133,13 +133,17 @@ func createGroup(ctx context.Context, tx *sql.Tx, c *comments.Comment, count, pu
 		c.ConsultationID, c.GroupID, count, published, c.ID, rep, formatTime(c.ReceivedAt), c.ArticleID, string(bands)); err != nil {
 		return classify(err, "create comment group")
 	}
-	for _, b := range c.Bands {
-		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO comment_group_bands (consultation_id, band, group_id) VALUES (?, ?, ?)",
-			c.ConsultationID, b, c.GroupID); err != nil {
-			return classify(err, "create comment group: bands")
-		}
+	if len(c.Bands) == 0 {
+		return nil
 	}
-	return nil
+	// One statement for every band: preparing one per band cost more than the rest of the insert.
+	args := make([]any, 0, 3*len(c.Bands))
+	for _, b := range c.Bands {
+		args = append(args, c.ConsultationID, b, c.GroupID)
+	}
+	_, err = tx.ExecContext(ctx, "INSERT OR IGNORE INTO comment_group_bands (consultation_id, band, group_id) VALUES (?, ?, ?)"+
+		strings.Repeat(", (?, ?, ?)", len(c.Bands)-1), args...)
+	return classify(err, "create comment group: bands")
 }
 
 func (s *CommentStore) one(ctx context.Context, what, where string, args ...any) (*comments.Comment, error) {

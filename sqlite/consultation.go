@@ -173,11 +173,11 @@ func (s *ConsultationStore) Consultations(ctx context.Context, f consultation.Li
 	switch f.Status {
 	case "":
 	case consultation.Open:
-		where = append(where, "state = 'open' AND (closes_at IS NULL OR closes_at > ?)")
-		args = append(args, now)
+		where = append(where, "state = ? AND (closes_at IS NULL OR closes_at > ?)")
+		args = append(args, string(consultation.Open), now)
 	case consultation.Closed:
-		where = append(where, "(state = 'closed' OR (state = 'open' AND closes_at <= ?))")
-		args = append(args, now)
+		where = append(where, "(state = ? OR (state = ? AND closes_at <= ?))")
+		args = append(args, string(consultation.Closed), string(consultation.Open), now)
 	default:
 		where = append(where, "state = ?")
 		args = append(args, string(f.Status))

@@ -111,9 +111,3 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return c.Status(status).JSON(body)
 }
 
-// pageRequest reports whether the request wants an HTML page rather than JSON.
-func pageRequest(c *fiber.Ctx) bool { return false }
-
-func (s *Server) renderErrorPage(c *fiber.Ctx, status int, e ErrorDetail) error {
-	return c.Status(status).JSON(ErrorBody{Error: e})
-}

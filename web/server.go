@@ -67,6 +67,10 @@ func (l *Limits) defaults(now func() time.Time) {
 type Server struct {
 	cfg Config
 	App *fiber.App
+
+	// Hooks filled in when the comments service is configured.
+	links            func(c *fiber.Ctx, x *consultation.Consultation) (map[string]any, error)
+	commentsArchiver consultation.CommentsArchiver
 }
 
 // New builds the Fiber app with every route.
@@ -131,5 +135,9 @@ func (s *Server) routes() {
 	api.Get("/consultations/:id/versions", s.listVersions)
 	api.Get("/consultations/:id/versions/:n", s.getVersion)
 
+	s.reviewRoutes(api)
+
 	api.Use(func(c *fiber.Ctx) error { return errNotFound })
+
+	s.pageRoutes()
 }

@@ -1,0 +1,185 @@
+package consultation
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"yugongkai/apperr"
+	"yugongkai/auth"
+	"yugongkai/history"
+	"yugongkai/redline"
+)
+
+// The public record: history (决策档案), its verification, the redline
+// between versions and the archive.
+
+// History returns the events the actor may see: everything for internal
+// readers and, once the decision is published, for everyone (the whole
+// history is published with the decision); before that the public sees the
+// public events only.
+func (s *Service) History(ctx context.Context, actor auth.Principal, id string) ([]history.Event, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if CanSeeInternal(actor, c) || c.State == Published {
+		return events, nil
+	}
+	out := events[:0:0]
+	for _, e := range events {
+		if e.Public {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Verification is the result of recomputing a consultation's chain.
+type Verification struct {
+	OK      bool   `json:"ok"`
+	Events  int    `json:"events"`
+	Head    string `json:"head"`
+	BadSeq  int64  `json:"bad_seq,omitempty"`
+	Problem string `json:"problem,omitempty"`
+}
+
+// VerifyHistory recomputes the whole chain (every event, public or not) and
+// checks it ends at the head recorded on the consultation.
+func (s *Service) VerifyHistory(ctx context.Context, actor auth.Principal, id string) (*Verification, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return VerifyChain(c, events), nil
+}
+
+// VerifyChain checks events against the head recorded on c.
+func VerifyChain(c *Consultation, events []history.Event) *Verification {
+	v := &Verification{OK: true, Events: len(events), Head: history.Head(events)}
+	if err := history.Verify(events); err != nil {
+		v.OK = false
+		var be *history.BrokenError
+		if errors.As(err, &be) {
+			v.BadSeq, v.Problem = be.Seq, be.Reason
+		} else {
+			v.Problem = err.Error()
+		}
+		return v
+	}
+	if int64(len(events)) != c.HistorySeq || v.Head != c.HistoryHead {
+		v.OK = false
+		v.BadSeq = int64(len(events)) + 1
+		if int64(len(events)) > c.HistorySeq {
+			v.BadSeq = c.HistorySeq + 1
+		}
+		v.Problem = "the chain does not end at the head recorded on the consultation (events missing or added at the end)"
+	}
+	return v
+}
+
+// Redline compares two versions the actor may see.
+func (s *Service) Redline(ctx context.Context, actor auth.Principal, id string, from, to int) (redline.Redline, *Version, *Version, error) {
+	a, err := s.Version(ctx, actor, id, from)
+	if err != nil {
+		return redline.Redline{}, nil, nil, err
+	}
+	b, err := s.Version(ctx, actor, id, to)
+	if err != nil {
+		return redline.Redline{}, nil, nil, err
+	}
+	return redline.Compare(RedlineArticles(a), RedlineArticles(b)), a, b, nil
+}
+
+// RedlineArticles converts a version's articles for the redline package.
+func RedlineArticles(v *Version) []redline.Article {
+	arts := v.Articles()
+	out := make([]redline.Article, len(arts))
+	for i, a := range arts {
+		out[i] = ToRedline(a)
+	}
+	return out
+}
+
+// Archive is the complete public record of a decision, checkable by anyone:
+// every entry's SHA-256 is in the manifest, and the events end at the chain
+// head published with the decision.
+type Archive struct {
+	Format       string            `json:"format"`
+	GeneratedAt  time.Time         `json:"generated_at"`
+	Consultation *Consultation     `json:"consultation"`
+	Versions     []*Version        `json:"versions"`
+	Comments     json.RawMessage   `json:"comments"`
+	Events       []history.Event   `json:"events"`
+	ChainHead    string            `json:"chain_head"`
+	Manifest     map[string]string `json:"manifest"`
+}
+
+// CommentsArchiver supplies the public copies of comments and their
+// dispositions for the archive (the comments service).
+type CommentsArchiver func(ctx context.Context, actor auth.Principal, c *Consultation) (json.RawMessage, error)
+
+// BuildArchive assembles the archive visible to the actor. The manifest
+// maps "versions/N", "comments" and "events" to the hex SHA-256 of their
+// canonical JSON (history.Canonical), and "versions/N/text" to the hash of
+// the version's text as stored (Version.SHA256).
+func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id string, comments CommentsArchiver) (*Archive, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := s.Versions(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.History(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	a := &Archive{Format: "yugongkai-archive/1", GeneratedAt: s.now(), Consultation: c, Versions: versions,
+		Events: events, ChainHead: c.HistoryHead, Manifest: map[string]string{}, Comments: json.RawMessage("[]")}
+	if comments != nil {
+		if a.Comments, err = comments(ctx, actor, c); err != nil {
+			return nil, err
+		}
+	}
+	hash := func(v any) (string, error) {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return "", err
+		}
+		canon, err := history.Canonical(json.RawMessage(raw))
+		if err != nil {
+			return "", err
+		}
+		sum := sha256.Sum256(canon)
+		return hex.EncodeToString(sum[:]), nil
+	}
+	for _, v := range versions {
+		h, err := hash(v)
+		if err != nil {
+			return nil, apperr.Wrap(err, "hash version")
+		}
+		a.Manifest["versions/"+itoa(v.Number)] = h
+		a.Manifest["versions/"+itoa(v.Number)+"/text"] = v.SHA256
+	}
+	for name, v := range map[string]any{"comments": a.Comments, "events": events} {
+		h, err := hash(v)
+		if err != nil {
+			return nil, apperr.Wrap(err, "hash "+name)
+		}
+		a.Manifest[name] = h
+	}
+	return a, nil
+}
