@@ -118,10 +118,10 @@ func form(title string, t consultation.ProcedureType, text string) consultation.
 	yes := true
 	return consultation.DraftForm{
 		Title: ptr(title), ProcedureType: &t, Text: ptr(text),
-		Explanation: ptr("为回应群众关切、规范相关管理活动，县人民政府组织起草了本草案。起草过程中开展了调研，听取了街道、社区和有关企业的意见。现向社会公开征求意见。"),
-		LegalBasis:  ptr("《中华人民共和国动物防疫法》《中华人民共和国治安管理处罚法》及有关地方性法规。"),
-		Contact:     &consultation.Contact{Department: "县公安局法制大队（演示）", Phone: "0571-00000000", Email: "demo@example.gov.cn", Address: "某县人民路1号"},
-		Channels:    &consultation.Channels{Online: true, PostalAddress: "某县人民路1号 县公安局法制大队（信封请注明“意见征集”）", Email: "yijian@example.gov.cn"},
+		Explanation:    ptr("为回应群众关切、规范相关管理活动，县人民政府组织起草了本草案。起草过程中开展了调研，听取了街道、社区和有关企业的意见。现向社会公开征求意见。"),
+		LegalBasis:     ptr("《中华人民共和国动物防疫法》《中华人民共和国治安管理处罚法》及有关地方性法规。"),
+		Contact:        &consultation.Contact{Department: "县公安局法制大队（演示）", Phone: "0571-00000000", Email: "demo@example.gov.cn", Address: "某县人民路1号"},
+		Channels:       &consultation.Channels{Online: true, PostalAddress: "某县人民路1号 县公安局法制大队（信封请注明“意见征集”）", Email: "yijian@example.gov.cn"},
 		AllowAnonymous: &yes,
 	}
 }

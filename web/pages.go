@@ -1,13 +1,323 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+	"time"
 
-// pageRoutes registers the HTML pages.
-func (s *Server) pageRoutes() {}
+	"github.com/gofiber/fiber/v2"
 
-// pageRequest reports whether the request wants an HTML page rather than JSON.
-func pageRequest(c *fiber.Ctx) bool { return false }
+	"yugongkai/apperr"
+	"yugongkai/auth"
+	"yugongkai/i18n"
+	"yugongkai/workcal"
+)
 
+// Templates and static assets are embedded and parsed once, in pageRoutes,
+// so a broken template stops the server at start-up rather than on a page.
+//
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pageSet is every parsed page: the layout and partials cloned with one page
+// file, keyed by the page's file name without ".html".
+type pageSet struct {
+	pages  map[string]*template.Template
+	static map[string]staticFile
+}
+
+type staticFile struct {
+	body        []byte
+	contentType string
+	etag        string
+}
+
+// staticURL returns the address of an embedded asset with a version that
+// changes with its content, so it can be cached for long.
+func (ps *pageSet) staticURL(name string) string {
+	f, ok := ps.static[name]
+	if !ok {
+		panic("web: no static file " + name)
+	}
+	return "/static/" + name + "?v=" + f.etag[:10]
+}
+
+// parsePages parses every template. Files named _*.html are partials shared
+// by every page; layout.html defines "layout", which calls the page's
+// "content" block.
+func parsePages() (*pageSet, error) {
+	ps := &pageSet{pages: map[string]*template.Template{}, static: map[string]staticFile{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		ct := mime.TypeByExtension(path.Ext(p))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		ps.static[strings.TrimPrefix(p, "static/")] = staticFile{body: b, contentType: ct, etag: hex.EncodeToString(sum[:])}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"static": ps.staticURL,
+		"paras":  paragraphs,
+		"add":    func(a, b int) int { return a + b },
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+		if err != nil {
+			return nil, err
+		}
+		ps.pages[name] = t
+	}
+	return ps, nil
+}
+
+// paragraphs splits a stored text into its non-empty lines, each shown as a
+// paragraph.
+func paragraphs(s string) []string {
+	var out []string
+	for _, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// pageRoutes registers the HTML pages. New handlers follow one pattern: a
+// file page_<name>.go with the handler, a form struct when the page posts,
+// and templates/<name>.html defining "content"; data embeds pageBase.
+func (s *Server) pageRoutes() {
+	ps, err := parsePages()
+	if err != nil {
+		panic(fmt.Sprintf("web: parsing page templates: %v", err))
+	}
+	s.pages = ps
+	app := s.App
+	app.Get("/static/*", s.serveStatic)
+	app.Use(s.pageSession)
+
+	small := limitBody(DefaultBodyLimit)
+	app.Get("/", s.homePage)
+	app.Get("/consultations", s.consultationListPage)
+	app.Get("/consultations/:id", s.consultationPage)
+	app.Get("/login", s.loginPage)
+	app.Post("/login", small, s.loginSubmit)
+	app.Post("/logout", small, s.logoutSubmit)
+
+	app.Get("/staff", s.staffDashboardPage)
+	app.Get("/staff/consultations/new", s.draftNewPage)
+	app.Post("/staff/consultations/new", limitBody(DraftBodyLimit), s.draftNewSubmit)
+	app.Get("/staff/consultations/:id/publish", s.publishPage)
+	app.Post("/staff/consultations/:id/publish", small, s.publishSubmit)
+
+	app.Get("/legal", s.legalQueuePage)
+
+	app.Get("/admin", s.adminPage)
+	app.Post("/admin/departments", small, s.adminDepartmentSubmit)
+	app.Post("/admin/users", small, s.adminUserSubmit)
+	app.Post("/admin/calendar", small, s.adminCalendarSubmit)
+
+	// Hooks for the pages built with the comments, redline and history
+	// work: register them here (e.g. s.commentPageRoutes()).
+}
+
+// pageRequest reports whether the request wants an HTML page rather than
+// JSON: any address outside /api whose Accept header names text/html.
+func pageRequest(c *fiber.Ctx) bool {
+	p := c.Path()
+	if p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" {
+		return false
+	}
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}
+
+// serveStatic serves an embedded asset. Addresses carry a content version
+// (staticURL), so assets may be cached for a day.
+func (s *Server) serveStatic(c *fiber.Ctx) error {
+	f, ok := s.pages.static[c.Params("*")]
+	if !ok {
+		return errNotFound
+	}
+	etag := `"` + f.etag[:16] + `"`
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, f.contentType)
+	return c.Send(f.body)
+}
+
+// pageBase is what every page's data carries: the language, who is
+// looking, the CSRF token for its forms and the layout's title.
+type pageBase struct {
+	Lang  i18n.Lang
+	User  auth.Principal
+	CSRF  string
+	Path  string
+	Title string
+	Now   time.Time
+}
+
+func (s *Server) base(c *fiber.Ctx, title string) pageBase {
+	lang := langOf(c)
+	return pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now()}
+}
+
+// T translates a catalogue key in the page's language.
+func (p pageBase) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// English reports whether the page is in English (for the language switch).
+func (p pageBase) English() bool { return p.Lang == i18n.EN }
+
+// HTMLLang is the value of <html lang>.
+func (p pageBase) HTMLLang() string { return string(p.Lang) }
+
+// Date shows an instant as its Shanghai civil date: 2026年12月31日, or
+// 31 Dec 2026 in English.
+func (p pageBase) Date(t any) string {
+	var tm time.Time
+	switch v := t.(type) {
+	case time.Time:
+		tm = v
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		tm = *v
+	default:
+		return ""
+	}
+	return formatDate(p.Lang, workcal.DateOf(tm))
+}
+
+// EndDate shows the last day of a period ending at t (24:00 belongs to the
+// day before).
+func (p pageBase) EndDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return formatDate(p.Lang, workcal.DateOf(t.Add(-time.Nanosecond)))
+}
+
+func formatDate(lang i18n.Lang, d workcal.Date) string {
+	if lang == i18n.EN {
+		return fmt.Sprintf("%d %s %d", d.Day, d.Month.String()[:3], d.Year)
+	}
+	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
+}
+
+// Staff reports whether the viewer works for a department (or is admin).
+func (p pageBase) Staff() bool { return p.User.Is(auth.Staff) || p.User.Is(auth.Admin) }
+
+// Legal reports whether the viewer is legal staff (or admin).
+func (p pageBase) Legal() bool { return p.User.Is(auth.Legal) || p.User.Is(auth.Admin) }
+
+// Admin reports whether the viewer is an administrator.
+func (p pageBase) Admin() bool { return p.User.Is(auth.Admin) }
+
+// formErrors maps a form field to its message, for re-rendered forms.
+type formErrors map[string]string
+
+// Err returns the message of field, "" when it is fine.
+func (e formErrors) Err(field string) string { return e[field] }
+
+// fieldErrors turns a domain error with Fields into messages in lang; it
+// returns nil for any other error, which then goes to the error page.
+func fieldErrors(lang i18n.Lang, err error) formErrors {
+	var ae *apperr.Error
+	if !asAppErr(err, &ae) || len(ae.Fields) == 0 {
+		return nil
+	}
+	out := formErrors{}
+	for _, f := range ae.Fields {
+		msg := i18n.T(lang, f.Key, f.Args...)
+		if prev, ok := out[f.Field]; ok {
+			msg = prev + " " + msg
+		}
+		out[f.Field] = msg
+	}
+	return out
+}
+
+// render executes page into a buffer first, so a template error becomes a
+// clean 500 instead of half a page.
+func (s *Server) render(c *fiber.Ctx, status int, page string, data any) error {
+	t, ok := s.pages.pages[page]
+	if !ok {
+		return apperr.Wrap(fmt.Errorf("no page template %q", page), "render")
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return apperr.Wrap(err, "render "+page)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	pageBase
+	Status  int
+	Message string
+	Fields  map[string]string
+	// Login offers the login form (401).
+	Login bool
+}
+
+// renderErrorPage shows an error in the user's language. It never fails:
+// if the page itself cannot be rendered, a plain text message is sent.
 func (s *Server) renderErrorPage(c *fiber.Ctx, status int, e ErrorDetail) error {
-	return c.Status(status).JSON(ErrorBody{Error: e})
+	if status == fiber.StatusUnauthorized && c.Cookies(sessionCookie) != "" {
+		// A stale or revoked session cookie would otherwise make every page
+		// fail; drop it so the next request is anonymous.
+		clearSessionCookie(c)
+	}
+	lang := langOf(c)
+	title := i18n.T(lang, "page.error.title")
+	data := errorPage{pageBase: pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now()},
+		Status: status, Message: e.Message, Login: status == fiber.StatusUnauthorized}
+	if s.pages == nil {
+		return c.Status(status).SendString(e.Message)
+	}
+	if err := s.render(c, status, "error", data); err != nil {
+		s.cfg.Log.Error("rendering the error page", "err", err)
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(status).SendString(e.Message)
+	}
+	return nil
 }

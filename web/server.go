@@ -88,8 +88,8 @@ func New(cfg Config) *Server {
 		proxyHeader = fiber.HeaderXForwardedFor
 	}
 	s.App = fiber.New(fiber.Config{
-		AppName:               "yugongkai",
-		ErrorHandler:          s.handleError,
+		AppName:      "yugongkai",
+		ErrorHandler: s.handleError,
 		// Route middleware enforces the real limits (limitBody) so that the
 		// 413 goes through the error handler; this is the transport's cap.
 		BodyLimit:             2 * DraftBodyLimit,
