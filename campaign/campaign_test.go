@@ -71,7 +71,7 @@ func TestJaccard(t *testing.T) {
 }
 
 func TestMinHashEstimate(t *testing.T) {
-	g := newGen(1)
+	g := newGen(7)
 	var worst float64
 	for range 200 {
 		a := g.variant(letters[0])
@@ -205,7 +205,7 @@ func membersSorted(groups []Group) []string {
 // and one in ten quotes a clause of letter 0. All variants of one letter are
 // one campaign; every unrelated comment is its own.
 func TestProposeNearQuality(t *testing.T) {
-	g := newGen(1)
+	g := newGen(2026)
 	var docs []Doc
 	var label []string
 	add := func(l, text string) {
@@ -282,7 +282,7 @@ func TestProposeNearQuality(t *testing.T) {
 // campaigns (6,000 each, half copies that are identical after Normalize,
 // half variants).
 var corpus100k = sync.OnceValue(func() []Doc {
-	g := newGen(1)
+	g := newGen(100000)
 	docs := make([]Doc, 0, 100000)
 	for i := range 100000 {
 		var text string

@@ -38,8 +38,8 @@ type CommentStore struct {
 
 var _ comments.Store = (*CommentStore)(nil)
 
-// Comments returns the store of comments. Its indexes are created by Open
-// (commentIndexes).
+// Comments returns the store of comments. Its indexes (commentIndexes) are
+// created by Open with the others.
 func (db *DB) Comments() *CommentStore {
 	return &CommentStore{comments: db.db.Collection(commentsCollection), groups: db.db.Collection(commentGroupsCollection)}
 }
@@ -74,17 +74,6 @@ func commentIndexes() map[string][]mongo.IndexModel {
 			idx("consultation_bands", "consultation_id", "bands"), // multikey
 		},
 	}
-}
-
-// ensureCommentIndexes creates the comments indexes (and collections);
-// called from ensureIndexes.
-func (db *DB) ensureCommentIndexes(ctx context.Context) error {
-	for name, models := range commentIndexes() {
-		if _, err := db.db.Collection(name).Indexes().CreateMany(ctx, models); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // commentDoc is a stored comment: the comment and its scoped idempotency

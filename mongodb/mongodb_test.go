@@ -246,23 +246,60 @@ func TestOpenDatabaseFromURI(t *testing.T) {
 	}
 }
 
-func BenchmarkCreateAndRead(b *testing.B) {
-	text, err := os.ReadFile("../../shared/corpus/public-security-admin-penalties-law/final.txt")
-	if os.IsNotExist(err) {
-		text, err = os.ReadFile("/work/shared/corpus/public-security-admin-penalties-law/final.txt")
-	}
+// corpusPath is a real law of about 64 KB: 6 chapters, 15 sections, 144
+// articles with items.
+const corpusPath = "/work/shared/corpus/public-security-admin-penalties-law/final.txt"
+
+// corpusDocument returns the corpus law parsed, with article ids, or skips
+// tb if the corpus is absent.
+func corpusDocument(tb testing.TB) (string, lawtext.Document) {
+	tb.Helper()
+	text, err := os.ReadFile(corpusPath)
 	if err != nil {
-		b.Skipf("corpus absent: %v", err)
+		tb.Skipf("corpus absent: %v", err)
 	}
 	doc, err := lawtext.Parse(string(text))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	for i := range doc.Blocks {
 		if a := doc.Blocks[i].Article; a != nil {
 			a.ID = ident.Short()
 		}
 	}
+	return string(text), doc
+}
+
+// TestLargeVersionRoundTrip checks that a whole parsed law — headings with
+// and without notes, paragraphs with and without items — reads back
+// deep-equal, nil and empty slices included.
+func TestLargeVersionRoundTrip(t *testing.T) {
+	text, doc := corpusDocument(t)
+	db := mongotest.Open(t)
+	c, v := storetest.NewConsultation(t, "d1", storetest.T0)
+	v.Text, v.Title, v.Document = text, doc.Title, doc
+	v.SplitFrom, v.MergedInto, v.DeletedIDs = map[string]string{"a": "b"}, map[string]string{}, []string{"x", "y"}
+	if err := db.CreateConsultation(ctx, c, v); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Version(ctx, c.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// MergedInto is omitempty: an empty map is not stored and reads back nil.
+	v.MergedInto = nil
+	if !reflect.DeepEqual(got, v) {
+		t.Errorf("Version of the corpus law does not read back equal")
+		for i := range v.Document.Blocks {
+			if i < len(got.Document.Blocks) && !reflect.DeepEqual(got.Document.Blocks[i], v.Document.Blocks[i]) {
+				t.Fatalf("first difference at block %d:\n got %+v\nwant %+v", i, got.Document.Blocks[i], v.Document.Blocks[i])
+			}
+		}
+	}
+}
+
+func BenchmarkCreateAndRead(b *testing.B) {
+	text, doc := corpusDocument(b)
 	db := mongotest.Open(b)
 	at := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
 	b.ReportAllocs()
@@ -271,7 +308,7 @@ func BenchmarkCreateAndRead(b *testing.B) {
 			ProcedureType: consultation.Rule, State: consultation.Draft, CurrentVersion: 1,
 			ArticleCount: len(doc.Articles()), CreatedBy: "u1", CreatedAt: at, UpdatedAt: at}
 		v := &consultation.Version{ConsultationID: c.ID, Number: 1, Kind: consultation.ConsultationDraft,
-			Title: doc.Title, Text: string(text), AuthorID: "u1", CreatedAt: at, Document: doc}
+			Title: doc.Title, Text: text, AuthorID: "u1", CreatedAt: at, Document: doc}
 		if err := db.CreateConsultation(ctx, c, v); err != nil {
 			b.Fatal(err)
 		}

@@ -52,7 +52,7 @@ type Finding struct {
 // Recognized, and masked digit by digit with "*" so the shape stays readable:
 //
 //	ID card, 18 digits (last may be X), ISO 7064 mod 11-2
-//	checksum, known province code, plausible birth date    110101199003071234 → 110***********1234
+//	checksum, known province code, plausible birth date    110101199003071233 → 110***********1233
 //	ID card, 15 digits (legacy), province code and date   110101900307123    → 110********7123
 //	  (also written 6-8-4 with spaces or dashes; the first 3 and last 4 are kept)
 //	mobile, 1[3-9] + 9 digits, optionally +86/86/0086
@@ -61,7 +61,7 @@ type Finding struct {
 //	  local number of 7–8 digits (not starting with 0),
 //	  optional extension (-123, 转123, 分机123, ext.123)   010-12345678 → 010-****5678, (0571)8765432 → (0571)***5432
 //	bank card, 16–19 digits, Luhn-valid, starting with
-//	  62 (UnionPay), 4 or 51–55; also grouped by four     6222021234567890123 → 6222***********0123
+//	  62 (UnionPay), 4 or 51–55; also grouped by four     6222021234567890128 → 6222***********0128
 //	email                                               zhangsan@example.com → z***@example.com
 //
 // The area code, the +86 prefix, extensions and an email's domain are kept.

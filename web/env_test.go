@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"yugongkai/auth"
+	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/mongodb/mongotest"
 	"yugongkai/sqlite"
@@ -34,12 +35,13 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // env is a running server on one real store.
 type env struct {
-	t     *testing.T
-	srv   *web.Server
-	clock *clock
-	auth  *auth.Service
-	cons  *consultation.Service
-	store string
+	t        *testing.T
+	srv      *web.Server
+	clock    *clock
+	auth     *auth.Service
+	cons     *consultation.Service
+	comments *comments.Service
+	store    string
 }
 
 // T0 is 2026-12-01 09:00 Asia/Shanghai.
@@ -59,26 +61,30 @@ func newEnv(t *testing.T, store string) *env {
 	t.Helper()
 	var as auth.Store
 	var cs consultation.Store
+	var ms comments.Store
 	var ready func(context.Context) error
 	switch store {
 	case "sqlite":
 		db := sqlite.OpenTemp(t)
-		as, cs, ready = db.Auth(), db.Consultations(), db.Ping
+		as, cs, ms, ready = db.Auth(), db.Consultations(), db.Comments(), db.Ping
 	case "mongodb":
 		db := mongotest.Open(t)
-		as, cs, ready = db, db, db.Ping
+		as, cs, ms, ready = db, db, db.Comments(), db.Ping
 	}
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
 	a.Now, a.Hash = clk.Now, auth.LightHashPassword
 	c := consultation.NewService(cs, as)
 	c.Now = clk.Now
+	cm := comments.NewService(ms, c)
+	cm.Now = clk.Now
+	c.Facts = cm.Facts
 	signer, err := token.NewSigner([]byte("test-secret-test-secret-test-secret!"), time.Hour, clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(web.Config{Auth: a, Consultations: c, Tokens: signer, Now: clk.Now, Ready: ready})
-	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, store: store}
+	srv := web.New(web.Config{Auth: a, Consultations: c, Comments: cm, Tokens: signer, Now: clk.Now, Ready: ready})
+	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, store: store}
 }
 
 // response is a decoded API response.

@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"mime"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,6 +83,22 @@ func parsePages() (*pageSet, error) {
 		"static": ps.staticURL,
 		"paras":  paragraphs,
 		"add":    func(a, b int) int { return a + b },
+		"blockArgs": func(page any, blocks []block, comment func(string) string) map[string]any {
+			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment}
+		},
+		"fieldArgs": func(page any, id, name, label, value, typ string, max int) map[string]any {
+			return map[string]any{"Page": page, "ID": id, "Name": name, "Label": label, "Value": value, "Type": typ, "Max": max}
+		},
+		"joinInts": func(ns []int) string {
+			s := make([]string, len(ns))
+			for i, n := range ns {
+				s[i] = strconv.Itoa(n)
+			}
+			return strings.Join(s, ", ")
+		},
+		"listArgs": func(page any, items []consultationItem) map[string]any {
+			return map[string]any{"Page": page, "Items": items}
+		},
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
 	if err != nil {
@@ -259,7 +277,7 @@ func (e formErrors) Err(field string) string { return e[field] }
 // returns nil for any other error, which then goes to the error page.
 func fieldErrors(lang i18n.Lang, err error) formErrors {
 	var ae *apperr.Error
-	if !asAppErr(err, &ae) || len(ae.Fields) == 0 {
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
 		return nil
 	}
 	out := formErrors{}
@@ -310,7 +328,7 @@ func (s *Server) renderErrorPage(c *fiber.Ctx, status int, e ErrorDetail) error 
 	lang := langOf(c)
 	title := i18n.T(lang, "page.error.title")
 	data := errorPage{pageBase: pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now()},
-		Status: status, Message: e.Message, Login: status == fiber.StatusUnauthorized}
+		Status: status, Message: e.Message, Fields: e.Fields, Login: status == fiber.StatusUnauthorized}
 	if s.pages == nil {
 		return c.Status(status).SendString(e.Message)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yugongkai/auth"
+	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/ratelimit"
 	"yugongkai/token"
@@ -26,9 +27,11 @@ const (
 type Config struct {
 	Auth          *auth.Service
 	Consultations *consultation.Service
-	Tokens        *token.Signer
-	Log           *slog.Logger
-	Now           func() time.Time
+	// Comments is the comments service; nil disables the comment routes.
+	Comments *comments.Service
+	Tokens   *token.Signer
+	Log      *slog.Logger
+	Now      func() time.Time
 	// Ready reports whether the store is reachable (for /readyz).
 	Ready func(ctx context.Context) error
 	// Limits on public writes and logins; nil fields get defaults.
@@ -65,8 +68,9 @@ func (l *Limits) defaults(now func() time.Time) {
 
 // Server is the HTTP application.
 type Server struct {
-	cfg Config
-	App *fiber.App
+	cfg   Config
+	App   *fiber.App
+	pages *pageSet // HTML templates and static files, parsed in pageRoutes (pages.go) [pages]
 
 	// Hooks filled in when the comments service is configured.
 	links            func(c *fiber.Ctx, x *consultation.Consultation) (map[string]any, error)
@@ -100,6 +104,20 @@ func New(cfg Config) *Server {
 		IdleTimeout:           120 * time.Second,
 		StrictRouting:         false,
 	})
+	if cfg.Comments != nil {
+		s.commentsArchiver = cfg.Comments.Archive
+		s.links = func(c *fiber.Ctx, x *consultation.Consultation) (map[string]any, error) {
+			linked, err := cfg.Comments.Linked(c.UserContext(), x)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[string]any, len(linked))
+			for id, list := range linked {
+				out[id] = list
+			}
+			return out, nil
+		}
+	}
 	s.routes()
 	return s
 }
@@ -136,6 +154,7 @@ func (s *Server) routes() {
 	api.Get("/consultations/:id/versions/:n", s.getVersion)
 
 	s.reviewRoutes(api)
+	s.commentRoutes(api)
 
 	api.Use(func(c *fiber.Ctx) error { return errNotFound })
 

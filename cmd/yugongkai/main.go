@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"yugongkai/auth"
+	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/demo"
 	"yugongkai/mongodb"
@@ -94,6 +95,7 @@ func newLogger(w io.Writer) *slog.Logger {
 type stores struct {
 	auth          auth.Store
 	consultations consultation.Store
+	comments      comments.Store
 	ping          func(context.Context) error
 	close         func() error
 }
@@ -104,14 +106,14 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open MongoDB: %w", err)
 		}
-		return &stores{auth: db, consultations: db, ping: db.Ping,
+		return &stores{auth: db, consultations: db, comments: db.Comments(), ping: db.Ping,
 			close: func() error { return db.Close(context.Background()) }}, nil
 	}
 	db, err := sqlite.Open(ctx, cfg.dataDir)
 	if err != nil {
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
 	}
-	return &stores{auth: db.Auth(), consultations: db.Consultations(), ping: db.Ping, close: db.Close}, nil
+	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), ping: db.Ping, close: db.Close}, nil
 }
 
 // jwtSecret returns YUGONGKAI_JWT_SECRET, or a secret generated once and
@@ -192,6 +194,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	authSvc := auth.NewService(st.auth)
 	consSvc := consultation.NewService(st.consultations, st.auth)
 	consSvc.Log = log
+	commentSvc := comments.NewService(st.comments, consSvc)
+	consSvc.Facts = commentSvc.Facts
 
 	pass := cfg.adminPass
 	if pass == "" {
@@ -217,7 +221,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 
-	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Tokens: signer, Log: log,
+	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Tokens: signer, Log: log,
 		Ready: st.ping, TrustProxy: cfg.trustProxy})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.addr) }()

@@ -1,0 +1,227 @@
+package web
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yugongkai/apperr"
+	"yugongkai/comments"
+)
+
+func (s *Server) commentRoutes(api fiber.Router) {
+	if s.cfg.Comments == nil {
+		return
+	}
+	small := limitBody(DefaultBodyLimit)
+	api.Post("/consultations/:id/comments", small, s.submitComment)
+	api.Get("/consultations/:id/comments", s.listComments)
+	api.Post("/consultations/:id/comments/offline", small, s.enterOfflineComment)
+	api.Get("/receipts/:code", s.receipt)
+	api.Post("/comments/:id/moderation", small, s.moderateComment)
+	api.Post("/comments/:id/disposition", small, s.disposeComment)
+	api.Post("/comments/:id/split", small, s.splitComment)
+	api.Post("/consultations/:id/groups/merge", small, s.mergeGroups)
+	api.Post("/consultations/:id/groups/:gid/disposition", small, s.disposeGroup)
+	api.Get("/consultations/:id/groups/proposals", s.proposeGroups)
+	api.Get("/consultations/:id/report", s.report)
+	api.Get("/consultations/:id/report.csv", s.reportCSV)
+	api.Get("/queues", s.queues)
+}
+
+func init() {
+	registerOperations(
+		apiOperation{"POST", "/consultations/{id}/comments", "Comment on the draft or one article; returns a receipt (Idempotency-Key header supported)", "Comment", "", nil},
+		apiOperation{"GET", "/consultations/{id}/comments", "Comments: published public copies for everyone, every comment with originals for the department, legal and admin", "", "", []string{"status", "article", "cursor", "limit"}},
+		apiOperation{"POST", "/consultations/{id}/comments/offline", "Enter a comment received by letter, email, phone, symposium or hearing", "OfflineComment", "staff", nil},
+		apiOperation{"GET", "/receipts/{code}", "What happened to a comment, by its receipt code", "", "", nil},
+		apiOperation{"POST", "/comments/{id}/moderation", "Publish or decline a pending comment", "Moderation", "staff", nil},
+		apiOperation{"POST", "/comments/{id}/disposition", "Answer a comment: adopted, partially_adopted, not_adopted, out_of_scope", "Disposition", "staff", nil},
+		apiOperation{"POST", "/comments/{id}/split", "Take a comment out of its group", "", "staff", nil},
+		apiOperation{"POST", "/consultations/{id}/groups/merge", "Merge groups of identical or near-identical comments", "Merge", "staff", nil},
+		apiOperation{"POST", "/consultations/{id}/groups/{gid}/disposition", "Answer every comment of a group at once", "Disposition", "staff", nil},
+		apiOperation{"GET", "/consultations/{id}/groups/proposals", "Near-duplicate groups proposed for merging", "", "staff", nil},
+		apiOperation{"GET", "/consultations/{id}/report", "The adoption report (采纳情况), public once the period has closed", "", "", nil},
+		apiOperation{"GET", "/consultations/{id}/report.csv", "The adoption report as CSV (UTF-8 with BOM)", "", "", nil},
+		apiOperation{"GET", "/queues", "Work queues of the caller's department: pending moderation, undisposed comments, overdue reports", "", "staff", nil},
+	)
+	sub := props{"article_id": str(), "body": str(), "commenter_type": enum("individual", "organization"),
+		"organization_name": str(), "display": enum("masked", "real_name", "anonymous"), "real_name": str(),
+		"contact_phone": str(), "contact_email": str()}
+	requestSchemas["Comment"] = obj(sub, "body")
+	off := props{"channel": enum("letter", "email", "phone", "symposium", "hearing"), "received_on": str()}
+	for k, v := range sub {
+		off[k] = v
+	}
+	requestSchemas["OfflineComment"] = obj(off, "body", "channel", "received_on")
+	requestSchemas["Moderation"] = obj(props{"action": enum("publish", "decline"), "reason": enum("spam", "abusive", "off_topic", "personal_data", "duplicate"), "note": str()}, "action")
+	requestSchemas["Disposition"] = obj(props{"status": enum("adopted", "partially_adopted", "not_adopted", "out_of_scope"), "reason": str(), "changed_articles": arr(str())}, "status")
+	requestSchemas["Merge"] = obj(props{"group_ids": arr(str())}, "group_ids")
+}
+
+func (s *Server) submitComment(c *fiber.Ctx) error {
+	if err := s.limitWrite(c); err != nil {
+		return err
+	}
+	var f comments.Submission
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f, c.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusCreated
+	if r.Repeated {
+		status = fiber.StatusOK
+	}
+	return c.Status(status).JSON(r)
+}
+
+func (s *Server) enterOfflineComment(c *fiber.Ctx) error {
+	var f comments.OfflineSubmission
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	r, err := s.cfg.Comments.EnterOffline(c.UserContext(), principal(c), c.Params("id"), f)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+func (s *Server) listComments(c *fiber.Ctx) error {
+	f := comments.ListFilter{Status: c.Query("status"), Cursor: c.Query("cursor")}
+	if c.Context().QueryArgs().Has("article") {
+		a := c.Query("article")
+		f.ArticleID = &a
+	}
+	if n, err := intQuery(c, "limit", 20); err != nil || n > 100 {
+		return apperr.New(apperr.Invalid, "error.bad_param", "limit")
+	} else {
+		f.Limit = n
+	}
+	page, err := s.cfg.Comments.List(c.UserContext(), principal(c), c.Params("id"), f)
+	if err != nil {
+		return err
+	}
+	if page.Internal {
+		return c.JSON(fiber.Map{"items": page.Comments, "next_cursor": page.Next, "internal": true})
+	}
+	return c.JSON(fiber.Map{"items": page.Public, "next_cursor": page.Next})
+}
+
+func (s *Server) receipt(c *fiber.Ctx) error {
+	if err := limit(s.cfg.Limits.ReceiptPerIP, c.IP()); err != nil {
+		return err
+	}
+	r, err := s.cfg.Comments.Receipt(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) moderateComment(c *fiber.Ctx) error {
+	var f comments.ModerationForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	cm, err := s.cfg.Comments.Moderate(c.UserContext(), principal(c), c.Params("id"), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(cm)
+}
+
+func (s *Server) disposeComment(c *fiber.Ctx) error {
+	var f comments.DispositionForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	cm, err := s.cfg.Comments.Dispose(c.UserContext(), principal(c), c.Params("id"), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(cm)
+}
+
+func (s *Server) disposeGroup(c *fiber.Ctx) error {
+	var f comments.DispositionForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	n, err := s.cfg.Comments.DisposeGroup(c.UserContext(), principal(c), c.Params("id"), c.Params("gid"), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"group_id": c.Params("gid"), "answered": n})
+}
+
+type mergeForm struct {
+	GroupIDs []string `json:"group_ids"`
+}
+
+func (s *Server) mergeGroups(c *fiber.Ctx) error {
+	var f mergeForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	id, err := s.cfg.Comments.Merge(c.UserContext(), principal(c), c.Params("id"), f.GroupIDs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"group_id": id})
+}
+
+func (s *Server) splitComment(c *fiber.Ctx) error {
+	if len(bytes.TrimSpace(c.Body())) > 0 {
+		var empty struct{}
+		if err := decodeJSON(c, &empty); err != nil {
+			return err
+		}
+	}
+	if err := s.cfg.Comments.Split(c.UserContext(), principal(c), c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) proposeGroups(c *fiber.Ctx) error {
+	list, err := s.cfg.Comments.ProposeGroups(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}
+
+func (s *Server) report(c *fiber.Ctx) error {
+	r, err := s.cfg.Comments.Report(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) reportCSV(c *fiber.Ctx) error {
+	r, err := s.cfg.Comments.Report(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := r.WriteCSV(&buf, langOf(c)); err != nil {
+		return apperr.Wrap(err, "write report csv")
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="report-`+strings.ReplaceAll(c.Params("id"), `"`, "")+`.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+func (s *Server) queues(c *fiber.Ctx) error {
+	q, err := s.cfg.Comments.Queues(c.UserContext(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(q)
+}

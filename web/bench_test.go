@@ -1,0 +1,117 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"yugongkai/auth"
+	"yugongkai/consultation"
+	"yugongkai/ident"
+	"yugongkai/lawtext"
+	"yugongkai/mongodb/mongotest"
+	"yugongkai/sqlite"
+	"yugongkai/token"
+	"yugongkai/web"
+)
+
+// benchEnv is a server for benchmarks (no *testing.T).
+type benchEnv struct {
+	srv   *web.Server
+	cons  consultation.Store
+	token string
+}
+
+func newBenchEnv(b *testing.B, store string) *benchEnv {
+	var as auth.Store
+	var cs consultation.Store
+	switch store {
+	case "sqlite":
+		db := sqlite.OpenTemp(b)
+		as, cs = db.Auth(), db.Consultations()
+	default:
+		db := mongotest.Open(b)
+		as, cs = db, db
+	}
+	a := auth.NewService(as)
+	a.Hash = auth.LightHashPassword
+	c := consultation.NewService(cs, as)
+	signer, _ := token.NewSigner([]byte("bench-secret-bench-secret-bench-secret"), time.Hour, nil)
+	srv := web.New(web.Config{Auth: a, Consultations: c, Tokens: signer})
+	ctx := context.Background()
+	admin := auth.Principal{UserID: "root", Role: auth.Admin}
+	d, err := a.CreateDepartment(ctx, admin, "县公安局")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.CreateUser(ctx, admin, auth.NewUser{Username: "staff", Password: "bench-password", Role: auth.Staff, DepartmentID: d.ID}); err != nil {
+		b.Fatal(err)
+	}
+	u, _ := as.UserByName(ctx, "staff")
+	tok, _, _ := signer.Issue(u.ID, u.TokenVersion)
+	return &benchEnv{srv: srv, cons: cs, token: tok}
+}
+
+// BenchmarkCreateRead measures creating a consultation from the ~64 KB
+// 治安管理处罚法 text and reading it back, through the HTTP API and, as the
+// baseline in the same run, directly on the store.
+func BenchmarkCreateRead(b *testing.B) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "public-security-admin-penalties-law", "final.txt"))
+	if err != nil {
+		b.Skip("corpus not available")
+	}
+	body, _ := json.Marshal(draftBody(string(raw)))
+	for _, store := range []string{"sqlite", "mongodb"} {
+		b.Run(store+"/api", func(b *testing.B) {
+			e := newBenchEnv(b, store)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				req := httptest.NewRequest("POST", "/api/v1/consultations", strings.NewReader(string(body)))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+e.token)
+				res, err := e.srv.App.Test(req, -1)
+				if err != nil || res.StatusCode != 201 {
+					b.Fatalf("create: %v %d", err, res.StatusCode)
+				}
+				var created struct{ ID string }
+				json.NewDecoder(res.Body).Decode(&created)
+				res.Body.Close()
+				req = httptest.NewRequest("GET", "/api/v1/consultations/"+created.ID+"/versions/1", nil)
+				req.Header.Set("Authorization", "Bearer "+e.token)
+				res, err = e.srv.App.Test(req, -1)
+				if err != nil || res.StatusCode != 200 {
+					b.Fatalf("read: %v %d", err, res.StatusCode)
+				}
+				res.Body.Close()
+			}
+		})
+		b.Run(store+"/store", func(b *testing.B) {
+			e := newBenchEnv(b, store)
+			ctx := context.Background()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				doc, _ := lawtext.Parse(string(raw))
+				for j := range doc.Blocks {
+					if a := doc.Blocks[j].Article; a != nil {
+						a.ID = ident.Short()
+					}
+				}
+				now := time.Now().UTC().Truncate(time.Millisecond)
+				c := &consultation.Consultation{ID: ident.ID(), DepartmentID: "d", Title: "t", ProcedureType: consultation.Rule,
+					State: consultation.Draft, CreatedAt: now, UpdatedAt: now, CurrentVersion: 1}
+				v := &consultation.Version{ConsultationID: c.ID, Number: 1, Kind: consultation.ConsultationDraft, Text: lawtext.Render(doc), CreatedAt: now, Document: doc}
+				if err := e.cons.CreateConsultation(ctx, c, v); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := e.cons.Version(ctx, c.ID, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,45 @@
+// Progressive improvements only: every page works without this file.
+(function () {
+  "use strict";
+
+  // Character counters for fields with maxlength and data-count.
+  document.querySelectorAll("textarea[data-count][maxlength], input[data-count][maxlength]").forEach(function (el) {
+    var max = parseInt(el.getAttribute("maxlength"), 10);
+    var out = document.createElement("p");
+    out.className = "counter";
+    out.setAttribute("aria-live", "polite");
+    el.insertAdjacentElement("afterend", out);
+    var update = function () {
+      var n = Array.from(el.value).length;
+      out.textContent = n + " / " + max;
+      out.classList.toggle("over", n > max);
+    };
+    el.addEventListener("input", update);
+    update();
+  });
+
+  // Copy buttons: <button data-copy="text">.
+  document.querySelectorAll("[data-copy]").forEach(function (btn) {
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      if (!navigator.clipboard) { return; }
+      navigator.clipboard.writeText(btn.getAttribute("data-copy")).then(function () {
+        var done = btn.getAttribute("data-copied");
+        if (done) { btn.textContent = done; }
+      });
+    });
+  });
+
+  // Jump to an article by its number without a round trip.
+  document.querySelectorAll("form[data-jump]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      var n = form.querySelector("input[name=article]").value.trim();
+      var target = document.querySelector('.article[data-number="' + CSS.escape(n) + '"]');
+      if (!target || !target.id) { return; } // let the server answer
+      ev.preventDefault();
+      location.hash = "#" + target.id; // scrolls and applies :target
+      var link = target.querySelector(".art-no");
+      if (link) { link.focus(); }
+    });
+  });
+})();
