@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yugongkai/apperr"
+	"yugongkai/auth"
 	"yugongkai/comments"
 )
 
@@ -120,7 +121,51 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(r)
+	changes, err := s.contributions(c, r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ReceiptView{ReceiptStatus: r, Changes: changes})
+}
+
+// ReceiptView is the receipt lookup: the comment's status plus, once the
+// decision is published, the articles its adoption changed with their new
+// wording ("your comment contributed to the change in 第十三条").
+type ReceiptView struct {
+	*comments.ReceiptStatus
+	Changes []ChangedArticle `json:"changes,omitempty"`
+}
+
+// ChangedArticle is an article a comment contributed to, in the public text.
+type ChangedArticle struct {
+	ArticleID string `json:"article_id"`
+	Label     string `json:"label"`
+	Text      string `json:"text"`
+	Version   int    `json:"version"`
+}
+
+// contributions looks up the changed articles of an adopted comment in the
+// newest version the public may read.
+func (s *Server) contributions(c *fiber.Ctx, r *comments.ReceiptStatus) ([]ChangedArticle, error) {
+	if r.Disposition == nil || len(r.Disposition.ChangedArticles) == 0 {
+		return nil, nil
+	}
+	anyone := auth.Principal{}
+	versions, err := s.cfg.Consultations.Versions(c.UserContext(), anyone, r.ConsultationID)
+	if err != nil || len(versions) == 0 {
+		return nil, err
+	}
+	latest := versions[len(versions)-1]
+	if latest.Number == 1 {
+		return nil, nil // only the consultation draft is public so far
+	}
+	var out []ChangedArticle
+	for _, id := range r.Disposition.ChangedArticles {
+		if a, ok := latest.Article(id); ok {
+			out = append(out, ChangedArticle{ArticleID: id, Label: a.Label, Text: a.Text(), Version: latest.Number})
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) moderateComment(c *fiber.Ctx) error {

@@ -83,7 +83,8 @@ func TestModerationAndDispositionRules(t *testing.T) {
 		w := e.world()
 		id, art := e.openConsultation(w, nil)
 		base := "/api/v1/consultations/" + id + "/comments"
-		c1 := e.want(e.do("POST", base, w.resident, comment("第一条应当写明适用范围。", "article_id", art)), 201, "c1").str("comment_id")
+		c1r := e.want(e.do("POST", base, w.resident, comment("第一条应当写明适用范围。", "article_id", art)), 201, "c1")
+		c1, c1code := c1r.str("comment_id"), c1r.str("code")
 		c2 := e.want(e.do("POST", base, "", comment("广告：低价出售犬只")), 201, "c2").str("comment_id")
 		// Public sees nothing until moderation.
 		pub := e.want(e.do("GET", base, "", nil), 200, "public list")
@@ -139,6 +140,13 @@ func TestModerationAndDispositionRules(t *testing.T) {
 		links := d.JSON["linked_comments"].(map[string]any)
 		if l, ok := links[newArt].([]any); !ok || len(l) != 1 {
 			t.Errorf("linked comments %v, want one on %s", links, newArt)
+		}
+		// The commenter's receipt shows the change with its new wording.
+		rc := e.want(e.do("GET", "/api/v1/receipts/"+c1code, "", nil), 200, "receipt after publication")
+		changes, _ := rc.JSON["changes"].([]any)
+		if len(changes) != 1 || !strings.Contains(changes[0].(map[string]any)["text"].(string), "本办法自公布之日起施行") ||
+			changes[0].(map[string]any)["label"] != "第三条" {
+			t.Errorf("receipt changes: %s", rc.Body)
 		}
 		// Nothing changes after publication.
 		e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]string{"status": "not_adopted", "reason": "x"}), 409, "dispose after publication")

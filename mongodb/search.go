@@ -1,0 +1,174 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"yugongkai/apperr"
+	"yugongkai/consultation"
+	"yugongkai/search"
+)
+
+// searchDocsCollection holds the full-text index: one document per
+// search.Doc, its postings embedded as the string array "terms" under a
+// multikey index.
+const searchDocsCollection = "search_docs"
+
+// SearchIndex implements search.Index on the collection search_docs. A
+// document and its postings are one MongoDB document, so Put and Delete are
+// atomic without transactions; copying a consultation's filter fields to its
+// comments is a separate UpdateMany that a crash may leave undone until the
+// next Put of the consultation.
+type SearchIndex struct {
+	docs *mongo.Collection
+}
+
+var _ search.Index = (*SearchIndex)(nil)
+
+// Search returns the full-text index. Its indexes (searchIndexes) are
+// created by Open with the others.
+func (db *DB) Search() *SearchIndex {
+	return &SearchIndex{docs: db.db.Collection(searchDocsCollection)}
+}
+
+// searchIndexes are the indexes of the search collection, by collection
+// name; ensureIndexes creates them.
+func searchIndexes() map[string][]mongo.IndexModel {
+	return map[string][]mongo.IndexModel{
+		searchDocsCollection: {
+			{Keys: bson.D{{Key: "terms", Value: 1}}, Options: options.Index().SetName("terms")}, // multikey
+			{Keys: bson.D{{Key: "key", Value: 1}}, Options: options.Index().SetName("key")},
+			{Keys: bson.D{{Key: "consultation_id", Value: 1}, {Key: "kind", Value: 1}}, Options: options.Index().SetName("consultation_kind")},
+		},
+	}
+}
+
+// noClose stands for an unset ClosesAt: later than any instant, so the
+// status filters need no null case.
+var noClose = time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC)
+
+// searchDoc is a stored search.Doc; _id is kind/id.
+type searchDoc struct {
+	ID             string    `bson:"_id"`
+	Kind           string    `bson:"kind"`
+	DocID          string    `bson:"id"`
+	ConsultationID string    `bson:"consultation_id"`
+	Key            string    `bson:"key"`
+	State          string    `bson:"state"`
+	ClosesAt       time.Time `bson:"closes_at"`
+	DepartmentID   string    `bson:"department_id"`
+	ProcedureType  string    `bson:"procedure_type"`
+	Title          string    `bson:"title"`
+	Name           string    `bson:"name"`
+	At             time.Time `bson:"at"`
+	Source         string    `bson:"source"`
+	Text           string    `bson:"text"`
+	Terms          []string  `bson:"terms,omitempty"`
+}
+
+func searchDocID(kind search.Kind, id string) string { return string(kind) + "/" + id }
+
+func (d *searchDoc) doc() search.Doc {
+	sd := search.Doc{Kind: search.Kind(d.Kind), ID: d.DocID, ConsultationID: d.ConsultationID, Source: d.Source,
+		Text: d.Text, Title: d.Title, Name: d.Name, At: d.At.UTC(), State: consultation.State(d.State),
+		DepartmentID: d.DepartmentID, ProcedureType: consultation.ProcedureType(d.ProcedureType)}
+	if !d.ClosesAt.Equal(noClose) {
+		t := d.ClosesAt.UTC()
+		sd.ClosesAt = &t
+	}
+	return sd
+}
+
+// Put replaces the document (with its terms) in one write, then, for a
+// consultation, copies its title and filter fields to its comments.
+func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
+	closesAt := noClose
+	if d.ClosesAt != nil {
+		closesAt = *d.ClosesAt
+	}
+	doc := searchDoc{ID: searchDocID(d.Kind, d.ID), Kind: string(d.Kind), DocID: d.ID, ConsultationID: d.ConsultationID,
+		Key: d.Key(), State: string(d.State), ClosesAt: closesAt, DepartmentID: d.DepartmentID,
+		ProcedureType: string(d.ProcedureType), Title: d.Title, Name: d.Name, At: d.At, Source: d.Source, Text: d.Text,
+		Terms: search.Terms(d.Text)}
+	if _, err := s.docs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, doc, options.Replace().SetUpsert(true)); err != nil {
+		return storeErr(err, "put search doc")
+	}
+	if d.Kind != search.KindConsultation {
+		return nil
+	}
+	_, err := s.docs.UpdateMany(ctx,
+		bson.D{{Key: "consultation_id", Value: d.ID}, {Key: "kind", Value: string(search.KindComment)}},
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "title", Value: d.Title},
+			{Key: "state", Value: string(d.State)},
+			{Key: "closes_at", Value: closesAt},
+			{Key: "department_id", Value: d.DepartmentID},
+			{Key: "procedure_type", Value: string(d.ProcedureType)},
+		}}})
+	return storeErr(err, "update search comments")
+}
+
+// Delete removes a document and its postings.
+func (s *SearchIndex) Delete(ctx context.Context, kind search.Kind, id string) error {
+	_, err := s.docs.DeleteOne(ctx, bson.D{{Key: "_id", Value: searchDocID(kind, id)}})
+	return storeErr(err, "delete search doc")
+}
+
+// Candidates returns the documents whose terms include every term
+// ($all on the multikey index), filtered, in key order: one query.
+func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.Filter, limit int) ([]search.Doc, error) {
+	if len(terms) == 0 {
+		return nil, apperr.Wrap(errors.New("no terms"), "mongodb: search candidates")
+	}
+	filter := bson.D{{Key: "terms", Value: bson.D{{Key: "$all", Value: terms}}}}
+	switch f.Status {
+	case "":
+	case consultation.Open:
+		filter = append(filter,
+			bson.E{Key: "state", Value: string(consultation.Open)},
+			bson.E{Key: "closes_at", Value: bson.D{{Key: "$gt", Value: f.Now}}})
+	case consultation.Closed:
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "state", Value: string(consultation.Closed)}},
+			bson.D{
+				{Key: "state", Value: string(consultation.Open)},
+				{Key: "closes_at", Value: bson.D{{Key: "$lte", Value: f.Now}}},
+			},
+		}})
+	default:
+		filter = append(filter, bson.E{Key: "state", Value: string(f.Status)})
+	}
+	for _, c := range []struct{ field, value string }{
+		{"kind", string(f.Kind)},
+		{"consultation_id", f.ConsultationID},
+		{"department_id", f.DepartmentID},
+		{"procedure_type", string(f.ProcedureType)},
+	} {
+		if c.value != "" {
+			filter = append(filter, bson.E{Key: c.field, Value: c.value})
+		}
+	}
+	if f.After != "" {
+		filter = append(filter, bson.E{Key: "key", Value: bson.D{{Key: "$gt", Value: f.After}}})
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "key", Value: 1}}).SetLimit(int64(limit)).
+		SetProjection(bson.D{{Key: "terms", Value: 0}})
+	cur, err := s.docs.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, storeErr(err, "find search candidates")
+	}
+	var stored []searchDoc
+	if err := cur.All(ctx, &stored); err != nil {
+		return nil, storeErr(err, "read search candidates")
+	}
+	docs := make([]search.Doc, len(stored))
+	for i := range stored {
+		docs[i] = stored[i].doc()
+	}
+	return docs, nil
+}
