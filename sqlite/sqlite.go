@@ -74,6 +74,14 @@ type Option func(*options)
 type options struct {
 	maxConns int
 	now      func() time.Time
+	bulk     bool
+}
+
+// WithBulkLoad turns off fsync at commit (synchronous=OFF) for loading
+// benchmark and test fixtures quickly. Never use it for real data: a crash
+// may lose writes that were acknowledged, receipts included.
+func WithBulkLoad() Option {
+	return func(o *options) { o.bulk = true }
 }
 
 // WithMaxConns sets how many connections the pool may open (at least 2:
@@ -111,7 +119,11 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
+	if o.bulk {
+		q.Add("_pragma", "synchronous(OFF)")
+	} else {
+		q.Add("_pragma", "synchronous(FULL)")
+	}
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
 	sqlDB, err := sql.Open("sqlite", path+"?"+q.Encode())

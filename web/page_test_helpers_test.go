@@ -169,3 +169,14 @@ func (p page) checkPage(t *testing.T, what, lang string) {
 		}
 	}
 }
+
+// sendForm posts a form with extra headers.
+func (b *browser) sendForm(path string, form url.Values, header ...string) page {
+	b.t.Helper()
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return b.send(req)
+}
