@@ -131,7 +131,7 @@ type Archive struct {
 type CommentsArchiver func(ctx context.Context, actor auth.Principal, c *Consultation) (json.RawMessage, error)
 
 // BuildArchive assembles the archive visible to the actor. The manifest
-// maps "versions/N", "comments" and "events" to the hex SHA-256 of their
+// maps "consultation", "versions/N", "comments" and "events" to the hex SHA-256 of their
 // canonical JSON (history.Canonical), and "versions/N/text" to the hash of
 // the version's text as stored (Version.SHA256).
 func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id string, comments CommentsArchiver) (*Archive, error) {
@@ -174,7 +174,7 @@ func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id str
 		a.Manifest["versions/"+itoa(v.Number)] = h
 		a.Manifest["versions/"+itoa(v.Number)+"/text"] = v.SHA256
 	}
-	for name, v := range map[string]any{"comments": a.Comments, "events": events} {
+	for name, v := range map[string]any{"consultation": c, "comments": a.Comments, "events": events} {
 		h, err := hash(v)
 		if err != nil {
 			return nil, apperr.Wrap(err, "hash "+name)

@@ -33,6 +33,7 @@ type Service struct {
 
 	mu       sync.Mutex
 	calendar *workcal.Calendar
+	fates    fateCache
 }
 
 // NewService returns a Service using the wall clock and the shipped calendar.

@@ -172,6 +172,8 @@ var catalogue = map[string]message{
 	"page.closes_today":              {"今天截止", "Closes today"},
 	"page.until":                     {"（截至 %s）", "(until %s)"},
 	"page.period":                    {"%s 至 %s", "%s to %s"},
+	"page.colon":                     {"：", ": "},
+	"page.c.period_length":           {"（%s）", "(%s)"},
 	"page.csrf_failed":               {"表单已过期或来源不明，请返回刷新页面后重新提交。", "The form has expired or did not come from this site. Go back, reload the page and submit again."},
 	"page.error.title":               {"出错了", "Something went wrong"},
 	"page.home.title":                {"首页", "Home"},

@@ -107,10 +107,27 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if page.Internal {
-		return c.JSON(fiber.Map{"items": page.Comments, "next_cursor": page.Next, "internal": true})
+	// What became of each commented article in the newest visible version.
+	fates, err := s.cfg.Consultations.ArticleFates(c.UserContext(), principal(c), c.Params("id"))
+	if err != nil {
+		return err
 	}
-	return c.JSON(fiber.Map{"items": page.Public, "next_cursor": page.Next})
+	articles := map[string]any{}
+	addFate := func(id string) {
+		if f, ok := fates[id]; ok && id != "" {
+			articles[id] = f
+		}
+	}
+	for _, cm := range page.Comments {
+		addFate(cm.ArticleID)
+	}
+	for _, cm := range page.Public {
+		addFate(cm.ArticleID)
+	}
+	if page.Internal {
+		return c.JSON(fiber.Map{"items": page.Comments, "next_cursor": page.Next, "internal": true, "articles": articles})
+	}
+	return c.JSON(fiber.Map{"items": page.Public, "next_cursor": page.Next, "articles": articles})
 }
 
 func (s *Server) receipt(c *fiber.Ctx) error {

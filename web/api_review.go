@@ -98,7 +98,18 @@ func (s *Server) diff(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"from": from, "to": to, "changes": r.Changes, "stats": r.Stats, "linked_comments": links})
+		// Changed articles no comment is linked to: drafting changes, listed as such.
+		unlinked := []string{}
+		for _, ch := range r.Changes {
+			if ch.Kind == "unchanged" || ch.Kind == "deleted" {
+				continue
+			}
+			if _, ok := links[ch.ID]; !ok {
+				unlinked = append(unlinked, ch.ID)
+			}
+		}
+		return c.JSON(fiber.Map{"from": from, "to": to, "changes": r.Changes, "stats": r.Stats,
+			"linked_comments": links, "unlinked_changes": unlinked})
 	}
 	return apperr.New(apperr.Invalid, "error.bad_param", "format")
 }

@@ -141,6 +141,17 @@ func TestModerationAndDispositionRules(t *testing.T) {
 		if l, ok := links[newArt].([]any); !ok || len(l) != 1 {
 			t.Errorf("linked comments %v, want one on %s", links, newArt)
 		}
+		for _, u := range d.JSON["unlinked_changes"].([]any) {
+			if u == newArt {
+				t.Errorf("the linked article %s is listed as a drafting change", newArt)
+			}
+		}
+		// Comments show what became of their article in the final text.
+		list := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments", "", nil), 200, "list after publication")
+		fate := list.JSON["articles"].(map[string]any)[art].(map[string]any)
+		if fate["status"] != "unchanged" || fate["to_label"] != "第一条" {
+			t.Errorf("fate of the commented article: %v", fate)
+		}
 		// The commenter's receipt shows the change with its new wording.
 		rc := e.want(e.do("GET", "/api/v1/receipts/"+c1code, "", nil), 200, "receipt after publication")
 		changes, _ := rc.JSON["changes"].([]any)

@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -230,3 +233,83 @@ func toRedline(arts []lawtextArticle) []redline.Article {
 }
 
 type lawtextArticle = lawtext.Article
+
+func TestCommentsFollowTheirArticle(t *testing.T) {
+	v1 := corpus(t, "animal-epidemic-prevention-law/draft.txt")
+	v2 := corpus(t, "animal-epidemic-prevention-law/draft2.txt")
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	b := draftBody(v1)
+	b["procedure_type"] = "rule"
+	b["moderation"] = false
+	id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, b), 201, "create").str("id")
+	e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": "2026-12-31"}), 200, "publish")
+	arts := e.want(e.do("GET", "/api/v1/consultations/"+id+"/versions/1", "", nil), 200, "v1").JSON["articles"].([]any)
+	idOf := func(label string) string {
+		for _, a := range arts {
+			if m := a.(map[string]any); m["Label"] == label {
+				return m["ID"].(string)
+			}
+		}
+		t.Fatalf("no %s", label)
+		return ""
+	}
+	// 第二十五条 (动物病料) becomes 第二十七条 in the 二审稿; 第五十三条 (检疫收费) is deleted.
+	moved, gone := idOf("第二十五条"), idOf("第五十三条")
+	for _, a := range []string{moved, gone} {
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("对本条的意见", "article_id", a, "display", "anonymous")), 201, "comment")
+	}
+	e.clock.Set(workcal.EndOfDay(workcal.MustParseDate("2026-12-31")))
+	e.relogin(&w)
+	e.want(e.do("POST", "/api/v1/consultations/"+id+"/versions", w.staffA, map[string]string{"text": v2}), 201, "revise")
+	list := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments?status=all", w.staffA, nil), 200, "staff list")
+	fates := list.JSON["articles"].(map[string]any)
+	if f := fates[moved].(map[string]any); f["to_label"] != "第二十七条" || f["status"] == "deleted" {
+		t.Errorf("第二十五条's comment now points to %v", f)
+	}
+	if f := fates[gone].(map[string]any); f["status"] != "deleted" {
+		t.Errorf("第五十三条's comment: %v, want deleted", f)
+	}
+	// The public still sees the consultation draft only: its fate is unchanged.
+	pub := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments", "", nil), 200, "public list")
+	if f := pub.JSON["articles"].(map[string]any)[moved].(map[string]any); f["status"] != "unchanged" {
+		t.Errorf("public fate before publication: %v", f)
+	}
+}
+
+// TestArchiveCheckableFromOutside runs docs/verify_archive.py (plain Python,
+// no yugongkai code) on a published decision's archive, then on a tampered
+// copy.
+func TestArchiveCheckableFromOutside(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed; the archive check is also covered by TestReviewAndFinalizeRules")
+	}
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id := e.openAndClose(&w, "normative_document", shortText)
+	base := "/api/v1/consultations/" + id
+	e.want(e.do("POST", base+"/versions", w.staffA, map[string]string{"text": shortText + "第三条　本办法自公布之日起施行。\n", "note": "增加施行日期"}), 201, "revise")
+	e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 200, "submit")
+	e.want(e.do("POST", base+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "合法。"}), 200, "lawful")
+	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政规〔2027〕3号", "registration_number": "R-3", "adopted_on": workcal.DateOf(e.clock.Now()).String(), "effective_on": "2027-06-01"}), 200, "finalize")
+	arch := e.want(e.do("GET", base+"/archive", "", nil), 200, "archive")
+	head := e.want(e.do("GET", base, "", nil), 200, "decision").str("history_head")
+	dir := t.TempDir()
+	good := filepath.Join(dir, "archive.json")
+	os.WriteFile(good, arch.Body, 0o600)
+	out, err := exec.Command(py, filepath.Join("..", "docs", "verify_archive.py"), good, head).CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "OK") {
+		t.Fatalf("outside check of a genuine archive: %v\n%s", err, out)
+	}
+	tampered := strings.ReplaceAll(string(arch.Body), "合法。", "合法，但建议修改。")
+	if tampered == string(arch.Body) {
+		t.Fatal("opinion text not found in the archive")
+	}
+	bad := filepath.Join(dir, "tampered.json")
+	os.WriteFile(bad, []byte(tampered), 0o600)
+	out, err = exec.Command(py, filepath.Join("..", "docs", "verify_archive.py"), bad, head).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "BAD") {
+		t.Fatalf("outside check of a tampered archive passed:\n%s", out)
+	}
+}

@@ -1,0 +1,202 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBrowserEndToEnd drives the real server in headless Chromium: a staff
+// member logs in, pastes a corpus draft, previews, saves and publishes it;
+// a resident on a phone opens the consultation and jumps to an article.
+// Each step is saved under testdata/screenshots; no page may log an error.
+func TestBrowserEndToEnd(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("headless Chromium not found at %s (apt-get install chromium chromium-driver fonts-noto-cjk): skipping the browser test", chromiumPath)
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	draft, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "animal-epidemic-prevention-law", "draft.txt"))
+	if err != nil {
+		t.Skipf("corpus not available: %v", err)
+	}
+
+	e := newEnv(t, "sqlite")
+	e.clock.Set(time.Now()) // the browser keeps the session cookie only until the token expires
+	e.world()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.srv.App.Listener(ln)
+	t.Cleanup(func() { _ = e.srv.App.Shutdown() })
+	base := "http://" + ln.Addr().String()
+
+	shots := filepath.Join("testdata", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+
+	var mu sync.Mutex
+	var problems []string
+	report := func(format string, args ...any) {
+		mu.Lock()
+		problems = append(problems, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+	// Starting the browser happens on this first call, without a timeout.
+	if err := chromedp.Listen(bctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value)+a.Description)
+				}
+				report("console.%s: %s", ev.Type, strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			report("exception: %s", ev.ExceptionDetails.Text)
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				report("log: %s %s", ev.Entry.Text, ev.Entry.URL)
+			}
+		}
+	}); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	if _, err := chromedp.Call(bctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+	defer cancel()
+
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatalf("%s: screenshot: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(what, js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return v
+	}
+
+	// Staff: log in, paste the draft, preview, save, publish.
+	step("01-staff-login",
+		chromedp.Navigate(base+"/login?lang=zh-CN"), // Chromium asks for English; the switch keeps zh-CN
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "staffa"),
+		chromedp.SendKeys(chromedp.ID("password"), "password-staffa"),
+	)
+	step("02-staff-dashboard",
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("drafts-h")),
+	)
+	step("03-draft-preview",
+		chromedp.Navigate(base+"/staff/consultations/new"),
+		chromedp.WaitVisible(chromedp.ID("title")),
+		chromedp.SetValue(chromedp.ID("title"), "中华人民共和国动物防疫法（修订草案征求意见稿）"),
+		chromedp.SetValue(chromedp.ID("explanation"), "为贯彻落实党中央关于加强公共卫生体系建设的部署，起草本修订草案。\n主要修改内容如下。"),
+		chromedp.SetValue(chromedp.ID("legal_basis"), "《中华人民共和国立法法》"),
+		chromedp.SetValue(chromedp.ID("contact-department"), "县农业农村局法规科"),
+		chromedp.SetValue(chromedp.ID("contact-phone"), "0571-88888888"),
+		chromedp.SetValue(chromedp.ID("channels-email"), "yijian@example.gov.cn"),
+		chromedp.SetValue(chromedp.ID("text"), string(draft)),
+		chromedp.Click(chromedp.CSS(`button[value="preview"]`)),
+		chromedp.WaitVisible(chromedp.ID("preview-h")),
+	)
+	if got := eval("preview", `document.getElementById("preview-h").textContent`); !strings.Contains(got, "识别出") {
+		t.Errorf("preview heading %q", got)
+	}
+	step("04-draft-saved",
+		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
+		chromedp.WaitVisible(chromedp.ID("staff-h")),
+	)
+	step("05-publish-form",
+		chromedp.Click(chromedp.CSS(`#staff-h ~ p a.button`)),
+		chromedp.WaitVisible(chromedp.ID("closes_at")),
+	)
+	step("06-published",
+		chromedp.Click(chromedp.CSS(`form[action$="/publish"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.days.big`)),
+	)
+	consultationURL := eval("location", `location.href`)
+	if !strings.Contains(consultationURL, "/consultations/") {
+		t.Fatalf("after publishing: at %s", consultationURL)
+	}
+	step("07-logged-out",
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.ID("open")),
+	)
+
+	// A resident on a phone: read the consultation, jump to article 30.
+	step("08-phone-consultation",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait),
+		chromedp.Navigate(consultationURL),
+		chromedp.WaitVisible(chromedp.ID("notice-h")),
+	)
+	if got := eval("overflow", `String(document.documentElement.scrollWidth) + "/" + String(window.innerWidth)`); got != "390/390" {
+		t.Errorf("phone layout: scrollWidth/innerWidth = %s, want no horizontal scrolling", got)
+	}
+	step("09-phone-article",
+		chromedp.SetValue(chromedp.ID("jump-n"), "30"),
+		chromedp.Click(chromedp.CSS(`form[data-jump] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.article:target`)),
+	)
+	if got := eval("hash", `location.hash`); !strings.HasPrefix(got, "#art-") {
+		t.Errorf("after the jump: location.hash = %q, want #art-…", got)
+	}
+	if got := eval("target", `(function(){var a=document.querySelector(location.hash); var r=a.getBoundingClientRect(); return a.dataset.number + (r.top >= 0 && r.top < window.innerHeight ? " visible" : " hidden")})()`); got != "30 visible" {
+		t.Errorf("article after the jump: %q, want \"30 visible\"", got)
+	}
+	if got := eval("fonts", `String(document.fonts.check("16px 'Noto Sans CJK SC'"))`); got != "true" {
+		t.Logf("Noto Sans CJK SC not available to the page (fonts-noto-cjk missing?)")
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	for _, p := range problems {
+		t.Errorf("browser: %s", p)
+	}
+}
