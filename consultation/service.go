@@ -31,10 +31,15 @@ type Service struct {
 	// to the comments service); nil means no comments are known.
 	Facts FactsFunc
 
-	mu       sync.Mutex
-	calendar *workcal.Calendar
-	fates    fateCache
+	mu         sync.Mutex
+	calendar   *workcal.Calendar
+	calendarAt time.Time
+	fates      fateCache
 }
+
+// calendarTTL bounds how long an instance keeps its copy of the calendar, so
+// a schedule loaded through another instance is seen within minutes.
+const calendarTTL = 5 * time.Minute
 
 // NewService returns a Service using the wall clock and the shipped calendar.
 func NewService(s Store, departments auth.Store) *Service {
@@ -48,7 +53,7 @@ const calendarSetting = "workcal"
 func (s *Service) Calendar(ctx context.Context) *workcal.Calendar {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.calendar != nil {
+	if s.calendar != nil && time.Since(s.calendarAt) < calendarTTL {
 		return s.calendar
 	}
 	cal := workcal.Default()
@@ -59,7 +64,7 @@ func (s *Service) Calendar(ctx context.Context) *workcal.Calendar {
 			s.Log.Error("stored holiday calendar is unreadable; using the shipped one", "err", err)
 		}
 	}
-	s.calendar = cal
+	s.calendar, s.calendarAt = cal, time.Now()
 	return cal
 }
 
@@ -88,7 +93,7 @@ func (s *Service) LoadCalendar(ctx context.Context, actor auth.Principal, data [
 		return nil, err
 	}
 	s.mu.Lock()
-	s.calendar = workcal.Default().Merge(merged)
+	s.calendar, s.calendarAt = workcal.Default().Merge(merged), time.Now()
 	s.mu.Unlock()
 	return s.Calendar(ctx), nil
 }

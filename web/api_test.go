@@ -364,3 +364,32 @@ func TestVersionsAfterEdit(t *testing.T) {
 		t.Errorf("a draft edit must replace the working version: %s", r.Body)
 	}
 }
+
+func TestCalendarUpload(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		// A hypothetical 2027 New Year block: 2027-01-01 (Fri) to 01-03 off.
+		cal := `{"year":2027,"name":"2027年部分节假日安排（测试）","holidays":["2027-01-01","2027-01-02","2027-01-03"],"workdays":[]}`
+		e.want(e.do("PUT", "/api/v1/calendar", w.staffA, cal), 403, "staff loads a calendar")
+		r := e.want(e.do("PUT", "/api/v1/calendar", w.admin, `{"year":2027,"holidays":["2027-02-30"],"workdays":[]}`), 422, "bad date")
+		if !strings.Contains(r.field("calendar"), "2027-02-30") {
+			t.Errorf("calendar error does not name the entry: %s", r.Body)
+		}
+		e.want(e.do("PUT", "/api/v1/calendar", w.admin, `{"year":2027,"holidays":["2027-01-04"],"workdays":["2027-01-05"]}`), 422, "a weekday listed as make-up workday")
+		e.want(e.do("PUT", "/api/v1/calendar", w.admin, cal), 200, "load 2027")
+		got := e.want(e.do("GET", "/api/v1/calendar", "", nil), 200, "calendar")
+		if !strings.Contains(string(got.Body), "2027-01-01") || !strings.Contains(string(got.Body), "2026-10-07") {
+			t.Errorf("calendar after loading 2027 lacks a year: %s", got.Body)
+		}
+		// The loaded holiday now shortens a 规范性文件 period: 2026-12-28 (Mon)
+		// to 2027-01-05 has 6 working days once 2027-01-01 is a holiday.
+		e.clock.Set(workcal.MustParseDate("2026-12-28").In(workcal.Shanghai()))
+		e.relogin(&w)
+		id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(shortText)), 201, "create").str("id")
+		r = e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"opens_at": "2026-12-28", "closes_at": "2027-01-05"}), 422, "6 working days")
+		if !strings.Contains(r.field("shortening_reason"), "6 个工作日") {
+			t.Errorf("period message = %q", r.field("shortening_reason"))
+		}
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"opens_at": "2026-12-28", "closes_at": "2027-01-06"}), 200, "7 working days")
+	})
+}

@@ -63,6 +63,9 @@ func setCSRFCookie(c *fiber.Ctx, tok string) {
 // pageSession runs before every page: it keeps the language chosen with
 // ?lang= in a cookie, issues the CSRF token and checks it on unsafe methods.
 func (s *Server) pageSession(c *fiber.Ctx) error {
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return c.Next() // API clients use bearer tokens, not forms
+	}
 	if q := c.Query("lang"); q != "" {
 		c.Cookie(&fiber.Cookie{Name: langCookie, Value: string(i18n.Parse(q)), Path: "/", Secure: secure(c),
 			SameSite: fiber.CookieSameSiteLaxMode, Expires: s.cfg.Now().Add(365 * 24 * time.Hour)})
