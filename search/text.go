@@ -30,12 +30,12 @@ func normalizeRune(r rune) (rune, bool) {
 // through the same function, and a query matches a document exactly when
 // Normalize(doc) contains Normalize(query). It
 //   - folds full-width ASCII (U+FF01–U+FF5E) to ASCII: "２０２５" → "2025",
-//     "（一）" → "(一)";
+//     "（一）" → "(一)", "，" → ",", "：" → ":";
 //   - lower-cases ASCII letters (after folding: "ＡＢ" → "ab");
 //   - drops whitespace (U+3000 included), control and format characters
 //     (zero-width space, BOM) and invalid UTF-8;
-//   - leaves everything else alone: Chinese characters, Chinese
-//     punctuation such as "，" and "。", other scripts.
+//   - leaves everything else alone: Chinese characters, punctuation
+//     outside that block such as "。", "、", "“" and "《", other scripts.
 //
 // It is not NFKC: no rune expands into several, so positions map back to
 // the source one to one.

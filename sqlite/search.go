@@ -35,13 +35,6 @@ func closesAtColumn(t *time.Time) string {
 	return formatTime(*t)
 }
 
-// jsonTerms encodes terms for json_each, so a whole set of postings is
-// written or deleted by one statement.
-func jsonTerms(terms []string) (string, error) {
-	b, err := json.Marshal(terms)
-	return string(b), err
-}
-
 // diffTerms returns the terms of a not in b; both are sorted.
 func diffTerms(a, b []string) []string {
 	var out []string
@@ -58,52 +51,43 @@ func diffTerms(a, b []string) []string {
 }
 
 // Put stores d and its postings in one transaction. When a document is
-// replaced only the postings that changed are written: none if its text is
-// the same (a consultation whose state changed).
+// replaced only the postings that changed are written: none if its text and
+// key are the same (a consultation whose state changed).
 func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 	terms := search.Terms(d.Text)
-	fields := []any{d.ConsultationID, d.Key(), string(d.State), closesAtColumn(d.ClosesAt), d.DepartmentID,
+	key := d.Key()
+	fields := []any{d.ConsultationID, key, string(d.State), closesAtColumn(d.ClosesAt), d.DepartmentID,
 		string(d.ProcedureType), d.Title, d.Name, formatTime(d.At), d.Source, d.Text}
 	return s.db.write(ctx, func(tx *sql.Tx) error {
-		var seq int64
-		var old string
-		var add, del []string
-		err := tx.QueryRowContext(ctx, "SELECT seq, text FROM search_docs WHERE kind = ? AND id = ?", string(d.Kind), d.ID).Scan(&seq, &old)
+		var oldKey, oldText string
+		err := tx.QueryRowContext(ctx, "SELECT sort_key, text FROM search_docs WHERE kind = ? AND id = ?", string(d.Kind), d.ID).Scan(&oldKey, &oldText)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			res, err := tx.ExecContext(ctx, `INSERT INTO search_docs (kind, id, consultation_id, sort_key, state, closes_at,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (kind, id, consultation_id, sort_key, state, closes_at,
 				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				append([]any{string(d.Kind), d.ID}, fields...)...)
-			if err != nil {
+				append([]any{string(d.Kind), d.ID}, fields...)...); err != nil {
 				return classify(err, "insert search doc")
 			}
-			if seq, err = res.LastInsertId(); err != nil {
-				return classify(err, "insert search doc")
+			if err := postings(ctx, tx, "INSERT INTO search_postings (term, sort_key) SELECT value, ? FROM json_each(?)", key, terms); err != nil {
+				return err
 			}
-			add = terms
 		case err != nil:
 			return classify(err, "read search doc")
 		default:
 			if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET (consultation_id, sort_key, state, closes_at,
-				department_id, procedure_type, title, name, at, source, text) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE seq = ?`,
-				append(fields, seq)...); err != nil {
+				department_id, procedure_type, title, name, at, source, text) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				WHERE kind = ? AND id = ?`, append(fields, string(d.Kind), d.ID)...); err != nil {
 				return classify(err, "update search doc")
 			}
-			if old != d.Text {
-				oldTerms := search.Terms(old)
-				add, del = diffTerms(terms, oldTerms), diffTerms(oldTerms, terms)
+			oldTerms, add := search.Terms(oldText), terms
+			if oldKey == key {
+				add, oldTerms = diffTerms(terms, oldTerms), diffTerms(oldTerms, terms)
 			}
-		}
-		if err := deletePostings(ctx, tx, seq, del); err != nil {
-			return err
-		}
-		if len(add) > 0 {
-			list, err := jsonTerms(add)
-			if err != nil {
-				return apperr.Wrap(err, "sqlite: encode terms")
+			if err := postings(ctx, tx, "DELETE FROM search_postings WHERE sort_key = ? AND term IN (SELECT value FROM json_each(?))", oldKey, oldTerms); err != nil {
+				return err
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO search_postings (term, doc) SELECT value, ? FROM json_each(?)", seq, list); err != nil {
-				return classify(err, "insert postings")
+			if err := postings(ctx, tx, "INSERT INTO search_postings (term, sort_key) SELECT value, ? FROM json_each(?)", key, add); err != nil {
+				return err
 			}
 		}
 		if d.Kind == search.KindConsultation {
@@ -118,83 +102,88 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 	})
 }
 
-func deletePostings(ctx context.Context, tx *sql.Tx, seq int64, terms []string) error {
+// postings runs query, an insert or a delete of the postings of one
+// document, with the terms as a JSON array for json_each: one statement
+// for the whole set.
+func postings(ctx context.Context, tx *sql.Tx, query, key string, terms []string) error {
 	if len(terms) == 0 {
 		return nil
 	}
-	list, err := jsonTerms(terms)
+	list, err := json.Marshal(terms)
 	if err != nil {
 		return apperr.Wrap(err, "sqlite: encode terms")
 	}
-	_, err = tx.ExecContext(ctx, "DELETE FROM search_postings WHERE doc = ? AND term IN (SELECT value FROM json_each(?))", seq, list)
-	return classify(err, "delete postings")
+	_, err = tx.ExecContext(ctx, query, key, string(list))
+	return classify(err, "write postings")
 }
 
 // Delete removes a document and its postings.
 func (s *SearchIndex) Delete(ctx context.Context, kind search.Kind, id string) error {
 	return s.db.write(ctx, func(tx *sql.Tx) error {
-		var seq int64
-		var text string
-		err := tx.QueryRowContext(ctx, "SELECT seq, text FROM search_docs WHERE kind = ? AND id = ?", string(kind), id).Scan(&seq, &text)
+		var key, text string
+		err := tx.QueryRowContext(ctx, "SELECT sort_key, text FROM search_docs WHERE kind = ? AND id = ?", string(kind), id).Scan(&key, &text)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return classify(err, "read search doc")
 		}
-		if err := deletePostings(ctx, tx, seq, search.Terms(text)); err != nil {
+		if err := postings(ctx, tx, "DELETE FROM search_postings WHERE sort_key = ? AND term IN (SELECT value FROM json_each(?))", key, search.Terms(text)); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM search_docs WHERE seq = ?", seq)
+		_, err = tx.ExecContext(ctx, "DELETE FROM search_docs WHERE kind = ? AND id = ?", string(kind), id)
 		return classify(err, "delete search doc")
 	})
 }
 
 // Candidates returns the documents holding every term, filtered, in key
-// order: one query intersecting the postings of the terms.
+// order, in one query: it walks the postings of the first term in key
+// order, probes the other terms' postings and the filters for each, and
+// stops at the limit, so a common term costs no more than a rare one.
 func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.Filter, limit int) ([]search.Doc, error) {
 	if len(terms) == 0 {
 		return nil, apperr.Wrap(errors.New("no terms"), "sqlite: search candidates")
 	}
-	var args []any
-	postings := make([]string, len(terms))
-	for i, t := range terms {
-		postings[i] = "SELECT doc FROM search_postings WHERE term = ?"
+	where := []string{"p.term = ?"}
+	args := []any{terms[0]}
+	for _, t := range terms[1:] {
+		where = append(where, "EXISTS (SELECT 1 FROM search_postings q WHERE q.term = ? AND q.sort_key = p.sort_key)")
 		args = append(args, t)
 	}
-	where := []string{"seq IN (" + strings.Join(postings, " INTERSECT ") + ")"}
+	if f.After != "" {
+		where = append(where, "p.sort_key > ?")
+		args = append(args, f.After)
+	}
 	now := formatTime(f.Now)
 	switch f.Status {
 	case "":
 	case consultation.Open:
-		where = append(where, "state = ? AND closes_at > ?")
+		where = append(where, "d.state = ? AND d.closes_at > ?")
 		args = append(args, string(consultation.Open), now)
 	case consultation.Closed:
-		where = append(where, "(state = ? OR (state = ? AND closes_at <= ?))")
+		where = append(where, "(d.state = ? OR (d.state = ? AND d.closes_at <= ?))")
 		args = append(args, string(consultation.Closed), string(consultation.Open), now)
 	default:
-		where = append(where, "state = ?")
+		where = append(where, "d.state = ?")
 		args = append(args, string(f.Status))
 	}
 	for _, c := range []struct{ column, value string }{
-		{"kind", string(f.Kind)},
-		{"consultation_id", f.ConsultationID},
-		{"department_id", f.DepartmentID},
-		{"procedure_type", string(f.ProcedureType)},
+		{"d.kind", string(f.Kind)},
+		{"d.consultation_id", f.ConsultationID},
+		{"d.department_id", f.DepartmentID},
+		{"d.procedure_type", string(f.ProcedureType)},
 	} {
 		if c.value != "" {
 			where = append(where, c.column+" = ?")
 			args = append(args, c.value)
 		}
 	}
-	if f.After != "" {
-		where = append(where, "sort_key > ?")
-		args = append(args, f.After)
-	}
 	args = append(args, limit)
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT kind, id, consultation_id, state, closes_at, department_id,
-		procedure_type, title, name, at, source, text FROM search_docs WHERE `+strings.Join(where, " AND ")+
-		" ORDER BY sort_key LIMIT ?", args...)
+	// CROSS JOIN keeps the postings as the outer loop, read in key order.
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT d.kind, d.id, d.consultation_id, d.state, d.closes_at, d.department_id,
+		d.procedure_type, d.title, d.name, d.at, d.source, d.text
+		FROM search_postings p CROSS JOIN search_docs d ON d.sort_key = p.sort_key
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.sort_key LIMIT ?`, args...)
 	if err != nil {
 		return nil, classify(err, "search candidates")
 	}

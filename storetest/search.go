@@ -91,7 +91,7 @@ func searchCorpus(tb testing.TB, rng *rand.Rand) []search.Doc {
 	var docs, cons []search.Doc
 	newConsultation := func(i int, title, source string) search.Doc {
 		d := search.Doc{Kind: search.KindConsultation, ID: fmt.Sprintf("c%03d", i), Title: title, Source: source,
-			At: T0.Add(time.Duration(rng.IntN(50)) * time.Hour), // ties: the id decides
+			At:    T0.Add(time.Duration(rng.IntN(50)) * time.Hour), // ties: the id decides
 			State: states[rng.IntN(len(states))], DepartmentID: depts[rng.IntN(len(depts))],
 			ProcedureType: consultation.ProcedureTypes[rng.IntN(len(consultation.ProcedureTypes))]}
 		d.ConsultationID = d.ID
@@ -113,16 +113,16 @@ func searchCorpus(tb testing.TB, rng *rand.Rand) []search.Doc {
 			Title: c.Title, State: c.State, ClosesAt: c.ClosesAt, DepartmentID: c.DepartmentID, ProcedureType: c.ProcedureType}
 	}
 	cons = append(cons, newConsultation(0, "某县养犬管理办法", "某县养犬管理办法\n为了规范养犬行为，制定本办法。"))
-	// Every fourth run of lines makes a consultation, the rest comments.
-	for i := 0; i < len(lines); {
-		n := 1 + rng.IntN(4)
-		chunk := strings.Join(lines[i:min(i+n, len(lines))], "\n")
-		if len(cons) < 40 && rng.IntN(4) == 0 {
+	// Runs of lines spread over the whole corpus: about one in four makes
+	// a consultation, the rest comments.
+	stride := max(1, len(lines)/95)
+	for i := 0; i < len(lines); i += stride {
+		chunk := strings.Join(lines[i:min(i+1+rng.IntN(4), len(lines))], "\n")
+		if len(cons) < 25 && rng.IntN(4) == 0 {
 			cons = append(cons, newConsultation(len(cons), lines[i], chunk))
-		} else if len(docs) < 120 {
+		} else if len(docs) < 70 {
 			docs = append(docs, comment(len(docs), chunk))
 		}
-		i += n
 	}
 	for _, s := range handComments {
 		docs = append(docs, comment(len(docs), s))
@@ -245,9 +245,9 @@ func testSearchMatchesScan(t *testing.T, idx search.Index) {
 
 	// The sample is small enough for FerretDB, which scans the collection
 	// for every search; -short makes it smaller still.
-	n := 100
+	n := 60
 	if testing.Short() {
-		n = 30
+		n = 20
 	}
 	queries := sampleQueries(rng, docs, n)
 	queries = append(queries,

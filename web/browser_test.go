@@ -190,10 +190,48 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if got := eval("target", `(function(){var a=document.querySelector(location.hash); var r=a.getBoundingClientRect(); return a.dataset.number + (r.top >= 0 && r.top < window.innerHeight ? " visible" : " hidden")})()`); got != "30 visible" {
 		t.Errorf("article after the jump: %q, want \"30 visible\"", got)
 	}
+	step("10-phone-comment-form",
+		chromedp.Click(chromedp.CSS(`.article:target .art-actions a`)),
+		chromedp.WaitVisible(chromedp.ID("body")),
+		chromedp.SendKeys(chromedp.ID("body"), "建议明确重大动物疫情的认定时限。"),
+		chromedp.SendKeys(chromedp.ID("real_name"), "张小祥"),
+	)
+	if got := eval("counter", `document.querySelector(".counter").textContent`); got != "16 / 5000" {
+		t.Errorf("character counter %q, want \"16 / 5000\"", got)
+	}
+	step("11-phone-receipt",
+		chromedp.Submit(chromedp.ID("body")),
+		chromedp.WaitVisible(chromedp.CSS(`.receipt-code strong`)),
+	)
+	if got := eval("copy button", `String(document.querySelector("[data-copy]").hidden)`); got != "false" {
+		t.Errorf("copy button hidden = %s with JavaScript on", got)
+	}
 	if got := eval("fonts", `String(document.fonts.check("16px 'Noto Sans CJK SC'"))`); got != "true" {
 		t.Logf("Noto Sans CJK SC not available to the page (fonts-noto-cjk missing?)")
 	}
 
+	// The listener must see console errors, or the check below proves nothing.
+	eval("probe", `console.error("probe-console-listener"); "ok"`)
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		mu.Lock()
+		seen := false
+		for i, p := range problems {
+			if strings.Contains(p, "probe-console-listener") {
+				problems = append(problems[:i], problems[i+1:]...)
+				seen = true
+				break
+			}
+		}
+		mu.Unlock()
+		if seen {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the console listener did not see console.error")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	for _, p := range problems {

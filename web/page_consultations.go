@@ -275,7 +275,7 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 
 // commentsEnabled reports whether the comment form is wired (see the hook
 // in pageRoutes).
-func (s *Server) commentsEnabled() bool { return false }
+func (s *Server) commentsEnabled() bool { return s.cfg.Comments != nil }
 
 // shownVersion picks the text the page shows: the final text once
 // published, the working draft for the department and reviewers, else the

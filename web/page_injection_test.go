@@ -95,4 +95,16 @@ func TestPageInjection(t *testing.T) {
 		check(t, "admin user form", admin.post("/admin/users", url.Values{"username": {img}, "password": {"password-long-enough"}, "role": {"staff"}}), img)
 		check(t, "admin department form", admin.post("/admin/departments", url.Values{"name": {"局" + img}}), img)
 	})
+	t.Run("Comments", func(t *testing.T) {
+		check(t, "comment form", anon.get("/consultations/"+id+"/comment?article="+url.QueryEscape(img)), script)
+		bad := url.Values{"body": {script}, "real_name": {img}, "organization_name": {script}, "contact_email": {img}, "key": {"x1"}}
+		check(t, "invalid comment", anon.post("/consultations/"+id+"/comment", bad), script, img)
+		ok := url.Values{"body": {script + img}, "real_name": {"张三"}, "commenter_type": {"individual"}, "display": {"masked"}, "key": {"x2"}}
+		p := anon.post("/consultations/"+id+"/comment", ok)
+		if p.Status != 303 {
+			t.Fatalf("comment: %d %s", p.Status, p.Body)
+		}
+		check(t, "receipt", anon.get(p.Location), script)
+		check(t, "receipt lookup", anon.get("/receipts?code="+url.QueryEscape(img)), img)
+	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/auth"
+	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/i18n"
 	"yugongkai/lawtext"
@@ -21,7 +22,10 @@ type staffDashboardData struct {
 	Drafts     []consultationItem
 	Open       []consultationItem
 	Closed     []consultationItem
-	// Later: pending moderation, dispositions due, returned by legal review.
+	// Queues are the comments waiting for the department (nil without the
+	// comments service). Their pages (moderation, disposition) come later;
+	// the dashboard links to the consultation for now.
+	Queues *comments.Queues
 }
 
 // staffDashboardPage shows a staff member's department: drafts, open
@@ -46,6 +50,11 @@ func (s *Server) staffDashboardPage(c *fiber.Ctx) error {
 			return err
 		}
 		*part.into = s.items(list, names)
+	}
+	if s.cfg.Comments != nil {
+		if d.Queues, err = s.cfg.Comments.Queues(ctx, p); err != nil {
+			return err
+		}
 	}
 	return s.render(c, fiber.StatusOK, "staff_dashboard", d)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"yugongkai/auth"
+	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/i18n"
 	"yugongkai/lawtext"
@@ -53,17 +54,26 @@ func TestRenderEveryTemplate(t *testing.T) {
 			return pageBase{Lang: lang, User: u, CSRF: "tok", Path: "/", Title: "标题", Now: now}
 		}
 		data := map[string]any{
-			"home":            homePageData{pageBase: base(auth.Principal{}), Open: items, ClosingSoon: items[1:2], RecentlyDone: items[:1]},
-			"list":            listPageData{pageBase: base(staff), Items: items, Statuses: types, Departments: types, Types: types, NextURL: "/consultations?cursor=x", Query: "养犬"},
-			"consultation":    consultationPageData{pageBase: base(staff), C: x, Department: "县公安局", TypeLabel: "行政规范性文件", Minimum: "7 个工作日", PeriodLength: "22 个工作日", Accepting: true, DaysLeft: 31, Version: v, Blocks: blocksOf(doc), Versions: []*consultation.Version{v}, Timeline: timeline(lang, x, true), Manage: true, Missing: []string{"item.text"}, CommentURL: articleCommentURL("c1")},
-			"login":           loginPageData{pageBase: base(staff), Username: "staffa", Next: "/staff/", Error: "用户名或密码错误。"},
-			"error":           errorPage{pageBase: base(auth.Principal{}), Status: 401, Message: "请先登录。", Fields: map[string]string{"a": "b"}, Login: true},
-			"staff_dashboard": staffDashboardData{pageBase: base(staff), Department: "县公安局", Drafts: items, Open: items, Closed: nil},
-			"draft_new":       draftPageData{pageBase: base(admin), Form: draftPageForm{Title: "t", Text: "第一条　x", AllowAnonymous: true}, Errors: errs, Types: types, Departments: types, Preview: true, Blocks: blocksOf(doc), Articles: 2, Gaps: []int{3}, Duplicates: []int{1}, NoArticles: true},
-			"publish":         publishPageData{pageBase: base(staff), C: x, Form: publishPageForm{OpensAt: "2026-12-01", ClosesAt: "2026-12-05", ShorteningReason: "r"}, Errors: errs, Minimum: "7 个工作日", Missing: []string{"item.channels"}, AskReason: true},
-			"legal":           legalQueueData{pageBase: base(auth.Principal{Username: "legal", Role: auth.Legal}), InReview: items},
-			"admin":           adminPageData{pageBase: base(admin), Departments: []*auth.Department{{ID: "d1", Name: "县公安局"}}, DeptNames: map[string]string{"d1": "县公安局"}, Users: []*auth.User{{Username: "staffa", Role: auth.Staff, DepartmentID: "d1"}}, Roles: types, DeptOptions: types, DeptErrors: errs, UserErrors: errs, CalendarErrors: errs, Years: []int{2026, 2027}, Done: "ok"},
+			"home":         homePageData{pageBase: base(auth.Principal{}), Open: items, ClosingSoon: items[1:2], RecentlyDone: items[:1]},
+			"list":         listPageData{pageBase: base(staff), Items: items, Statuses: types, Departments: types, Types: types, NextURL: "/consultations?cursor=x", Query: "养犬"},
+			"consultation": consultationPageData{pageBase: base(staff), C: x, Department: "县公安局", TypeLabel: "行政规范性文件", Minimum: "7 个工作日", PeriodLength: "22 个工作日", Accepting: true, DaysLeft: 31, Version: v, Blocks: blocksOf(doc), Versions: []*consultation.Version{v}, Timeline: timeline(lang, x, true), Manage: true, Missing: []string{"item.text"}, CommentURL: articleCommentURL("c1")},
+			"login":        loginPageData{pageBase: base(staff), Username: "staffa", Next: "/staff/", Error: "用户名或密码错误。"},
+			"error":        errorPage{pageBase: base(auth.Principal{}), Status: 401, Message: "请先登录。", Fields: map[string]string{"a": "b"}, Login: true},
+			"staff_dashboard": staffDashboardData{pageBase: base(staff), Department: "县公安局", Drafts: items, Open: items, Closed: nil,
+				Queues: &comments.Queues{PendingModeration: []comments.QueueItem{{ConsultationID: "c1", Title: "办法", Pending: 3}}, Undisposed: []comments.QueueItem{{ConsultationID: "c1", Title: "办法", Undisposed: 2}},
+					OverdueReports: []comments.QueueItem{{ConsultationID: "c1", Title: "办法", ReportDueOn: "2027-01-31", ReportOverdue: true}}}},
+			"draft_new": draftPageData{pageBase: base(admin), Form: draftPageForm{Title: "t", Text: "第一条　x", AllowAnonymous: true}, Errors: errs, Types: types, Departments: types, Preview: true, Blocks: blocksOf(doc), Articles: 2, Gaps: []int{3}, Duplicates: []int{1}, NoArticles: true},
+			"publish":   publishPageData{pageBase: base(staff), C: x, Form: publishPageForm{OpensAt: "2026-12-01", ClosesAt: "2026-12-05", ShorteningReason: "r"}, Errors: errs, Minimum: "7 个工作日", Missing: []string{"item.channels"}, AskReason: true},
+			"legal":     legalQueueData{pageBase: base(auth.Principal{Username: "legal", Role: auth.Legal}), InReview: items},
+			"admin":     adminPageData{pageBase: base(admin), Departments: []*auth.Department{{ID: "d1", Name: "县公安局"}}, DeptNames: map[string]string{"d1": "县公安局"}, Users: []*auth.User{{Username: "staffa", Role: auth.Staff, DepartmentID: "d1"}}, Roles: types, DeptOptions: types, DeptErrors: errs, UserErrors: errs, CalendarErrors: errs, Years: []int{2026, 2027}, Done: "ok"},
 		}
+		art := doc.Articles()[1]
+		data["comment"] = commentPageData{pageBase: base(auth.Principal{}), C: x, Accepting: true, Articles: types, Article: &art,
+			Form: commentPageForm{ArticleID: art.ID, Body: "意见", CommenterType: "organization", Display: "real_name", Key: "k"}, Errors: errs, MaxBody: 5000}
+		data["receipt"] = receiptPageData{pageBase: base(auth.Principal{}), New: true, R: &comments.ReceiptStatus{Code: "YG-ABCD-EFGH-JKMN", ReceivedAt: now,
+			Status: comments.Declined, DeclineReason: comments.Spam, Disposition: &comments.PublicDisposition{Outcome: comments.NotAdopted, Reason: "理由"},
+			ConsultationID: "c1", ConsultationTitle: "办法"}}
+		data["receipt_lookup"] = receiptPageData{pageBase: base(auth.Principal{}), Code: "x", Error: "bad"}
 		for name, tmpl := range ps.pages {
 			d, ok := data[name]
 			if !ok {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -57,16 +56,16 @@ func TestPublicPages(t *testing.T) {
 		}
 	})
 	t.Run("List", func(t *testing.T) {
-		p := b.get("/consultations?status=open&type=normative_document&department=" + w.deptA).want(t, 200, "list")
+		p := b.get("/consultations?status=open&type=normative_document&department="+w.deptA).want(t, 200, "list")
 		p.checkPage(t, "list", "zh-CN")
-		p.has(t, "list", `href="/consultations/`+id+`"`, `<option value="open" selected>`)
+		p.has(t, "list", `href="/consultations/`+id+`"`, `<option value="open" selected>`, `href="/consultations?department=`+w.deptA+`&amp;lang=en&amp;status=open&amp;type=normative_document"`)
 		b.get("/consultations?type=rule").want(t, 200, "list by type").lacks(t, "other type", `href="/consultations/`+id+`"`)
 		b.get("/consultations?q=养犬").want(t, 200, "search").has(t, "search", `href="/consultations/`+id+`"`)
 		b.get("/consultations?q=殡葬").want(t, 200, "search").lacks(t, "search miss", `href="/consultations/`+id+`"`)
 		b.get("/consultations?status=nonsense").want(t, 422, "bad status").checkPage(t, "bad status", "zh-CN")
 	})
 	t.Run("Consultation", func(t *testing.T) {
-		p := b.get("/consultations/" + id).want(t, 200, "consultation")
+		p := b.get("/consultations/"+id).want(t, 200, "consultation")
 		p.checkPage(t, "consultation", "zh-CN")
 		if len(ids) != 2 {
 			t.Fatalf("article ids %v", ids)
@@ -81,17 +80,17 @@ func TestPublicPages(t *testing.T) {
 		p.lacks(t, "consultation", "部门操作", "起草部门创建草稿")
 	})
 	t.Run("JumpToArticle", func(t *testing.T) {
-		p := b.get("/consultations/" + id + "?article=2").want(t, 303, "jump")
+		p := b.get("/consultations/"+id+"?article=2").want(t, 303, "jump")
 		if want := "/consultations/" + id + "#art-" + ids[1]; p.Location != want {
 			t.Errorf("jump to 2: Location %q, want %q", p.Location, want)
 		}
-		b.get("/consultations/" + id + "?article=99").want(t, 200, "jump to a missing article")
+		b.get("/consultations/"+id+"?article=99").want(t, 200, "jump to a missing article")
 	})
 	t.Run("English", func(t *testing.T) {
 		en := e.browser()
-		p := en.get("/consultations/" + id + "?lang=en").want(t, 200, "english")
+		p := en.get("/consultations/"+id+"?lang=en").want(t, 200, "english")
 		p.checkPage(t, "english", "en")
-		p.has(t, "english", "Notice", "1 Dec 2026 to 31 Dec 2026", `href="?lang=zh-CN"`)
+		p.has(t, "english", "Notice", "1 Dec 2026 to 31 Dec 2026", `href="/consultations/`+id+`?lang=zh-CN"`)
 		if en.cookies["lang"] != "en" {
 			t.Errorf("lang cookie %q", en.cookies["lang"])
 		}
@@ -248,7 +247,7 @@ func TestStaffPages(t *testing.T) {
 		p.has(t, "publish incomplete", "尚缺少以下内容，不能发布")
 	})
 	t.Run("Publish", func(t *testing.T) {
-		p := b.get("/staff/consultations/" + id + "/publish").want(t, 200, "publish form")
+		p := b.get("/staff/consultations/"+id+"/publish").want(t, 200, "publish form")
 		p.checkPage(t, "publish", "zh-CN")
 		p.has(t, "publish", "行政规范性文件的法定最短征求意见期限为 7 个工作日。", `name="closes_at" value="2026-12-10"`)
 		p.lacks(t, "publish", `name="shortening_reason"`)
@@ -270,7 +269,7 @@ func TestStaffPages(t *testing.T) {
 		o := e.browser()
 		o.login("staffb", "password-staffb")
 		draft := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(shortText)), 201, "draft").str("id")
-		o.get("/staff/consultations/" + draft + "/publish").want(t, 404, "other department's draft")
+		o.get("/staff/consultations/"+draft+"/publish").want(t, 404, "other department's draft")
 		o.post("/staff/consultations/"+draft+"/publish", url.Values{"closes_at": {"2026-12-31"}}).want(t, 404, "other department publishes")
 	})
 }
@@ -370,7 +369,5 @@ func cloneForm(f url.Values) url.Values {
 	}
 	return out
 }
-
-var _ = regexp.MustCompile
 
 func consultationFilterAll() consultation.ListFilter { return consultation.ListFilter{Limit: 100} }

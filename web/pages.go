@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io/fs"
 	"mime"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -82,7 +83,6 @@ func parsePages() (*pageSet, error) {
 	funcs := template.FuncMap{
 		"static": ps.staticURL,
 		"paras":  paragraphs,
-		"add":    func(a, b int) int { return a + b },
 		"blockArgs": func(page any, blocks []block, comment func(string) string) map[string]any {
 			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment}
 		},
@@ -95,6 +95,9 @@ func parsePages() (*pageSet, error) {
 				s[i] = strconv.Itoa(n)
 			}
 			return strings.Join(s, ", ")
+		},
+		"queueArgs": func(page any, items any, count string) map[string]any {
+			return map[string]any{"Page": page, "Items": items, "Count": count}
 		},
 		"listArgs": func(page any, items []consultationItem) map[string]any {
 			return map[string]any{"Page": page, "Items": items}
@@ -168,8 +171,10 @@ func (s *Server) pageRoutes() {
 	app.Post("/admin/users", small, s.adminUserSubmit)
 	app.Post("/admin/calendar", small, s.adminCalendarSubmit)
 
-	// Hooks for the pages built with the comments, redline and history
-	// work: register them here (e.g. s.commentPageRoutes()).
+	s.commentPageRoutes()
+	// Hooks for the pages built with the redline, review and history work
+	// (moderation, disposition, report, version diff, decision): register
+	// them here, one page_<name>.go file and template each.
 }
 
 // pageRequest reports whether the request wants an HTML page rather than
@@ -208,11 +213,26 @@ type pageBase struct {
 	Path  string
 	Title string
 	Now   time.Time
+	// Query is the request's query string, kept by the language switch.
+	Query string
+}
+
+// SwitchLang is the address of this page in the other language.
+func (p pageBase) SwitchLang() string {
+	q, _ := url.ParseQuery(p.Query)
+	if p.Lang == i18n.EN {
+		q.Set("lang", string(i18n.ZH))
+	} else {
+		q.Set("lang", string(i18n.EN))
+	}
+	q.Del("cursor")
+	return p.Path + "?" + q.Encode()
 }
 
 func (s *Server) base(c *fiber.Ctx, title string) pageBase {
 	lang := langOf(c)
-	return pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now()}
+	return pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now(),
+		Query: string(c.Request().URI().QueryString())}
 }
 
 // T translates a catalogue key in the page's language.

@@ -158,5 +158,6 @@ func (s *Server) routes() {
 
 	api.Use(func(c *fiber.Ctx) error { return errNotFound })
 
+	s.feedRoutes()
 	s.pageRoutes()
 }

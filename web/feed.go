@@ -1,0 +1,133 @@
+package web
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yugongkai/auth"
+	"yugongkai/consultation"
+	"yugongkai/i18n"
+)
+
+// Atom feeds: new consultations, and the updates of one consultation, so
+// residents and newsrooms can follow without visiting the site.
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomAuthor  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Href string `xml:"href,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+type atomEntry struct {
+	ID      string     `xml:"id"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
+	Summary atomText   `xml:"summary"`
+}
+
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func (s *Server) feedRoutes() {
+	s.App.Get("/feed.atom", s.siteFeed)
+	s.App.Get("/consultations/:id/feed.atom", s.consultationFeed)
+}
+
+func (s *Server) baseURL(c *fiber.Ctx) string { return c.BaseURL() }
+
+func (s *Server) sendFeed(c *fiber.Ctx, f atomFeed) error {
+	out, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/atom+xml; charset=utf-8")
+	return c.Send(append([]byte(xml.Header), out...))
+}
+
+func (s *Server) siteFeed(c *fiber.Ctx) error {
+	lang := langOf(c)
+	list, _, err := s.cfg.Consultations.List(c.UserContext(), auth.Principal{}, consultation.ListFilter{Limit: 50})
+	if err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	f := atomFeed{Lang: string(lang), ID: base + "/feed.atom", Title: i18n.T(lang, "feed.site_title"),
+		Updated: atomTime(s.cfg.Now()), Author: atomAuthor{Name: "yugongkai"},
+		Links: []atomLink{{Rel: "self", Href: base + "/feed.atom", Type: "application/atom+xml"}, {Href: base + "/consultations"}}}
+	for _, x := range list {
+		updated := x.UpdatedAt
+		summary := i18n.T(lang, "type."+string(x.ProcedureType)) + " · " + i18n.T(lang, "state."+string(x.State))
+		if x.OpensAt != nil && x.ClosesAt != nil {
+			summary += " · " + i18n.T(lang, "feed.period", consultation.FormatDateTime(*x.OpensAt), consultation.FormatDateTime(*x.ClosesAt))
+		}
+		f.Entries = append(f.Entries, atomEntry{ID: base + "/consultations/" + x.ID, Title: x.Title, Updated: atomTime(updated),
+			Links: []atomLink{{Href: base + "/consultations/" + x.ID}}, Summary: atomText{Type: "text", Body: summary}})
+	}
+	return s.sendFeed(c, f)
+}
+
+func (s *Server) consultationFeed(c *fiber.Ctx) error {
+	lang := langOf(c)
+	anyone := auth.Principal{}
+	x, err := s.cfg.Consultations.Get(c.UserContext(), anyone, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	events, err := s.cfg.Consultations.History(c.UserContext(), anyone, x.ID)
+	if err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	page := base + "/consultations/" + x.ID
+	f := atomFeed{Lang: string(lang), ID: page + "/feed.atom", Title: x.Title, Updated: atomTime(x.UpdatedAt),
+		Author: atomAuthor{Name: "yugongkai"},
+		Links:  []atomLink{{Rel: "self", Href: page + "/feed.atom", Type: "application/atom+xml"}, {Href: page}}}
+	// Newest first.
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		if !e.Public {
+			continue
+		}
+		title := i18n.T(lang, "event."+e.Type)
+		var payload map[string]any
+		_ = json.Unmarshal(e.Payload, &payload)
+		summary := title
+		if r, ok := payload["reason"].(string); ok && r != "" {
+			summary += "：" + r
+		}
+		if o, ok := payload["opinion"].(string); ok && o != "" {
+			summary += "：" + o
+		}
+		f.Entries = append(f.Entries, atomEntry{ID: page + "#event-" + itoa(int(e.Seq)), Title: title, Updated: atomTime(e.At),
+			Links: []atomLink{{Href: page}}, Summary: atomText{Type: "text", Body: summary}})
+	}
+	return s.sendFeed(c, f)
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
