@@ -350,4 +350,7 @@ var catalogue = map[string]message{
 	"event.comment.group_disposed":    {"统一答复同类意见", "group of comments answered"},
 	"event.comment.groups_merged":     {"合并同类意见", "comment groups merged"},
 	"event.comment.split":             {"拆分意见", "comment split from its group"},
+	// Report chart.
+	"outcome.none":       {"尚未答复", "not yet answered"},
+	"report.chart_title": {"意见采纳情况统计", "Comments by disposition"},
 }

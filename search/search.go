@@ -209,7 +209,7 @@ func (s *Service) Search(ctx context.Context, q string, f Filter, limit int) ([]
 	terms := QueryTerms(nq)
 	page := limit
 	if utf8.RuneCountInString(nq) > 2 {
-		page = max(2*limit, 50)
+		page += 4 // room for a few candidates that fail verification
 	}
 	var hits []Hit
 	for {

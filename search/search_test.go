@@ -136,17 +136,24 @@ type fakeIndex struct {
 	deleted []string
 }
 
-func (f *fakeIndex) Put(_ context.Context, d Doc) error { f.docs[string(d.Kind)+"/"+d.ID] = d; return nil }
+func (f *fakeIndex) Put(_ context.Context, d Doc) error {
+	f.docs[string(d.Kind)+"/"+d.ID] = d
+	return nil
+}
 func (f *fakeIndex) Delete(_ context.Context, k Kind, id string) error {
 	f.deleted = append(f.deleted, string(k)+"/"+id)
 	delete(f.docs, string(k)+"/"+id)
 	return nil
 }
-func (f *fakeIndex) Candidates(context.Context, []string, Filter, int) ([]Doc, error) { return nil, nil }
+func (f *fakeIndex) Candidates(context.Context, []string, Filter, int) ([]Doc, error) {
+	return nil, nil
+}
 
 type versions map[int]*consultation.Version
 
-func (v versions) Version(_ context.Context, _ string, n int) (*consultation.Version, error) { return v[n], nil }
+func (v versions) Version(_ context.Context, _ string, n int) (*consultation.Version, error) {
+	return v[n], nil
+}
 
 func TestIndexConsultation(t *testing.T) {
 	idx := &fakeIndex{docs: map[string]Doc{}}

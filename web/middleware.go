@@ -50,14 +50,14 @@ func (s *Server) apiOnly(c *fiber.Ctx) error {
 // token version (so logout and password changes revoke tokens). A bad token
 // is refused rather than silently treated as anonymous.
 func (s *Server) authenticate(c *fiber.Ctx) error {
-	raw := ""
+	raw, fromCookie := "", false
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		if !strings.HasPrefix(h, "Bearer ") {
 			return apperr.New(apperr.Unauthorized, "auth.token_invalid")
 		}
 		raw = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
 	} else if v := c.Cookies(sessionCookie); v != "" {
-		raw = v
+		raw, fromCookie = v, true
 	}
 	if raw == "" {
 		return c.Next()
@@ -71,6 +71,12 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		}
 	}
 	if err != nil {
+		// A browser whose session expired or was revoked is simply logged
+		// out: the stale cookie is cleared and the page served anonymously.
+		if fromCookie {
+			c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HTTPOnly: true, SameSite: "Lax", Secure: c.Protocol() == "https"})
+			return c.Next()
+		}
 		// Logging in again must work with a stale token still attached.
 		if p := c.Path(); p == "/api/v1/auth/login" || p == "/api/v1/auth/register" {
 			return c.Next()
