@@ -172,6 +172,8 @@ func (s *Server) pageRoutes() {
 	app.Post("/admin/calendar", small, s.adminCalendarSubmit)
 
 	s.commentPageRoutes()
+	s.workPageRoutes()     // page_work.go: moderation, dispositions, revisions, review submission
+	s.decisionPageRoutes() // page_decision.go: redline, report, decision, search, legal review
 	// Hooks for the pages built with the redline, review and history work
 	// (moderation, disposition, report, version diff, decision): register
 	// them here, one page_<name>.go file and template each.

@@ -1,0 +1,4 @@
+package web
+
+// workPageRoutes registers the department's work pages.
+func (s *Server) workPageRoutes() {}
