@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"yugongkai/apperr"
@@ -25,6 +27,13 @@ type Service struct {
 	// NearThreshold is the Jaccard similarity from which ProposeGroups
 	// proposes two groups as one (default 0.8).
 	NearThreshold float64
+	// OnChange, when set, is told when a comment is stored or moderated
+	// (the search index follows published comments). Its error is logged
+	// by the caller's logger only: the comment is already stored.
+	OnChange func(ctx context.Context, c *consultation.Consultation, cm *Comment) error
+
+	articleMu   sync.Mutex
+	articleSets map[string]map[string]bool
 }
 
 // NewService returns a Service on the wall clock with the default threshold.
@@ -134,18 +143,18 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, consultation
 	if !c.AcceptsComments(now) {
 		return nil, periodError(c, now)
 	}
-	v, err := s.Consultations.Store.Version(ctx, c.ID, c.PublicVersion)
+	articles, err := s.articleIDs(ctx, c.ID, c.PublicVersion)
 	if err != nil {
 		return nil, err
 	}
-	form, err := in.validate(func(id string) bool { _, ok := v.Article(id); return ok })
+	form, err := in.validate(func(id string) bool { return articles[id] })
 	if err != nil {
 		return nil, err
 	}
 	cm := s.build(c, form, Online, now, now)
 	cm.UserID = actor.UserID
 	cm.IdempotencyKey = key
-	return s.insert(ctx, cm)
+	return s.insertAndNotify(ctx, c, cm)
 }
 
 // EnterOffline stores a comment the department received by letter, email,
@@ -207,7 +216,7 @@ func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consul
 	}
 	cm := s.build(c, form, in.Channel, stamp(received), now)
 	cm.EnteredBy = actor.UserID
-	return s.insert(ctx, cm)
+	return s.insertAndNotify(ctx, c, cm)
 }
 
 // build makes the stored comment, public copy included.
@@ -254,6 +263,54 @@ func (s *Service) insert(ctx context.Context, cm *Comment) (*Receipt, error) {
 		}
 	}
 	return receiptOf(cm, false), nil
+}
+
+// insertAndNotify inserts cm and tells OnChange about a new comment.
+func (s *Service) insertAndNotify(ctx context.Context, c *consultation.Consultation, cm *Comment) (*Receipt, error) {
+	r, err := s.insert(ctx, cm)
+	if err == nil && !r.Repeated {
+		s.notify(ctx, c, cm)
+	}
+	return r, err
+}
+
+func (s *Service) notify(ctx context.Context, c *consultation.Consultation, cm *Comment) {
+	if s.OnChange == nil {
+		return
+	}
+	if err := s.OnChange(ctx, c, cm); err != nil && s.Consultations.Log != nil {
+		s.Consultations.Log.Error("after a comment change", "comment", cm.ID, "err", err)
+	}
+}
+
+// articleIDs returns the article ids of a version. Versions never change
+// once frozen, so the sets are cached; a version still being drafted is
+// never commented on (comments need an open consultation).
+func (s *Service) articleIDs(ctx context.Context, consultationID string, n int) (map[string]bool, error) {
+	key := fmt.Sprintf("%s/%d", consultationID, n)
+	s.articleMu.Lock()
+	ids, ok := s.articleSets[key]
+	s.articleMu.Unlock()
+	if ok {
+		return ids, nil
+	}
+	v, err := s.Consultations.Store.Version(ctx, consultationID, n)
+	if err != nil {
+		return nil, err
+	}
+	ids = map[string]bool{}
+	for _, a := range v.Articles() {
+		ids[a.ID] = true
+	}
+	if v.Frozen {
+		s.articleMu.Lock()
+		if s.articleSets == nil || len(s.articleSets) > 1000 {
+			s.articleSets = map[string]map[string]bool{}
+		}
+		s.articleSets[key] = ids
+		s.articleMu.Unlock()
+	}
+	return ids, nil
 }
 
 func receiptOf(c *Comment, repeated bool) *Receipt {
@@ -341,7 +398,12 @@ func (s *Service) Moderate(ctx context.Context, actor auth.Principal, commentID 
 		map[string]any{"comment": cm.ID, "action": string(m.Action), "reason": string(m.Reason)}); err != nil {
 		return nil, err
 	}
-	return s.Store.Comment(ctx, cm.ID)
+	updated, err := s.Store.Comment(ctx, cm.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.notify(ctx, c, updated)
+	return updated, nil
 }
 
 // disposable checks that dispositions may still change: only until the

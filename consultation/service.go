@@ -30,6 +30,10 @@ type Service struct {
 	// Facts reports the comment record of a consultation (set by the wiring
 	// to the comments service); nil means no comments are known.
 	Facts FactsFunc
+	// OnChange, when set, is told of every stored change of a consultation's
+	// state or public fields (the search index follows it). Its error is
+	// logged: the change itself is already stored.
+	OnChange func(ctx context.Context, c *Consultation) error
 
 	mu         sync.Mutex
 	calendar   *workcal.Calendar
@@ -672,10 +676,21 @@ func (s *Service) event(c *Consultation, actor auth.Principal, typ string, publi
 
 // commit stores c and its new events; the chain head moves with it.
 func (s *Service) commit(ctx context.Context, c *Consultation, events ...history.Event) error {
+	notify := false
 	for _, e := range events {
 		c.HistorySeq, c.HistoryHead = e.Seq, e.Hash
+		// Comment moderation and dispositions only move the chain head.
+		notify = notify || !strings.HasPrefix(e.Type, "comment.")
 	}
-	return s.Store.UpdateConsultation(ctx, c, events...)
+	if err := s.Store.UpdateConsultation(ctx, c, events...); err != nil {
+		return err
+	}
+	if notify && s.OnChange != nil {
+		if err := s.OnChange(ctx, c); err != nil {
+			s.Log.Error("after a consultation change", "consultation", c.ID, "err", err)
+		}
+	}
+	return nil
 }
 
 // Record appends an event to c's chain and stores c (used by the comments

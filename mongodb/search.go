@@ -41,7 +41,9 @@ func (db *DB) Search() *SearchIndex {
 func searchIndexes() map[string][]mongo.IndexModel {
 	return map[string][]mongo.IndexModel{
 		searchDocsCollection: {
-			{Keys: bson.D{{Key: "terms", Value: 1}}, Options: options.Index().SetName("terms")}, // multikey
+			// Multikey: one entry per term, in key order within a term, so
+			// MongoDB walks the first term of an $all in result order.
+			{Keys: bson.D{{Key: "terms", Value: 1}, {Key: "key", Value: 1}}, Options: options.Index().SetName("terms_key")},
 			{Keys: bson.D{{Key: "key", Value: 1}}, Options: options.Index().SetName("key")},
 			{Keys: bson.D{{Key: "consultation_id", Value: 1}, {Key: "kind", Value: 1}}, Options: options.Index().SetName("consultation_kind")},
 		},
