@@ -16,6 +16,7 @@ import (
 	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/mongodb/mongotest"
+	"yugongkai/search"
 	"yugongkai/sqlite"
 	"yugongkai/token"
 	"yugongkai/web"
@@ -62,14 +63,15 @@ func newEnv(t *testing.T, store string) *env {
 	var as auth.Store
 	var cs consultation.Store
 	var ms comments.Store
+	var si search.Index
 	var ready func(context.Context) error
 	switch store {
 	case "sqlite":
 		db := sqlite.OpenTemp(t)
-		as, cs, ms, ready = db.Auth(), db.Consultations(), db.Comments(), db.Ping
+		as, cs, ms, si, ready = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping
 	case "mongodb":
 		db := mongotest.Open(t)
-		as, cs, ms, ready = db, db, db.Comments(), db.Ping
+		as, cs, ms, si, ready = db, db, db.Comments(), db.Search(), db.Ping
 	}
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
@@ -79,11 +81,14 @@ func newEnv(t *testing.T, store string) *env {
 	cm := comments.NewService(ms, c)
 	cm.Now = clk.Now
 	c.Facts = cm.Facts
+	ss := &search.Service{Index: si, Versions: cs, Now: clk.Now}
+	c.OnChange = ss.IndexConsultation
+	cm.OnChange = ss.IndexComment
 	signer, err := token.NewSigner([]byte("test-secret-test-secret-test-secret!"), time.Hour, clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(web.Config{Auth: a, Consultations: c, Comments: cm, Tokens: signer, Now: clk.Now, Ready: ready})
+	srv := web.New(web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready})
 	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, store: store}
 }
 

@@ -14,6 +14,7 @@ import (
 	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/ratelimit"
+	"yugongkai/search"
 	"yugongkai/token"
 )
 
@@ -29,9 +30,11 @@ type Config struct {
 	Consultations *consultation.Service
 	// Comments is the comments service; nil disables the comment routes.
 	Comments *comments.Service
-	Tokens   *token.Signer
-	Log      *slog.Logger
-	Now      func() time.Time
+	// Search is the Chinese full-text search; nil disables it.
+	Search *search.Service
+	Tokens *token.Signer
+	Log    *slog.Logger
+	Now    func() time.Time
 	// Ready reports whether the store is reachable (for /readyz).
 	Ready func(ctx context.Context) error
 	// Limits on public writes and logins; nil fields get defaults.
@@ -155,6 +158,9 @@ func (s *Server) routes() {
 
 	s.reviewRoutes(api)
 	s.commentRoutes(api)
+	if s.cfg.Search != nil {
+		api.Get("/search", s.search)
+	}
 
 	api.Use(func(c *fiber.Ctx) error { return errNotFound })
 

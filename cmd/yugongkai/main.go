@@ -30,6 +30,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/demo"
 	"yugongkai/mongodb"
+	"yugongkai/search"
 	"yugongkai/sqlite"
 	"yugongkai/token"
 	"yugongkai/web"
@@ -96,6 +97,7 @@ type stores struct {
 	auth          auth.Store
 	consultations consultation.Store
 	comments      comments.Store
+	search        search.Index
 	ping          func(context.Context) error
 	close         func() error
 }
@@ -106,14 +108,14 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open MongoDB: %w", err)
 		}
-		return &stores{auth: db, consultations: db, comments: db.Comments(), ping: db.Ping,
+		return &stores{auth: db, consultations: db, comments: db.Comments(), search: db.Search(), ping: db.Ping,
 			close: func() error { return db.Close(context.Background()) }}, nil
 	}
 	db, err := sqlite.Open(ctx, cfg.dataDir)
 	if err != nil {
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
 	}
-	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), ping: db.Ping, close: db.Close}, nil
+	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), ping: db.Ping, close: db.Close}, nil
 }
 
 // jwtSecret returns YUGONGKAI_JWT_SECRET, or a secret generated once and
@@ -196,6 +198,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc.Log = log
 	commentSvc := comments.NewService(st.comments, consSvc)
 	consSvc.Facts = commentSvc.Facts
+	searchSvc := &search.Service{Index: st.search, Versions: st.consultations, Now: time.Now}
+	consSvc.OnChange = searchSvc.IndexConsultation
+	commentSvc.OnChange = searchSvc.IndexComment
 
 	pass := cfg.adminPass
 	if pass == "" {
@@ -221,7 +226,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 
-	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Tokens: signer, Log: log,
+	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
 		Ready: st.ping, TrustProxy: cfg.trustProxy})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.addr) }()

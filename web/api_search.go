@@ -1,0 +1,56 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"yugongkai/apperr"
+	"yugongkai/consultation"
+	"yugongkai/search"
+)
+
+func init() {
+	registerOperations(apiOperation{"GET", "/search", "Search consultations and published comments (Chinese 1–4 character queries; exact substring semantics)", "", "",
+		[]string{"q", "status", "department", "type", "kind", "consultation", "after", "limit"}})
+}
+
+// searchFilter reads the search filters from the query string.
+func searchFilter(c *fiber.Ctx) (search.Filter, error) {
+	f := search.Filter{
+		Status:         consultation.State(c.Query("status")),
+		DepartmentID:   c.Query("department"),
+		ProcedureType:  consultation.ProcedureType(c.Query("type")),
+		Kind:           search.Kind(c.Query("kind")),
+		ConsultationID: c.Query("consultation"),
+		After:          c.Query("after"),
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, apperr.New(apperr.Invalid, "error.bad_param", "status")
+	}
+	if f.ProcedureType != "" && !f.ProcedureType.Valid() {
+		return f, apperr.New(apperr.Invalid, "error.bad_param", "type")
+	}
+	if f.Kind != "" && f.Kind != search.KindConsultation && f.Kind != search.KindComment {
+		return f, apperr.New(apperr.Invalid, "error.bad_param", "kind")
+	}
+	return f, nil
+}
+
+func (s *Server) search(c *fiber.Ctx) error {
+	f, err := searchFilter(c)
+	if err != nil {
+		return err
+	}
+	limit, err := intQuery(c, "limit", 20)
+	if err != nil || limit > 100 {
+		return apperr.New(apperr.Invalid, "error.bad_param", "limit")
+	}
+	hits, err := s.cfg.Search.Search(c.UserContext(), c.Query("q"), f, limit)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"hits": hits}
+	if len(hits) == limit && limit > 0 {
+		out["next"] = hits[len(hits)-1].Cursor
+	}
+	return c.JSON(out)
+}

@@ -1,0 +1,52 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSearchAPI(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, map[string]any{"moderation": false, "title": "某县养犬管理办法（征求意见稿）"})
+		b := draftBody("某县烟花爆竹管理规定\n\n第一条　为了加强烟花爆竹安全管理，制定本规定。\n")
+		b["title"] = "某县烟花爆竹管理规定（草案）"
+		draft := e.want(e.do("POST", "/api/v1/consultations", w.staffA, b), 201, "draft").str("id")
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("建议允许犬只在指定区域遛狗，电话13912345678。", "display", "anonymous")), 201, "comment")
+
+		hits := func(q string, extra string) []any {
+			t.Helper()
+			r := e.want(e.do("GET", "/api/v1/search?q="+q+extra, "", nil), 200, "search "+q)
+			h, _ := r.JSON["hits"].([]any)
+			return h
+		}
+		if h := hits("养犬", ""); len(h) != 1 || h[0].(map[string]any)["kind"] != "consultation" {
+			t.Errorf("search 养犬 = %v", h)
+		}
+		if h := hits("遛狗", ""); len(h) != 1 || h[0].(map[string]any)["kind"] != "comment" {
+			t.Errorf("search 遛狗 = %v", h)
+		}
+		if h := hits("犬", ""); len(h) != 2 {
+			t.Errorf("one-character search 犬 = %d hits, want the consultation and the comment", len(h))
+		}
+		if h := hits("烟花", ""); len(h) != 0 {
+			t.Errorf("a draft is searchable: %v", h)
+		}
+		if h := hits("13912345678", ""); len(h) != 0 {
+			t.Errorf("a phone number in a comment is searchable: %v", h)
+		}
+		if h := hits("养犬", "&status=closed"); len(h) != 0 {
+			t.Errorf("status filter: %v", h)
+		}
+		if h := hits("养犬", "&department="+w.deptA); len(h) != 1 {
+			t.Errorf("department filter: %v", h)
+		}
+		e.want(e.do("GET", "/api/v1/search?q=%20", "", nil), 422, "empty query")
+		e.want(e.do("GET", "/api/v1/search?q=x&status=nonsense", "", nil), 422, "bad status")
+		// Publishing the other draft makes it searchable.
+		e.want(e.do("POST", "/api/v1/consultations/"+draft+"/publish", w.staffA, map[string]string{"closes_at": "2026-12-31", "shortening_reason": "测试"}), 200, "publish")
+		if h := hits("烟花", ""); len(h) != 1 || !strings.Contains(h[0].(map[string]any)["snippet"].(string), "烟花") {
+			t.Errorf("after publication 烟花 = %v", h)
+		}
+	})
+}
