@@ -3,6 +3,7 @@
 //	yugongkai [-addr :8080] [-data ./data] [-demo]   serve (embedded store)
 //	MONGODB_URI=mongodb://... yugongkai             serve on MongoDB
 //	yugongkai verify [-data DIR | -mongodb-uri URI]  check every history chain
+//	yugongkai reindex [-data DIR | -mongodb-uri URI] rebuild the search index
 //	yugongkai healthcheck                            ask the local server's /healthz
 //
 // main only reads configuration and wires the packages together.
@@ -39,6 +40,13 @@ import (
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
 		os.Exit(healthcheck(os.Getenv))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "reindex" {
+		if err := reindex(context.Background(), os.Args[2:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "yugongkai reindex:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if len(os.Args) > 1 && os.Args[1] == "verify" {
 		if err := verify(context.Background(), os.Args[2:], os.Getenv, os.Stdout, os.Stderr); err != nil {

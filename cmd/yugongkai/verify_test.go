@@ -17,6 +17,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/mongodb"
 	"yugongkai/mongodb/mongotest"
+	"yugongkai/search"
 	"yugongkai/sqlite"
 )
 
@@ -140,4 +141,30 @@ func withDatabase(uri, name string) string {
 		rest = rest[:i]
 	}
 	return scheme + rest + "/" + name + q
+}
+
+func TestReindex(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sqlite.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Written without the search hook, as data from before the index.
+	id := record(t, db.Auth(), db.Consultations())
+	ss := &search.Service{Index: db.Search()}
+	if hits, _ := ss.Search(context.Background(), "应急预案", search.Filter{}, 10); len(hits) != 0 {
+		t.Fatalf("index not empty before reindex: %v", hits)
+	}
+	db.Close()
+	var out bytes.Buffer
+	if err := reindex(context.Background(), []string{"-data", dir}, func(string) string { return "" }, &out, &out); err != nil {
+		t.Fatalf("reindex: %v\n%s", err, out.String())
+	}
+	db, _ = sqlite.Open(context.Background(), dir)
+	defer db.Close()
+	ss = &search.Service{Index: db.Search()}
+	hits, err := ss.Search(context.Background(), "应急预案", search.Filter{}, 10)
+	if err != nil || len(hits) != 1 || hits[0].ID != id {
+		t.Errorf("after reindex: %v %v\n%s", hits, err, out.String())
+	}
 }
