@@ -135,25 +135,19 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 	}
 	labels := map[string]string{}
 	order := map[string]int{"": 0}
-	whole := ""
-	n, err := count(CountFilter{ArticleID: &whole})
+	perArticle, err := s.Store.CountByArticle(ctx, c.ID, "")
 	if err != nil {
 		return nil, err
 	}
-	r.Articles = append(r.Articles, ArticleCount{Count: n})
+	r.Articles = append(r.Articles, ArticleCount{Count: perArticle[""]})
 	if c.PublicVersion > 0 {
 		v, err := s.Consultations.Store.Version(ctx, c.ID, c.PublicVersion)
 		if err != nil {
 			return nil, err
 		}
 		for i, a := range v.Articles() {
-			id := a.ID
-			n, err := count(CountFilter{ArticleID: &id})
-			if err != nil {
-				return nil, err
-			}
 			labels[a.ID], order[a.ID] = a.Label, i+1
-			r.Articles = append(r.Articles, ArticleCount{ArticleID: a.ID, Label: a.Label, Count: n})
+			r.Articles = append(r.Articles, ArticleCount{ArticleID: a.ID, Label: a.Label, Count: perArticle[a.ID]})
 		}
 	}
 	if due, overdue := s.reportDue(ctx, c, now, r.Undisposed); !due.IsZero() {
@@ -323,4 +317,14 @@ func (s *Service) Queues(ctx context.Context, actor auth.Principal) (*Queues, er
 		cursor = next
 	}
 	return q, nil
+}
+
+// PublishedByArticle counts the published comments of a consultation the
+// actor may see, per article id ("" = the whole draft), in one store call:
+// the comment counts shown beside each article.
+func (s *Service) PublishedByArticle(ctx context.Context, actor auth.Principal, consultationID string) (map[string]int, error) {
+	if _, err := s.Consultations.Get(ctx, actor, consultationID); err != nil {
+		return nil, err
+	}
+	return s.Store.CountByArticle(ctx, consultationID, Published)
 }

@@ -94,6 +94,10 @@ type Store interface {
 
 	// CountComments counts comments matching the filter.
 	CountComments(ctx context.Context, f CountFilter) (int, error)
+	// CountByArticle counts the comments of a consultation with the status
+	// ("" = every status) per article id ("" = the whole draft), in one
+	// store call. Articles without comments are absent from the map.
+	CountByArticle(ctx context.Context, consultationID string, status Status) (map[string]int, error)
 }
 
 // Clock truncation used by every stored time.

@@ -353,4 +353,8 @@ var catalogue = map[string]message{
 	// Report chart.
 	"outcome.none":       {"尚未答复", "not yet answered"},
 	"report.chart_title": {"意见采纳情况统计", "Comments by disposition"},
+	// Receipt contributions.
+	"page.receipt.contributed":    {"您的意见带来的修改", "What your comment changed"},
+	"page.receipt.contributed_to": {"您的意见促成了%s的修改，现行文本如下：", "Your comment contributed to the change in %s, which now reads:"},
+	"page.receipt.see_article":    {"查看条文", "see the article"},
 }

@@ -562,3 +562,33 @@ func (s *CommentStore) CountComments(ctx context.Context, f comments.CountFilter
 	n, err := s.comments.CountDocuments(ctx, filter)
 	return int(n), storeErr(err, "count comments")
 }
+
+// CountByArticle implements comments.Store with one aggregation ($match,
+// $group with $sum, which FerretDB v1 supports).
+func (s *CommentStore) CountByArticle(ctx context.Context, consultationID string, status comments.Status) (map[string]int, error) {
+	match := bson.D{{Key: "consultation_id", Value: consultationID}}
+	if status != "" {
+		match = append(match, bson.E{Key: "status", Value: status})
+	}
+	cur, err := s.comments.Aggregate(ctx, mongo.Pipeline{
+		{{Key: "$match", Value: match}},
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$article_id"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
+	})
+	if err != nil {
+		return nil, storeErr(err, "count by article")
+	}
+	defer cur.Close(ctx)
+	out := map[string]int{}
+	for cur.Next(ctx) {
+		var row struct {
+			ID any   `bson:"_id"`
+			N  int64 `bson:"n"`
+		}
+		if err := cur.Decode(&row); err != nil {
+			return nil, storeErr(err, "count by article")
+		}
+		id, _ := row.ID.(string) // null (no article_id) counts as the whole draft
+		out[id] += int(row.N)
+	}
+	return out, storeErr(cur.Err(), "count by article")
+}

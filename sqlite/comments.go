@@ -600,3 +600,27 @@ func (s *CommentStore) CountComments(ctx context.Context, f comments.CountFilter
 	err := s.db.sql.QueryRowContext(ctx, "SELECT count(*) FROM comments WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
 	return n, classify(err, "count comments")
 }
+
+// CountByArticle implements comments.Store with one GROUP BY.
+func (s *CommentStore) CountByArticle(ctx context.Context, consultationID string, status comments.Status) (map[string]int, error) {
+	q := "SELECT article_id, count(*) FROM comments WHERE consultation_id = ?"
+	args := []any{consultationID}
+	if status != "" {
+		q, args = q+" AND status = ?", append(args, string(status))
+	}
+	rows, err := s.db.sql.QueryContext(ctx, q+" GROUP BY article_id", args...)
+	if err != nil {
+		return nil, classify(err, "count by article")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, classify(err, "count by article")
+		}
+		out[id] = n
+	}
+	return out, classify(rows.Err(), "count by article")
+}

@@ -494,6 +494,21 @@ func testCommentCounts(t *testing.T, s comments.Store) {
 			t.Errorf("CountComments(%s) = %d, want %d", tc.name, got, tc.want)
 		}
 	}
+	byArticle := []struct {
+		status comments.Status
+		want   map[string]int
+	}{
+		{"", map[string]int{"": 2, "a1": 2, "a2": 1}},
+		{comments.Published, map[string]int{"": 2, "a1": 1}},
+		{comments.Declined, map[string]int{"a1": 1}},
+	}
+	for _, tc := range byArticle {
+		got, err := s.CountByArticle(ctx, "c1", tc.status)
+		must(t, err)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("CountByArticle(%q) = %v, want %v", tc.status, got, tc.want)
+		}
+	}
 }
 
 func testSharedBands(t *testing.T, s comments.Store) {

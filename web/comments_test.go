@@ -159,6 +159,10 @@ func TestModerationAndDispositionRules(t *testing.T) {
 			changes[0].(map[string]any)["label"] != "第三条" {
 			t.Errorf("receipt changes: %s", rc.Body)
 		}
+		page := e.want(e.do("GET", "/receipts/"+c1code, "", nil, "Accept", "text/html"), 200, "receipt page")
+		if body := string(page.Body); !strings.Contains(body, "促成了第三条的修改") || !strings.Contains(body, "本办法自公布之日起施行") {
+			t.Errorf("receipt page does not show the contribution:\n%s", body)
+		}
 		// Nothing changes after publication.
 		e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]string{"status": "not_adopted", "reason": "x"}), 409, "dispose after publication")
 		arch := e.want(e.do("GET", "/api/v1/consultations/"+id+"/archive", "", nil), 200, "archive")

@@ -130,6 +130,9 @@ type receiptPageData struct {
 	pageBase
 	R   *comments.ReceiptStatus
 	New bool
+	// Changes are the articles the comment contributed to, with their new
+	// wording, once a text with them is public.
+	Changes []ChangedArticle
 	// Code is what was typed into the lookup form, shown back with its error.
 	Code  string
 	Error string
@@ -164,6 +167,9 @@ func (s *Server) receiptPage(c *fiber.Ctx) error {
 		return err
 	}
 	d := receiptPageData{pageBase: s.base(c, i18n.T(langOf(c), "page.receipt.title")), R: r, New: c.Query("new") != ""}
+	if d.Changes, err = s.contributions(c, r); err != nil {
+		return err
+	}
 	return s.render(c, fiber.StatusOK, "receipt", d)
 }
 
