@@ -166,4 +166,5 @@ func (s *Server) routes() {
 
 	s.feedRoutes()
 	s.pageRoutes()
+	s.publicCommentPageRoutes()
 }
