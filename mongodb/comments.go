@@ -19,6 +19,7 @@ import (
 const (
 	commentsCollection      = "comments"
 	commentGroupsCollection = "comment_groups"
+	commentCountsCollection = "comment_counts"
 )
 
 // CommentStore implements comments.Store on two collections: comments, one
@@ -34,6 +35,7 @@ const (
 type CommentStore struct {
 	comments *mongo.Collection
 	groups   *mongo.Collection
+	counts   *mongo.Collection // per-article counters, see countArticle
 }
 
 var _ comments.Store = (*CommentStore)(nil)
@@ -41,7 +43,8 @@ var _ comments.Store = (*CommentStore)(nil)
 // Comments returns the store of comments. Its indexes (commentIndexes) are
 // created by Open with the others.
 func (db *DB) Comments() *CommentStore {
-	return &CommentStore{comments: db.db.Collection(commentsCollection), groups: db.db.Collection(commentGroupsCollection)}
+	return &CommentStore{comments: db.db.Collection(commentsCollection), groups: db.db.Collection(commentGroupsCollection),
+		counts: db.db.Collection(commentCountsCollection)}
 }
 
 // commentIndexes are the indexes of the comments collections, by collection
@@ -68,6 +71,7 @@ func commentIndexes() map[string][]mongo.IndexModel {
 			idx("consultation_outcome", "consultation_id", "disposition.outcome"),
 			idx("consultation_channel", "consultation_id", "channel"),
 		},
+		commentCountsCollection: {idx("consultation", "consultation_id")},
 		commentGroupsCollection: {
 			idx("consultation_first_at", "consultation_id", "first_at", "group_id"),
 			idx("consultation_article_first_at", "consultation_id", "article_id", "first_at", "group_id"),
@@ -136,6 +140,9 @@ func (s *CommentStore) InsertComment(ctx context.Context, c *comments.Comment) e
 			return &apperr.Error{Kind: apperr.Conflict, Key: "error.conflict", Cause: fmt.Errorf("mongodb: insert comment: %v: %w", err, comments.ErrDuplicateKey)}
 		}
 		return storeErr(err, "insert comment")
+	}
+	if err := s.countArticle(ctx, c.ConsultationID, c.ArticleID, c.Status, 1); err != nil {
+		return err
 	}
 	pub := commentPublished(c.Status)
 	if err := s.countInGroup(ctx, c, pub); err != nil {
@@ -291,6 +298,12 @@ func (s *CommentStore) SetModeration(ctx context.Context, id string, from, to co
 		return storeErr(err, "moderate comment")
 	}
 	c := before.Comment
+	if err := s.countArticle(ctx, c.ConsultationID, c.ArticleID, from, -1); err != nil {
+		return err
+	}
+	if err := s.countArticle(ctx, c.ConsultationID, c.ArticleID, to, 1); err != nil {
+		return err
+	}
 	delta := commentPublished(to) - commentPublished(from)
 	if delta == 0 {
 		return nil
@@ -563,17 +576,26 @@ func (s *CommentStore) CountComments(ctx context.Context, f comments.CountFilter
 	return int(n), storeErr(err, "count comments")
 }
 
-// CountByArticle implements comments.Store with one aggregation ($match,
-// $group with $sum, which FerretDB v1 supports).
+// countArticle moves the per-article counter of (article, status) by delta
+// with one atomic upsert. Without transactions a crash between the comment
+// write and this one leaves the counter one off; the comments themselves
+// are the record (CountComments counts them exactly).
+func (s *CommentStore) countArticle(ctx context.Context, consultationID, articleID string, status comments.Status, delta int) error {
+	key := consultationID + "/" + articleID + "/" + string(status)
+	_, err := s.counts.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, bson.D{
+		{Key: "$inc", Value: bson.D{{Key: "n", Value: delta}}},
+		{Key: "$setOnInsert", Value: bson.D{{Key: "consultation_id", Value: consultationID}, {Key: "article_id", Value: articleID}, {Key: "status", Value: status}}},
+	}, options.UpdateOne().SetUpsert(true))
+	return storeErr(err, "count comment per article")
+}
+
+// CountByArticle implements comments.Store from the per-article counters.
 func (s *CommentStore) CountByArticle(ctx context.Context, consultationID string, status comments.Status) (map[string]int, error) {
-	match := bson.D{{Key: "consultation_id", Value: consultationID}}
+	filter := bson.D{{Key: "consultation_id", Value: consultationID}}
 	if status != "" {
-		match = append(match, bson.E{Key: "status", Value: status})
+		filter = append(filter, bson.E{Key: "status", Value: status})
 	}
-	cur, err := s.comments.Aggregate(ctx, mongo.Pipeline{
-		{{Key: "$match", Value: match}},
-		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$article_id"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
-	})
+	cur, err := s.counts.Find(ctx, filter)
 	if err != nil {
 		return nil, storeErr(err, "count by article")
 	}
@@ -581,14 +603,18 @@ func (s *CommentStore) CountByArticle(ctx context.Context, consultationID string
 	out := map[string]int{}
 	for cur.Next(ctx) {
 		var row struct {
-			ID any   `bson:"_id"`
-			N  int64 `bson:"n"`
+			ArticleID string `bson:"article_id"`
+			N         int64  `bson:"n"`
 		}
 		if err := cur.Decode(&row); err != nil {
 			return nil, storeErr(err, "count by article")
 		}
-		id, _ := row.ID.(string) // null (no article_id) counts as the whole draft
-		out[id] += int(row.N)
+		out[row.ArticleID] += int(row.N)
+	}
+	for id, n := range out {
+		if n <= 0 {
+			delete(out, id)
+		}
 	}
 	return out, storeErr(cur.Err(), "count by article")
 }

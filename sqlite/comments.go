@@ -104,6 +104,9 @@ func (s *CommentStore) InsertComment(ctx context.Context, c *comments.Comment) e
 			formatTime(c.ReceivedAt), c.Receipt, nullable(c.IdempotencyKey), record); err != nil {
 			return duplicateKey(err, "insert comment")
 		}
+		if err := countArticle(ctx, tx, c.ConsultationID, c.ArticleID, c.Status, 1); err != nil {
+			return err
+		}
 		pub := isPublished(c.Status)
 		rep := ""
 		if pub == 1 {
@@ -283,6 +286,12 @@ func (s *CommentStore) SetModeration(ctx context.Context, id string, from, to co
 		}
 		c.Status, c.Moderation = to, &m
 		if err := saveComment(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := countArticle(ctx, tx, c.ConsultationID, c.ArticleID, from, -1); err != nil {
+			return err
+		}
+		if err := countArticle(ctx, tx, c.ConsultationID, c.ArticleID, to, 1); err != nil {
 			return err
 		}
 		delta := isPublished(to) - isPublished(from)
@@ -601,14 +610,21 @@ func (s *CommentStore) CountComments(ctx context.Context, f comments.CountFilter
 	return n, classify(err, "count comments")
 }
 
-// CountByArticle implements comments.Store with one GROUP BY.
+// countArticle moves the per-article counter of (article, status) by delta.
+func countArticle(ctx context.Context, tx *sql.Tx, consultationID, articleID string, status comments.Status, delta int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO comment_article_counts (consultation_id, article_id, status, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (consultation_id, article_id, status) DO UPDATE SET n = n + excluded.n`, consultationID, articleID, string(status), delta)
+	return classify(err, "count comment per article")
+}
+
+// CountByArticle implements comments.Store from the per-article counters.
 func (s *CommentStore) CountByArticle(ctx context.Context, consultationID string, status comments.Status) (map[string]int, error) {
-	q := "SELECT article_id, count(*) FROM comments WHERE consultation_id = ?"
+	q := "SELECT article_id, sum(n) FROM comment_article_counts WHERE consultation_id = ?"
 	args := []any{consultationID}
 	if status != "" {
 		q, args = q+" AND status = ?", append(args, string(status))
 	}
-	rows, err := s.db.sql.QueryContext(ctx, q+" GROUP BY article_id", args...)
+	rows, err := s.db.sql.QueryContext(ctx, q+" GROUP BY article_id HAVING sum(n) > 0", args...)
 	if err != nil {
 		return nil, classify(err, "count by article")
 	}

@@ -509,6 +509,21 @@ func testCommentCounts(t *testing.T, s comments.Store) {
 			t.Errorf("CountByArticle(%q) = %v, want %v", tc.status, got, tc.want)
 		}
 	}
+	// Moderation moves a comment between the counters.
+	pending := NewComment("c1", "", "待审", T0)
+	pending.ArticleID, pending.Status = "a3", comments.Pending
+	insert(t, s, pending)
+	must(t, s.SetModeration(ctx, pending.ID, comments.Pending, comments.Published, comments.Moderation{Action: comments.Publish, By: "s", At: T0}))
+	got, err := s.CountByArticle(ctx, "c1", comments.Published)
+	must(t, err)
+	if got["a3"] != 1 {
+		t.Errorf("after publishing: CountByArticle(published)[a3] = %d, want 1", got["a3"])
+	}
+	got, err = s.CountByArticle(ctx, "c1", comments.Pending)
+	must(t, err)
+	if got["a3"] != 0 || got["a2"] != 1 {
+		t.Errorf("after publishing: CountByArticle(pending) = %v, want only a2: 1", got)
+	}
 }
 
 func testSharedBands(t *testing.T, s comments.Store) {
