@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -75,6 +76,10 @@ func newListingEnv(b *testing.B, n int, opts ...sqlite.Option) *listingEnv {
 			b.Fatal(err)
 		}
 	}
+	if err := db.Checkpoint(ctx); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
 	signer, _ := token.NewSigner([]byte("bench-secret-bench-secret-bench-secret"), time.Hour, nil)
 	srv := web.New(web.Config{Auth: a, Consultations: cs, Comments: cm, Tokens: signer, TrustProxy: true})
 	return &listingEnv{srv: srv, id: c.ID, store: store}
