@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -31,6 +32,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/demo"
 	"yugongkai/mongodb"
+	"yugongkai/ratelimit"
 	"yugongkai/search"
 	"yugongkai/sqlite"
 	"yugongkai/token"
@@ -66,6 +68,7 @@ type config struct {
 	addr, dataDir, mongoURI string
 	jwtSecret, adminPass    string
 	demo, trustProxy        bool
+	commentRate, loginRate  int // per minute per IP and per account
 }
 
 func readConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -82,6 +85,8 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.dataDir, "data", def("YUGONGKAI_DATA", "data"), "data directory (YUGONGKAI_DATA)")
 	fs.StringVar(&cfg.mongoURI, "mongodb-uri", getenv("MONGODB_URI"), "MongoDB URI; switches from the embedded store (MONGODB_URI)")
 	fs.BoolVar(&cfg.demo, "demo", false, "load demo departments, accounts and consultations")
+	fs.IntVar(&cfg.commentRate, "comment-rate", intEnv(getenv, "YUGONGKAI_COMMENT_RATE", 30), "public writes (comments) per minute per IP and per account (YUGONGKAI_COMMENT_RATE)")
+	fs.IntVar(&cfg.loginRate, "login-rate", intEnv(getenv, "YUGONGKAI_LOGIN_RATE", 5), "login attempts per minute per account; 4× that per IP (YUGONGKAI_LOGIN_RATE)")
 	fs.BoolVar(&cfg.trustProxy, "trust-proxy", getenv("YUGONGKAI_TRUST_PROXY") == "1", "take the client IP from X-Forwarded-For (YUGONGKAI_TRUST_PROXY=1)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -89,6 +94,14 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	cfg.jwtSecret = getenv("YUGONGKAI_JWT_SECRET")
 	cfg.adminPass = getenv("YUGONGKAI_ADMIN_PASSWORD")
 	return cfg, nil
+}
+
+// intEnv reads a positive integer from the environment, or def.
+func intEnv(getenv func(string) string, key string, def int) int {
+	if n, err := strconv.Atoi(getenv(key)); err == nil && n > 0 {
+		return n
+	}
+	return def
 }
 
 func newLogger(w io.Writer) *slog.Logger {
@@ -235,7 +248,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
-		Ready: st.ping, TrustProxy: cfg.trustProxy})
+		Ready: st.ping, TrustProxy: cfg.trustProxy,
+		Limits: web.Limits{
+			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
+			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),
+			LoginPerAccount: ratelimit.New(cfg.loginRate, time.Minute),
+			LoginPerIP:      ratelimit.New(4*cfg.loginRate, time.Minute),
+		}})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.addr) }()
 	log.Info("serving", "addr", cfg.addr, "store", storeName(cfg))
