@@ -93,45 +93,13 @@ func periodOver(c *consultation.Consultation, now time.Time) bool {
 // closed; staff of the department, legal and admin see it at any time.
 // Errors: NotFound, Forbidden (public before the close).
 func (s *Service) Report(ctx context.Context, actor auth.Principal, consultationID string) (*Report, error) {
-	c, err := s.Consultations.Get(ctx, actor, consultationID)
+	c, now, err := s.reportable(ctx, actor, consultationID)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	if !CanSeeOriginals(actor, c) && !periodOver(c, now) {
-		return nil, apperr.New(apperr.Forbidden, "comments.report_not_public")
-	}
-	r := &Report{ConsultationID: c.ID, Title: c.Title, State: string(c.State), ClosedAt: closedAt(c),
-		ByChannel: map[Channel]int{}, ByDisposition: map[Outcome]int{}}
-	count := func(f CountFilter) (int, error) {
-		f.ConsultationID = c.ID
-		return s.Store.CountComments(ctx, f)
-	}
-	type target struct {
-		n *int
-		f CountFilter
-	}
-	targets := []target{{&r.Received, CountFilter{}}, {&r.Published, CountFilter{Status: Published}},
-		{&r.NotPublished, CountFilter{Status: Declined}}, {&r.Pending, CountFilter{Status: Pending}},
-		{&r.Undisposed, CountFilter{Undisposed: true}}}
-	for _, t := range targets {
-		if *t.n, err = count(t.f); err != nil {
-			return nil, err
-		}
-	}
-	for _, ch := range Channels {
-		n, err := count(CountFilter{Channel: ch})
-		if err != nil {
-			return nil, err
-		}
-		r.ByChannel[ch] = n
-	}
-	for _, o := range Outcomes {
-		n, err := count(CountFilter{Outcome: o})
-		if err != nil {
-			return nil, err
-		}
-		r.ByDisposition[o] = n
+	r, err := s.summary(ctx, c, now)
+	if err != nil {
+		return nil, err
 	}
 	labels := map[string]string{}
 	order := map[string]int{"": 0}
@@ -150,10 +118,6 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 			r.Articles = append(r.Articles, ArticleCount{ArticleID: a.ID, Label: a.Label, Count: perArticle[a.ID]})
 		}
 	}
-	if due, overdue := s.reportDue(ctx, c, now, r.Undisposed); !due.IsZero() {
-		r.DueOn, r.Overdue = due.String(), overdue
-	}
-
 	// The table: every group with a published member, once, grouped by article.
 	for cursor := ""; ; {
 		page, next, err := s.publicPage(ctx, c.ID, nil, cursor, 100)
@@ -186,6 +150,73 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 	})
 	for i := range r.Rows {
 		r.Rows[i].No = i + 1
+	}
+	return r, nil
+}
+
+// Summary is the adoption report's figures without the per-article counts
+// and the table (Articles and Rows are nil), in a fixed number of store
+// calls whatever the length of the text or the number of comments: what
+// pages that show the report's summary need. Errors as Report.
+func (s *Service) Summary(ctx context.Context, actor auth.Principal, consultationID string) (*Report, error) {
+	c, now, err := s.reportable(ctx, actor, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	return s.summary(ctx, c, now)
+}
+
+// reportable loads the consultation whose report the actor asks for.
+func (s *Service) reportable(ctx context.Context, actor auth.Principal, consultationID string) (*consultation.Consultation, time.Time, error) {
+	c, err := s.Consultations.Get(ctx, actor, consultationID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	now := s.now()
+	if !CanSeeOriginals(actor, c) && !periodOver(c, now) {
+		return nil, now, apperr.New(apperr.Forbidden, "comments.report_not_public")
+	}
+	return c, now, nil
+}
+
+// summary counts the comments of c by status, channel and disposition and
+// sets the report's due date.
+func (s *Service) summary(ctx context.Context, c *consultation.Consultation, now time.Time) (*Report, error) {
+	r := &Report{ConsultationID: c.ID, Title: c.Title, State: string(c.State), ClosedAt: closedAt(c),
+		ByChannel: map[Channel]int{}, ByDisposition: map[Outcome]int{}}
+	count := func(f CountFilter) (int, error) {
+		f.ConsultationID = c.ID
+		return s.Store.CountComments(ctx, f)
+	}
+	var err error
+	type target struct {
+		n *int
+		f CountFilter
+	}
+	targets := []target{{&r.Received, CountFilter{}}, {&r.Published, CountFilter{Status: Published}},
+		{&r.NotPublished, CountFilter{Status: Declined}}, {&r.Pending, CountFilter{Status: Pending}},
+		{&r.Undisposed, CountFilter{Undisposed: true}}}
+	for _, t := range targets {
+		if *t.n, err = count(t.f); err != nil {
+			return nil, err
+		}
+	}
+	for _, ch := range Channels {
+		n, err := count(CountFilter{Channel: ch})
+		if err != nil {
+			return nil, err
+		}
+		r.ByChannel[ch] = n
+	}
+	for _, o := range Outcomes {
+		n, err := count(CountFilter{Outcome: o})
+		if err != nil {
+			return nil, err
+		}
+		r.ByDisposition[o] = n
+	}
+	if due, overdue := s.reportDue(ctx, c, now, r.Undisposed); !due.IsZero() {
+		r.DueOn, r.Overdue = due.String(), overdue
 	}
 	return r, nil
 }
@@ -319,12 +350,9 @@ func (s *Service) Queues(ctx context.Context, actor auth.Principal) (*Queues, er
 	return q, nil
 }
 
-// PublishedByArticle counts the published comments of a consultation the
-// actor may see, per article id ("" = the whole draft), in one store call:
-// the comment counts shown beside each article.
-func (s *Service) PublishedByArticle(ctx context.Context, actor auth.Principal, consultationID string) (map[string]int, error) {
-	if _, err := s.Consultations.Get(ctx, actor, consultationID); err != nil {
-		return nil, err
-	}
-	return s.Store.CountByArticle(ctx, consultationID, Published)
+// PublishedByArticle counts the published comments of c per article id
+// ("" = the whole draft), in one store call: the comment counts shown beside
+// each article. The caller has checked that the actor may see c.
+func (s *Service) PublishedByArticle(ctx context.Context, c *consultation.Consultation) (map[string]int, error) {
+	return s.Store.CountByArticle(ctx, c.ID, Published)
 }

@@ -215,6 +215,13 @@ type consultationPageData struct {
 	// CommentURL gives each article's "comment on this article" link while
 	// comments are accepted (nil otherwise).
 	CommentURL func(articleID string) string
+	// Decision is the published decision's record (page_decision.go), nil
+	// before publication.
+	Decision *decisionSection
+	// ArticleComments counts the published comments per article id, shown
+	// beside each article with a link to CommentsList ("" hides them).
+	ArticleComments map[string]int
+	CommentsList    string
 }
 
 // articleCommentURL is where a resident comments on one article.
@@ -228,6 +235,8 @@ func articleCommentURL(consultationID string) func(string) string {
 // article, the procedure's timeline and the versions. Store calls: Get and
 // Versions (which loads the consultation again), plus the calendar setting
 // on the first request; TestConsultationPageStoreCalls holds it to that.
+// Once published, the decision section adds the report and the history
+// check, a fixed number more (TestDecisionPageStoreCalls).
 func (s *Server) consultationPage(c *fiber.Ctx) error {
 	ctx, p, lang := c.UserContext(), principal(c), langOf(c)
 	x, err := s.cfg.Consultations.Get(ctx, p, c.Params("id"))
@@ -263,6 +272,12 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 		d.CommentURL = articleCommentURL(x.ID)
 	}
 	d.DaysLeft = daysLeft(x, d.Now)
+	if s.commentsEnabled() && x.PublishedAt != nil {
+		if d.ArticleComments, err = s.cfg.Comments.PublishedByArticle(ctx, x); err != nil {
+			return err
+		}
+		d.CommentsList = "/consultations/" + url.PathEscape(x.ID) + "/comments"
+	}
 	if d.Version != nil {
 		d.Blocks = blocksOf(d.Version.Document)
 	}
@@ -270,6 +285,11 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 		d.Missing = s.cfg.Consultations.MissingItems(x)
 	}
 	d.Timeline = timeline(lang, x, consultation.CanSeeInternal(p, x))
+	if x.State == consultation.Published && x.Final != nil {
+		if d.Decision, err = s.decision(c, d.pageBase, x, versions); err != nil {
+			return err
+		}
+	}
 	return s.render(c, fiber.StatusOK, "consultation", d)
 }
 

@@ -39,3 +39,20 @@ func TestPublicCommentsPage(t *testing.T) {
 	}
 	e.want(e.do("GET", "/consultations/nope/comments", "", nil, "Accept", "text/html"), 404, "unknown consultation")
 }
+
+func TestConsultationPageShowsCommentCounts(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id, art := e.openConsultation(w, map[string]any{"moderation": false})
+	for i := 0; i < 2; i++ {
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("关于本条的意见"+strings.Repeat("！", i), "article_id", art)), 201, "comment")
+	}
+	e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("整体意见")), 201, "whole")
+	r := e.want(e.do("GET", "/consultations/"+id, "", nil, "Accept", "text/html"), 200, "page")
+	body := string(r.Body)
+	for _, want := range []string{"已公开意见 2 条", "/consultations/" + id + "/comments?article=" + art, "对草案整体的意见 1 条", "查看全部公开意见"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("consultation page lacks %q", want)
+		}
+	}
+}

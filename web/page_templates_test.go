@@ -74,6 +74,16 @@ func TestRenderEveryTemplate(t *testing.T) {
 			Status: comments.Declined, DeclineReason: comments.Spam, Disposition: &comments.PublicDisposition{Outcome: comments.NotAdopted, Reason: "理由"},
 			ConsultationID: "c1", ConsultationTitle: "办法"}}
 		data["receipt_lookup"] = receiptPageData{pageBase: base(auth.Principal{}), Code: "x", Error: "bad"}
+		fate := consultation.ArticleFate{Status: "renumbered", FromLabel: "第二条", ToLabel: "第三条", Version: 2}
+		data["comments"] = publicCommentsPageData{pageBase: base(auth.Principal{}), C: x, Article: art.ID, Whole: 1, Next: "/consultations/c1/comments?cursor=x",
+			Articles: []articleOption{{ID: art.ID, Label: art.Label, Count: 3, Selected: true}},
+			Items: []publicCommentItem{
+				{PublicComment: &comments.PublicComment{ID: "m1", ArticleID: art.ID, Body: "意见正文", Name: "张*祥", Count: 3, ReceivedAt: now,
+					Disposition: &comments.PublicDisposition{Outcome: comments.PartiallyAdopted, Reason: "理由"}}, ArticleLabel: art.Label, Fate: &fate},
+				{PublicComment: &comments.PublicComment{ID: "m2", Body: "整体意见", Anonymous: true, Count: 1, ReceivedAt: now}},
+			}}
+		addWorkTemplateData(data, base(staff), x, v) // page_work_templates_test.go
+		addDecisionTemplateData(data, base, x, v)    // page_decision_templates_test.go
 		for name, tmpl := range ps.pages {
 			d, ok := data[name]
 			if !ok {

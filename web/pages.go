@@ -86,6 +86,11 @@ func parsePages() (*pageSet, error) {
 		"blockArgs": func(page any, blocks []block, comment func(string) string) map[string]any {
 			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment}
 		},
+		// blockArgsCounted adds each article's number of published comments
+		// and the address of the comments list ("" hides the counts).
+		"blockArgsCounted": func(page any, blocks []block, comment func(string) string, counts map[string]int, list string) map[string]any {
+			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment, "Counts": counts, "List": list}
+		},
 		"fieldArgs": func(page any, id, name, label, value, typ string, max int) map[string]any {
 			return map[string]any{"Page": page, "ID": id, "Name": name, "Label": label, "Value": value, "Type": typ, "Max": max}
 		},
