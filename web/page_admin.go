@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,11 +16,14 @@ import (
 
 type legalQueueData struct {
 	pageBase
+	// InReview await the opinion, soonest due first; Approved await
+	// finalization (ReviewQueue).
 	InReview []consultationItem
-	// Later: the review form, due dates and opinions (review work).
+	Approved []consultationItem
 }
 
-// legalQueuePage lists the consultations waiting for legality review.
+// legalQueuePage is the legal office's review queue: consultations in
+// review with their due dates, and approved ones awaiting publication.
 func (s *Server) legalQueuePage(c *fiber.Ctx) error {
 	p, err := requirePage(c, auth.Legal, auth.Admin)
 	if err != nil {
@@ -30,11 +34,28 @@ func (s *Server) legalQueuePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, _, err := s.cfg.Consultations.List(ctx, p, consultation.ListFilter{Status: consultation.InReview, Limit: 100})
+	list, err := s.cfg.Consultations.ReviewQueue(ctx, p)
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "legal", legalQueueData{pageBase: s.base(c, i18n.T(langOf(c), "page.legal.title")), InReview: s.items(list, names)})
+	d := legalQueueData{pageBase: s.base(c, i18n.T(langOf(c), "page.legal.title"))}
+	for _, it := range s.items(list, names) {
+		if it.State == consultation.Approved {
+			d.Approved = append(d.Approved, it)
+		} else {
+			d.InReview = append(d.InReview, it)
+		}
+	}
+	sort.SliceStable(d.InReview, func(i, j int) bool { return dueOn(d.InReview[i]) < dueOn(d.InReview[j]) })
+	return s.render(c, fiber.StatusOK, "legal", d)
+}
+
+// dueOn is the review due date of it ("2026-12-31" sorts as a string).
+func dueOn(it consultationItem) string {
+	if it.Review == nil {
+		return ""
+	}
+	return it.Review.DueOn
 }
 
 type adminUserForm struct {

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,10 +26,10 @@ func (s *Server) decisionPageRoutes() {
 	app.Get("/consultations/:id/diff", s.diffPage)
 	app.Get("/consultations/:id/report", s.reportPage)
 	app.Get("/consultations/:id/history", s.historyPage)
-	app.Get("/legal/consultations/:id/review", s.reviewPage)
-	app.Post("/legal/consultations/:id/review", small, s.reviewSubmit)
-	app.Get("/legal/consultations/:id/finalize", s.finalizePage)
-	app.Post("/legal/consultations/:id/finalize", small, s.finalizeSubmit)
+	app.Get("/legal/consultations/:id/review", s.legalReviewPage)
+	app.Post("/legal/consultations/:id/review", small, s.legalReviewSubmit)
+	app.Get("/legal/consultations/:id/finalize", s.legalFinalizePage)
+	app.Post("/legal/consultations/:id/finalize", small, s.legalFinalizeSubmit)
 	s.searchPageRoutes()
 }
 
@@ -42,11 +41,6 @@ func (p pageBase) CivilDate(s string) string {
 		return s
 	}
 	return formatDate(p.Lang, d)
-}
-
-// DateTime shows an instant in Shanghai time: 2026年12月31日 9:05.
-func (p pageBase) DateTime(t time.Time) string {
-	return p.Date(t) + " " + t.In(workcal.Shanghai()).Format("15:04")
 }
 
 // PastDue reports whether the civil date s is before today.
@@ -117,6 +111,12 @@ func buildRedline(r redline.Redline, from, to *consultation.Version, linked map[
 	return v
 }
 
+// redlinePart is what the "redline" partial shows.
+type redlinePart struct {
+	pageBase
+	*redlineView
+}
+
 type diffPageData struct {
 	pageBase
 	C           *consultation.Consultation
@@ -128,6 +128,9 @@ type diffPageData struct {
 	redlineView
 	JSONURL, TextURL string
 }
+
+// RedlinePart is the data of the "redline" partial.
+func (d diffPageData) RedlinePart() redlinePart { return redlinePart{d.pageBase, &d.redlineView} }
 
 func versionOptions(lang i18n.Lang, versions []*consultation.Version, selected int) []option {
 	out := make([]option, 0, len(versions))
@@ -222,10 +225,11 @@ func newReportSummary(b pageBase, x *consultation.Consultation, r *comments.Repo
 	return sum
 }
 
-// Downloads are the report's machine-readable forms.
+// CSVURL and JSONURL are the report's downloads (the API).
 func (r *reportSummary) CSVURL() string {
 	return "/api/v1/consultations/" + url.PathEscape(r.C.ID) + "/report.csv"
 }
+
 func (r *reportSummary) JSONURL() string {
 	return "/api/v1/consultations/" + url.PathEscape(r.C.ID) + "/report"
 }
@@ -237,9 +241,12 @@ type reportPageData struct {
 	Articles []countRow
 }
 
+// Summary is the data of the "reportsummary" partial.
+func (d reportPageData) Summary() *reportSummary { return d.reportSummary }
+
 // reportPage shows the adoption report: counts, chart, per-article counts
 // and the table of answered comments. Before the period closes the public
-// gets a notice instead (the service says Forbidden).
+// gets a notice instead (the service says Forbidden), with status 403.
 func (s *Server) reportPage(c *fiber.Ctx) error {
 	ctx, p, lang := c.UserContext(), principal(c), langOf(c)
 	if s.cfg.Comments == nil {
@@ -336,15 +343,24 @@ type decisionSection struct {
 	Final        *consultation.Final
 	Report       *reportSummary
 	Verification *consultation.Verification
-	DiffURL      string
-	ArchiveURL   string
-	HistoryURL   string
-	ReportURL    string
+	// Steps are the versions, each with the redline from the one before.
+	Steps      []versionStep
+	DiffURL    string
+	ArchiveURL string
+	HistoryURL string
+	ReportURL  string
+}
+
+// versionStep is one version in the decision's version timeline.
+type versionStep struct {
+	V       *consultation.Version
+	DiffURL string
 }
 
 // decision builds the decision section of a published consultation with a
-// fixed number of service calls: the report and the history check.
-func (s *Server) decision(c *fiber.Ctx, b pageBase, x *consultation.Consultation) (*decisionSection, error) {
+// fixed number of store calls (TestDecisionPageStoreCalls): the report's
+// summary and the history check.
+func (s *Server) decision(c *fiber.Ctx, b pageBase, x *consultation.Consultation, versions []*consultation.Version) (*decisionSection, error) {
 	ctx, p := c.UserContext(), principal(c)
 	id := url.PathEscape(x.ID)
 	d := &decisionSection{Final: x.Final, ArchiveURL: "/api/v1/consultations/" + id + "/archive",
@@ -352,8 +368,15 @@ func (s *Server) decision(c *fiber.Ctx, b pageBase, x *consultation.Consultation
 	if x.PublicVersion > 0 && x.PublicVersion != x.Final.Version {
 		d.DiffURL = "/consultations/" + id + "/diff?from=" + strconv.Itoa(x.PublicVersion) + "&to=" + strconv.Itoa(x.Final.Version)
 	}
+	for i, v := range versions {
+		st := versionStep{V: v}
+		if i > 0 {
+			st.DiffURL = "/consultations/" + id + "/diff?from=" + strconv.Itoa(versions[i-1].Number) + "&to=" + strconv.Itoa(v.Number)
+		}
+		d.Steps = append(d.Steps, st)
+	}
 	if s.cfg.Comments != nil {
-		r, err := s.cfg.Comments.Report(ctx, p, x.ID)
+		r, err := s.cfg.Comments.Summary(ctx, p, x.ID)
 		if err != nil {
 			return nil, err
 		}
