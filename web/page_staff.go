@@ -22,9 +22,12 @@ type staffDashboardData struct {
 	Drafts     []consultationItem
 	Open       []consultationItem
 	Closed     []consultationItem
+	// Returned came back from legality review (应当予以修改); InReview wait
+	// for the legal office.
+	Returned []consultationItem
+	InReview []consultationItem
 	// Queues are the comments waiting for the department (nil without the
-	// comments service). Their pages (moderation, disposition) come later;
-	// the dashboard links to the consultation for now.
+	// comments service), linked to the moderation and disposition pages.
 	Queues *comments.Queues
 }
 
@@ -44,7 +47,8 @@ func (s *Server) staffDashboardPage(c *fiber.Ctx) error {
 	for _, part := range []struct {
 		state consultation.State
 		into  *[]consultationItem
-	}{{consultation.Draft, &d.Drafts}, {consultation.Open, &d.Open}, {consultation.Closed, &d.Closed}} {
+	}{{consultation.Draft, &d.Drafts}, {consultation.Open, &d.Open}, {consultation.Closed, &d.Closed},
+		{consultation.Returned, &d.Returned}, {consultation.InReview, &d.InReview}} {
 		list, _, err := s.cfg.Consultations.List(ctx, p, consultation.ListFilter{Status: part.state, DepartmentID: p.DepartmentID, Limit: 100})
 		if err != nil {
 			return err
@@ -107,6 +111,16 @@ type draftPageData struct {
 	Gaps       []int
 	Duplicates []int
 	NoArticles bool
+	// Editing is the saved draft being edited (page_work.go); nil for a new one.
+	Editing *consultation.Consultation
+}
+
+// FormAction is where the draft form posts.
+func (d draftPageData) FormAction() string {
+	if d.Editing != nil {
+		return "/staff/consultations/" + url.PathEscape(d.Editing.ID) + "/edit"
+	}
+	return "/staff/consultations/new"
 }
 
 func (s *Server) draftPage(c *fiber.Ctx, p auth.Principal, f draftPageForm) (draftPageData, error) {

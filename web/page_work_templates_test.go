@@ -1,0 +1,44 @@
+package web
+
+import (
+	"html/template"
+
+	"yugongkai/comments"
+	"yugongkai/consultation"
+	"yugongkai/redline"
+)
+
+// addWorkTemplateData adds representative data of the work pages to
+// TestRenderEveryTemplate: every state a form can be in, with errors.
+func addWorkTemplateData(data map[string]any, base pageBase, x *consultation.Consultation, v *consultation.Version) {
+	w := workBase{pageBase: base, C: x, Tab: "moderation", Comments: true, Done: "page.work.done_saved"}
+	tab := func(t string) workBase { c := w; c.Tab = t; return c }
+	errs := formErrors{"reason": "必填。", "note": "n", "status": "s", "changed_articles": "c", "text": "t", "review_days": "d", "package": "p", "closes_at": "x", "group_ids": "g"}
+	cm := &comments.Comment{ID: "m1", ConsultationID: x.ID, ArticleID: v.Articles()[0].ID, Body: "原文 13800138000", PublicBody: "原文 138****8000",
+		RealName: "张小祥", ContactPhone: "13800138000", Channel: comments.Online, ReceivedAt: base.Now, Status: comments.Published, GroupID: "g1", Receipt: "YG-ABCD-EFGH-JKMN",
+		Disposition: &comments.Disposition{Outcome: comments.Adopted, ChangedArticles: []string{v.Articles()[0].ID}, GroupID: "g1"}}
+	cm2 := *cm
+	cm2.ID, cm2.Disposition = "m2", nil
+	data["work_moderation"] = workModerationData{workBase: w, Reasons: comments.DeclineReasons, More: true,
+		Items: []moderationItem{{Comment: cm, ArticleLabel: "第一条", First: true, Errors: errs, Reason: "spam", Note: "备注"}, {Comment: &cm2}}}
+	g := &dispositionGroup{ID: "g1", Members: []*comments.Comment{cm, &cm2}, Undisposed: 1,
+		Form: formOf("g-g1", "/x", cm.Disposition), Forms: map[string]dispositionForm{"m1": formOf("c-m1", "/x", cm.Disposition), "m2": formOf("c-m2", "/x", nil)}}
+	g.Form.Errors = errs
+	single := &dispositionGroup{ID: "g2", Members: []*comments.Comment{&cm2}, Undisposed: 1, Forms: map[string]dispositionForm{"m2": formOf("c-m2", "/x", nil)}}
+	data["work_dispositions"] = workDispositionsData{workBase: tab("dispositions"), LatestN: 2, Outcomes: comments.Outcomes, Truncated: true,
+		Latest:    []option{{Value: v.Articles()[0].ID, Label: "第一条"}},
+		Sections:  []dispositionSection{{ArticleID: "", Label: "总体意见", Groups: []*dispositionGroup{single}}, {ArticleID: "a1", Label: "第一条", Groups: []*dispositionGroup{g}, Fate: "第 2 稿已修改（第一条）"}},
+		Proposals: []comments.Proposal{{GroupIDs: []string{"g1", "g2"}, Count: 3, Similarity: 0.9, Sample: "样本"}}, Failed: "merge", MergeErrors: errs}
+	r := redline.Compare(consultation.RedlineArticles(v), nil)
+	data["work_revise"] = workReviseData{workBase: tab("revise"), Text: "第一条　x", Note: "说明", Errors: errs, Redline: template.HTML(r.HTML()), Stats: &r.Stats, Previous: 1, Preview: true}
+	st := &consultation.ProcedureStatement{ProcedureType: x.ProcedureType, OpensAt: x.OpensAt, ClosesAt: x.ClosesAt, ShorteningReason: "急",
+		Extensions: x.Extensions, ClosedEarly: x.ClosedEarly, Channels: x.Channels, ConsultedVersion: 1, RevisedVersion: 2, ReviewRounds: 1,
+		Comments: consultation.RecordFacts{Received: 3, Published: 2, Declined: 1, Undisposed: 1, ByChannel: map[string]int{"online": 2, "letter": 1}}}
+	rx := *x
+	rx.State, rx.Review = consultation.Returned, &consultation.Review{Outcome: consultation.Revise, Opinion: "第三条须修改", DecidedAt: x.OpensAt, DueOn: "2027-01-10", Rounds: 1}
+	rw := tab("review")
+	rw.C = &rx
+	data["work_review"] = workReviewData{workBase: rw, Statement: st, Missing: []string{"item.revised_draft"}, Window: consultation.ReviewWindowFor(x.ProcedureType),
+		ReviewDays: "15", Errors: errs, Channels: []channelCount{{"online", 2}}, Submittable: true}
+	data["work_period"] = workPeriodData{workBase: tab("period"), Failed: "extend", Errors: errs, ClosesAt: "2027-01-31", Reason: "理由"}
+}
