@@ -616,4 +616,5 @@ var catalogue = map[string]message{
 	"page.c.article_comments":         {"已公开意见 %d 条", "%d published comments"},
 	"page.c.all_comments":             {"查看全部公开意见", "All published comments"},
 	"page.c.whole_comments":           {"（对草案整体的意见 %d 条）", "(%d on the whole draft)"},
+	"page.nav.search":                 {"搜索", "Search"},
 }
