@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -19,58 +18,37 @@ import (
 //
 //	yugongkai reindex [-data ./data | -mongodb-uri URI]
 func reindex(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("yugongkai reindex", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := config{}
-	data := getenv("YUGONGKAI_DATA")
-	if data == "" {
-		data = "data"
-	}
-	fs.StringVar(&cfg.dataDir, "data", data, "data directory of the embedded store")
-	fs.StringVar(&cfg.mongoURI, "mongodb-uri", getenv("MONGODB_URI"), "MongoDB URI")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	st, err := openStores(ctx, cfg)
+	st, _, err := openOffline(ctx, "reindex", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.close()
 	idx := &search.Service{Index: st.search, Versions: st.consultations, Now: time.Now}
 	nc, nm := 0, 0
-	cursor := ""
-	for {
-		page, next, err := st.consultations.Consultations(ctx, consultation.ListFilter{Cursor: cursor, Limit: 100, Now: time.Now()})
-		if err != nil {
-			return err
+	err = eachConsultation(ctx, st.consultations, func(c *consultation.Consultation) error {
+		if err := idx.IndexConsultation(ctx, c); err != nil {
+			return fmt.Errorf("index consultation %s: %w", c.ID, err)
 		}
-		for _, c := range page {
-			if err := idx.IndexConsultation(ctx, c); err != nil {
-				return fmt.Errorf("index consultation %s: %w", c.ID, err)
+		nc++
+		for cursor := ""; ; {
+			list, next, err := st.comments.Comments(ctx, comments.Filter{ConsultationID: c.ID, Status: comments.Published, Cursor: cursor, Limit: 500})
+			if err != nil {
+				return err
 			}
-			nc++
-			ccur := ""
-			for {
-				list, cnext, err := st.comments.Comments(ctx, comments.Filter{ConsultationID: c.ID, Status: comments.Published, Cursor: ccur, Limit: 500})
-				if err != nil {
-					return err
+			for _, cm := range list {
+				if err := idx.IndexComment(ctx, c, cm); err != nil {
+					return fmt.Errorf("index comment %s: %w", cm.ID, err)
 				}
-				for _, cm := range list {
-					if err := idx.IndexComment(ctx, c, cm); err != nil {
-						return fmt.Errorf("index comment %s: %w", cm.ID, err)
-					}
-					nm++
-				}
-				if cnext == "" {
-					break
-				}
-				ccur = cnext
+				nm++
 			}
+			if next == "" {
+				return nil
+			}
+			cursor = next
 		}
-		if next == "" {
-			break
-		}
-		cursor = next
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "reindexed %d consultations and %d published comments\n", nc, nm)
 	return nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -15,38 +14,18 @@ import (
 //
 //	yugongkai verify [-data ./data | -mongodb-uri URI] [consultation-id ...]
 func verify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("yugongkai verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg := config{}
-	data := getenv("YUGONGKAI_DATA")
-	if data == "" {
-		data = "data"
-	}
-	fs.StringVar(&cfg.dataDir, "data", data, "data directory of the embedded store")
-	fs.StringVar(&cfg.mongoURI, "mongodb-uri", getenv("MONGODB_URI"), "MongoDB URI")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	st, err := openStores(ctx, cfg)
+	st, ids, err := openOffline(ctx, "verify", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.close()
-	ids := fs.Args()
 	if len(ids) == 0 {
-		cursor := ""
-		for {
-			page, next, err := st.consultations.Consultations(ctx, consultation.ListFilter{Cursor: cursor, Limit: 100})
-			if err != nil {
-				return err
-			}
-			for _, c := range page {
-				ids = append(ids, c.ID)
-			}
-			if next == "" {
-				break
-			}
-			cursor = next
+		err := eachConsultation(ctx, st.consultations, func(c *consultation.Consultation) error {
+			ids = append(ids, c.ID)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	bad := 0
