@@ -237,7 +237,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stdout, "Created administrator account: admin (password from YUGONGKAI_ADMIN_PASSWORD)")
 	}
 	if cfg.demo {
-		accounts, err := demo.Load(ctx, demo.Services{Auth: authSvc, Consultations: consSvc})
+		accounts, err := demo.Load(ctx, demo.Services{Auth: authSvc, Consultations: consSvc, Comments: commentSvc})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}

@@ -191,7 +191,24 @@ func TestDemo(t *testing.T) {
 	for _, it := range res["items"].([]any) {
 		states[it.(map[string]any)["state"].(string)]++
 	}
-	if states["open"] != 1 || states["closed"] != 1 {
-		t.Errorf("demo public consultations by state = %v, want one open and one closed", states)
+	if states["open"] != 1 || states["closed"] != 1 || states["published"] != 1 {
+		t.Errorf("demo public consultations by state = %v, want one open, one closed, one published", states)
+	}
+	for _, it := range res["items"].([]any) {
+		x := it.(map[string]any)
+		if x["state"] != "published" {
+			continue
+		}
+		id := x["id"].(string)
+		if st, v := call(t, "GET", base+"/api/v1/consultations/"+id+"/history/verify", "", nil); st != 200 || v["ok"] != true {
+			t.Errorf("demo decision history: %d %v", st, v)
+		}
+		st, rep := call(t, "GET", base+"/api/v1/consultations/"+id+"/report", "", nil)
+		if st != 200 || rep["received"] != float64(6) || rep["undisposed"] != float64(0) {
+			t.Errorf("demo decision report: %d %v", st, rep)
+		}
+		if st, hits := call(t, "GET", base+"/api/v1/search?q=%E5%85%85%E7%94%B5", "", nil); st != 200 || len(hits["hits"].([]any)) == 0 {
+			t.Errorf("demo data is not searchable: %d %v", st, hits)
+		}
 	}
 }
