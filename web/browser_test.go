@@ -1,35 +1,21 @@
 package web_test
 
 import (
-	"context"
-	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 // TestBrowserEndToEnd drives the real server in headless Chromium: a staff
 // member logs in, pastes a corpus draft, previews, saves and publishes it;
 // a resident on a phone opens the consultation and jumps to an article.
 // Each step is saved under testdata/screenshots; no page may log an error.
 func TestBrowserEndToEnd(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("headless Chromium not found at %s (apt-get install chromium chromium-driver fonts-noto-cjk): skipping the browser test", chromiumPath)
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
+	needBrowser(t)
 	draft, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "animal-epidemic-prevention-law", "draft.txt"))
 	if err != nil {
 		t.Skipf("corpus not available: %v", err)
@@ -38,89 +24,8 @@ func TestBrowserEndToEnd(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	e.clock.Set(time.Now()) // the browser keeps the session cookie only until the token expires
 	e.world()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.srv.App.Listener(ln)
-	t.Cleanup(func() { _ = e.srv.App.Shutdown() })
-	base := "http://" + ln.Addr().String()
-
-	shots := filepath.Join("testdata", "screenshots")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-
-	var mu sync.Mutex
-	var problems []string
-	report := func(format string, args ...any) {
-		mu.Lock()
-		problems = append(problems, fmt.Sprintf(format, args...))
-		mu.Unlock()
-	}
-	// Starting the browser happens on this first call, without a timeout.
-	if err := chromedp.Listen(bctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
-				var args []string
-				for _, a := range ev.Args {
-					args = append(args, string(a.Value)+a.Description)
-				}
-				report("console.%s: %s", ev.Type, strings.Join(args, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			report("exception: %s", ev.ExceptionDetails.Text)
-		case *cdplog.EventEntryAdded:
-			if ev.Entry.Level == cdplog.EntryLevelError {
-				report("log: %s %s", ev.Entry.Text, ev.Entry.URL)
-			}
-		}
-	}); err != nil {
-		t.Fatalf("starting Chromium: %v", err)
-	}
-	if _, err := chromedp.Call(bctx, cdplog.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
-	defer cancel()
-
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("%s: screenshot: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	eval := func(what, js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return v
-	}
+	b := startBrowser(t, e, "", 60*time.Second)
+	base, step, eval := b.base, b.step, b.eval
 
 	// Staff: log in, paste the draft, preview, save, publish.
 	step("01-staff-login",
@@ -210,31 +115,5 @@ func TestBrowserEndToEnd(t *testing.T) {
 		t.Logf("Noto Sans CJK SC not available to the page (fonts-noto-cjk missing?)")
 	}
 
-	// The listener must see console errors, or the check below proves nothing.
-	eval("probe", `console.error("probe-console-listener"); "ok"`)
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		mu.Lock()
-		seen := false
-		for i, p := range problems {
-			if strings.Contains(p, "probe-console-listener") {
-				problems = append(problems[:i], problems[i+1:]...)
-				seen = true
-				break
-			}
-		}
-		mu.Unlock()
-		if seen {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the console listener did not see console.error")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, p := range problems {
-		t.Errorf("browser: %s", p)
-	}
+	b.checkConsole()
 }
