@@ -1,0 +1,135 @@
+package consultation_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"yugongkai/apperr"
+	"yugongkai/auth"
+	"yugongkai/consultation"
+	"yugongkai/sqlite"
+	"yugongkai/workcal"
+)
+
+// approved takes a consultation of type t to the approved state on a real
+// store, with the clock at now when it returns.
+func approved(t *testing.T, svc *consultation.Service, clock *time.Time, staff, legal auth.Principal, typ consultation.ProcedureType) string {
+	t.Helper()
+	ctx := context.Background()
+	ptr := func(s string) *string { return &s }
+	text := "某县规定\n\n第一条　为了规范管理，制定本规定。\n第二条　本规定自公布之日起施行。\n"
+	c, err := svc.Create(ctx, staff, consultation.DraftForm{Title: ptr("某县规定"), ProcedureType: &typ, Text: ptr(text),
+		Explanation: ptr("说明"), LegalBasis: ptr("依据"), Contact: &consultation.Contact{Department: "局", Phone: "1"},
+		Channels: &consultation.Channels{Email: "a@b.cn"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Publish(ctx, staff, c.ID, consultation.PublishForm{ClosesAt: "2026-12-31", ShorteningReason: "测试"}); err != nil {
+		t.Fatal(err)
+	}
+	*clock = workcal.EndOfDay(workcal.MustParseDate("2026-12-31")).Add(time.Hour)
+	if _, err := svc.Revise(ctx, staff, c.ID, consultation.RevisionForm{Text: text + "第三条　新增。\n"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SubmitForReview(ctx, staff, c.ID, consultation.SubmitForm{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.GiveOpinion(ctx, legal, c.ID, consultation.OpinionForm{Outcome: consultation.Lawful}); err != nil {
+		t.Fatal(err)
+	}
+	*clock = time.Date(2027, 1, 10, 2, 0, 0, 0, time.UTC) // 2027-01-10 10:00 Shanghai
+	return c.ID
+}
+
+func TestFinalizeRules(t *testing.T) {
+	db := sqlite.OpenTemp(t)
+	clock := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+	svc := consultation.NewService(db.Consultations(), db.Auth())
+	svc.Now = func() time.Time { return clock }
+	ctx := context.Background()
+	admin := auth.Principal{UserID: "root", Role: auth.Admin}
+	a := auth.NewService(db.Auth())
+	a.Hash = auth.LightHashPassword
+	d, err := a.CreateDepartment(ctx, admin, "县司法局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := auth.Principal{UserID: "s1", Role: auth.Staff, DepartmentID: d.ID}
+	legal := auth.Principal{UserID: "l1", Role: auth.Legal}
+	resident := auth.Principal{UserID: "r1", Role: auth.Resident}
+
+	cases := []struct {
+		name  string
+		typ   consultation.ProcedureType
+		actor auth.Principal
+		form  consultation.FinalizeForm
+		kind  apperr.Kind // "" = accepted
+		field string
+	}{
+		{"rule, effective 30 days after publication", consultation.Rule, legal,
+			consultation.FinalizeForm{DocumentNumber: "R1号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-02-09"}, "", ""},
+		{"rule, effective after 29 days", consultation.Rule, legal,
+			consultation.FinalizeForm{DocumentNumber: "R2号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-02-08"}, apperr.Invalid, "effective_on"},
+		{"rule, early with a recorded exception", consultation.Rule, legal,
+			consultation.FinalizeForm{DocumentNumber: "R3号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-10", EffectiveException: "公布后不立即施行将有碍施行"}, "", ""},
+		{"normative document without registration number", consultation.NormativeDocument, legal,
+			consultation.FinalizeForm{DocumentNumber: "N1号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, apperr.Invalid, "registration_number"},
+		{"normative document with registration number, by admin", consultation.NormativeDocument, admin,
+			consultation.FinalizeForm{DocumentNumber: "N2号", RegistrationNumber: "ZJSD-2027-1", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, "", ""},
+		{"adopted in the future", consultation.Other, legal,
+			consultation.FinalizeForm{DocumentNumber: "O1号", AdoptedOn: "2027-01-11", EffectiveOn: "2027-02-20"}, apperr.Invalid, "adopted_on"},
+		{"effective before adoption", consultation.Other, legal,
+			consultation.FinalizeForm{DocumentNumber: "O2号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-08"}, apperr.Invalid, "effective_on"},
+		{"document number already used", consultation.Other, legal,
+			consultation.FinalizeForm{DocumentNumber: "R1号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, apperr.Invalid, "document_number"},
+		{"staff may not finalize", consultation.Other, staff,
+			consultation.FinalizeForm{DocumentNumber: "O3号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, apperr.Forbidden, ""},
+		{"residents may not finalize", consultation.Other, resident,
+			consultation.FinalizeForm{DocumentNumber: "O4号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, apperr.Forbidden, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clock = time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+			id := approved(t, svc, &clock, staff, legal, tc.typ)
+			c, err := svc.Finalize(ctx, tc.actor, id, tc.form)
+			if tc.kind == "" {
+				if err != nil {
+					t.Fatalf("Finalize = %v, want accepted", err)
+				}
+				if c.State != consultation.Published || c.Final.DocumentNumber != tc.form.DocumentNumber {
+					t.Fatalf("after Finalize: state %s, final %+v", c.State, c.Final)
+				}
+				// Nothing changes after publication.
+				if _, err := svc.Revise(ctx, staff, id, consultation.RevisionForm{Text: "第一条　改。\n"}); !apperr.Is(err, apperr.Conflict) {
+					t.Errorf("Revise after publication = %v, want Conflict", err)
+				}
+				if _, err := svc.Finalize(ctx, legal, id, tc.form); !apperr.Is(err, apperr.Conflict) {
+					t.Errorf("second Finalize = %v, want Conflict", err)
+				}
+				return
+			}
+			if !apperr.Is(err, tc.kind) {
+				t.Fatalf("Finalize = %v, want %s", err, tc.kind)
+			}
+			if tc.field != "" {
+				var ae *apperr.Error
+				if !asErr(err, &ae) || len(ae.Fields) == 0 || ae.Fields[0].Field != tc.field {
+					t.Errorf("Finalize error %v does not name %s", err, tc.field)
+				}
+			}
+			got, _ := svc.Store.Consultation(ctx, id)
+			if got.State != consultation.Approved {
+				t.Errorf("state after a refused Finalize = %s, want approved", got.State)
+			}
+		})
+	}
+}
+
+func asErr(err error, target **apperr.Error) bool {
+	e, ok := err.(*apperr.Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}
