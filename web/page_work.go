@@ -70,7 +70,7 @@ func (w workBase) Can(step string) bool {
 	case "period":
 		return st == consultation.Open || st == consultation.Draft || st == consultation.Closed ||
 			st == consultation.Returned || st == consultation.Rejected || st == consultation.Approved
-	case "moderation", "dispositions":
+	case "moderation", "dispositions", "offline":
 		return w.Comments && w.C.OpensAt != nil
 	case "revise", "review":
 		return st == consultation.Closed || st == consultation.Returned || st == consultation.InReview
@@ -86,7 +86,7 @@ func (w workBase) WorkURL(page string) string {
 var workDone = map[string]string{
 	"saved": "page.work.done_saved", "extended": "page.work.done_extended", "closed": "page.work.done_closed",
 	"published": "page.work.done_published", "declined": "page.work.done_declined", "answered": "page.work.done_answered",
-	"merged": "page.work.done_merged", "split": "page.work.done_split",
+	"merged": "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline",
 }
 
 // workData loads the consultation for a work page: 401/403 for the wrong

@@ -35,6 +35,8 @@ type staffComment struct {
 	Status      string `json:"status"`
 	GroupID     string `json:"group_id"`
 	Receipt     string `json:"receipt"`
+	Channel     string `json:"channel"`
+	ArticleID   string `json:"article_id"`
 	Disposition *struct {
 		Status string `json:"status"`
 	} `json:"disposition"`

@@ -167,4 +167,5 @@ func (s *Server) routes() {
 	s.feedRoutes()
 	s.pageRoutes()
 	s.publicCommentPageRoutes()
+	s.offlinePageRoutes()
 }

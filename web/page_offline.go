@@ -1,0 +1,91 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"yugongkai/comments"
+	"yugongkai/i18n"
+)
+
+// Comments received offline — by letter, email, phone, at a symposium (座谈会)
+// or a hearing (听证会) — are entered by the department with their channel and
+// the date received, also after the period closed when received before it
+// (comments.Service.EnterOffline enforces that).
+
+func (s *Server) offlinePageRoutes() {
+	if s.cfg.Comments == nil {
+		return
+	}
+	s.App.Get("/staff/consultations/:id/offline", s.workOfflinePage)
+	s.App.Post("/staff/consultations/:id/offline", limitBody(DefaultBodyLimit), s.workOfflineSubmit)
+}
+
+type offlineForm struct {
+	Channel, ReceivedOn, ArticleID, Body           string
+	CommenterType, OrganizationName, Display, Name string
+	Phone, Email                                   string
+}
+
+type workOfflineData struct {
+	workBase
+	Form     offlineForm
+	Channels []option
+	Articles []option
+	Errors   formErrors
+	// Receipt is the code of the comment just entered, shown to pass on.
+	Receipt string
+}
+
+func (s *Server) offlineData(c *fiber.Ctx, f offlineForm) (workOfflineData, error) {
+	w, err := s.workData(c, "offline", "page.work.offline_title")
+	if err != nil {
+		return workOfflineData{}, err
+	}
+	d := workOfflineData{workBase: w, Form: f}
+	for _, ch := range comments.OfflineChannels {
+		d.Channels = append(d.Channels, option{Value: string(ch), Label: i18n.T(w.Lang, "channel."+string(ch)), Selected: string(ch) == f.Channel})
+	}
+	d.Articles = []option{{Value: "", Label: i18n.T(w.Lang, "page.comments.whole"), Selected: f.ArticleID == ""}}
+	if n := w.C.PublicVersion; n > 0 {
+		v, err := s.cfg.Consultations.Version(c.UserContext(), w.User, w.C.ID, n)
+		if err != nil {
+			return d, err
+		}
+		for _, a := range v.Articles() {
+			d.Articles = append(d.Articles, option{Value: a.ID, Label: a.Label, Selected: a.ID == f.ArticleID})
+		}
+	}
+	return d, nil
+}
+
+func (s *Server) workOfflinePage(c *fiber.Ctx) error {
+	d, err := s.offlineData(c, offlineForm{Channel: string(comments.Letter), Display: string(comments.Anonymous), CommenterType: string(comments.Individual)})
+	if err != nil {
+		return err
+	}
+	d.Receipt = c.Query("receipt")
+	return s.render(c, fiber.StatusOK, "work_offline", d)
+}
+
+func (s *Server) workOfflineSubmit(c *fiber.Ctx) error {
+	f := offlineForm{Channel: c.FormValue("channel"), ReceivedOn: c.FormValue("received_on"), ArticleID: c.FormValue("article_id"),
+		Body: formText(c, "body"), CommenterType: c.FormValue("commenter_type"), OrganizationName: c.FormValue("organization_name"),
+		Display: c.FormValue("display"), Name: c.FormValue("real_name"), Phone: c.FormValue("contact_phone"), Email: c.FormValue("contact_email")}
+	d, err := s.offlineData(c, f)
+	if err != nil {
+		return err
+	}
+	r, err := s.cfg.Comments.EnterOffline(c.UserContext(), d.User, d.C.ID, comments.OfflineSubmission{
+		Submission: comments.Submission{ArticleID: f.ArticleID, Body: f.Body, CommenterType: comments.CommenterType(f.CommenterType),
+			OrganizationName: f.OrganizationName, Display: comments.Display(f.Display), RealName: f.Name,
+			ContactPhone: f.Phone, ContactEmail: f.Email},
+		Channel: comments.Channel(f.Channel), ReceivedOn: f.ReceivedOn})
+	if fe := fieldErrors(d.Lang, err); fe != nil {
+		d.Errors = fe
+		return s.render(c, fiber.StatusUnprocessableEntity, "work_offline", d)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/staff/consultations/"+d.C.ID+"/offline?done=offline_saved&receipt="+r.Code, fiber.StatusSeeOther)
+}
