@@ -133,3 +133,118 @@ func asErr(err error, target **apperr.Error) bool {
 	}
 	return ok
 }
+
+func TestReviewRules(t *testing.T) {
+	db := sqlite.OpenTemp(t)
+	clock := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+	svc := consultation.NewService(db.Consultations(), db.Auth())
+	svc.Now = func() time.Time { return clock }
+	ctx := context.Background()
+	a := auth.NewService(db.Auth())
+	d, err := a.CreateDepartment(ctx, auth.Principal{UserID: "root", Role: auth.Admin}, "县应急管理局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := a.CreateDepartment(ctx, auth.Principal{UserID: "root", Role: auth.Admin}, "县公安局")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := auth.Principal{UserID: "s1", Role: auth.Staff, DepartmentID: d.ID}
+	stranger := auth.Principal{UserID: "s2", Role: auth.Staff, DepartmentID: other.ID}
+	legal := auth.Principal{UserID: "l1", Role: auth.Legal}
+	ptr := func(s string) *string { return &s }
+	text := "某县规定\n\n第一条　为了规范管理，制定本规定。\n"
+
+	// setup returns a consultation in the named stage.
+	setup := func(stage string, typ consultation.ProcedureType, undisposed int) string {
+		clock = time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+		svc.Facts = func(context.Context, *consultation.Consultation) (consultation.RecordFacts, error) {
+			return consultation.RecordFacts{Received: 3, Published: 3, Undisposed: undisposed}, nil
+		}
+		c, err := svc.Create(ctx, staff, consultation.DraftForm{Title: ptr("规定"), ProcedureType: &typ, Text: ptr(text),
+			Explanation: ptr("说明"), LegalBasis: ptr("依据"), Contact: &consultation.Contact{Department: "局", Phone: "1"},
+			Channels: &consultation.Channels{Email: "a@b.cn"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stage == "draft" {
+			return c.ID
+		}
+		if _, err := svc.Publish(ctx, staff, c.ID, consultation.PublishForm{ClosesAt: "2026-12-31", ShorteningReason: "测试"}); err != nil {
+			t.Fatal(err)
+		}
+		if stage == "open" {
+			return c.ID
+		}
+		clock = workcal.EndOfDay(workcal.MustParseDate("2026-12-31")).Add(time.Hour)
+		if stage == "closed" {
+			return c.ID
+		}
+		if _, err := svc.Revise(ctx, staff, c.ID, consultation.RevisionForm{Text: text + "第二条　新增。\n"}); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	cases := []struct {
+		name       string
+		stage      string
+		typ        consultation.ProcedureType
+		undisposed int
+		actor      auth.Principal
+		days       int
+		kind       apperr.Kind
+		field      string
+		dueOn      string
+	}{
+		// 2027-01-01 01:00 Shanghai: 15 working days of the 2026 calendar
+		// (2027 has no loaded schedule: plain Mon–Fri) end on 2027-01-22.
+		{"complete package, default window", "revised", consultation.NormativeDocument, 0, staff, 0, "", "", "2027-01-22"},
+		{"major decision, 7 working days", "revised", consultation.MajorDecision, 0, staff, 7, "", "", "2027-01-12"},
+		{"major decision below 7 days", "revised", consultation.MajorDecision, 0, staff, 6, apperr.Invalid, "review_days", ""},
+		{"normative document above 15 days", "revised", consultation.NormativeDocument, 0, staff, 16, apperr.Invalid, "review_days", ""},
+		{"no revised draft", "closed", consultation.Rule, 0, staff, 0, apperr.Invalid, "package", ""},
+		{"comments without answer", "revised", consultation.Rule, 2, staff, 0, apperr.Invalid, "package", ""},
+		{"period still open", "open", consultation.Rule, 0, staff, 0, apperr.Conflict, "", ""},
+		{"never opened", "draft", consultation.Rule, 0, staff, 0, apperr.Conflict, "", ""},
+		{"legal staff cannot submit", "revised", consultation.Rule, 0, legal, 0, apperr.Forbidden, "", ""},
+		{"another department cannot submit", "revised", consultation.Rule, 0, stranger, 0, apperr.Forbidden, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			id := setup(tc.stage, tc.typ, tc.undisposed)
+			c, err := svc.SubmitForReview(ctx, tc.actor, id, consultation.SubmitForm{ReviewDays: tc.days})
+			if tc.kind == "" {
+				if err != nil {
+					t.Fatalf("SubmitForReview = %v", err)
+				}
+				if c.State != consultation.InReview || c.Review.DueOn != tc.dueOn {
+					t.Errorf("state %s, due %s; want in_review, due %s", c.State, c.Review.DueOn, tc.dueOn)
+				}
+				// Only legal staff give the opinion; revise and unlawful need reasons.
+				if _, err := svc.GiveOpinion(ctx, staff, id, consultation.OpinionForm{Outcome: consultation.Lawful}); !apperr.Is(err, apperr.Forbidden) {
+					t.Errorf("staff opinion = %v, want Forbidden", err)
+				}
+				if _, err := svc.GiveOpinion(ctx, legal, id, consultation.OpinionForm{Outcome: consultation.Revise}); !apperr.Is(err, apperr.Invalid) {
+					t.Errorf("revise without reasons = %v, want Invalid", err)
+				}
+				got, err := svc.GiveOpinion(ctx, legal, id, consultation.OpinionForm{Outcome: consultation.Revise, Opinion: "第二条缺乏上位法依据。"})
+				if err != nil || got.State != consultation.Returned {
+					t.Fatalf("revise opinion: %v, state %v", err, got)
+				}
+				if _, err := svc.GiveOpinion(ctx, legal, id, consultation.OpinionForm{Outcome: consultation.Lawful}); !apperr.Is(err, apperr.Conflict) {
+					t.Errorf("opinion on a returned consultation = %v, want Conflict", err)
+				}
+				return
+			}
+			if !apperr.Is(err, tc.kind) {
+				t.Fatalf("SubmitForReview = %v, want %s", err, tc.kind)
+			}
+			if tc.field != "" {
+				var ae *apperr.Error
+				if !asErr(err, &ae) || len(ae.Fields) == 0 || ae.Fields[0].Field != tc.field {
+					t.Errorf("error %v does not name %s", err, tc.field)
+				}
+			}
+		})
+	}
+}
