@@ -19,14 +19,19 @@ type ConsultationView struct {
 	MinimumPeriod     consultation.Minimum `json:"minimum_period"`
 	Period            *consultation.Length `json:"period,omitempty"`
 	MissingItems      []string             `json:"missing_items,omitempty"`
+	// CalendarMissingYears lists years of the period without an official
+	// holiday schedule loaded: their working days are counted Mon–Fri.
+	CalendarMissingYears []int `json:"calendar_missing_years,omitempty"`
 }
 
 func (s *Server) view(c *fiber.Ctx, x *consultation.Consultation) ConsultationView {
 	v := ConsultationView{Consultation: x, AcceptingComments: x.AcceptsComments(s.cfg.Now().UTC()),
 		MinimumPeriod: consultation.MinimumPeriod(x.ProcedureType, x.MarketRelated)}
 	if x.OpensAt != nil && x.ClosesAt != nil {
-		l := consultation.Measure(*x.OpensAt, *x.ClosesAt, s.cfg.Consultations.Calendar(c.UserContext()))
+		cal := s.cfg.Consultations.Calendar(c.UserContext())
+		l := consultation.Measure(*x.OpensAt, *x.ClosesAt, cal)
 		v.Period = &l
+		v.CalendarMissingYears = cal.MissingYears(workcal.DateOf(*x.OpensAt), workcal.DateOf(x.ClosesAt.Add(-time.Millisecond)))
 	}
 	if x.State == consultation.Draft && consultation.CanManage(principal(c), x) {
 		v.MissingItems = s.cfg.Consultations.MissingItems(x)
@@ -198,5 +203,3 @@ func (s *Server) loadCalendar(c *fiber.Ctx) error {
 	}
 	return c.JSON(cal)
 }
-
-var _ = workcal.Date{}

@@ -180,6 +180,10 @@ func TestConsultationLifecycle(t *testing.T) {
 		if exts := r.JSON["extensions"].([]any); len(exts) != 1 {
 			t.Errorf("extensions = %v", exts)
 		}
+		// The period now runs into 2027, whose holidays are not loaded.
+		if fmt.Sprint(r.JSON["calendar_missing_years"]) != "[2027]" {
+			t.Errorf("calendar_missing_years = %v, want [2027]", r.JSON["calendar_missing_years"])
+		}
 		// The period ends at 24:00 Shanghai on 2027-01-15.
 		end := workcal.EndOfDay(workcal.MustParseDate("2027-01-15"))
 		e.clock.Set(end.Add(-time.Millisecond))
@@ -390,6 +394,9 @@ func TestCalendarUpload(t *testing.T) {
 		if !strings.Contains(r.field("shortening_reason"), "6 个工作日") {
 			t.Errorf("period message = %q", r.field("shortening_reason"))
 		}
-		e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"opens_at": "2026-12-28", "closes_at": "2027-01-06"}), 200, "7 working days")
+		r = e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"opens_at": "2026-12-28", "closes_at": "2027-01-06"}), 200, "7 working days")
+		if _, warned := r.JSON["calendar_missing_years"]; warned {
+			t.Errorf("2027 is loaded, yet the view warns: %v", r.JSON["calendar_missing_years"])
+		}
 	})
 }

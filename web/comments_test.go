@@ -20,6 +20,9 @@ func (e *env) openConsultation(w world, extra map[string]any) (string, string) {
 	}
 	id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, b), 201, "create").str("id")
 	e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": "2026-12-31", "shortening_reason": "测试"}), 200, "publish")
+	if r := e.want(e.do("GET", "/api/v1/consultations/"+id, "", nil), 200, "get"); r.JSON["calendar_missing_years"] != nil {
+		e.t.Errorf("a period within 2026 warns of missing years: %v", r.JSON["calendar_missing_years"])
+	}
 	v := e.want(e.do("GET", "/api/v1/consultations/"+id+"/versions/1", "", nil), 200, "version")
 	art := v.JSON["articles"].([]any)[0].(map[string]any)["ID"].(string)
 	return id, art
