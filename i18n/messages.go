@@ -623,7 +623,6 @@ var catalogue = map[string]message{
 	"page.work.offline_hint":     {"录入通过信函、电子邮件、电话、座谈会或听证会收到的意见。征求意见期限截止前收到的意见，截止后仍可录入。", "Enter comments received by letter, email, phone, at a symposium or a hearing. Comments received before the period ended can be entered after it."},
 	"page.work.offline_channel":  {"收到方式", "Received by"},
 	"page.work.offline_received": {"收到日期", "Date received"},
-	"page.work.offline_masked":   {"公开时隐去部分姓名", "Show the name masked"},
 	"page.work.offline_save":     {"录入", "Enter the comment"},
 	"page.work.offline_receipt":  {"已录入，回执编号：", "Entered. Receipt code:"},
 	"page.work.done_offline":     {"线下意见已录入。", "The offline comment was entered."},

@@ -20,10 +20,10 @@ func (s *Server) offlinePageRoutes() {
 	s.App.Post("/staff/consultations/:id/offline", limitBody(DefaultBodyLimit), s.workOfflineSubmit)
 }
 
+// offlineForm is the comment form plus how and when it was received.
 type offlineForm struct {
-	Channel, ReceivedOn, ArticleID, Body           string
-	CommenterType, OrganizationName, Display, Name string
-	Phone, Email                                   string
+	commentPageForm
+	Channel, ReceivedOn string
 }
 
 type workOfflineData struct {
@@ -59,7 +59,8 @@ func (s *Server) offlineData(c *fiber.Ctx, f offlineForm) (workOfflineData, erro
 }
 
 func (s *Server) workOfflinePage(c *fiber.Ctx) error {
-	d, err := s.offlineData(c, offlineForm{Channel: string(comments.Letter), Display: string(comments.Anonymous), CommenterType: string(comments.Individual)})
+	d, err := s.offlineData(c, offlineForm{Channel: string(comments.Letter),
+		commentPageForm: commentPageForm{Display: string(comments.Anonymous), CommenterType: string(comments.Individual)}})
 	if err != nil {
 		return err
 	}
@@ -68,18 +69,16 @@ func (s *Server) workOfflinePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) workOfflineSubmit(c *fiber.Ctx) error {
-	f := offlineForm{Channel: c.FormValue("channel"), ReceivedOn: c.FormValue("received_on"), ArticleID: c.FormValue("article_id"),
-		Body: formText(c, "body"), CommenterType: c.FormValue("commenter_type"), OrganizationName: c.FormValue("organization_name"),
-		Display: c.FormValue("display"), Name: c.FormValue("real_name"), Phone: c.FormValue("contact_phone"), Email: c.FormValue("contact_email")}
+	f := offlineForm{Channel: c.FormValue("channel"), ReceivedOn: c.FormValue("received_on"), commentPageForm: commentPageForm{
+		ArticleID: c.FormValue("article_id"), Body: formText(c, "body"), CommenterType: c.FormValue("commenter_type"),
+		OrganizationName: c.FormValue("organization_name"), Display: c.FormValue("display"), RealName: c.FormValue("real_name"),
+		ContactPhone: c.FormValue("contact_phone"), ContactEmail: c.FormValue("contact_email")}}
 	d, err := s.offlineData(c, f)
 	if err != nil {
 		return err
 	}
 	r, err := s.cfg.Comments.EnterOffline(c.UserContext(), d.User, d.C.ID, comments.OfflineSubmission{
-		Submission: comments.Submission{ArticleID: f.ArticleID, Body: f.Body, CommenterType: comments.CommenterType(f.CommenterType),
-			OrganizationName: f.OrganizationName, Display: comments.Display(f.Display), RealName: f.Name,
-			ContactPhone: f.Phone, ContactEmail: f.Email},
-		Channel: comments.Channel(f.Channel), ReceivedOn: f.ReceivedOn})
+		Submission: f.submission(), Channel: comments.Channel(f.Channel), ReceivedOn: f.ReceivedOn})
 	if fe := fieldErrors(d.Lang, err); fe != nil {
 		d.Errors = fe
 		return s.render(c, fiber.StatusUnprocessableEntity, "work_offline", d)

@@ -42,7 +42,7 @@ func addWorkTemplateData(data map[string]any, base pageBase, x *consultation.Con
 		ReviewDays: "15", Errors: errs, Channels: []channelCount{{"online", 2}}, Submittable: true}
 	data["work_period"] = workPeriodData{workBase: tab("period"), Failed: "extend", Errors: errs, ClosesAt: "2027-01-31", Reason: "理由"}
 	data["work_offline"] = workOfflineData{workBase: tab("offline"), Receipt: "YGK-ABCD-EFGH-JKMN",
-		Form:     offlineForm{Channel: "letter", ReceivedOn: "2026-12-20", Body: "来信", Display: "masked", Name: "王小明"},
+		Form:     offlineForm{Channel: "letter", ReceivedOn: "2026-12-20", commentPageForm: commentPageForm{Body: "来信", Display: "masked", RealName: "王小明"}},
 		Channels: []option{{Value: "letter", Label: "信函", Selected: true}}, Articles: []option{{Value: "", Label: "整体"}},
 		Errors: errs}
 }
