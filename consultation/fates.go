@@ -21,8 +21,8 @@ type ArticleFate struct {
 	Version    int    `json:"version"`
 }
 
-// fateCache keeps computed redlines: versions never change, so a redline
-// between two version numbers of a consultation is valid forever.
+// fateCache keeps computed fates: versions of an opened consultation never
+// change, so the fates up to a version number are valid forever.
 type fateCache struct {
 	mu sync.Mutex
 	m  map[string]map[string]ArticleFate
@@ -31,18 +31,43 @@ type fateCache struct {
 // ArticleFates maps every article id of the consultation draft (version 1)
 // to its fate in the newest version the actor may see.
 func (s *Service) ArticleFates(ctx context.Context, actor auth.Principal, id string) (map[string]ArticleFate, error) {
-	versions, err := s.Versions(ctx, actor, id)
-	if err != nil || len(versions) == 0 {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
 		return nil, err
 	}
-	first, latest := versions[0], versions[len(versions)-1]
-	key := fmt.Sprintf("%s/%d/%d", id, first.Number, latest.Number)
+	return s.ArticleFatesOf(ctx, actor, c)
+}
+
+// latestVisible is the number of the newest version actor may see of c
+// (see CanSeeVersion): every version for internal readers and once the
+// decision is published, the consultation draft otherwise.
+func latestVisible(actor auth.Principal, c *Consultation) int {
+	if CanSeeInternal(actor, c) || c.State == Published {
+		return c.CurrentVersion
+	}
+	return c.PublicVersion
+}
+
+// ArticleFatesOf is ArticleFates for a consultation already loaded with
+// Get. A cached result is returned without reading any version.
+func (s *Service) ArticleFatesOf(ctx context.Context, actor auth.Principal, c *Consultation) (map[string]ArticleFate, error) {
+	if latestVisible(actor, c) == 0 {
+		return nil, nil
+	}
+	key := fmt.Sprintf("%s/%d", c.ID, latestVisible(actor, c))
 	s.fates.mu.Lock()
 	if f, ok := s.fates.m[key]; ok {
 		s.fates.mu.Unlock()
 		return f, nil
 	}
 	s.fates.mu.Unlock()
+
+	versions, err := s.VersionsOf(ctx, actor, c)
+	if err != nil || len(versions) == 0 {
+		return nil, err
+	}
+	first, latest := versions[0], versions[len(versions)-1]
+	key = fmt.Sprintf("%s/%d", c.ID, latest.Number)
 
 	r := redline.Compare(RedlineArticles(first), RedlineArticles(latest))
 	merged := map[string]string{}
@@ -73,6 +98,9 @@ func (s *Service) ArticleFates(ctx context.Context, actor auth.Principal, id str
 			}
 		}
 		out[ch.ID] = f
+	}
+	if c.PublishedAt == nil {
+		return out, nil // the working draft may still be replaced: no cache
 	}
 	s.fates.mu.Lock()
 	if s.fates.m == nil || len(s.fates.m) > 1000 {

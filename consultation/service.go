@@ -628,7 +628,13 @@ func (s *Service) Versions(ctx context.Context, actor auth.Principal, id string)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.Store.Versions(ctx, id)
+	return s.VersionsOf(ctx, actor, c)
+}
+
+// VersionsOf is Versions for a consultation the caller has already loaded
+// with Get (so it is visible to actor), without reading it again.
+func (s *Service) VersionsOf(ctx context.Context, actor auth.Principal, c *Consultation) ([]*Version, error) {
+	all, err := s.Store.Versions(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -647,7 +653,12 @@ func (s *Service) Version(ctx context.Context, actor auth.Principal, id string, 
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.Store.Version(ctx, id, n)
+	return s.VersionOf(ctx, actor, c, n)
+}
+
+// VersionOf is Version for a consultation already loaded with Get.
+func (s *Service) VersionOf(ctx context.Context, actor auth.Principal, c *Consultation, n int) (*Version, error) {
+	v, err := s.Store.Version(ctx, c.ID, n)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,7 @@ func (s *Server) commentData(c *fiber.Ctx, f commentPageForm) (commentPageData, 
 		d.Closed = i18n.T(lang, "period.not_open")
 	}
 	if x.PublicVersion > 0 {
-		v, err := s.cfg.Consultations.Version(ctx, p, x.ID, x.PublicVersion)
+		v, err := s.cfg.Consultations.VersionOf(ctx, p, x, x.PublicVersion)
 		if err != nil {
 			return d, err
 		}

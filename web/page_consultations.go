@@ -233,8 +233,8 @@ func articleCommentURL(consultationID string) func(string) string {
 
 // consultationPage shows the notice, the explanation, the draft article by
 // article, the procedure's timeline and the versions. Store calls: Get and
-// Versions (which loads the consultation again), plus the calendar setting
-// on the first request; TestConsultationPageStoreCalls holds it to that.
+// VersionsOf, plus the calendar setting on the first request;
+// TestConsultationPageStoreCalls holds it to that.
 // Once published, the decision section adds the report and the history
 // check, a fixed number more (TestDecisionPageStoreCalls).
 func (s *Server) consultationPage(c *fiber.Ctx) error {
@@ -243,7 +243,7 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	versions, err := s.cfg.Consultations.Versions(ctx, p, x.ID)
+	versions, err := s.cfg.Consultations.VersionsOf(ctx, p, x)
 	if err != nil {
 		return err
 	}

@@ -159,7 +159,7 @@ func (s *Server) diffPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	versions, err := s.cfg.Consultations.Versions(ctx, p, x.ID)
+	versions, err := s.cfg.Consultations.VersionsOf(ctx, p, x)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func (s *Server) offlineData(c *fiber.Ctx, f offlineForm) (workOfflineData, erro
 	}
 	d.Articles = []option{{Value: "", Label: i18n.T(w.Lang, "page.comments.whole"), Selected: f.ArticleID == ""}}
 	if n := w.C.PublicVersion; n > 0 {
-		v, err := s.cfg.Consultations.Version(c.UserContext(), w.User, w.C.ID, n)
+		v, err := s.cfg.Consultations.VersionOf(c.UserContext(), w.User, w.C, n)
 		if err != nil {
 			return d, err
 		}

@@ -59,7 +59,7 @@ func (s *Server) publicCommentsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.cfg.Consultations.Version(ctx, anyone, x.ID, max(x.PublicVersion, 1))
+	v, err := s.cfg.Consultations.VersionOf(ctx, anyone, x, max(x.PublicVersion, 1))
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) publicCommentsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fates, err := s.cfg.Consultations.ArticleFates(ctx, anyone, x.ID)
+	fates, err := s.cfg.Consultations.ArticleFatesOf(ctx, anyone, x)
 	if err != nil {
 		return err
 	}

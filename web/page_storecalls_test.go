@@ -63,8 +63,7 @@ func (e *env) countStoreCalls() *countingStore {
 
 // TestConsultationPageStoreCalls holds the consultation page to a fixed
 // number of store reads however long the draft or its history: Get, then
-// Versions (which loads the consultation again), plus the calendar setting
-// the first time.
+// the versions, plus the calendar setting the first time.
 func TestConsultationPageStoreCalls(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	w := e.world()
@@ -101,4 +100,22 @@ func corpusOrShort(t *testing.T) string {
 		return shortText
 	}
 	return string(b)
+}
+
+// TestArticleFatesCached: the fate of each commented article is computed
+// once per newest version; later comment lists read no version at all.
+func TestArticleFatesCached(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id, _ := e.openConsultation(w, nil)
+	cs := e.countStoreCalls()
+	calls := func() int64 {
+		cs.n.Store(0)
+		e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments", "", nil), 200, "list")
+		return cs.n.Load()
+	}
+	first, second := calls(), calls()
+	if second >= first {
+		t.Errorf("store calls: first list %d, second %d; want fewer once the fates are cached", first, second)
+	}
 }

@@ -144,7 +144,7 @@ func (s *Server) workEditPage(c *fiber.Ctx) error {
 		PostalAddress: x.Channels.PostalAddress, ChannelEmail: x.Channels.Email,
 		MarketRelated: x.MarketRelated, AllowAnonymous: x.AllowAnonymous, Moderation: x.Moderation}
 	if x.CurrentVersion > 0 {
-		v, err := s.cfg.Consultations.Version(c.UserContext(), w.User, x.ID, x.CurrentVersion)
+		v, err := s.cfg.Consultations.VersionOf(c.UserContext(), w.User, x, x.CurrentVersion)
 		if err != nil {
 			return err
 		}
@@ -292,7 +292,7 @@ func (s *Server) articleLabels(c *fiber.Ctx, w workBase) (map[string]string, err
 	if w.C.PublicVersion == 0 {
 		return out, nil
 	}
-	v, err := s.cfg.Consultations.Version(c.UserContext(), w.User, w.C.ID, w.C.PublicVersion)
+	v, err := s.cfg.Consultations.VersionOf(c.UserContext(), w.User, w.C, w.C.PublicVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -443,7 +443,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 	ctx := c.UserContext()
 	d := workDispositionsData{workBase: w, Outcomes: comments.Outcomes}
 	if w.C.CurrentVersion > 0 {
-		v, err := s.cfg.Consultations.Version(ctx, w.User, w.C.ID, w.C.CurrentVersion)
+		v, err := s.cfg.Consultations.VersionOf(ctx, w.User, w.C, w.C.CurrentVersion)
 		if err != nil {
 			return d, err
 		}
@@ -477,7 +477,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 	labels := map[string]string{}
 	order := []string{""}
 	if w.C.PublicVersion > 0 {
-		v, err := s.cfg.Consultations.Version(ctx, w.User, w.C.ID, w.C.PublicVersion)
+		v, err := s.cfg.Consultations.VersionOf(ctx, w.User, w.C, w.C.PublicVersion)
 		if err != nil {
 			return d, err
 		}
@@ -486,7 +486,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 			order = append(order, a.ID)
 		}
 	}
-	fates, err := s.cfg.Consultations.ArticleFates(ctx, w.User, w.C.ID)
+	fates, err := s.cfg.Consultations.ArticleFatesOf(ctx, w.User, w.C)
 	if err != nil {
 		return d, err
 	}
@@ -690,7 +690,7 @@ func (s *Server) workRevisePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.cfg.Consultations.Version(c.UserContext(), d.User, d.C.ID, d.C.CurrentVersion)
+	v, err := s.cfg.Consultations.VersionOf(c.UserContext(), d.User, d.C, d.C.CurrentVersion)
 	if err != nil {
 		return err
 	}
@@ -725,7 +725,7 @@ func (s *Server) workReviseSubmit(c *fiber.Ctx) error {
 			d.Errors = formErrors{"text": i18n.T(d.Lang, "field.no_articles")}
 			return s.render(c, fiber.StatusUnprocessableEntity, "work_revise", d)
 		}
-		prev, err := s.cfg.Consultations.Version(c.UserContext(), d.User, d.C.ID, d.C.CurrentVersion)
+		prev, err := s.cfg.Consultations.VersionOf(c.UserContext(), d.User, d.C, d.C.CurrentVersion)
 		if err != nil {
 			return err
 		}
