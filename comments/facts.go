@@ -92,15 +92,13 @@ func (s *Service) Linked(ctx context.Context, c *consultation.Consultation) (map
 	out := map[string][]PublicComment{}
 	cursor := ""
 	for {
-		page, next, err := s.Store.Comments(ctx, Filter{ConsultationID: c.ID, Status: Published, Cursor: cursor, Limit: 500})
+		page, next, err := s.Store.Comments(ctx, Filter{ConsultationID: c.ID, Status: Published,
+			Outcomes: []Outcome{Adopted, PartiallyAdopted}, Cursor: cursor, Limit: 500})
 		if err != nil {
 			return nil, err
 		}
 		for _, cm := range page {
 			d := cm.Disposition
-			if d == nil || (d.Outcome != Adopted && d.Outcome != PartiallyAdopted) {
-				continue
-			}
 			for _, id := range d.ChangedArticles {
 				out[id] = append(out[id], cm.Public())
 			}

@@ -11,6 +11,9 @@ type Filter struct {
 	Status         Status // "" = every status
 	ArticleID      *string
 	GroupID        string
+	// Outcomes keeps comments whose current disposition is one of these
+	// (empty: any, answered or not).
+	Outcomes []Outcome
 	// Cursor is the opaque value returned with the previous page; Limit ≤ 500.
 	Cursor string
 	Limit  int

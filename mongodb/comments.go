@@ -263,6 +263,9 @@ func (s *CommentStore) Comments(ctx context.Context, f comments.Filter) ([]*comm
 	if f.GroupID != "" {
 		and = append(and, bson.D{{Key: "group_id", Value: f.GroupID}})
 	}
+	if len(f.Outcomes) > 0 {
+		and = append(and, bson.D{{Key: "disposition.outcome", Value: bson.D{{Key: "$in", Value: f.Outcomes}}}})
+	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {

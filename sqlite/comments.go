@@ -242,6 +242,13 @@ func (s *CommentStore) Comments(ctx context.Context, f comments.Filter) ([]*comm
 	if f.GroupID != "" {
 		where, args = append(where, "group_id = ?"), append(args, f.GroupID)
 	}
+	if len(f.Outcomes) > 0 {
+		marks := make([]string, len(f.Outcomes))
+		for i, o := range f.Outcomes {
+			marks[i], args = "?", append(args, string(o))
+		}
+		where = append(where, "outcome IN ("+strings.Join(marks, ", ")+")")
+	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -507,6 +508,28 @@ func testCommentCounts(t *testing.T, s comments.Store) {
 		must(t, err)
 		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("CountByArticle(%q) = %v, want %v", tc.status, got, tc.want)
+		}
+	}
+	outcomes := []struct {
+		status comments.Status
+		in     []comments.Outcome
+		want   int
+	}{
+		{"", []comments.Outcome{comments.Adopted, comments.PartiallyAdopted}, 1},
+		{"", []comments.Outcome{comments.NotAdopted}, 2},
+		{comments.Published, []comments.Outcome{comments.NotAdopted}, 1},
+		{"", nil, 5},
+	}
+	for _, tc := range outcomes {
+		list, _, err := s.Comments(ctx, comments.Filter{ConsultationID: "c1", Status: tc.status, Outcomes: tc.in, Limit: 50})
+		must(t, err)
+		if len(list) != tc.want {
+			t.Errorf("Comments(status %q, outcomes %v) = %d, want %d", tc.status, tc.in, len(list), tc.want)
+		}
+		for _, c := range list {
+			if len(tc.in) > 0 && (c.Disposition == nil || !slices.Contains(tc.in, c.Disposition.Outcome)) {
+				t.Errorf("Comments(outcomes %v) returned %+v", tc.in, c.Disposition)
+			}
 		}
 	}
 	// Moderation moves a comment between the counters.
