@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"yugongkai/apperr"
@@ -171,8 +172,8 @@ func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id str
 		if err != nil {
 			return nil, apperr.Wrap(err, "hash version")
 		}
-		a.Manifest["versions/"+itoa(v.Number)] = h
-		a.Manifest["versions/"+itoa(v.Number)+"/text"] = v.SHA256
+		a.Manifest["versions/"+strconv.Itoa(v.Number)] = h
+		a.Manifest["versions/"+strconv.Itoa(v.Number)+"/text"] = v.SHA256
 	}
 	for name, v := range map[string]any{"consultation": c, "comments": a.Comments, "events": events} {
 		h, err := hash(v)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -291,12 +292,10 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, d DraftForm)
 	if err != nil {
 		return nil, err
 	}
-	c.HistorySeq, c.HistoryHead = ev.Seq, ev.Hash
 	if err := s.Store.CreateConsultation(ctx, c, v); err != nil {
 		return nil, err
 	}
 	// The first event is stored with an update so stores keep one code path.
-	c.HistorySeq, c.HistoryHead = 0, ""
 	if err := s.commit(ctx, c, ev); err != nil {
 		return nil, err
 	}
@@ -517,11 +516,6 @@ func (s *Service) Publish(ctx context.Context, actor auth.Principal, id string, 
 	return c, s.commit(ctx, c, ev)
 }
 
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
-
 // ExtendForm prolongs the period.
 type ExtendForm struct {
 	ClosesAt string `json:"closes_at"`
@@ -730,15 +724,15 @@ func FormatDateTime(t time.Time) string {
 	d := workcal.DateOf(t)
 	if startOfDay(d).Equal(t) {
 		p := d.AddDays(-1)
-		return itoa(p.Year) + "年" + itoa(int(p.Month)) + "月" + itoa(p.Day) + "日24时"
+		return strconv.Itoa(p.Year) + "年" + strconv.Itoa(int(p.Month)) + "月" + strconv.Itoa(p.Day) + "日24时"
 	}
 	l := t.In(workcal.Shanghai())
-	return itoa(l.Year()) + "年" + itoa(int(l.Month())) + "月" + itoa(l.Day()) + "日" + itoa(l.Hour()) + "时" + pad2(l.Minute()) + "分"
+	return strconv.Itoa(l.Year()) + "年" + strconv.Itoa(int(l.Month())) + "月" + strconv.Itoa(l.Day()) + "日" + strconv.Itoa(l.Hour()) + "时" + pad2(l.Minute()) + "分"
 }
 
 func pad2(n int) string {
 	if n < 10 {
-		return "0" + itoa(n)
+		return "0" + strconv.Itoa(n)
 	}
-	return itoa(n)
+	return strconv.Itoa(n)
 }

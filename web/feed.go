@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"encoding/xml"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -121,13 +122,8 @@ func (s *Server) consultationFeed(c *fiber.Ctx) error {
 		if o, ok := payload["opinion"].(string); ok && o != "" {
 			summary += "：" + o
 		}
-		f.Entries = append(f.Entries, atomEntry{ID: page + "#event-" + itoa(int(e.Seq)), Title: title, Updated: atomTime(e.At),
+		f.Entries = append(f.Entries, atomEntry{ID: page + "#event-" + strconv.FormatInt(e.Seq, 10), Title: title, Updated: atomTime(e.At),
 			Links: []atomLink{{Href: page}}, Summary: atomText{Type: "text", Body: summary}})
 	}
 	return s.sendFeed(c, f)
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
