@@ -400,3 +400,23 @@ func TestCalendarUpload(t *testing.T) {
 		}
 	})
 }
+
+func TestPerIPLimits(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.adminToken()
+	// Logins for many different accounts from one address.
+	var last response
+	for i := 0; i < 21; i++ {
+		last = e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": fmt.Sprintf("guess%d", i), "password": "wrong-password"})
+	}
+	if last.Status != 429 {
+		t.Errorf("21st login from one IP: %d, want 429", last.Status)
+	}
+	// Guessing receipt codes.
+	for i := 0; i < 31; i++ {
+		last = e.do("GET", fmt.Sprintf("/api/v1/receipts/YGK-0000-0000-%04d", i), "", nil)
+	}
+	if last.Status != 429 || last.Header.Get("Retry-After") == "" {
+		t.Errorf("31st receipt lookup from one IP: %d, want 429 with Retry-After", last.Status)
+	}
+}
