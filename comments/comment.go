@@ -180,6 +180,35 @@ type Comment struct {
 	Disposition *Disposition `json:"disposition,omitempty" bson:"disposition,omitempty"`
 	// Dispositions is every disposition given, oldest first; the last is current.
 	Dispositions []Disposition `json:"dispositions,omitempty" bson:"dispositions,omitempty"`
+
+	// Redactions are the spans staff hid from the public copy, oldest first.
+	Redactions []Redaction `json:"redactions,omitempty" bson:"redactions,omitempty"`
+}
+
+// RedactionReason is the fixed list of reasons for hiding part of a public copy.
+type RedactionReason string
+
+const (
+	RedactPersonalData RedactionReason = "personal_data" // 个人信息
+	RedactThirdParty   RedactionReason = "third_party"   // 他人信息
+	RedactAbusive      RedactionReason = "abusive"       // 侮辱、诽谤内容
+	RedactTradeSecret  RedactionReason = "trade_secret"  // 商业秘密
+)
+
+// RedactionReasons lists every reason.
+var RedactionReasons = []RedactionReason{RedactPersonalData, RedactThirdParty, RedactAbusive, RedactTradeSecret}
+
+// Redacted is what the public copy shows in place of a hidden span.
+const RedactedMark = "［已隐去］"
+
+// Redaction records one span hidden from the public copy: Start and End are
+// rune offsets into the public copy as it was before (End exclusive).
+type Redaction struct {
+	Start  int             `json:"start" bson:"start"`
+	End    int             `json:"end" bson:"end"`
+	Reason RedactionReason `json:"reason" bson:"reason"`
+	By     string          `json:"by" bson:"by"`
+	At     time.Time       `json:"at" bson:"at"`
 }
 
 // Group is the small per-group record that lets the public list show a

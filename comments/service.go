@@ -67,16 +67,15 @@ func periodError(c *consultation.Consultation, now time.Time) error {
 	switch {
 	case c.State == consultation.Open && c.OpensAt != nil && now.Before(*c.OpensAt):
 		return apperr.New(apperr.PeriodClosed, "comments.period_not_started", consultation.FormatDateTime(*c.OpensAt))
-	case c.OpensAt != nil && (c.State == consultation.Open || c.State == consultation.Closed || c.State == consultation.InReview ||
-		c.State == consultation.Returned || c.State == consultation.Approved || c.State == consultation.Rejected || c.State == consultation.Published):
+	case c.OpensAt != nil && c.State != consultation.Withdrawn && c.State != consultation.Draft:
 		return apperr.New(apperr.PeriodClosed, "comments.period_closed", consultation.FormatDateTime(closedAt(c)))
 	}
 	return consultation.WrongState(c.State, "comment")
 }
 
-// manage loads c for a department-side comment action: Forbidden for
-// anyone but the owning department's staff and admins (NotFound when the
-// actor may not even see c).
+// manage loads c for a department-side read (the staff workspace):
+// Forbidden for anyone but the owning department's staff and admins
+// (NotFound when the actor may not even see c).
 func (s *Service) manage(ctx context.Context, actor auth.Principal, consultationID string) (*consultation.Consultation, error) {
 	c, err := s.Consultations.Get(ctx, actor, consultationID)
 	if err != nil {
@@ -86,6 +85,63 @@ func (s *Service) manage(ctx context.Context, actor auth.Principal, consultation
 		return nil, apperr.New(apperr.Forbidden, "auth.department_only")
 	}
 	return c, nil
+}
+
+// errNoChange lets a command's build say there is nothing to write.
+var errNoChange = errors.New("comments: nothing to change")
+
+// run carries out a comment command on consultation id as one commit: load
+// the consultation, check action a against the lifecycle table, let build
+// check the command's rules and fill the change, commit once. A command that
+// lost a race with another runs again on a fresh read.
+func (s *Service) run(ctx context.Context, actor auth.Principal, consultationID string, a consultation.Action, build func(c *consultation.Consultation, ch *Change) error) error {
+	return consultation.Retry(func() error {
+		c, err := s.Consultations.Get(ctx, actor, consultationID)
+		if err != nil {
+			return err
+		}
+		if err := consultation.Check(actor, c, a); err != nil {
+			return err
+		}
+		ch := &Change{Change: consultation.Change{Consultation: c}}
+		if err := build(c, ch); err != nil {
+			if errors.Is(err, errNoChange) {
+				return nil
+			}
+			return err
+		}
+		return s.commit(ctx, ch)
+	})
+}
+
+// onComment runs a command on one comment: it finds the comment's
+// consultation, then runs build with the comment as read in that attempt.
+func (s *Service) onComment(ctx context.Context, actor auth.Principal, commentID string, a consultation.Action, build func(c *consultation.Consultation, cm *Comment, ch *Change) error) error {
+	first, err := s.Store.Comment(ctx, commentID)
+	if err != nil {
+		return err
+	}
+	return s.run(ctx, actor, first.ConsultationID, a, func(c *consultation.Consultation, ch *Change) error {
+		cm, err := s.Store.Comment(ctx, commentID)
+		if err != nil {
+			return err
+		}
+		return build(c, cm, ch)
+	})
+}
+
+// commit stores ch in one store commit and tells the consultation's
+// followers of the change.
+func (s *Service) commit(ctx context.Context, ch *Change) error {
+	if err := s.Store.Commit(ctx, ch); err != nil {
+		return err
+	}
+	if ch.Write != consultation.CheckRev && ch.ChangedFields() && s.Consultations.OnChange != nil {
+		if err := s.Consultations.OnChange(ctx, ch.Consultation); err != nil && s.Consultations.Log != nil {
+			s.Consultations.Log.Error("after a consultation change", "consultation", ch.Consultation.ID, "err", err)
+		}
+	}
+	return nil
 }
 
 // scopedKey makes an Idempotency-Key private to the account that sent it,
@@ -118,105 +174,127 @@ func checkIdempotencyKey(key string) error {
 // naming it), Conflict (consultation not open), Invalid (fields),
 // BadRequest (malformed Idempotency-Key). A retry with the same
 // idempotencyKey by the same actor returns the first receipt and stores
-// nothing.
+// nothing. The comment is stored only if the consultation is still as the
+// submitter's request found it (a close in between refuses it).
 func (s *Service) Submit(ctx context.Context, actor auth.Principal, consultationID string, in Submission, idempotencyKey string) (*Receipt, error) {
 	idempotencyKey = strings.TrimSpace(idempotencyKey)
 	if err := checkIdempotencyKey(idempotencyKey); err != nil {
 		return nil, err
 	}
-	c, err := s.Consultations.Get(ctx, actor, consultationID)
-	if err != nil {
-		return nil, err
-	}
-	if actor.Anonymous() && !c.AllowAnonymous {
-		return nil, apperr.New(apperr.Unauthorized, "comments.login_required")
-	}
 	key := scopedKey(actor, idempotencyKey)
-	if key != "" {
-		if prev, err := s.Store.CommentByIdempotencyKey(ctx, c.ID, key); err == nil {
-			return receiptOf(prev, true), nil
-		} else if !apperr.Is(err, apperr.NotFound) {
-			return nil, err
+	var r *Receipt
+	err := consultation.Retry(func() error {
+		c, err := s.Consultations.Get(ctx, actor, consultationID)
+		if err != nil {
+			return err
 		}
-	}
-	now := s.now()
-	if !c.AcceptsComments(now) {
-		return nil, periodError(c, now)
-	}
-	articles, err := s.articleIDs(ctx, c.ID, c.PublicVersion)
+		if actor.Anonymous() && !c.AllowAnonymous {
+			return apperr.New(apperr.Unauthorized, "comments.login_required")
+		}
+		if key != "" {
+			if prev, err := s.Store.CommentByIdempotencyKey(ctx, c.ID, key); err == nil {
+				r = receiptOf(prev, true)
+				return nil
+			} else if !apperr.Is(err, apperr.NotFound) {
+				return err
+			}
+		}
+		now := s.now()
+		if !c.AcceptsComments(now) {
+			return periodError(c, now)
+		}
+		articles, err := s.articleIDs(ctx, c.ID, c.PublicVersion)
+		if err != nil {
+			return err
+		}
+		form, err := in.validate(func(id string) bool { return articles[id] })
+		if err != nil {
+			return err
+		}
+		cm := s.build(c, form, Online, now, now)
+		cm.UserID = actor.UserID
+		cm.IdempotencyKey = key
+		r, err = s.insert(ctx, &Change{Change: consultation.Change{Consultation: c, Write: consultation.CheckRev}}, cm)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	form, err := in.validate(func(id string) bool { return articles[id] })
-	if err != nil {
-		return nil, err
+	if !r.Repeated {
+		s.notifyID(ctx, r.CommentID)
 	}
-	cm := s.build(c, form, Online, now, now)
-	cm.UserID = actor.UserID
-	cm.IdempotencyKey = key
-	return s.insertAndNotify(ctx, c, cm)
+	return r, nil
 }
 
 // EnterOffline stores a comment the department received by letter, email,
 // phone, 座谈会 or 听证会. It is accepted after the period closed if it was
-// received before the close. Errors: Forbidden (not the owning department),
-// Conflict (consultation never opened, withdrawn or finalized), Invalid
-// (fields, received date outside the period or in the future).
+// received before the close, and is an event in the history (so a comment
+// entered during review shows the reviewer that the package changed).
+// Errors: Forbidden (not the owning department), Conflict (consultation
+// never opened, withdrawn or finalized), Invalid (fields, received date
+// outside the period or in the future).
 func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consultationID string, in OfflineSubmission) (*Receipt, error) {
-	c, err := s.manage(ctx, actor, consultationID)
-	if err != nil {
-		return nil, err
-	}
-	switch c.State {
-	case consultation.Open, consultation.Closed, consultation.InReview, consultation.Returned, consultation.Approved:
-	default:
-		return nil, consultation.WrongState(c.State, "comment")
-	}
-	if c.OpensAt == nil || c.PublicVersion == 0 {
-		return nil, consultation.WrongState(c.State, "comment")
-	}
-	now := s.now()
-	v, err := s.Consultations.Store.Version(ctx, c.ID, c.PublicVersion)
-	if err != nil {
-		return nil, err
-	}
-	form, verr := in.Submission.validate(func(id string) bool { _, ok := v.Article(id); return ok })
-	var f apperr.Fields
-	if verr != nil {
-		var ae *apperr.Error
-		if errors.As(verr, &ae) {
-			for _, fe := range ae.Fields {
-				f.Add(fe.Field, fe.Key, fe.Args...)
+	var r *Receipt
+	err := s.run(ctx, actor, consultationID, consultation.ActOffline, func(c *consultation.Consultation, ch *Change) error {
+		if c.OpensAt == nil || c.PublicVersion == 0 {
+			return consultation.WrongState(c.State, "comment")
+		}
+		now := s.now()
+		v, err := s.Consultations.Store.Version(ctx, c.ID, c.PublicVersion)
+		if err != nil {
+			return err
+		}
+		form, verr := in.Submission.validate(func(id string) bool { _, ok := v.Article(id); return ok })
+		var f apperr.Fields
+		if verr != nil {
+			var ae *apperr.Error
+			if errors.As(verr, &ae) {
+				for _, fe := range ae.Fields {
+					f.Add(fe.Field, fe.Key, fe.Args...)
+				}
 			}
 		}
-	}
-	validChannel := false
-	for _, ch := range OfflineChannels {
-		validChannel = validChannel || in.Channel == ch
-	}
-	if !validChannel {
-		f.Add("channel", "field.invalid_choice", "letter, email, phone, symposium, hearing")
-	}
-	received, ok := parseReceived(in.ReceivedOn)
-	switch {
-	case strings.TrimSpace(in.ReceivedOn) == "":
-		f.Add("received_on", "field.required")
-	case !ok:
-		f.Add("received_on", "field.bad_time")
-	case received.After(now):
-		f.Add("received_on", "comments.received_in_future")
-	case !received.Before(closedAt(c)):
-		f.Add("received_on", "comments.received_after_close", consultation.FormatDateTime(closedAt(c)))
-	case received.Before(c.OpensAt.Add(-24 * time.Hour)):
-		// A date-only entry may name the opening day itself.
-		f.Add("received_on", "comments.received_before_open", consultation.FormatDateTime(*c.OpensAt))
-	}
-	if err := f.Err(); err != nil {
+		validChannel := false
+		for _, ch := range OfflineChannels {
+			validChannel = validChannel || in.Channel == ch
+		}
+		if !validChannel {
+			f.Add("channel", "field.invalid_choice", "letter, email, phone, symposium, hearing")
+		}
+		received, ok := parseReceived(in.ReceivedOn)
+		switch {
+		case strings.TrimSpace(in.ReceivedOn) == "":
+			f.Add("received_on", "field.required")
+		case !ok:
+			f.Add("received_on", "field.bad_time")
+		case received.After(now):
+			f.Add("received_on", "comments.received_in_future")
+		case !received.Before(closedAt(c)):
+			f.Add("received_on", "comments.received_after_close", consultation.FormatDateTime(closedAt(c)))
+		case received.Before(c.OpensAt.Add(-24 * time.Hour)):
+			// A date-only entry may name the opening day itself.
+			f.Add("received_on", "comments.received_before_open", consultation.FormatDateTime(*c.OpensAt))
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		cm := s.build(c, form, in.Channel, stamp(received), now)
+		cm.EnteredBy = actor.UserID
+		// The receipt code is drawn before the event names it; a collision
+		// (one in 2^60) fails the commit, and the retry draws again.
+		cm.Receipt = NewReceiptCode()
+		if err := s.Consultations.Record(&ch.Change, actor, "comment.entered", false, map[string]any{
+			"comment": cm.ID, "channel": string(cm.Channel), "received_at": cm.ReceivedAt, "state": string(c.State)}); err != nil {
+			return err
+		}
+		r, err = s.insert(ctx, ch, cm)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	cm := s.build(c, form, in.Channel, stamp(received), now)
-	cm.EnteredBy = actor.UserID
-	return s.insertAndNotify(ctx, c, cm)
+	s.notifyID(ctx, r.CommentID)
+	return r, nil
 }
 
 // build makes the stored comment, public copy included.
@@ -237,16 +315,21 @@ func (s *Service) build(c *consultation.Consultation, in Submission, ch Channel,
 	return cm
 }
 
-// insert stores cm with a fresh receipt code, retrying a code collision;
-// an idempotency-key collision (a concurrent retry) returns the first receipt.
-func (s *Service) insert(ctx context.Context, cm *Comment) (*Receipt, error) {
+// insert commits ch with cm inserted, drawing a fresh receipt code after a
+// collision; an idempotency-key collision (a concurrent retry) returns the
+// first receipt. A change with events keeps the code drawn by its caller
+// (the events name the comment) and reports the collision instead.
+func (s *Service) insert(ctx context.Context, ch *Change, cm *Comment) (*Receipt, error) {
+	ch.Insert = []*Comment{cm}
 	for attempt := 0; ; attempt++ {
-		cm.Receipt = NewReceiptCode()
-		err := s.Store.InsertComment(ctx, cm)
-		if err == nil {
-			break
+		if cm.Receipt == "" || (attempt > 0 && len(ch.Events) == 0) {
+			cm.Receipt = NewReceiptCode()
 		}
-		if !errors.Is(err, ErrDuplicateKey) || attempt == 3 {
+		err := s.commit(ctx, ch)
+		if err == nil {
+			return receiptOf(cm, false), nil
+		}
+		if !errors.Is(err, ErrDuplicateKey) || attempt == 3 || len(ch.Events) > 0 {
 			return nil, err
 		}
 		if cm.IdempotencyKey != "" {
@@ -255,23 +338,22 @@ func (s *Service) insert(ctx context.Context, cm *Comment) (*Receipt, error) {
 			}
 		}
 	}
-	// A member joining a group that was already answered inherits the answer.
-	if g, err := s.Store.Group(ctx, cm.ConsultationID, cm.GroupID); err == nil && g.Disposition != nil && g.Count > 1 {
-		d := *g.Disposition
-		if err := s.Store.SetDisposition(ctx, cm.ID, d); err != nil {
-			return nil, err
-		}
-	}
-	return receiptOf(cm, false), nil
 }
 
-// insertAndNotify inserts cm and tells OnChange about a new comment.
-func (s *Service) insertAndNotify(ctx context.Context, c *consultation.Consultation, cm *Comment) (*Receipt, error) {
-	r, err := s.insert(ctx, cm)
-	if err == nil && !r.Repeated {
-		s.notify(ctx, c, cm)
+// notifyID tells OnChange about a stored comment (the search index).
+func (s *Service) notifyID(ctx context.Context, id string) {
+	if s.OnChange == nil {
+		return
 	}
-	return r, err
+	cm, err := s.Store.Comment(ctx, id)
+	if err != nil {
+		return
+	}
+	c, err := s.Consultations.Store.Consultation(ctx, cm.ConsultationID)
+	if err != nil {
+		return
+	}
+	s.notify(ctx, c, cm)
 }
 
 func (s *Service) notify(ctx context.Context, c *consultation.Consultation, cm *Comment) {
@@ -343,77 +425,103 @@ func (s *Service) Receipt(ctx context.Context, code string) (*ReceiptStatus, err
 	return st, nil
 }
 
-// comment loads a comment and its consultation for a department-side action.
-func (s *Service) comment(ctx context.Context, actor auth.Principal, id string) (*Comment, *consultation.Consultation, error) {
-	cm, err := s.Store.Comment(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := s.manage(ctx, actor, cm.ConsultationID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cm, c, nil
-}
-
 // Moderate publishes or declines a comment (先审后发). Declined comments stay
 // in the record. Errors: NotFound, Forbidden (not the owning department),
 // Invalid (action, reason not from the list, note), Conflict (already in
-// that status, or changed concurrently).
+// that status, or the decision is published or withdrawn: the comment
+// record is closed then).
 func (s *Service) Moderate(ctx context.Context, actor auth.Principal, commentID string, in ModerationForm) (*Comment, error) {
-	cm, c, err := s.comment(ctx, actor, commentID)
+	err := s.onComment(ctx, actor, commentID, consultation.ActModerate, func(c *consultation.Consultation, cm *Comment, ch *Change) error {
+		var f apperr.Fields
+		m := Moderation{Action: in.Action, Note: strings.TrimSpace(in.Note), By: actor.UserID, At: s.now()}
+		var to Status
+		switch in.Action {
+		case Publish:
+			to = Published
+		case Decline:
+			to = Declined
+			valid := false
+			for _, r := range DeclineReasons {
+				valid = valid || in.Reason == r
+			}
+			if !valid {
+				f.Add("reason", "field.invalid_choice", "spam, abusive, off_topic, personal_data, duplicate")
+			}
+			m.Reason = in.Reason
+		default:
+			f.Add("action", "field.invalid_choice", "publish, decline")
+		}
+		checkText(&f, "note", m.Note, MaxNote, false)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if cm.Status == to {
+			return apperr.New(apperr.Conflict, "comments.already_moderated", i18n.M("status."+string(to)))
+		}
+		ch.Moderate = []Moderated{{ID: cm.ID, From: cm.Status, To: to, M: m}}
+		return s.Consultations.Record(&ch.Change, actor, "comment.moderated", false,
+			map[string]any{"comment": cm.ID, "action": string(m.Action), "reason": string(m.Reason)})
+	})
 	if err != nil {
 		return nil, err
 	}
-	var f apperr.Fields
-	m := Moderation{Action: in.Action, Note: strings.TrimSpace(in.Note), By: actor.UserID, At: s.now()}
-	var to Status
-	switch in.Action {
-	case Publish:
-		to = Published
-	case Decline:
-		to = Declined
-		valid := false
-		for _, r := range DeclineReasons {
-			valid = valid || in.Reason == r
-		}
-		if !valid {
-			f.Add("reason", "field.invalid_choice", "spam, abusive, off_topic, personal_data, duplicate")
-		}
-		m.Reason = in.Reason
-	default:
-		f.Add("action", "field.invalid_choice", "publish, decline")
-	}
-	checkText(&f, "note", m.Note, MaxNote, false)
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	if cm.Status == to {
-		return nil, apperr.New(apperr.Conflict, "comments.already_moderated", i18n.M("status."+string(to)))
-	}
-	if err := s.Store.SetModeration(ctx, cm.ID, cm.Status, to, m); err != nil {
-		return nil, err
-	}
-	if err := s.Consultations.Record(ctx, c, actor, "comment.moderated", false,
-		map[string]any{"comment": cm.ID, "action": string(m.Action), "reason": string(m.Reason)}); err != nil {
-		return nil, err
-	}
-	updated, err := s.Store.Comment(ctx, cm.ID)
+	updated, err := s.Store.Comment(ctx, commentID)
 	if err != nil {
 		return nil, err
 	}
-	s.notify(ctx, c, updated)
+	if c, err := s.Consultations.Store.Consultation(ctx, updated.ConsultationID); err == nil {
+		s.notify(ctx, c, updated)
+	}
 	return updated, nil
 }
 
-// disposable checks that dispositions may still change: only until the
-// decision is finalized (state published) and never for a withdrawn one.
-func disposable(c *consultation.Consultation) error {
-	switch c.State {
-	case consultation.Open, consultation.Closed, consultation.InReview, consultation.Returned, consultation.Approved, consultation.Rejected:
-		return nil
+// RedactForm hides a span of a comment's public copy: Start and End are
+// rune offsets into the public copy as shown to staff (End exclusive).
+type RedactForm struct {
+	Start  int             `json:"start"`
+	End    int             `json:"end"`
+	Reason RedactionReason `json:"reason"`
+}
+
+// Redact hides a span of a comment's public copy behind ［已隐去］ without
+// declining the comment. The original stays for staff; the redaction is an
+// event in the history. Errors: NotFound, Forbidden, Invalid (span, reason),
+// Conflict (decision published or withdrawn).
+func (s *Service) Redact(ctx context.Context, actor auth.Principal, commentID string, in RedactForm) (*Comment, error) {
+	err := s.onComment(ctx, actor, commentID, consultation.ActModerate, func(c *consultation.Consultation, cm *Comment, ch *Change) error {
+		var f apperr.Fields
+		public := []rune(cm.PublicBody)
+		if in.Start < 0 || in.End <= in.Start || in.End > len(public) {
+			f.Add("start", "comments.redact_span", len(public))
+		}
+		valid := false
+		for _, r := range RedactionReasons {
+			valid = valid || in.Reason == r
+		}
+		if !valid {
+			f.Add("reason", "field.invalid_choice", "personal_data, third_party, abusive, trade_secret")
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		body := string(public[:in.Start]) + RedactedMark + string(public[in.End:])
+		red := Redaction{Start: in.Start, End: in.End, Reason: in.Reason, By: actor.UserID, At: s.now()}
+		ch.Redact = []Redacted{{ID: cm.ID, PublicBody: body, R: red}}
+		sum := sha256.Sum256([]byte(body))
+		return s.Consultations.Record(&ch.Change, actor, "comment.redacted", true, map[string]any{
+			"comment": cm.ID, "reason": string(in.Reason), "start": in.Start, "end": in.End, "public_sha256": hex.EncodeToString(sum[:])})
+	})
+	if err != nil {
+		return nil, err
 	}
-	return consultation.WrongState(c.State, "dispose")
+	updated, err := s.Store.Comment(ctx, commentID)
+	if err != nil {
+		return nil, err
+	}
+	if c, err := s.Consultations.Store.Consultation(ctx, updated.ConsultationID); err == nil {
+		s.notify(ctx, c, updated)
+	}
+	return updated, nil
 }
 
 // articleChecker accepts the id of an article of any version of c.
@@ -432,9 +540,6 @@ func (s *Service) articleChecker(ctx context.Context, c *consultation.Consultati
 }
 
 func (s *Service) disposition(ctx context.Context, actor auth.Principal, c *consultation.Consultation, in DispositionForm) (Disposition, error) {
-	if err := disposable(c); err != nil {
-		return Disposition{}, err
-	}
 	exists, err := s.articleChecker(ctx, c)
 	if err != nil {
 		return Disposition{}, err
@@ -451,49 +556,46 @@ func (s *Service) disposition(ctx context.Context, actor auth.Principal, c *cons
 // Forbidden, Invalid (outcome, reason missing unless adopted, unknown
 // article), Conflict (decision already finalized or withdrawn).
 func (s *Service) Dispose(ctx context.Context, actor auth.Principal, commentID string, in DispositionForm) (*Comment, error) {
-	cm, c, err := s.comment(ctx, actor, commentID)
+	err := s.onComment(ctx, actor, commentID, consultation.ActDispose, func(c *consultation.Consultation, cm *Comment, ch *Change) error {
+		d, err := s.disposition(ctx, actor, c, in)
+		if err != nil {
+			return err
+		}
+		ch.Dispose = []Disposed{{ID: cm.ID, D: d}}
+		return s.Consultations.Record(&ch.Change, actor, "comment.disposed", true, map[string]any{
+			"comment": cm.ID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)})
+	})
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.disposition(ctx, actor, c, in)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Store.SetDisposition(ctx, cm.ID, d); err != nil {
-		return nil, err
-	}
-	if err := s.Consultations.Record(ctx, c, actor, "comment.disposed", true, map[string]any{
-		"comment": cm.ID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)}); err != nil {
-		return nil, err
-	}
-	return s.Store.Comment(ctx, cm.ID)
+	return s.Store.Comment(ctx, commentID)
 }
 
 // DisposeGroup answers a group once; every member inherits the answer, and
-// members joining later take it too. Returns how many comments were
-// answered. Errors as Dispose.
+// members joining later take it too. Returns how many comments the group
+// holds. Errors as Dispose.
 func (s *Service) DisposeGroup(ctx context.Context, actor auth.Principal, consultationID, groupID string, in DispositionForm) (int, error) {
-	c, err := s.manage(ctx, actor, consultationID)
+	err := s.run(ctx, actor, consultationID, consultation.ActDispose, func(c *consultation.Consultation, ch *Change) error {
+		if _, err := s.Store.Group(ctx, c.ID, groupID); err != nil {
+			return err
+		}
+		d, err := s.disposition(ctx, actor, c, in)
+		if err != nil {
+			return err
+		}
+		d.GroupID = groupID
+		ch.DisposeGroup = &GroupDisposed{GroupID: groupID, D: d}
+		return s.Consultations.Record(&ch.Change, actor, "comment.group_disposed", true, map[string]any{
+			"group": groupID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)})
+	})
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.Store.Group(ctx, c.ID, groupID); err != nil {
-		return 0, err
-	}
-	d, err := s.disposition(ctx, actor, c, in)
+	g, err := s.Store.Group(ctx, consultationID, groupID)
 	if err != nil {
 		return 0, err
 	}
-	d.GroupID = groupID
-	n, err := s.Store.SetGroupDisposition(ctx, c.ID, groupID, d)
-	if err != nil {
-		return 0, err
-	}
-	if err := s.Consultations.Record(ctx, c, actor, "comment.group_disposed", true, map[string]any{
-		"group": groupID, "count": n, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)}); err != nil {
-		return 0, err
-	}
-	return n, nil
+	return g.Count, nil
 }
 
 func nonNil(s []string) []string {
@@ -508,13 +610,6 @@ func nonNil(s []string) []string {
 // Errors: Forbidden, NotFound (a group), Invalid (fewer than two groups),
 // Conflict (decision finalized).
 func (s *Service) Merge(ctx context.Context, actor auth.Principal, consultationID string, groupIDs []string) (string, error) {
-	c, err := s.manage(ctx, actor, consultationID)
-	if err != nil {
-		return "", err
-	}
-	if err := disposable(c); err != nil {
-		return "", err
-	}
 	var ids []string
 	seen := map[string]bool{}
 	for _, g := range groupIDs {
@@ -523,22 +618,22 @@ func (s *Service) Merge(ctx context.Context, actor auth.Principal, consultationI
 			ids = append(ids, g)
 		}
 	}
-	if len(ids) < 2 {
-		var f apperr.Fields
-		f.Add("group_ids", "comments.merge_two")
-		return "", f.Err()
-	}
-	for _, g := range ids {
-		if _, err := s.Store.Group(ctx, c.ID, g); err != nil {
-			return "", err
+	err := s.run(ctx, actor, consultationID, consultation.ActDispose, func(c *consultation.Consultation, ch *Change) error {
+		if len(ids) < 2 {
+			var f apperr.Fields
+			f.Add("group_ids", "comments.merge_two")
+			return f.Err()
 		}
-	}
-	n, err := s.Store.MoveToGroup(ctx, c.ID, ids[0], ids[1:], nil)
+		for _, g := range ids {
+			if _, err := s.Store.Group(ctx, c.ID, g); err != nil {
+				return err
+			}
+		}
+		ch.Move = &Moved{To: ids[0], From: ids[1:]}
+		return s.Consultations.Record(&ch.Change, actor, "comment.groups_merged", false,
+			map[string]any{"into": ids[0], "from": ids[1:]})
+	})
 	if err != nil {
-		return "", err
-	}
-	if err := s.Consultations.Record(ctx, c, actor, "comment.groups_merged", false,
-		map[string]any{"into": ids[0], "from": ids[1:], "moved": n}); err != nil {
 		return "", err
 	}
 	return ids[0], nil
@@ -547,20 +642,13 @@ func (s *Service) Merge(ctx context.Context, actor auth.Principal, consultationI
 // Split takes a comment out of its group into a group of its own ("s"+id).
 // It keeps its current disposition. Errors: NotFound, Forbidden, Conflict.
 func (s *Service) Split(ctx context.Context, actor auth.Principal, commentID string) error {
-	cm, c, err := s.comment(ctx, actor, commentID)
-	if err != nil {
-		return err
-	}
-	if err := disposable(c); err != nil {
-		return err
-	}
-	own := "s" + cm.ID
-	if cm.GroupID == own {
-		return nil
-	}
-	if _, err := s.Store.MoveToGroup(ctx, c.ID, own, nil, []string{cm.ID}); err != nil {
-		return err
-	}
-	return s.Consultations.Record(ctx, c, actor, "comment.split", false,
-		map[string]any{"comment": cm.ID, "from": cm.GroupID, "into": own})
+	return s.onComment(ctx, actor, commentID, consultation.ActDispose, func(c *consultation.Consultation, cm *Comment, ch *Change) error {
+		own := "s" + cm.ID
+		if cm.GroupID == own {
+			return errNoChange
+		}
+		ch.Move = &Moved{To: own, IDs: []string{cm.ID}}
+		return s.Consultations.Record(&ch.Change, actor, "comment.split", false,
+			map[string]any{"comment": cm.ID, "from": cm.GroupID, "into": own})
+	})
 }

@@ -42,13 +42,19 @@ type CountFilter struct {
 // durable (SQLite: committed with synchronous=FULL; MongoDB: write concern
 // majority, journaled).
 type Store interface {
-	// InsertComment stores c and counts it in group (c.ConsultationID,
-	// c.GroupID), creating the group with c as first member and c.Bands as
-	// its band keys. If that group was merged into another (MergedInto), c
-	// joins the group it was merged into and c.GroupID is updated. Returns a Conflict error wrapping ErrDuplicateKey when
-	// (ConsultationID, IdempotencyKey) or Receipt already exists; nothing is
-	// stored then.
-	InsertComment(ctx context.Context, c *Comment) error
+	// Commit applies a comment command's change whole or not at all.
+	// Inserted comments are counted in their group (c.ConsultationID,
+	// c.GroupID), which is created with c as first member and c.Bands as its
+	// band keys; a comment whose group was merged into another (MergedInto)
+	// joins that one (c.GroupID is updated), and a comment joining a group
+	// that has a disposition takes it. Moderation keeps the group's published
+	// count and representative right; per-article counters follow every
+	// insert and moderation. Errors: those of consultation.Store.Commit for
+	// the embedded change; a Conflict wrapping ErrDuplicateKey when an
+	// inserted (ConsultationID, IdempotencyKey) or Receipt exists;
+	// apperr.ErrConflict when a moderated comment is not in status From;
+	// apperr.ErrNotFound for an absent comment or group.
+	Commit(ctx context.Context, ch *Change) error
 	// Comment returns one comment or apperr.ErrNotFound.
 	Comment(ctx context.Context, id string) (*Comment, error)
 	// CommentByReceipt returns the comment with the canonical receipt code or
@@ -64,26 +70,6 @@ type Store interface {
 	// cursor of the next page ("" at the end). A malformed cursor is a
 	// BadRequest error.
 	Comments(ctx context.Context, f Filter) ([]*Comment, string, error)
-
-	// SetModeration sets the status and moderation record of comment id if
-	// its stored status is from, keeping the group's published count and
-	// representative right. Returns apperr.ErrConflict when the status is not
-	// from, apperr.ErrNotFound.
-	SetModeration(ctx context.Context, id string, from Status, to Status, m Moderation) error
-	// SetDisposition makes d the current disposition of comment id and
-	// appends it to its Dispositions. Returns apperr.ErrNotFound.
-	SetDisposition(ctx context.Context, id string, d Disposition) error
-	// SetGroupDisposition records d on the group and on every member (each
-	// member's Dispositions grows by d). Returns how many members changed;
-	// apperr.ErrNotFound if the group does not exist.
-	SetGroupDisposition(ctx context.Context, consultationID, groupID string, d Disposition) (int, error)
-	// MoveToGroup moves the members of groups from, and the comments ids, to
-	// group to (created if absent, taking the first moved comment as first
-	// member), keeping every group's counts and representative right. If to
-	// has a disposition, moved comments take it (appended to their
-	// Dispositions). Groups in from that end up empty get MergedInto = to
-	// and lose their band keys. Returns how many comments moved.
-	MoveToGroup(ctx context.Context, consultationID, to string, from []string, ids []string) (int, error)
 
 	// Group returns one group or apperr.ErrNotFound.
 	Group(ctx context.Context, consultationID, groupID string) (*Group, error)

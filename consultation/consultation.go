@@ -90,6 +90,9 @@ type Closure struct {
 	At     time.Time `json:"at" bson:"at"`
 	Reason string    `json:"reason" bson:"reason"`
 	By     string    `json:"by" bson:"by"`
+	// ShorteningReason justifies an early close that left the period run
+	// below the minimum (rule 2); it is shown on the public notice.
+	ShorteningReason string `json:"shortening_reason,omitempty" bson:"shortening_reason,omitempty"`
 }
 
 // Consultation is one draft decision under public consultation.
@@ -149,10 +152,15 @@ type Review struct {
 	DecidedAt   *time.Time `json:"decided_at,omitempty" bson:"decided_at,omitempty"`
 	DecidedBy   string     `json:"decided_by,omitempty" bson:"decided_by,omitempty"`
 	Rounds      int        `json:"rounds" bson:"rounds"`
+	// Comments is how many comments the package held at submission.
+	Comments int `json:"comments" bson:"comments"`
 }
 
 // Final is the record of final publication (公布).
 type Final struct {
+	// Title is the adopted title; DraftTitle the title consulted on.
+	Title              string    `json:"title" bson:"title"`
+	DraftTitle         string    `json:"draft_title,omitempty" bson:"draft_title,omitempty"`
 	DocumentNumber     string    `json:"document_number" bson:"document_number"`
 	RegistrationNumber string    `json:"registration_number,omitempty" bson:"registration_number,omitempty"`
 	AdoptedOn          string    `json:"adopted_on" bson:"adopted_on"`
@@ -203,6 +211,18 @@ type Version struct {
 
 // Articles returns the version's articles in order.
 func (v *Version) Articles() []lawtext.Article { return v.Document.Articles() }
+
+// PeriodEnd is when the comment period actually ended or will end: the
+// early close if there was one, else ClosesAt (zero when never opened).
+func (c *Consultation) PeriodEnd() time.Time {
+	if c.ClosedEarly != nil && (c.ClosesAt == nil || c.ClosedEarly.At.Before(*c.ClosesAt)) {
+		return c.ClosedEarly.At
+	}
+	if c.ClosesAt != nil {
+		return *c.ClosesAt
+	}
+	return time.Time{}
+}
 
 // Article returns the article with id, or false.
 func (v *Version) Article(id string) (lawtext.Article, bool) {

@@ -283,20 +283,15 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, d DraftForm)
 	if err != nil {
 		return nil, err
 	}
-	var v *Version
+	ch := &Change{Consultation: c, Write: Insert}
 	if doc != nil {
-		v = s.newVersion(c, 1, ConsultationDraft, *doc, actor, "", nil)
+		ch.NewVersions = []*Version{s.newVersion(c, 1, ConsultationDraft, *doc, actor, "", nil)}
 		c.CurrentVersion, c.ArticleCount = 1, len(doc.Articles())
 	}
-	ev, err := s.event(c, actor, "consultation.created", false, map[string]any{"title": c.Title, "procedure_type": c.ProcedureType})
-	if err != nil {
+	if err := s.Record(ch, actor, "consultation.created", false, map[string]any{"title": c.Title, "procedure_type": c.ProcedureType}); err != nil {
 		return nil, err
 	}
-	if err := s.Store.CreateConsultation(ctx, c, v); err != nil {
-		return nil, err
-	}
-	// The first event is stored with an update so stores keep one code path.
-	if err := s.commit(ctx, c, ev); err != nil {
+	if err := s.Commit(ctx, ch); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -359,74 +354,76 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, f ListFilter) 
 	return list, next, nil
 }
 
-// manage loads c for a department-side action and checks role and state.
-func (s *Service) manage(ctx context.Context, actor auth.Principal, id string, action string, states ...State) (*Consultation, error) {
-	c, err := s.Get(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if !CanManage(actor, c) {
-		if CanSeeInternal(actor, c) || c.PublishedAt != nil {
-			return nil, apperr.New(apperr.Forbidden, "auth.department_only")
-		}
-		return nil, apperr.ErrNotFound
-	}
-	if err := requireState(c, action, states...); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
+// Attempts bounds how often a command runs again after losing a race for
+// the consultation to another command (ErrStale).
+const Attempts = 10
 
-func requireState(c *Consultation, action string, states ...State) error {
-	for _, st := range states {
-		if c.State == st {
-			return nil
+// Retry runs cmd again while it fails with ErrStale, at most Attempts times.
+// Each run must read afresh what it decides on.
+func Retry(cmd func() error) error {
+	var err error
+	for range Attempts {
+		if err = cmd(); !errors.Is(err, ErrStale) {
+			return err
 		}
 	}
-	return WrongState(c.State, action)
+	return err
 }
 
-// WrongState is the Conflict error for a transition not allowed from state.
-func WrongState(state State, action string) error {
-	return apperr.New(apperr.Conflict, "consultation.wrong_state", i18n.M("state."+string(state)), i18n.M("action."+action))
+// run carries out action a on consultation id as one command: load it,
+// check the lifecycle table, let build check the command's own rules and
+// fill the change (events included), commit once. A command that lost a
+// race runs again on a fresh read; build must not keep state between runs.
+func (s *Service) run(ctx context.Context, actor auth.Principal, id string, a Action, build func(c *Consultation, ch *Change) error) (*Consultation, error) {
+	var out *Consultation
+	err := Retry(func() error {
+		c, err := s.Get(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		if err := Check(actor, c, a); err != nil {
+			return err
+		}
+		ch := &Change{Consultation: c}
+		if err := build(c, ch); err != nil {
+			return err
+		}
+		if err := s.Commit(ctx, ch); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	return out, err
 }
 
 // Update edits a draft. The working version is replaced; nothing is frozen
 // until the consultation opens. Returns Conflict outside the draft state.
 func (s *Service) Update(ctx context.Context, actor auth.Principal, id string, d DraftForm) (*Consultation, error) {
-	c, err := s.manage(ctx, actor, id, "edit", Draft)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := s.apply(ctx, actor, c, d, false)
-	if err != nil {
-		return nil, err
-	}
-	c.UpdatedAt = s.now()
-	if doc != nil {
-		var prev *Version
-		if c.CurrentVersion > 0 {
-			if prev, err = s.Store.Version(ctx, c.ID, c.CurrentVersion); err != nil {
-				return nil, err
-			}
-		}
-		v := s.newVersion(c, 1, ConsultationDraft, *doc, actor, "", prev)
-		v.DeletedIDs, v.SplitFrom, v.MergedInto = nil, nil, nil
-		if prev != nil {
-			err = s.Store.ReplaceVersion(ctx, v)
-		} else {
-			err = s.Store.PutVersion(ctx, v)
-		}
+	return s.run(ctx, actor, id, ActEdit, func(c *Consultation, ch *Change) error {
+		doc, err := s.apply(ctx, actor, c, d, false)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		c.CurrentVersion, c.ArticleCount = 1, len(doc.Articles())
-	}
-	ev, err := s.event(c, actor, "consultation.edited", false, map[string]any{"version": c.CurrentVersion})
-	if err != nil {
-		return nil, err
-	}
-	return c, s.commit(ctx, c, ev)
+		c.UpdatedAt = s.now()
+		if doc != nil {
+			var prev *Version
+			if c.CurrentVersion > 0 {
+				if prev, err = s.Store.Version(ctx, c.ID, c.CurrentVersion); err != nil {
+					return err
+				}
+			}
+			v := s.newVersion(c, 1, ConsultationDraft, *doc, actor, "", prev)
+			v.DeletedIDs, v.SplitFrom, v.MergedInto = nil, nil, nil
+			if prev != nil {
+				ch.ReplaceVersion = v
+			} else {
+				ch.NewVersions = []*Version{v}
+			}
+			c.CurrentVersion, c.ArticleCount = 1, len(doc.Articles())
+		}
+		return s.Record(ch, actor, "consultation.edited", false, map[string]any{"version": c.CurrentVersion})
+	})
 }
 
 // PublishForm opens the comment period.
@@ -462,58 +459,50 @@ func (s *Service) MissingItems(c *Consultation) []string {
 // DOMAIN rule 3 (Invalid listing the missing ones) and a lawful period
 // (rule 2; shorter only with a public shortening reason).
 func (s *Service) Publish(ctx context.Context, actor auth.Principal, id string, form PublishForm) (*Consultation, error) {
-	c, err := s.manage(ctx, actor, id, "publish", Draft)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	var f apperr.Fields
-	opensAt, closesAt := now, time.Time{}
-	if strings.TrimSpace(form.OpensAt) != "" {
-		var ok bool
-		if opensAt, ok = ParseOpensAt(form.OpensAt); !ok {
-			f.Add("opens_at", "field.bad_time")
-		} else if opensAt.Before(now) {
-			opensAt = now // a notice cannot be backdated
+	return s.run(ctx, actor, id, ActPublish, func(c *Consultation, ch *Change) error {
+		now := s.now()
+		var f apperr.Fields
+		opensAt, closesAt := now, time.Time{}
+		if strings.TrimSpace(form.OpensAt) != "" {
+			var ok bool
+			if opensAt, ok = ParseOpensAt(form.OpensAt); !ok {
+				f.Add("opens_at", "field.bad_time")
+			} else if opensAt.Before(now) {
+				opensAt = now // a notice cannot be backdated
+			}
 		}
-	}
-	if strings.TrimSpace(form.ClosesAt) == "" {
-		f.Add("closes_at", "field.required")
-	} else if t, ok := ParseClosesAt(form.ClosesAt); !ok {
-		f.Add("closes_at", "field.bad_time")
-	} else {
-		closesAt = t
-	}
-	reason := strings.TrimSpace(form.ShorteningReason)
-	checkText(&f, "shortening_reason", reason, MaxReason, false)
-	if missing := s.MissingItems(c); len(missing) > 0 {
-		f.Add("consultation", "consultation.missing_items", i18n.ListOf(missing...))
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	if err := checkPeriod(c, opensAt, closesAt, reason, s.Calendar(ctx)); err != nil {
-		return nil, err
-	}
-	v, err := s.Store.Version(ctx, c.ID, 1)
-	if err != nil {
-		return nil, err
-	}
-	v.Frozen, v.Public, v.Kind = true, true, ConsultationDraft
-	if err := s.Store.ReplaceVersion(ctx, v); err != nil {
-		return nil, err
-	}
-	c.State = Open
-	c.OpensAt, c.ClosesAt, c.PublishedAt = &opensAt, &closesAt, &now
-	c.ShorteningReason = reason
-	c.PublicVersion = 1
-	c.UpdatedAt = now
-	ev, err := s.event(c, actor, "consultation.opened", true, map[string]any{
-		"opens_at": opensAt, "closes_at": closesAt, "shortening_reason": reason, "version": 1, "text_sha256": v.SHA256})
-	if err != nil {
-		return nil, err
-	}
-	return c, s.commit(ctx, c, ev)
+		if strings.TrimSpace(form.ClosesAt) == "" {
+			f.Add("closes_at", "field.required")
+		} else if t, ok := ParseClosesAt(form.ClosesAt); !ok {
+			f.Add("closes_at", "field.bad_time")
+		} else {
+			closesAt = t
+		}
+		reason := strings.TrimSpace(form.ShorteningReason)
+		checkText(&f, "shortening_reason", reason, MaxReason, false)
+		if missing := s.MissingItems(c); len(missing) > 0 {
+			f.Add("consultation", "consultation.missing_items", i18n.ListOf(missing...))
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err := checkPeriod(c, opensAt, closesAt, reason, s.Calendar(ctx)); err != nil {
+			return err
+		}
+		v, err := s.Store.Version(ctx, c.ID, 1)
+		if err != nil {
+			return err
+		}
+		v.Frozen, v.Public, v.Kind = true, true, ConsultationDraft
+		ch.ReplaceVersion = v
+		c.Move(ActPublish)
+		c.OpensAt, c.ClosesAt, c.PublishedAt = &opensAt, &closesAt, &now
+		c.ShorteningReason = reason
+		c.PublicVersion = 1
+		c.UpdatedAt = now
+		return s.Record(ch, actor, "consultation.opened", true, map[string]any{
+			"opens_at": opensAt, "closes_at": closesAt, "shortening_reason": reason, "version": 1, "text_sha256": v.SHA256})
+	})
 }
 
 // ExtendForm prolongs the period.
@@ -524,38 +513,32 @@ type ExtendForm struct {
 
 // Extend sets a later end for an open period, recording the reason.
 func (s *Service) Extend(ctx context.Context, actor auth.Principal, id string, form ExtendForm) (*Consultation, error) {
-	c, err := s.manage(ctx, actor, id, "extend", Open)
-	if err != nil {
-		return nil, err
-	}
-	var f apperr.Fields
-	reason := strings.TrimSpace(form.Reason)
-	if reason == "" {
-		f.Add("reason", "consultation.reason_required")
-	} else {
-		checkText(&f, "reason", reason, MaxReason, true)
-	}
-	closesAt, ok := ParseClosesAt(form.ClosesAt)
-	if strings.TrimSpace(form.ClosesAt) == "" {
-		f.Add("closes_at", "field.required")
-	} else if !ok {
-		f.Add("closes_at", "field.bad_time")
-	} else if !closesAt.After(*c.ClosesAt) {
-		f.Add("closes_at", "consultation.extend_earlier", FormatDateTime(*c.ClosesAt))
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	c.Extensions = append(c.Extensions, Extension{PreviousClosesAt: *c.ClosesAt, ClosesAt: closesAt, Reason: reason, At: now, By: actor.UserID})
-	prev := *c.ClosesAt
-	c.ClosesAt = &closesAt
-	c.UpdatedAt = now
-	ev, err := s.event(c, actor, "consultation.extended", true, map[string]any{"previous_closes_at": prev, "closes_at": closesAt, "reason": reason})
-	if err != nil {
-		return nil, err
-	}
-	return c, s.commit(ctx, c, ev)
+	return s.run(ctx, actor, id, ActExtend, func(c *Consultation, ch *Change) error {
+		var f apperr.Fields
+		reason := strings.TrimSpace(form.Reason)
+		if reason == "" {
+			f.Add("reason", "consultation.reason_required")
+		} else {
+			checkText(&f, "reason", reason, MaxReason, true)
+		}
+		closesAt, ok := ParseClosesAt(form.ClosesAt)
+		if strings.TrimSpace(form.ClosesAt) == "" {
+			f.Add("closes_at", "field.required")
+		} else if !ok {
+			f.Add("closes_at", "field.bad_time")
+		} else if !closesAt.After(*c.ClosesAt) {
+			f.Add("closes_at", "consultation.extend_earlier", FormatDateTime(*c.ClosesAt))
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		now := s.now()
+		prev := *c.ClosesAt
+		c.Extensions = append(c.Extensions, Extension{PreviousClosesAt: prev, ClosesAt: closesAt, Reason: reason, At: now, By: actor.UserID})
+		c.ClosesAt = &closesAt
+		c.UpdatedAt = now
+		return s.Record(ch, actor, "consultation.extended", true, map[string]any{"previous_closes_at": prev, "closes_at": closesAt, "reason": reason})
+	})
 }
 
 // ReasonForm carries a required reason.
@@ -574,46 +557,58 @@ func requireReason(r string) (string, error) {
 	return r, f.Err()
 }
 
-// Close ends an open period early, with a public reason.
-func (s *Service) Close(ctx context.Context, actor auth.Principal, id string, form ReasonForm) (*Consultation, error) {
-	c, err := s.manage(ctx, actor, id, "close", Open)
-	if err != nil {
-		return nil, err
-	}
-	reason, err := requireReason(form.Reason)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	c.State = Closed
-	c.ClosedEarly = &Closure{At: now, Reason: reason, By: actor.UserID}
-	c.UpdatedAt = now
-	ev, err := s.event(c, actor, "consultation.closed_early", true, map[string]any{"reason": reason})
-	if err != nil {
-		return nil, err
-	}
-	return c, s.commit(ctx, c, ev)
+// CloseForm ends the period early: a public reason, and a shortening
+// reason when the period actually run falls short of the minimum (rule 2).
+type CloseForm struct {
+	Reason           string `json:"reason"`
+	ShorteningReason string `json:"shortening_reason"`
 }
 
-// Withdraw abandons the decision (any state before publication), with a reason.
+// Close ends an open period early, with a public reason. If the period run
+// until now is below the procedure type's minimum, a shortening reason is
+// required as on publication (Invalid naming the minimum); it is shown on
+// the public notice from then on.
+func (s *Service) Close(ctx context.Context, actor auth.Principal, id string, form CloseForm) (*Consultation, error) {
+	return s.run(ctx, actor, id, ActClose, func(c *Consultation, ch *Change) error {
+		reason, err := requireReason(form.Reason)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		shortening := strings.TrimSpace(form.ShorteningReason)
+		var f apperr.Fields
+		checkText(&f, "shortening_reason", shortening, MaxReason, false)
+		min := MinimumPeriod(c.ProcedureType, c.MarketRelated)
+		var run Length
+		if c.OpensAt != nil && now.After(*c.OpensAt) {
+			run = Measure(*c.OpensAt, now, s.Calendar(ctx))
+		}
+		if !run.Meets(min) && shortening == "" && !f.Has("shortening_reason") {
+			f.Add("shortening_reason", "consultation.close_too_short", LengthOf(run, min).Msg(), i18n.M("type."+string(c.ProcedureType)), min.Msg())
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		c.Move(ActClose)
+		c.ClosedEarly = &Closure{At: now, Reason: reason, By: actor.UserID, ShorteningReason: shortening}
+		c.UpdatedAt = now
+		return s.Record(ch, actor, "consultation.closed_early", true, map[string]any{"reason": reason, "shortening_reason": shortening})
+	})
+}
+
+// Withdraw abandons the decision (see the lifecycle table), with a reason.
 func (s *Service) Withdraw(ctx context.Context, actor auth.Principal, id string, form ReasonForm) (*Consultation, error) {
-	c, err := s.manage(ctx, actor, id, "withdraw", Draft, Open, Closed, Returned, Rejected, Approved)
-	if err != nil {
-		return nil, err
-	}
-	reason, err := requireReason(form.Reason)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	c.State = Withdrawn
-	c.Withdrawal = &Closure{At: now, Reason: reason, By: actor.UserID}
-	c.UpdatedAt = now
-	ev, err := s.event(c, actor, "consultation.withdrawn", true, map[string]any{"reason": reason})
-	if err != nil {
-		return nil, err
-	}
-	return c, s.commit(ctx, c, ev)
+	return s.run(ctx, actor, id, ActWithdraw, func(c *Consultation, ch *Change) error {
+		reason, err := requireReason(form.Reason)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		c.Move(ActWithdraw)
+		c.Withdrawal = &Closure{At: now, Reason: reason, By: actor.UserID}
+		c.UpdatedAt = now
+		return s.Record(ch, actor, "consultation.withdrawn", true, map[string]any{"reason": reason})
+	})
 }
 
 // Versions returns the versions the actor may see.
@@ -662,11 +657,14 @@ func (s *Service) VersionOf(ctx context.Context, actor auth.Principal, c *Consul
 	return v, nil
 }
 
-// event builds the next event of c's chain. Call commit to store it.
-func (s *Service) event(c *Consultation, actor auth.Principal, typ string, public bool, payload any) (history.Event, error) {
+// Record adds an event to the change, continuing the chain from the head of
+// ch.Consultation (which it moves). The chain's order is its sequence, not
+// the clock: instances with skewed clocks still write a valid chain.
+func (s *Service) Record(ch *Change, actor auth.Principal, typ string, public bool, payload any) error {
+	c := ch.Consultation
 	raw, err := history.Canonical(payload)
 	if err != nil {
-		return history.Event{}, apperr.Wrap(err, "encode event")
+		return apperr.Wrap(err, "encode event")
 	}
 	role := string(actor.Role)
 	if actor.Anonymous() {
@@ -676,46 +674,27 @@ func (s *Service) event(c *Consultation, actor auth.Principal, typ string, publi
 	if actor.Is(auth.Staff) || actor.Is(auth.Legal) || actor.Is(auth.Admin) {
 		e.ActorID = actor.UserID
 	}
-	return history.After(c.HistorySeq, c.HistoryHead, e)
-}
-
-// commit stores c and its new events; the chain head moves with it.
-func (s *Service) commit(ctx context.Context, c *Consultation, events ...history.Event) error {
-	notify := false
-	for _, e := range events {
-		c.HistorySeq, c.HistoryHead = e.Seq, e.Hash
-		// Comment moderation and dispositions only move the chain head.
-		notify = notify || !strings.HasPrefix(e.Type, "comment.")
+	ev, err := history.After(c.HistorySeq, c.HistoryHead, e)
+	if err != nil {
+		return apperr.Wrap(err, "record event")
 	}
-	if err := s.Store.UpdateConsultation(ctx, c, events...); err != nil {
-		return err
-	}
-	if notify && s.OnChange != nil {
-		if err := s.OnChange(ctx, c); err != nil {
-			s.Log.Error("after a consultation change", "consultation", c.ID, "err", err)
-		}
-	}
+	ch.Events = append(ch.Events, ev)
+	c.HistorySeq, c.HistoryHead = ev.Seq, ev.Hash
 	return nil
 }
 
-// Record appends an event to c's chain and stores c (used by the comments
-// and review workflows for actions that change another record).
-func (s *Service) Record(ctx context.Context, c *Consultation, actor auth.Principal, typ string, public bool, payload any) error {
-	for attempt := 0; ; attempt++ {
-		ev, err := s.event(c, actor, typ, public, payload)
-		if err != nil {
-			return err
-		}
-		err = s.commit(ctx, c, ev)
-		if err == nil || !errors.Is(err, apperr.ErrConflict) || attempt == 5 {
-			return err
-		}
-		fresh, gerr := s.Store.Consultation(ctx, c.ID)
-		if gerr != nil {
-			return gerr
-		}
-		*c = *fresh
+// Commit stores a command's change in one store commit, then tells
+// OnChange of a change to the consultation's fields.
+func (s *Service) Commit(ctx context.Context, ch *Change) error {
+	if err := s.Store.Commit(ctx, ch); err != nil {
+		return err
 	}
+	if ch.ChangedFields() && s.OnChange != nil {
+		if err := s.OnChange(ctx, ch.Consultation); err != nil {
+			s.Log.Error("after a consultation change", "consultation", ch.Consultation.ID, "err", err)
+		}
+	}
+	return nil
 }
 
 // FormatDateTime renders an instant as 2026年12月31日24时 style Shanghai time

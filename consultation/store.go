@@ -31,24 +31,19 @@ type ListFilter struct {
 
 // Store persists consultations, their versions and their event chain.
 type Store interface {
-	// CreateConsultation inserts c and its first version v together.
-	// Returns a Conflict error if the id exists.
-	CreateConsultation(ctx context.Context, c *Consultation, v *Version) error
+	// Commit applies a command's change whole or not at all (see Change).
+	// Errors: ErrStale when the stored Rev is not ch.Consultation.Rev,
+	// apperr.ErrNotFound for an Update or Check of an absent consultation,
+	// a Conflict error for an Insert of an existing id, a version number that
+	// exists or a frozen version replaced, ErrDocumentNumberTaken and
+	// ErrRegistrationNumberTaken. On success ch.Consultation.Rev is the stored
+	// Rev.
+	Commit(ctx context.Context, ch *Change) error
 	// Consultation returns one consultation or apperr.ErrNotFound.
 	Consultation(ctx context.Context, id string) (*Consultation, error)
-	// UpdateConsultation replaces c if the stored Rev equals c.Rev, then sets
-	// c.Rev to Rev+1, and appends events (in the same transaction where the
-	// store has transactions). Returns apperr.ErrConflict on a stale Rev and
-	// apperr.ErrNotFound.
-	UpdateConsultation(ctx context.Context, c *Consultation, events ...history.Event) error
 	// Consultations lists by the filter, newest first (CreatedAt desc, ID desc),
 	// returning the cursor of the next page ("" at the end).
 	Consultations(ctx context.Context, f ListFilter) ([]*Consultation, string, error)
-	// PutVersion inserts a version. Returns Conflict if the number exists.
-	PutVersion(ctx context.Context, v *Version) error
-	// ReplaceVersion overwrites a version that is not frozen. Returns
-	// Conflict if the stored version is frozen, apperr.ErrNotFound if absent.
-	ReplaceVersion(ctx context.Context, v *Version) error
 	// Version returns version n of a consultation or apperr.ErrNotFound.
 	Version(ctx context.Context, consultationID string, n int) (*Version, error)
 	// Versions returns every version of a consultation in number order.
@@ -58,6 +53,9 @@ type Store interface {
 	// ConsultationByDocumentNumber returns the published consultation bearing
 	// the 文号, or apperr.ErrNotFound.
 	ConsultationByDocumentNumber(ctx context.Context, number string) (*Consultation, error)
+	// ConsultationByRegistrationNumber returns the published consultation
+	// bearing the 统一登记编号, or apperr.ErrNotFound.
+	ConsultationByRegistrationNumber(ctx context.Context, number string) (*Consultation, error)
 	// Setting returns a stored setting (e.g. the holiday calendar) or
 	// apperr.ErrNotFound.
 	Setting(ctx context.Context, key string) ([]byte, error)

@@ -125,7 +125,7 @@ func hashOf(e Event) string {
 //
 // Next returns an error wrapping [ErrInvalid] if e has no consultation or
 // belongs to another one than prev, has an unknown ActorRole, a Type that
-// is not noun.verb, a zero At or one before prev.At, or a payload that is
+// is not noun.verb, a zero At, or a payload that is
 // not a JSON object by Canonical's rules; and a [*BrokenError] if prev's
 // own hash does not match its content.
 func Next(prev *Event, e Event) (Event, error) {
@@ -145,9 +145,6 @@ func Next(prev *Event, e Event) (Event, error) {
 	e.At = e.At.UTC().Truncate(time.Millisecond)
 	if err := checkFields(e); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	if prev != nil && e.At.Before(prev.At) {
-		return Event{}, fmt.Errorf("%w: at %s is before the previous event's %s", ErrInvalid, e.At.Format(atLayout), prev.At.UTC().Format(atLayout))
 	}
 	payload, err := canonicalObject(e.Payload)
 	if err != nil {
@@ -199,8 +196,8 @@ func (e *BrokenError) Error() string {
 //   - its seq is not its position (1, 2, 3, …): an event is missing,
 //     inserted or out of order;
 //   - its prev_hash is not the previous event's hash ("" for the first);
-//   - a field is invalid (as Next checks), or at is before the previous
-//     event's;
+//   - a field is invalid (as Next checks). Times may go backwards (a clock
+//     step, instances with skewed clocks): the order is the sequence;
 //   - its payload is not a JSON object by Canonical's rules (it need not
 //     be byte-for-byte canonical: the hash covers its canonical form, so a
 //     store may reformat it);
@@ -228,9 +225,6 @@ func Verify(events []Event) error {
 		}
 		if err := checkFields(e); err != nil {
 			return broken("%v", err)
-		}
-		if i > 0 && e.At.Before(events[i-1].At) {
-			return broken("at %s is before the previous event's", e.At.UTC().Format(atLayout))
 		}
 		if _, err := canonicalObject(e.Payload); err != nil || len(e.Payload) == 0 {
 			return broken("payload is not a JSON object by Canonical's rules")

@@ -79,13 +79,17 @@ func duplicateKey(err error, what string) error {
 	return err
 }
 
-// InsertComment stores c and counts it in its group in one transaction.
-func (s *CommentStore) InsertComment(ctx context.Context, c *comments.Comment) error {
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+// insertComment stores c within t and counts it in its group. A comment
+// identical to a merged group joins the group it was merged into; one that
+// joins a group with a disposition takes it.
+func insertComment(ctx context.Context, t *txn, c *comments.Comment) error {
+	{
+		tx := t
 		// Follow merges: a comment identical to a merged group joins its target.
+		var disp sql.NullString
 		for hops := 0; hops < 10; hops++ {
 			var into string
-			err := tx.QueryRowContext(ctx, "SELECT merged_into FROM comment_groups WHERE consultation_id = ? AND id = ?", c.ConsultationID, c.GroupID).Scan(&into)
+			err := tx.QueryRowContext(ctx, "SELECT merged_into, disposition FROM comment_groups WHERE consultation_id = ? AND id = ?", c.ConsultationID, c.GroupID).Scan(&into, &disp)
 			if err == sql.ErrNoRows || (err == nil && into == "") {
 				break
 			}
@@ -93,6 +97,14 @@ func (s *CommentStore) InsertComment(ctx context.Context, c *comments.Comment) e
 				return classify(err, "insert comment: group")
 			}
 			c.GroupID = into
+		}
+		if disp.Valid && c.Disposition == nil {
+			var d comments.Disposition
+			if err := json.Unmarshal([]byte(disp.String), &d); err != nil {
+				return classify(err, "insert comment: group disposition")
+			}
+			d.At = d.At.UTC()
+			appendDisposition(c, d)
 		}
 		record, err := encodeComment(c)
 		if err != nil {
@@ -122,11 +134,11 @@ func (s *CommentStore) InsertComment(ctx context.Context, c *comments.Comment) e
 			return nil
 		}
 		return createGroup(ctx, tx, c, 1, pub, rep)
-	})
+	}
 }
 
 // createGroup inserts the group of c with c as first member.
-func createGroup(ctx context.Context, tx *sql.Tx, c *comments.Comment, count, published int, rep string) error {
+func createGroup(ctx context.Context, tx *txn, c *comments.Comment, count, published int, rep string) error {
 	bands, err := json.Marshal(c.Bands)
 	if err != nil {
 		return apperr.Wrap(err, "sqlite: encode bands")
@@ -261,7 +273,7 @@ func (s *CommentStore) Comments(ctx context.Context, f comments.Filter) ([]*comm
 }
 
 // readComment reads one comment inside a write transaction.
-func readComment(ctx context.Context, tx *sql.Tx, id string) (*comments.Comment, error) {
+func readComment(ctx context.Context, tx *txn, id string) (*comments.Comment, error) {
 	var record []byte
 	if err := tx.QueryRowContext(ctx, "SELECT record FROM comments WHERE id = ?", id).Scan(&record); err != nil {
 		return nil, classify(err, "read comment")
@@ -271,7 +283,7 @@ func readComment(ctx context.Context, tx *sql.Tx, id string) (*comments.Comment,
 }
 
 // saveComment writes back the mutable columns and the record of c.
-func saveComment(ctx context.Context, tx *sql.Tx, c *comments.Comment) error {
+func saveComment(ctx context.Context, tx *txn, c *comments.Comment) error {
 	record, err := encodeComment(c)
 	if err != nil {
 		return err
@@ -281,9 +293,9 @@ func saveComment(ctx context.Context, tx *sql.Tx, c *comments.Comment) error {
 	return classify(err, "update comment")
 }
 
-// SetModeration changes the status of a comment from from to to.
-func (s *CommentStore) SetModeration(ctx context.Context, id string, from, to comments.Status, m comments.Moderation) error {
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+// setModeration changes the status of a comment from from to to within tx.
+func setModeration(ctx context.Context, tx *txn, id string, from, to comments.Status, m comments.Moderation) error {
+	{
 		c, err := readComment(ctx, tx, id)
 		if err != nil {
 			return err
@@ -318,7 +330,7 @@ func (s *CommentStore) SetModeration(ctx context.Context, id string, from, to co
 			}
 		}
 		return nil
-	})
+	}
 }
 
 func appendDisposition(c *comments.Comment, d comments.Disposition) {
@@ -326,20 +338,29 @@ func appendDisposition(c *comments.Comment, d comments.Disposition) {
 	c.Dispositions = append(c.Dispositions, d)
 }
 
-// SetDisposition makes d the current disposition of comment id.
-func (s *CommentStore) SetDisposition(ctx context.Context, id string, d comments.Disposition) error {
-	return s.db.write(ctx, func(tx *sql.Tx) error {
-		c, err := readComment(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		appendDisposition(c, d)
-		return saveComment(ctx, tx, c)
-	})
+// setDisposition makes d the current disposition of comment id within tx.
+func setDisposition(ctx context.Context, tx *txn, id string, d comments.Disposition) error {
+	c, err := readComment(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	appendDisposition(c, d)
+	return saveComment(ctx, tx, c)
+}
+
+// redact replaces a comment's public copy within tx.
+func redact(ctx context.Context, tx *txn, r comments.Redacted) error {
+	c, err := readComment(ctx, tx, r.ID)
+	if err != nil {
+		return err
+	}
+	c.PublicBody = r.PublicBody
+	c.Redactions = append(c.Redactions, r.R)
+	return saveComment(ctx, tx, c)
 }
 
 // members returns the comments of a group, in (ReceivedAt, ID) order.
-func members(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*comments.Comment, error) {
+func members(ctx context.Context, tx *txn, where string, args ...any) ([]*comments.Comment, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT record FROM comments WHERE "+where+" ORDER BY received_at, id", args...)
 	if err != nil {
 		return nil, classify(err, "group members")
@@ -360,14 +381,13 @@ func members(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*com
 	return list, classify(rows.Err(), "group members")
 }
 
-// SetGroupDisposition records d on the group and every member.
-func (s *CommentStore) SetGroupDisposition(ctx context.Context, consultationID, groupID string, d comments.Disposition) (int, error) {
+// setGroupDisposition records d on the group and every member within tx.
+func setGroupDisposition(ctx context.Context, tx *txn, consultationID, groupID string, d comments.Disposition) error {
 	disp, err := json.Marshal(d)
 	if err != nil {
-		return 0, apperr.Wrap(err, "sqlite: encode disposition")
+		return apperr.Wrap(err, "sqlite: encode disposition")
 	}
-	var n int
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
+	{
 		res, err := tx.ExecContext(ctx, "UPDATE comment_groups SET disposition = ? WHERE consultation_id = ? AND id = ?", string(disp), consultationID, groupID)
 		if err != nil {
 			return classify(err, "group disposition")
@@ -385,16 +405,13 @@ func (s *CommentStore) SetGroupDisposition(ctx context.Context, consultationID, 
 				return err
 			}
 		}
-		n = len(list)
 		return nil
-	})
-	return n, err
+	}
 }
 
-// MoveToGroup moves whole groups and single comments to group to.
-func (s *CommentStore) MoveToGroup(ctx context.Context, consultationID, to string, from []string, ids []string) (int, error) {
-	var moved int
-	err := s.db.write(ctx, func(tx *sql.Tx) error {
+// moveToGroup moves whole groups and single comments to group to within tx.
+func moveToGroup(ctx context.Context, tx *txn, consultationID, to string, from []string, ids []string) error {
+	{
 		var or []string
 		args := []any{consultationID, to}
 		if len(from) > 0 {
@@ -448,16 +465,14 @@ func (s *CommentStore) MoveToGroup(ctx context.Context, consultationID, to strin
 				return err
 			}
 		}
-		moved = len(list)
 		return nil
-	})
-	return moved, err
+	}
 }
 
 // recountGroup recomputes a group's counters and representative from its
 // members. An emptied group loses its band keys; merged says it was merged
 // into to.
-func recountGroup(ctx context.Context, tx *sql.Tx, consultationID, id, to string, merged bool) error {
+func recountGroup(ctx context.Context, tx *txn, consultationID, id, to string, merged bool) error {
 	var count, published int
 	var firstAt sql.NullString
 	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(status = 'published'), 0), min(received_at)
@@ -516,7 +531,7 @@ func scanGroup(row rowScanner) (*comments.Group, error) {
 	return &g, nil
 }
 
-func readGroup(ctx context.Context, tx *sql.Tx, consultationID, id string) (*comments.Group, error) {
+func readGroup(ctx context.Context, tx *txn, consultationID, id string) (*comments.Group, error) {
 	g, err := scanGroup(tx.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM comment_groups WHERE consultation_id = ? AND id = ?", consultationID, id))
 	return g, classify(err, "comment group")
 }
@@ -618,7 +633,7 @@ func (s *CommentStore) CountComments(ctx context.Context, f comments.CountFilter
 }
 
 // countArticle moves the per-article counter of (article, status) by delta.
-func countArticle(ctx context.Context, tx *sql.Tx, consultationID, articleID string, status comments.Status, delta int) error {
+func countArticle(ctx context.Context, tx *txn, consultationID, articleID string, status comments.Status, delta int) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO comment_article_counts (consultation_id, article_id, status, n) VALUES (?, ?, ?, ?)
 		ON CONFLICT (consultation_id, article_id, status) DO UPDATE SET n = n + excluded.n`, consultationID, articleID, string(status), delta)
 	return classify(err, "count comment per article")

@@ -10,7 +10,6 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/consultation"
-	"yugongkai/history"
 )
 
 // ConsultationStore implements consultation.Store: consultations, their
@@ -24,54 +23,24 @@ var _ consultation.Store = (*ConsultationStore)(nil)
 // Consultations returns the store of consultations.
 func (db *DB) Consultations() *ConsultationStore { return &ConsultationStore{db: db} }
 
-// Transactional reports that UpdateConsultation stores the consultation and
-// its events all or nothing.
-func (s *ConsultationStore) Transactional() bool { return true }
-
 // Ping reports whether the database answers a query.
 func (s *ConsultationStore) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
 // consultationColumns are the indexed columns derived from a consultation,
 // in the order of consultationRow's values, then rev and record.
-const consultationColumns = "department_id, state, procedure_type, closes_at, published_at, created_at, document_number"
+const consultationColumns = "department_id, state, procedure_type, closes_at, published_at, created_at, document_number, registration_number"
 
 // consultationRow returns the values of consultationColumns for c.
 func consultationRow(c *consultation.Consultation) []any {
-	var number any // NULL: the unique index ignores consultations without a 文号
+	var number, reg any // NULL: the unique indexes ignore consultations without one
 	if c.Final != nil && c.Final.DocumentNumber != "" {
 		number = c.Final.DocumentNumber
 	}
+	if c.Final != nil && c.Final.RegistrationNumber != "" {
+		reg = c.Final.RegistrationNumber
+	}
 	return []any{c.DepartmentID, string(c.State), string(c.ProcedureType), formatTimePtr(c.ClosesAt),
-		formatTimePtr(c.PublishedAt), formatTime(c.CreatedAt), number}
-}
-
-// CreateConsultation inserts c and, if v is not nil, its first version, in
-// one transaction. Returns a Conflict error if the id or the 文号 exists.
-func (s *ConsultationStore) CreateConsultation(ctx context.Context, c *consultation.Consultation, v *consultation.Version) error {
-	record, err := json.Marshal(c)
-	if err != nil {
-		return apperr.Wrap(err, "sqlite: encode consultation")
-	}
-	var vrecord []byte
-	if v != nil {
-		if v.ConsultationID != c.ID {
-			return apperr.Wrap(fmt.Errorf("version of %q given with consultation %q", v.ConsultationID, c.ID), "sqlite: create consultation")
-		}
-		if vrecord, err = json.Marshal(v); err != nil {
-			return apperr.Wrap(err, "sqlite: encode version")
-		}
-	}
-	return s.db.write(ctx, func(tx *sql.Tx) error {
-		args := append([]any{c.ID}, consultationRow(c)...)
-		args = append(args, c.Rev, string(record))
-		if _, err := tx.ExecContext(ctx, "INSERT INTO consultations (id, "+consultationColumns+", rev, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args...); err != nil {
-			return classify(err, "create consultation")
-		}
-		if v != nil {
-			return insertVersion(ctx, tx, v, vrecord)
-		}
-		return nil
-	})
+		formatTimePtr(c.PublishedAt), formatTime(c.CreatedAt), number, reg}
 }
 
 // Consultation returns one consultation or apperr.ErrNotFound.
@@ -83,11 +52,21 @@ func (s *ConsultationStore) Consultation(ctx context.Context, id string) (*consu
 // ConsultationByDocumentNumber returns the consultation whose final
 // publication bears the 文号 number, or apperr.ErrNotFound.
 func (s *ConsultationStore) ConsultationByDocumentNumber(ctx context.Context, number string) (*consultation.Consultation, error) {
-	if number == "" {
-		return nil, classify(sql.ErrNoRows, "consultation by document number")
+	return s.byColumn(ctx, "document_number", number)
+}
+
+// ConsultationByRegistrationNumber returns the consultation whose final
+// publication bears the 统一登记编号, or apperr.ErrNotFound.
+func (s *ConsultationStore) ConsultationByRegistrationNumber(ctx context.Context, number string) (*consultation.Consultation, error) {
+	return s.byColumn(ctx, "registration_number", number)
+}
+
+func (s *ConsultationStore) byColumn(ctx context.Context, column, value string) (*consultation.Consultation, error) {
+	if value == "" {
+		return nil, classify(sql.ErrNoRows, "consultation by "+column)
 	}
-	c, err := scanConsultation(s.db.sql.QueryRowContext(ctx, "SELECT rev, record FROM consultations WHERE document_number = ?", number))
-	return c, classify(err, "consultation by document number")
+	c, err := scanConsultation(s.db.sql.QueryRowContext(ctx, "SELECT rev, record FROM consultations WHERE "+column+" = ?", value))
+	return c, classify(err, "consultation by "+column)
 }
 
 func scanConsultation(row interface{ Scan(...any) error }) (*consultation.Consultation, error) {
@@ -110,47 +89,71 @@ func decodeConsultation(rev int64, record []byte) (*consultation.Consultation, e
 	return &c, nil
 }
 
-// UpdateConsultation replaces c if the stored Rev equals c.Rev and appends
-// events, all in one transaction; only after it commits is c.Rev
-// incremented. Returns apperr.ErrConflict on a stale Rev, on an event whose
-// seq is already taken (nothing is then stored), or on a 文号 another
-// consultation bears, and apperr.ErrNotFound if c does not exist.
-func (s *ConsultationStore) UpdateConsultation(ctx context.Context, c *consultation.Consultation, events ...history.Event) error {
-	for _, e := range events {
+// writeConsultation carries out ch.Write within t: insert (Rev 1), update
+// under compare-and-swap on Rev, or check the Rev. It returns the new Rev.
+func writeConsultation(ctx context.Context, t *txn, ch *consultation.Change) (int64, error) {
+	c := ch.Consultation
+	for _, e := range ch.Events {
 		if e.Consultation != c.ID {
-			return apperr.Wrap(fmt.Errorf("event %d of consultation %q appended to %q", e.Seq, e.Consultation, c.ID), "sqlite: update consultation")
+			return 0, apperr.Wrap(fmt.Errorf("event %d of consultation %q appended to %q", e.Seq, e.Consultation, c.ID), "sqlite: commit")
 		}
+	}
+	if ch.Write == consultation.CheckRev {
+		var stored int64
+		if err := t.QueryRowContext(ctx, "SELECT rev FROM consultations WHERE id = ?", c.ID).Scan(&stored); err != nil {
+			return 0, classify(err, "check consultation")
+		}
+		if stored != c.Rev {
+			return 0, fmt.Errorf("sqlite: consultation %s: rev %d, stored %d: %w", c.ID, c.Rev, stored, consultation.ErrStale)
+		}
+		return stored, nil
 	}
 	next := *c
 	next.Rev = c.Rev + 1
+	if ch.Write == consultation.Insert {
+		next.Rev = 1
+	}
 	record, err := json.Marshal(&next)
 	if err != nil {
-		return apperr.Wrap(err, "sqlite: encode consultation")
+		return 0, apperr.Wrap(err, "sqlite: encode consultation")
 	}
-	err = s.db.write(ctx, func(tx *sql.Tx) error {
-		args := append(consultationRow(&next), next.Rev, string(record), c.ID, c.Rev)
-		res, err := tx.ExecContext(ctx, `UPDATE consultations SET (`+consultationColumns+`, rev, record) =
-			(?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ? AND rev = ?`, args...)
-		if err != nil {
-			return classify(err, "update consultation")
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return classify(err, "update consultation")
-		} else if n == 0 {
-			var stored int64
-			err := tx.QueryRowContext(ctx, "SELECT rev FROM consultations WHERE id = ?", c.ID).Scan(&stored)
-			if err != nil {
-				return classify(err, "update consultation")
-			}
-			return fmt.Errorf("sqlite: update consultation: rev %d is stale, stored %d: %w", c.Rev, stored, apperr.ErrConflict)
-		}
-		return insertEvents(ctx, tx, events)
-	})
+	if ch.Write == consultation.Insert {
+		args := append([]any{c.ID}, consultationRow(&next)...)
+		args = append(args, next.Rev, string(record))
+		_, err := t.ExecContext(ctx, "INSERT INTO consultations (id, "+consultationColumns+", rev, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args...)
+		return next.Rev, numberErr(err, "create consultation")
+	}
+	args := append(consultationRow(&next), next.Rev, string(record), c.ID, c.Rev)
+	res, err := t.ExecContext(ctx, `UPDATE consultations SET (`+consultationColumns+`, rev, record) =
+		(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ? AND rev = ?`, args...)
 	if err != nil {
-		return err
+		return 0, numberErr(err, "update consultation")
 	}
-	c.Rev = next.Rev
-	return nil
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, classify(err, "update consultation")
+	} else if n == 0 {
+		var stored int64
+		if err := t.QueryRowContext(ctx, "SELECT rev FROM consultations WHERE id = ?", c.ID).Scan(&stored); err != nil {
+			return 0, classify(err, "update consultation")
+		}
+		return 0, fmt.Errorf("sqlite: update consultation %s: rev %d is stale, stored %d: %w", c.ID, c.Rev, stored, consultation.ErrStale)
+	}
+	return next.Rev, nil
+}
+
+// numberErr names a 文号 or registration number another decision holds.
+func numberErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "consultations.document_number"):
+		return fmt.Errorf("sqlite: %s: %v: %w", what, err, consultation.ErrDocumentNumberTaken)
+	case strings.Contains(msg, "consultations.registration_number"):
+		return fmt.Errorf("sqlite: %s: %v: %w", what, err, consultation.ErrRegistrationNumberTaken)
+	}
+	return classify(err, what)
 }
 
 // Consultations lists by the filter, newest first (CreatedAt desc, ID

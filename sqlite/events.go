@@ -2,30 +2,21 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 
 	"yugongkai/history"
 )
 
-// insertEvents appends events within tx. A seq already taken is a
-// Conflict error, and the caller's transaction then stores nothing.
-func insertEvents(ctx context.Context, tx *sql.Tx, events []history.Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events
-		(consultation_id, seq, at, actor_role, actor_id, type, public, payload, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return classify(err, "insert event")
-	}
-	defer stmt.Close()
+// insertEvents appends events within t. A seq already taken is a
+// Conflict error, and the commit then stores nothing.
+func insertEvents(ctx context.Context, t *txn, events []history.Event) error {
 	for _, e := range events {
 		var payload any // NULL for a nil payload, so that it reads back nil
 		if e.Payload != nil {
 			payload = []byte(e.Payload)
 		}
-		if _, err := stmt.ExecContext(ctx, e.Consultation, e.Seq, formatTime(e.At), e.ActorRole, e.ActorID,
+		if _, err := t.ExecContext(ctx, `INSERT INTO events
+			(consultation_id, seq, at, actor_role, actor_id, type, public, payload, prev_hash, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Consultation, e.Seq, formatTime(e.At), e.ActorRole, e.ActorID,
 			e.Type, e.Public, payload, e.PrevHash, e.Hash); err != nil {
 			return classify(err, "insert event")
 		}

@@ -66,6 +66,10 @@ type DB struct {
 	// that writers queue in Go, where waiting can be cancelled by a context,
 	// rather than poll SQLite's busy handler.
 	writer chan struct{}
+
+	// fault, when set (tests only, WithFaults), is asked before every
+	// statement that writes inside a commit and fails it with its error.
+	fault func(op string) error
 }
 
 // Option configures Open.
@@ -75,6 +79,14 @@ type options struct {
 	maxConns int
 	now      func() time.Time
 	bulk     bool
+	fault    func(op string) error
+}
+
+// WithFaults makes every write statement of a commit first call fault with
+// the statement; an error fails the statement (and so rolls the commit
+// back). Tests use it to fail the k-th write of a command.
+func WithFaults(fault func(op string) error) Option {
+	return func(o *options) { o.fault = fault }
 }
 
 // WithBulkLoad turns off fsync at commit (synchronous=OFF) for loading
@@ -137,7 +149,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 	sqlDB.SetConnMaxLifetime(0)
 	sqlDB.SetConnMaxIdleTime(0)
 
-	db := &DB{sql: sqlDB, path: path, now: o.now, writer: make(chan struct{}, 1)}
+	db := &DB{sql: sqlDB, path: path, now: o.now, writer: make(chan struct{}, 1), fault: o.fault}
 	if err := db.migrate(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -186,6 +198,28 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return apperr.Wrap(err, "sqlite: commit")
 	}
 	return nil
+}
+
+// txn is a write transaction of a commit: its ExecContext passes through
+// the fault hook. Commit code writes only through ExecContext.
+type txn struct {
+	*sql.Tx
+	fault func(op string) error
+}
+
+// ExecContext runs a write statement, failing it first if the hook says so.
+func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.fault != nil {
+		if err := t.fault(query); err != nil {
+			return nil, err
+		}
+	}
+	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+// commitTx runs fn in one write transaction (see write) as a txn.
+func (db *DB) commitTx(ctx context.Context, fn func(t *txn) error) error {
+	return db.write(ctx, func(tx *sql.Tx) error { return fn(&txn{Tx: tx, fault: db.fault}) })
 }
 
 // classify turns a driver error into a domain error: no row is NotFound, a

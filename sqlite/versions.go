@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -10,47 +9,37 @@ import (
 	"yugongkai/consultation"
 )
 
-// insertVersion inserts v, whose JSON encoding is record, within tx.
-func insertVersion(ctx context.Context, tx *sql.Tx, v *consultation.Version, record []byte) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO versions (consultation_id, number, frozen, created_at, record) VALUES (?, ?, ?, ?, ?)",
+// insertVersion inserts v within t. A number that exists is a Conflict.
+func insertVersion(ctx context.Context, t *txn, v *consultation.Version) error {
+	record, err := json.Marshal(v)
+	if err != nil {
+		return apperr.Wrap(err, "sqlite: encode version")
+	}
+	_, err = t.ExecContext(ctx, "INSERT INTO versions (consultation_id, number, frozen, created_at, record) VALUES (?, ?, ?, ?, ?)",
 		v.ConsultationID, v.Number, v.Frozen, formatTime(v.CreatedAt), string(record))
 	return classify(err, "insert version")
 }
 
-// PutVersion inserts a version. Returns a Conflict error if the number
-// exists and apperr.ErrNotFound if the consultation does not.
-func (s *ConsultationStore) PutVersion(ctx context.Context, v *consultation.Version) error {
-	record, err := json.Marshal(v)
-	if err != nil {
-		return apperr.Wrap(err, "sqlite: encode version")
-	}
-	return s.db.write(ctx, func(tx *sql.Tx) error {
-		return insertVersion(ctx, tx, v, record)
-	})
-}
-
-// ReplaceVersion overwrites a version that is not frozen; v may freeze it.
+// replaceVersion overwrites a version that is not frozen; v may freeze it.
 // Returns apperr.ErrConflict if the stored version is frozen and
 // apperr.ErrNotFound if it is absent.
-func (s *ConsultationStore) ReplaceVersion(ctx context.Context, v *consultation.Version) error {
+func replaceVersion(ctx context.Context, t *txn, v *consultation.Version) error {
 	record, err := json.Marshal(v)
 	if err != nil {
 		return apperr.Wrap(err, "sqlite: encode version")
 	}
-	return s.db.write(ctx, func(tx *sql.Tx) error {
-		var frozen bool
-		err := tx.QueryRowContext(ctx, "SELECT frozen FROM versions WHERE consultation_id = ? AND number = ?",
-			v.ConsultationID, v.Number).Scan(&frozen)
-		if err != nil {
-			return classify(err, "replace version")
-		}
-		if frozen {
-			return fmt.Errorf("sqlite: replace version %d: frozen: %w", v.Number, apperr.ErrConflict)
-		}
-		_, err = tx.ExecContext(ctx, "UPDATE versions SET frozen = ?, created_at = ?, record = ? WHERE consultation_id = ? AND number = ?",
-			v.Frozen, formatTime(v.CreatedAt), string(record), v.ConsultationID, v.Number)
+	var frozen bool
+	err = t.QueryRowContext(ctx, "SELECT frozen FROM versions WHERE consultation_id = ? AND number = ?",
+		v.ConsultationID, v.Number).Scan(&frozen)
+	if err != nil {
 		return classify(err, "replace version")
-	})
+	}
+	if frozen {
+		return fmt.Errorf("sqlite: replace version %d: frozen: %w", v.Number, apperr.ErrConflict)
+	}
+	_, err = t.ExecContext(ctx, "UPDATE versions SET frozen = ?, created_at = ?, record = ? WHERE consultation_id = ? AND number = ?",
+		v.Frozen, formatTime(v.CreatedAt), string(record), v.ConsultationID, v.Number)
+	return classify(err, "replace version")
 }
 
 // Version returns version n of a consultation or apperr.ErrNotFound.

@@ -46,10 +46,70 @@ func NewComment(consultationID, group, body string, at time.Time) *comments.Comm
 		Bands: []string{"b-" + body}}
 }
 
+// The store's one write is Commit; these are the single-operation commits
+// the contract exercises, without a consultation (as a bulk load writes).
+
+func insertOne(s comments.Store, c *comments.Comment) error {
+	return s.Commit(ctx, &comments.Change{Insert: []*comments.Comment{c}})
+}
+
+// cidOf finds the consultation of comment id ("" if absent).
+func cidOf(s comments.Store, id string) string {
+	if c, err := s.Comment(ctx, id); err == nil {
+		return c.ConsultationID
+	}
+	return ""
+}
+
+func setModeration(s comments.Store, id string, from, to comments.Status, m comments.Moderation) error {
+	return s.Commit(ctx, &comments.Change{ForConsultation: cidOf(s, id), Moderate: []comments.Moderated{{ID: id, From: from, To: to, M: m}}})
+}
+
+func setDisposition(s comments.Store, id string, d comments.Disposition) error {
+	return s.Commit(ctx, &comments.Change{ForConsultation: cidOf(s, id), Dispose: []comments.Disposed{{ID: id, D: d}}})
+}
+
+func setGroupDisposition(s comments.Store, cid, gid string, d comments.Disposition) (int, error) {
+	if err := s.Commit(ctx, &comments.Change{ForConsultation: cid, DisposeGroup: &comments.GroupDisposed{GroupID: gid, D: d}}); err != nil {
+		return 0, err
+	}
+	g, err := s.Group(ctx, cid, gid)
+	if err != nil {
+		return 0, err
+	}
+	return g.Count, nil
+}
+
+// moveToGroup commits a move and reports how many comments changed group.
+func moveToGroup(s comments.Store, cid, to string, from, ids []string) (int, error) {
+	before := map[string]string{}
+	all, _, err := s.Comments(ctx, comments.Filter{ConsultationID: cid, Limit: 500})
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range all {
+		before[c.ID] = c.GroupID
+	}
+	if err := s.Commit(ctx, &comments.Change{ForConsultation: cid, Move: &comments.Moved{To: to, From: from, IDs: ids}}); err != nil {
+		return 0, err
+	}
+	after, _, err := s.Comments(ctx, comments.Filter{ConsultationID: cid, Limit: 500})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range after {
+		if before[c.ID] != c.GroupID {
+			n++
+		}
+	}
+	return n, nil
+}
+
 func insert(t *testing.T, s comments.Store, cs ...*comments.Comment) {
 	t.Helper()
 	for _, c := range cs {
-		must(t, s.InsertComment(ctx, c))
+		must(t, insertOne(s, c))
 	}
 }
 
@@ -114,7 +174,7 @@ func testCommentDuplicateKeys(t *testing.T, s comments.Store) {
 	insert(t, s, a)
 	b := NewComment("c1", "", "二", T0)
 	b.IdempotencyKey = "same"
-	err := s.InsertComment(ctx, b)
+	err := insertOne(s, b)
 	wantKind(t, "duplicate idempotency key", err, apperr.Conflict)
 	if !errors.Is(err, comments.ErrDuplicateKey) {
 		t.Errorf("duplicate idempotency key: err = %v, want ErrDuplicateKey", err)
@@ -127,12 +187,12 @@ func testCommentDuplicateKeys(t *testing.T, s comments.Store) {
 	}
 	other := NewComment("c2", "", "二", T0)
 	other.IdempotencyKey = "same"
-	must(t, s.InsertComment(ctx, other))
+	must(t, insertOne(s, other))
 	// Comments without a key never collide.
 	insert(t, s, NewComment("c1", "", "三", T0), NewComment("c1", "", "四", T0))
 	r := NewComment("c1", "", "五", T0)
 	r.Receipt = a.Receipt
-	err = s.InsertComment(ctx, r)
+	err = insertOne(s, r)
 	if !apperr.Is(err, apperr.Conflict) || !errors.Is(err, comments.ErrDuplicateKey) {
 		t.Errorf("duplicate receipt: err = %v, want Conflict with ErrDuplicateKey", err)
 	}
@@ -178,7 +238,7 @@ func testCommentModeration(t *testing.T, s comments.Store) {
 		t.Fatalf("before moderation: %+v, want no published member", g)
 	}
 	m := comments.Moderation{Action: comments.Publish, By: "staff1", At: T0.Add(time.Hour)}
-	must(t, s.SetModeration(ctx, a.ID, comments.Pending, comments.Published, m))
+	must(t, setModeration(s, a.ID, comments.Pending, comments.Published, m))
 	got, _ := s.Comment(ctx, a.ID)
 	if got.Status != comments.Published || !reflect.DeepEqual(got.Moderation, &m) {
 		t.Errorf("after publish: status %s moderation %+v", got.Status, got.Moderation)
@@ -186,16 +246,16 @@ func testCommentModeration(t *testing.T, s comments.Store) {
 	if g := group(t, s, "c1", "xg"); g.PublishedCount != 1 || g.RepID != a.ID {
 		t.Errorf("after publish: PublishedCount %d RepID %q, want 1 %q", g.PublishedCount, g.RepID, a.ID)
 	}
-	err := s.SetModeration(ctx, a.ID, comments.Pending, comments.Declined, m)
+	err := setModeration(s, a.ID, comments.Pending, comments.Declined, m)
 	wantKind(t, "stale status", err, apperr.Conflict)
-	wantKind(t, "missing comment", s.SetModeration(ctx, "missing", comments.Pending, comments.Published, m), apperr.NotFound)
-	must(t, s.SetModeration(ctx, b.ID, comments.Pending, comments.Published, m))
+	wantKind(t, "missing comment", setModeration(s, "missing", comments.Pending, comments.Published, m), apperr.NotFound)
+	must(t, setModeration(s, b.ID, comments.Pending, comments.Published, m))
 	d := comments.Moderation{Action: comments.Decline, Reason: comments.Spam, Note: "广告", By: "staff1", At: T0.Add(2 * time.Hour)}
-	must(t, s.SetModeration(ctx, a.ID, comments.Published, comments.Declined, d))
+	must(t, setModeration(s, a.ID, comments.Published, comments.Declined, d))
 	if g := group(t, s, "c1", "xg"); g.PublishedCount != 1 || g.RepID != b.ID {
 		t.Errorf("after declining the representative: PublishedCount %d RepID %q, want 1 %q", g.PublishedCount, g.RepID, b.ID)
 	}
-	must(t, s.SetModeration(ctx, b.ID, comments.Published, comments.Declined, d))
+	must(t, setModeration(s, b.ID, comments.Published, comments.Declined, d))
 	if g := group(t, s, "c1", "xg"); g.PublishedCount != 0 || g.RepID != "" || g.Count != 2 {
 		t.Errorf("after declining all: %+v, want Count 2, nothing published", g)
 	}
@@ -354,17 +414,17 @@ func testDispositions(t *testing.T, s comments.Store) {
 	lone := NewComment("c1", "", "另一意见", T0)
 	insert(t, s, a, b, lone)
 	d1 := comments.Disposition{Outcome: comments.NotAdopted, Reason: "于法无据", By: "staff1", At: T0.Add(time.Hour)}
-	must(t, s.SetDisposition(ctx, lone.ID, d1))
+	must(t, setDisposition(s, lone.ID, d1))
 	d2 := comments.Disposition{Outcome: comments.PartiallyAdopted, Reason: "部分", ChangedArticles: []string{"a1", "a2"}, By: "staff2", At: T0.Add(2 * time.Hour)}
-	must(t, s.SetDisposition(ctx, lone.ID, d2))
+	must(t, setDisposition(s, lone.ID, d2))
 	got, _ := s.Comment(ctx, lone.ID)
 	if !reflect.DeepEqual(got.Disposition, &d2) || !reflect.DeepEqual(got.Dispositions, []comments.Disposition{d1, d2}) {
 		t.Errorf("after two dispositions: current %+v, log %+v", got.Disposition, got.Dispositions)
 	}
-	wantKind(t, "missing comment", s.SetDisposition(ctx, "missing", d1), apperr.NotFound)
+	wantKind(t, "missing comment", setDisposition(s, "missing", d1), apperr.NotFound)
 
 	gd := comments.Disposition{Outcome: comments.Adopted, GroupID: "xg", By: "staff1", At: T0.Add(3 * time.Hour)}
-	n, err := s.SetGroupDisposition(ctx, "c1", "xg", gd)
+	n, err := setGroupDisposition(s, "c1", "xg", gd)
 	must(t, err)
 	if n != 2 {
 		t.Errorf("SetGroupDisposition = %d, want 2", n)
@@ -381,7 +441,7 @@ func testDispositions(t *testing.T, s comments.Store) {
 	if got, _ := s.Comment(ctx, lone.ID); !reflect.DeepEqual(got.Disposition, &d2) {
 		t.Errorf("group disposition touched another group: %+v", got.Disposition)
 	}
-	_, err = s.SetGroupDisposition(ctx, "c1", "missing", gd)
+	_, err = setGroupDisposition(s, "c1", "missing", gd)
 	wantKind(t, "missing group", err, apperr.NotFound)
 }
 
@@ -394,10 +454,10 @@ func testMoveToGroup(t *testing.T, s comments.Store) {
 	c1 := NewComment("c1", "xc", "丙", T0)
 	insert(t, s, a1, a2, b1, b2, c1)
 	gd := comments.Disposition{Outcome: comments.NotAdopted, Reason: "理由", GroupID: "xa", By: "staff1", At: T0.Add(time.Hour)}
-	_, err := s.SetGroupDisposition(ctx, "c1", "xa", gd)
+	_, err := setGroupDisposition(s, "c1", "xa", gd)
 	must(t, err)
 
-	n, err := s.MoveToGroup(ctx, "c1", "xa", []string{"xb", "xc"}, nil)
+	n, err := moveToGroup(s, "c1", "xa", []string{"xb", "xc"}, nil)
 	must(t, err)
 	if n != 3 {
 		t.Errorf("MoveToGroup(merge) = %d, want 3", n)
@@ -437,7 +497,7 @@ func testMoveToGroup(t *testing.T, s comments.Store) {
 	}
 
 	// Split one out into its own group.
-	n, err = s.MoveToGroup(ctx, "c1", "s"+b1.ID, nil, []string{b1.ID})
+	n, err = moveToGroup(s, "c1", "s"+b1.ID, nil, []string{b1.ID})
 	must(t, err)
 	if n != 1 {
 		t.Errorf("MoveToGroup(split) = %d, want 1", n)
@@ -460,7 +520,7 @@ func testCommentCounts(t *testing.T, s comments.Store) {
 		c.Status, c.Channel, c.ArticleID = status, ch, article
 		insert(t, s, c)
 		if outcome != "" {
-			must(t, s.SetDisposition(ctx, c.ID, comments.Disposition{Outcome: outcome, Reason: "r", By: "s", At: T0}))
+			must(t, setDisposition(s, c.ID, comments.Disposition{Outcome: outcome, Reason: "r", By: "s", At: T0}))
 		}
 	}
 	mk(comments.Published, comments.Online, "", comments.Adopted)
@@ -536,7 +596,7 @@ func testCommentCounts(t *testing.T, s comments.Store) {
 	pending := NewComment("c1", "", "待审", T0)
 	pending.ArticleID, pending.Status = "a3", comments.Pending
 	insert(t, s, pending)
-	must(t, s.SetModeration(ctx, pending.ID, comments.Pending, comments.Published, comments.Moderation{Action: comments.Publish, By: "s", At: T0}))
+	must(t, setModeration(s, pending.ID, comments.Pending, comments.Published, comments.Moderation{Action: comments.Publish, By: "s", At: T0}))
 	got, err := s.CountByArticle(ctx, "c1", comments.Published)
 	must(t, err)
 	if got["a3"] != 1 {

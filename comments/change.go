@@ -1,0 +1,76 @@
+package comments
+
+import "yugongkai/consultation"
+
+// Change is everything one comment command writes, with the consultation
+// change it makes (its event, the chain head) or the check it depends on
+// (a submission checks that the period it saw still holds). Store.Commit
+// applies it whole or not at all.
+//
+// A nil Consultation skips the check: only bulk loads of fixtures do that,
+// naming the consultation in ForConsultation.
+type Change struct {
+	consultation.Change
+	ForConsultation string
+
+	Insert   []*Comment
+	Moderate []Moderated
+	Dispose  []Disposed
+	// DisposeGroup answers a whole group: the group keeps the answer for
+	// members that join later, and every present member takes it.
+	DisposeGroup *GroupDisposed
+	// Move puts whole groups and single comments into group To (see Moved).
+	Move   *Moved
+	Redact []Redacted
+}
+
+// Moderated moves comment ID from status From to To with the record M.
+type Moderated struct {
+	ID       string
+	From, To Status
+	M        Moderation
+}
+
+// Disposed makes D the current disposition of comment ID.
+type Disposed struct {
+	ID string
+	D  Disposition
+}
+
+// GroupDisposed answers group GroupID with D.
+type GroupDisposed struct {
+	GroupID string
+	D       Disposition
+}
+
+// Moved moves the members of the groups From, and the comments IDs, to group
+// To (created if absent, the first moved comment its first member). If To has
+// a disposition, moved comments take it. Groups in From left empty are
+// marked merged into To and lose their band keys.
+type Moved struct {
+	To   string
+	From []string
+	IDs  []string
+}
+
+// Redacted replaces comment ID's public copy with PublicBody and appends R
+// to its redactions.
+type Redacted struct {
+	ID         string
+	PublicBody string
+	R          Redaction
+}
+
+// ConsultationID returns the id of the consultation the change is about.
+func (ch *Change) ConsultationID() string {
+	if ch.Consultation != nil {
+		return ch.Consultation.ID
+	}
+	if ch.ForConsultation != "" {
+		return ch.ForConsultation
+	}
+	for _, c := range ch.Insert {
+		return c.ConsultationID
+	}
+	return ""
+}

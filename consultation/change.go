@@ -1,0 +1,67 @@
+package consultation
+
+import (
+	"yugongkai/apperr"
+	"yugongkai/history"
+)
+
+// A command of the procedure reads what it needs, checks the rules, builds one
+// Change and hands it to Store.Commit. The store applies a Change whole or not
+// at all; docs/COMMIT.md says how each store keeps that promise.
+
+// Write says what a Change does to the consultation record.
+type Write int
+
+const (
+	// Update replaces the consultation if its stored Rev is Consultation.Rev,
+	// then sets Rev+1. Every command that moves the chain head or a field is
+	// an Update.
+	Update Write = iota
+	// Insert stores a new consultation (the first command of its life).
+	Insert
+	// CheckRev writes nothing to the consultation but refuses the change unless
+	// its stored Rev is still Consultation.Rev (a comment submitted against
+	// the period the submitter saw).
+	CheckRev
+)
+
+// Change is everything one command writes. Stores apply it atomically.
+type Change struct {
+	// Consultation is the consultation as the command leaves it, carrying the
+	// Rev the command read. On success the store sets its Rev to the stored one.
+	Consultation *Consultation
+	Write        Write
+	// NewVersions are inserted; their numbers must be new.
+	NewVersions []*Version
+	// ReplaceVersion, if set, overwrites a version that is not frozen
+	// (the working draft); it may freeze it.
+	ReplaceVersion *Version
+	// Events continue the consultation's chain from the head the command read.
+	Events []history.Event
+}
+
+// ChangedFields reports whether the change moves anything but the chain
+// head: the search index and other followers need to hear of it.
+func (ch *Change) ChangedFields() bool {
+	if ch.Write == CheckRev {
+		return false
+	}
+	for _, e := range ch.Events {
+		if len(e.Type) < 8 || e.Type[:8] != "comment." {
+			return true
+		}
+	}
+	return len(ch.Events) == 0
+}
+
+// Errors of Store.Commit besides NotFound and Internal.
+var (
+	// ErrStale: the consultation changed since the command read it. The
+	// command is run again on a fresh read (Service.retry); a client sees it
+	// only if the consultation keeps changing.
+	ErrStale = apperr.New(apperr.Conflict, "consultation.changed_concurrently")
+	// ErrDocumentNumberTaken: another decision bears the 文号.
+	ErrDocumentNumberTaken = apperr.New(apperr.Conflict, "finalize.number_taken")
+	// ErrRegistrationNumberTaken: another decision bears the 统一登记编号.
+	ErrRegistrationNumberTaken = apperr.New(apperr.Conflict, "finalize.registration_taken")
+)

@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"yugongkai/apperr"
+	"yugongkai/comments"
+	"yugongkai/consultation"
+)
+
+// Commit applies a consultation command's change in one transaction.
+func (s *ConsultationStore) Commit(ctx context.Context, ch *consultation.Change) error {
+	return s.db.commit(ctx, ch, nil)
+}
+
+// Commit applies a comment command's change, the consultation's part
+// included, in one transaction.
+func (s *CommentStore) Commit(ctx context.Context, ch *comments.Change) error {
+	return s.db.commit(ctx, &ch.Change, ch)
+}
+
+// commit is the one write path of a command: everything it changes —
+// consultation, versions, events, comments, group and article counters —
+// in one SQLite transaction, so a failure at any statement leaves nothing.
+func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.Change) error {
+	var rev int64
+	err := db.commitTx(ctx, func(t *txn) error {
+		if ch.Consultation != nil {
+			var err error
+			if rev, err = writeConsultation(ctx, t, ch); err != nil {
+				return err
+			}
+		} else if len(ch.Events) > 0 || len(ch.NewVersions) > 0 || ch.ReplaceVersion != nil {
+			return apperr.Wrap(fmt.Errorf("events or versions without their consultation"), "sqlite: commit")
+		}
+		for _, v := range ch.NewVersions {
+			if err := insertVersion(ctx, t, v); err != nil {
+				return err
+			}
+		}
+		if ch.ReplaceVersion != nil {
+			if err := replaceVersion(ctx, t, ch.ReplaceVersion); err != nil {
+				return err
+			}
+		}
+		if err := insertEvents(ctx, t, ch.Events); err != nil {
+			return err
+		}
+		if cm != nil {
+			return commitComments(ctx, t, cm)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if ch.Consultation != nil {
+		ch.Consultation.Rev = rev
+	}
+	return nil
+}
+
+// commitComments applies the comment part of a change within t.
+func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
+	cid := ch.ConsultationID()
+	for _, c := range ch.Insert {
+		if err := insertComment(ctx, t, c); err != nil {
+			return err
+		}
+	}
+	for _, m := range ch.Moderate {
+		if err := setModeration(ctx, t, m.ID, m.From, m.To, m.M); err != nil {
+			return err
+		}
+	}
+	for _, d := range ch.Dispose {
+		if err := setDisposition(ctx, t, d.ID, d.D); err != nil {
+			return err
+		}
+	}
+	if g := ch.DisposeGroup; g != nil {
+		if err := setGroupDisposition(ctx, t, cid, g.GroupID, g.D); err != nil {
+			return err
+		}
+	}
+	if m := ch.Move; m != nil {
+		if err := moveToGroup(ctx, t, cid, m.To, m.From, m.IDs); err != nil {
+			return err
+		}
+	}
+	for _, r := range ch.Redact {
+		if err := redact(ctx, t, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
