@@ -31,6 +31,15 @@ func (s *Service) Facts(ctx context.Context, c *consultation.Consultation) (cons
 	if f.Undisposed, err = count(CountFilter{Undisposed: true}); err != nil {
 		return f, err
 	}
+	if f.Undisposed > 0 {
+		list, _, err := s.Store.Comments(ctx, Filter{ConsultationID: c.ID, Undisposed: true, Limit: consultation.MaxUnanswered})
+		if err != nil {
+			return f, err
+		}
+		for _, cm := range list {
+			f.Unanswered = append(f.Unanswered, cm.Receipt)
+		}
+	}
 	for _, ch := range Channels {
 		n, err := count(CountFilter{Channel: ch})
 		if err != nil {

@@ -235,7 +235,7 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, consultation
 // outside the period or in the future).
 func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consultationID string, in OfflineSubmission) (*Receipt, error) {
 	var r *Receipt
-	err := s.run(ctx, actor, consultationID, consultation.ActOffline, func(c *consultation.Consultation, ch *Change) error {
+	build := func(c *consultation.Consultation, ch *Change) error {
 		if c.OpensAt == nil || c.PublicVersion == 0 {
 			return consultation.WrongState(c.State, "comment")
 		}
@@ -280,16 +280,18 @@ func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consul
 		}
 		cm := s.build(c, form, in.Channel, stamp(received), now)
 		cm.EnteredBy = actor.UserID
-		// The receipt code is drawn before the event names it; a collision
-		// (one in 2^60) fails the commit, and the retry draws again.
 		cm.Receipt = NewReceiptCode()
-		if err := s.Consultations.Record(&ch.Change, actor, "comment.entered", false, map[string]any{
-			"comment": cm.ID, "channel": string(cm.Channel), "received_at": cm.ReceivedAt, "state": string(c.State)}); err != nil {
-			return err
+		ch.Insert = []*Comment{cm}
+		r = receiptOf(cm, false)
+		return s.Consultations.Record(&ch.Change, actor, "comment.entered", false, map[string]any{
+			"comment": cm.ID, "channel": string(cm.Channel), "received_at": cm.ReceivedAt, "state": string(c.State)})
+	}
+	var err error
+	for attempt := 0; attempt < 3; attempt++ { // a receipt code collision (one in 2^60) draws again
+		if err = s.run(ctx, actor, consultationID, consultation.ActOffline, build); !errors.Is(err, ErrDuplicateKey) {
+			break
 		}
-		r, err = s.insert(ctx, ch, cm)
-		return err
-	})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -317,19 +319,16 @@ func (s *Service) build(c *consultation.Consultation, in Submission, ch Channel,
 
 // insert commits ch with cm inserted, drawing a fresh receipt code after a
 // collision; an idempotency-key collision (a concurrent retry) returns the
-// first receipt. A change with events keeps the code drawn by its caller
-// (the events name the comment) and reports the collision instead.
+// first receipt.
 func (s *Service) insert(ctx context.Context, ch *Change, cm *Comment) (*Receipt, error) {
 	ch.Insert = []*Comment{cm}
 	for attempt := 0; ; attempt++ {
-		if cm.Receipt == "" || (attempt > 0 && len(ch.Events) == 0) {
-			cm.Receipt = NewReceiptCode()
-		}
+		cm.Receipt = NewReceiptCode()
 		err := s.commit(ctx, ch)
 		if err == nil {
 			return receiptOf(cm, false), nil
 		}
-		if !errors.Is(err, ErrDuplicateKey) || attempt == 3 || len(ch.Events) > 0 {
+		if !errors.Is(err, ErrDuplicateKey) || attempt == 3 {
 			return nil, err
 		}
 		if cm.IdempotencyKey != "" {

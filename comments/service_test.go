@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"yugongkai/storetest"
 
 	"yugongkai/apperr"
 	"yugongkai/auth"
@@ -85,7 +86,7 @@ func TestAnonymousSetting(t *testing.T) {
 	}
 	c, _ = e.cs.Get(ctx, staff, c.ID)
 	c.AllowAnonymous = false
-	if err := e.db.Consultations().UpdateConsultation(ctx, c); err != nil {
+	if err := storetest.Update(e.db.Consultations(), c); err != nil {
 		t.Fatal(err)
 	}
 	_, err := e.svc.Submit(ctx, public, c.ID, sub("匿名提交"), "")
@@ -484,7 +485,7 @@ func TestDisposition(t *testing.T) {
 	// Frozen once the decision is published (公布).
 	cur, _ := e.cs.Get(ctx, staff, c.ID)
 	cur.State = consultation.Published
-	if err := e.db.Consultations().UpdateConsultation(ctx, cur); err != nil {
+	if err := storetest.Update(e.db.Consultations(), cur); err != nil {
 		t.Fatal(err)
 	}
 	_, err := e.svc.Dispose(ctx, staff, r.CommentID, comments.DispositionForm{Outcome: comments.Adopted})

@@ -14,6 +14,8 @@ type Filter struct {
 	// Outcomes keeps comments whose current disposition is one of these
 	// (empty: any, answered or not).
 	Outcomes []Outcome
+	// Undisposed keeps comments without a disposition.
+	Undisposed bool
 	// Cursor is the opaque value returned with the previous page; Limit ≤ 500.
 	Cursor string
 	Limit  int

@@ -19,7 +19,7 @@ func approved(t *testing.T, svc *consultation.Service, clock *time.Time, staff, 
 	ctx := context.Background()
 	ptr := func(s string) *string { return &s }
 	text := "某县规定\n\n第一条　为了规范管理，制定本规定。\n第二条　本规定自公布之日起施行。\n"
-	c, err := svc.Create(ctx, staff, consultation.DraftForm{Title: ptr("某县规定"), ProcedureType: &typ, Text: ptr(text),
+	c, err := svc.Create(ctx, staff, consultation.DraftForm{Title: ptr("某县规定（征求意见稿）"), ProcedureType: &typ, Text: ptr(text),
 		Explanation: ptr("说明"), LegalBasis: ptr("依据"), Contact: &consultation.Contact{Department: "局", Phone: "1"},
 		Channels: &consultation.Channels{Email: "a@b.cn"}})
 	if err != nil {
@@ -35,7 +35,7 @@ func approved(t *testing.T, svc *consultation.Service, clock *time.Time, staff, 
 	if _, err := svc.SubmitForReview(ctx, staff, c.ID, consultation.SubmitForm{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.GiveOpinion(ctx, legal, c.ID, consultation.OpinionForm{Outcome: consultation.Lawful}); err != nil {
+	if _, err := svc.GiveOpinion(ctx, legal, c.ID, consultation.OpinionForm{Outcome: consultation.Lawful, Opinion: "经审查，草案符合法律法规规定。"}); err != nil {
 		t.Fatal(err)
 	}
 	*clock = time.Date(2027, 1, 10, 2, 0, 0, 0, time.UTC) // 2027-01-10 10:00 Shanghai
@@ -82,7 +82,9 @@ func TestFinalizeRules(t *testing.T) {
 		{"effective before adoption", consultation.Other, legal,
 			consultation.FinalizeForm{DocumentNumber: "O2号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-08"}, apperr.Invalid, "effective_on"},
 		{"document number already used", consultation.Other, legal,
-			consultation.FinalizeForm{DocumentNumber: "R1号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, apperr.Invalid, "document_number"},
+			consultation.FinalizeForm{DocumentNumber: "R1号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, apperr.Conflict, "document_number"},
+		{"registration number already used", consultation.NormativeDocument, legal,
+			consultation.FinalizeForm{DocumentNumber: "N3号", RegistrationNumber: "ZJSD-2027-1", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, apperr.Conflict, "registration_number"},
 		{"staff may not finalize", consultation.Other, staff,
 			consultation.FinalizeForm{DocumentNumber: "O3号", AdoptedOn: "2027-01-09", EffectiveOn: "2027-01-20"}, apperr.Forbidden, ""},
 		{"residents may not finalize", consultation.Other, resident,
@@ -99,6 +101,10 @@ func TestFinalizeRules(t *testing.T) {
 				}
 				if c.State != consultation.Published || c.Final.DocumentNumber != tc.form.DocumentNumber {
 					t.Fatalf("after Finalize: state %s, final %+v", c.State, c.Final)
+				}
+				// The decision is published under its adopted title.
+				if c.Title != "某县规定" || c.Final.Title != "某县规定" {
+					t.Errorf("published title %q (final %q), want 某县规定", c.Title, c.Final.Title)
 				}
 				// Nothing changes after publication.
 				if _, err := svc.Revise(ctx, staff, id, consultation.RevisionForm{Text: "第一条　改。\n"}); !apperr.Is(err, apperr.Conflict) {
@@ -202,7 +208,7 @@ func TestReviewRules(t *testing.T) {
 		{"major decision, 7 working days", "revised", consultation.MajorDecision, 0, staff, 7, "", "", "2027-01-12"},
 		{"major decision below 7 days", "revised", consultation.MajorDecision, 0, staff, 6, apperr.Invalid, "review_days", ""},
 		{"normative document above 15 days", "revised", consultation.NormativeDocument, 0, staff, 16, apperr.Invalid, "review_days", ""},
-		{"no revised draft", "closed", consultation.Rule, 0, staff, 0, apperr.Invalid, "package", ""},
+		{"consulted text unchanged", "closed", consultation.Rule, 0, staff, 0, "", "", "2027-01-22"},
 		{"comments without answer", "revised", consultation.Rule, 2, staff, 0, apperr.Invalid, "package", ""},
 		{"period still open", "open", consultation.Rule, 0, staff, 0, apperr.Conflict, "", ""},
 		{"never opened", "draft", consultation.Rule, 0, staff, 0, apperr.Conflict, "", ""},
@@ -226,6 +232,17 @@ func TestReviewRules(t *testing.T) {
 				}
 				if _, err := svc.GiveOpinion(ctx, legal, id, consultation.OpinionForm{Outcome: consultation.Revise}); !apperr.Is(err, apperr.Invalid) {
 					t.Errorf("revise without reasons = %v, want Invalid", err)
+				}
+				// Rule 8: a lawful opinion needs its reasoning too.
+				if _, err := svc.GiveOpinion(ctx, legal, id, consultation.OpinionForm{Outcome: consultation.Lawful, Opinion: "  "}); !apperr.Is(err, apperr.Invalid) {
+					t.Errorf("lawful opinion without text = %v, want Invalid", err)
+				}
+				st, err := svc.Statement(ctx, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Unchanged != (tc.stage == "closed") {
+					t.Errorf("Statement.Unchanged = %v at stage %s", st.Unchanged, tc.stage)
 				}
 				got, err := svc.GiveOpinion(ctx, legal, id, consultation.OpinionForm{Outcome: consultation.Revise, Opinion: "第二条缺乏上位法依据。"})
 				if err != nil || got.State != consultation.Returned {

@@ -370,10 +370,10 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 				return f.Err()
 			}
 		}
-		if err := s.numberFree(ctx, c, number, s.Store.ConsultationByDocumentNumber, ErrDocumentNumberTaken); err != nil {
+		if err := s.numberFree(ctx, c, "document_number", number, s.Store.ConsultationByDocumentNumber, ErrDocumentNumberTaken); err != nil {
 			return err
 		}
-		if err := s.numberFree(ctx, c, reg, s.Store.ConsultationByRegistrationNumber, ErrRegistrationNumberTaken); err != nil {
+		if err := s.numberFree(ctx, c, "registration_number", reg, s.Store.ConsultationByRegistrationNumber, ErrRegistrationNumberTaken); err != nil {
 			return err
 		}
 		reviewed, err := s.Store.Version(ctx, c.ID, c.CurrentVersion)
@@ -403,14 +403,15 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 
 // numberFree checks that no other decision bears number (文号 or
 // registration number), naming the one that does.
-func (s *Service) numberFree(ctx context.Context, c *Consultation, number string, lookup func(context.Context, string) (*Consultation, error), taken *apperr.Error) error {
+func (s *Service) numberFree(ctx context.Context, c *Consultation, field, number string, lookup func(context.Context, string) (*Consultation, error), taken *apperr.Error) error {
 	if number == "" {
 		return nil
 	}
 	other, err := lookup(ctx, number)
 	switch {
 	case err == nil && other.ID != c.ID:
-		return apperr.New(apperr.Conflict, taken.Key, other.Title)
+		return &apperr.Error{Kind: apperr.Conflict, Key: taken.Key, Args: []any{other.Title},
+			Fields: []apperr.FieldError{{Field: field, Key: taken.Key, Args: []any{other.Title}}}}
 	case err != nil && !apperr.Is(err, apperr.NotFound):
 		return err
 	}

@@ -261,6 +261,9 @@ func (s *CommentStore) Comments(ctx context.Context, f comments.Filter) ([]*comm
 		}
 		where = append(where, "outcome IN ("+strings.Join(marks, ", ")+")")
 	}
+	if f.Undisposed {
+		where = append(where, "outcome = ''")
+	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {

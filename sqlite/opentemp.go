@@ -7,9 +7,9 @@ import (
 
 // OpenTemp opens a fresh database in a temporary directory for a test or
 // benchmark of this or another package, and closes it when tb ends.
-func OpenTemp(tb testing.TB) *DB {
+func OpenTemp(tb testing.TB, opts ...Option) *DB {
 	tb.Helper()
-	db, err := Open(context.Background(), tb.TempDir())
+	db, err := Open(context.Background(), tb.TempDir(), opts...)
 	if err != nil {
 		tb.Fatalf("sqlite.OpenTemp: %v", err)
 	}

@@ -107,7 +107,7 @@ func TestRestart(t *testing.T) {
 	c, v := storetest.NewConsultation(t, d.ID, storetest.T0)
 	must(t, db.Auth().CreateDepartment(ctx, d))
 	must(t, db.Auth().CreateUser(ctx, u))
-	must(t, db.Consultations().CreateConsultation(ctx, c, v))
+	must(t, storetest.Create(db.Consultations(), c, v))
 	must(t, db.Consultations().PutSetting(ctx, "workcal", []byte("{}")))
 	must(t, db.Close())
 
@@ -151,7 +151,7 @@ func TestConcurrentUpdates(t *testing.T) {
 	s := db.Consultations()
 	c, v := storetest.NewConsultation(t, "d1", storetest.T0)
 	c.ArticleCount = 0 // used as a counter of successful updates
-	must(t, s.CreateConsultation(ctx, c, v))
+	must(t, storetest.Create(s, c, v))
 
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -169,7 +169,7 @@ func TestConcurrentUpdates(t *testing.T) {
 				}
 				got.ArticleCount++
 				got.Title = fmt.Sprintf("writer %d update %d", w, done)
-				err = s.UpdateConsultation(ctx, got)
+				err = storetest.Update(s, got)
 				switch {
 				case apperr.Is(err, apperr.Conflict):
 					mu.Lock()
@@ -226,14 +226,14 @@ func TestFailedUpdateKeepsRev(t *testing.T) {
 	db := OpenTemp(t)
 	s := db.Consultations()
 	c, v := storetest.NewConsultation(t, "d1", storetest.T0)
-	must(t, s.CreateConsultation(ctx, c, v))
+	must(t, storetest.Create(s, c, v))
 	e, err := history.Next(nil, history.Event{Consultation: c.ID, At: storetest.T0, ActorRole: "staff", ActorID: "u1", Type: "consultation.created"})
 	must(t, err)
-	must(t, s.UpdateConsultation(ctx, c, e))
+	must(t, storetest.Update(s, c, e))
 	rev := c.Rev
 
 	t.Run("ErrDuplicateSeq", func(t *testing.T) {
-		err := s.UpdateConsultation(ctx, c, e)
+		err := storetest.Update(s, c, e)
 		if !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("UpdateConsultation with a used seq = %v, want Conflict", err)
 		}
@@ -244,7 +244,7 @@ func TestFailedUpdateKeepsRev(t *testing.T) {
 	t.Run("ErrOtherConsultation", func(t *testing.T) {
 		other := e
 		other.Consultation = "another"
-		if err := s.UpdateConsultation(ctx, c, other); err == nil {
+		if err := storetest.Update(s, c, other); err == nil {
 			t.Fatal("UpdateConsultation with another consultation's event succeeded")
 		}
 		if c.Rev != rev {
@@ -253,12 +253,12 @@ func TestFailedUpdateKeepsRev(t *testing.T) {
 	})
 	t.Run("ErrDocumentNumberTaken", func(t *testing.T) {
 		c.Final = &consultation.Final{DocumentNumber: "某政发〔2026〕1号", PublishedAt: storetest.T0}
-		must(t, s.UpdateConsultation(ctx, c))
+		must(t, storetest.Update(s, c))
 		d, dv := storetest.NewConsultation(t, "d1", storetest.T0)
-		must(t, s.CreateConsultation(ctx, d, dv))
+		must(t, storetest.Create(s, d, dv))
 		d.Final = &consultation.Final{DocumentNumber: "某政发〔2026〕1号", PublishedAt: storetest.T0}
 		before := d.Rev
-		if err := s.UpdateConsultation(ctx, d); !apperr.Is(err, apperr.Conflict) {
+		if err := storetest.Update(s, d); !apperr.Is(err, apperr.Conflict) {
 			t.Errorf("second consultation with the same 文号: err = %v, want Conflict", err)
 		}
 		if d.Rev != before {
@@ -266,7 +266,7 @@ func TestFailedUpdateKeepsRev(t *testing.T) {
 		}
 	})
 	t.Run("ErrVersionOfMissingConsultation", func(t *testing.T) {
-		err := s.PutVersion(ctx, &consultation.Version{ConsultationID: "missing", Number: 1, CreatedAt: storetest.T0})
+		err := storetest.PutVersion(s, &consultation.Version{ConsultationID: "missing", Number: 1, CreatedAt: storetest.T0})
 		if !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("PutVersion of a missing consultation = %v, want NotFound", err)
 		}
@@ -350,7 +350,7 @@ func BenchmarkCreateAndRead(b *testing.B) {
 			ProcedureType: consultation.Rule, State: consultation.Draft, CurrentVersion: 1, CreatedAt: now, UpdatedAt: now}
 		v := &consultation.Version{ConsultationID: c.ID, Number: 1, Kind: consultation.ConsultationDraft,
 			Title: doc.Title, Text: string(text), CreatedAt: now, Document: doc}
-		if err := s.CreateConsultation(ctx, c, v); err != nil {
+		if err := storetest.Create(s, c, v); err != nil {
 			b.Fatal(err)
 		}
 		start := time.Now()

@@ -49,7 +49,8 @@ func NewComment(consultationID, group, body string, at time.Time) *comments.Comm
 // The store's one write is Commit; these are the single-operation commits
 // the contract exercises, without a consultation (as a bulk load writes).
 
-func insertOne(s comments.Store, c *comments.Comment) error {
+// InsertComment commits the insert of c without a consultation check (a bulk load).
+func InsertComment(s comments.Store, c *comments.Comment) error {
 	return s.Commit(ctx, &comments.Change{Insert: []*comments.Comment{c}})
 }
 
@@ -109,7 +110,7 @@ func moveToGroup(s comments.Store, cid, to string, from, ids []string) (int, err
 func insert(t *testing.T, s comments.Store, cs ...*comments.Comment) {
 	t.Helper()
 	for _, c := range cs {
-		must(t, insertOne(s, c))
+		must(t, InsertComment(s, c))
 	}
 }
 
@@ -174,7 +175,7 @@ func testCommentDuplicateKeys(t *testing.T, s comments.Store) {
 	insert(t, s, a)
 	b := NewComment("c1", "", "二", T0)
 	b.IdempotencyKey = "same"
-	err := insertOne(s, b)
+	err := InsertComment(s, b)
 	wantKind(t, "duplicate idempotency key", err, apperr.Conflict)
 	if !errors.Is(err, comments.ErrDuplicateKey) {
 		t.Errorf("duplicate idempotency key: err = %v, want ErrDuplicateKey", err)
@@ -187,12 +188,12 @@ func testCommentDuplicateKeys(t *testing.T, s comments.Store) {
 	}
 	other := NewComment("c2", "", "二", T0)
 	other.IdempotencyKey = "same"
-	must(t, insertOne(s, other))
+	must(t, InsertComment(s, other))
 	// Comments without a key never collide.
 	insert(t, s, NewComment("c1", "", "三", T0), NewComment("c1", "", "四", T0))
 	r := NewComment("c1", "", "五", T0)
 	r.Receipt = a.Receipt
-	err = insertOne(s, r)
+	err = InsertComment(s, r)
 	if !apperr.Is(err, apperr.Conflict) || !errors.Is(err, comments.ErrDuplicateKey) {
 		t.Errorf("duplicate receipt: err = %v, want Conflict with ErrDuplicateKey", err)
 	}

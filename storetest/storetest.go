@@ -64,7 +64,8 @@ func wantKind(t *testing.T, what string, err error, k apperr.Kind) {
 // The store's one write is Commit; these are the single-step commits the
 // contract exercises.
 
-func create(s consultation.Store, c *consultation.Consultation, v *consultation.Version) error {
+// Create commits the insert of c with its first version v (may be nil).
+func Create(s consultation.Store, c *consultation.Consultation, v *consultation.Version) error {
 	ch := &consultation.Change{Consultation: c, Write: consultation.Insert}
 	if v != nil {
 		ch.NewVersions = []*consultation.Version{v}
@@ -72,7 +73,8 @@ func create(s consultation.Store, c *consultation.Consultation, v *consultation.
 	return s.Commit(ctx, ch)
 }
 
-func update(s consultation.Store, c *consultation.Consultation, events ...history.Event) error {
+// Update commits c (CAS on its Rev) with events.
+func Update(s consultation.Store, c *consultation.Consultation, events ...history.Event) error {
 	return s.Commit(ctx, &consultation.Change{Consultation: c, Events: events})
 }
 
@@ -85,11 +87,13 @@ func current(s consultation.Store, v *consultation.Version) *consultation.Consul
 	return c
 }
 
-func putVersion(s consultation.Store, v *consultation.Version) error {
+// PutVersion commits the insert of v, checking its consultation.
+func PutVersion(s consultation.Store, v *consultation.Version) error {
 	return s.Commit(ctx, &consultation.Change{Consultation: current(s, v), Write: consultation.CheckRev, NewVersions: []*consultation.Version{v}})
 }
 
-func replaceVersion(s consultation.Store, v *consultation.Version) error {
+// ReplaceVersion commits v over a version that is not frozen.
+func ReplaceVersion(s consultation.Store, v *consultation.Version) error {
 	return s.Commit(ctx, &consultation.Change{Consultation: current(s, v), Write: consultation.CheckRev, ReplaceVersion: v})
 }
 
@@ -169,7 +173,7 @@ func NewConsultation(t *testing.T, dept string, created time.Time) (*consultatio
 
 func testConsultationRoundTrip(t *testing.T, s Stores) {
 	c, v := NewConsultation(t, "d1", T0)
-	must(t, create(s.Consultations, c, v))
+	must(t, Create(s.Consultations, c, v))
 	got, err := s.Consultations.Consultation(ctx, c.ID)
 	must(t, err)
 	if !reflect.DeepEqual(got, c) {
@@ -180,7 +184,7 @@ func testConsultationRoundTrip(t *testing.T, s Stores) {
 	if !reflect.DeepEqual(gv, v) {
 		t.Errorf("Version round trip:\n got %+v\nwant %+v", gv, v)
 	}
-	wantKind(t, "duplicate id", create(s.Consultations, c, nil), apperr.Conflict)
+	wantKind(t, "duplicate id", Create(s.Consultations, c, nil), apperr.Conflict)
 	_, err = s.Consultations.Consultation(ctx, "missing")
 	wantKind(t, "missing consultation", err, apperr.NotFound)
 
@@ -191,7 +195,7 @@ func testConsultationRoundTrip(t *testing.T, s Stores) {
 	c.ClosedEarly = &consultation.Closure{At: T0, Reason: "提前", By: "u1"}
 	c.Review = &consultation.Review{SubmittedAt: T0, SubmittedBy: "u1", Version: 2, DueOn: "2026-12-10", Rounds: 1}
 	c.Final = &consultation.Final{DocumentNumber: "某政发〔2026〕12号", AdoptedOn: "2026-12-20", EffectiveOn: "2027-02-01", PublishedAt: T0, FinalizedBy: "u2", Version: 3}
-	must(t, update(s.Consultations, c))
+	must(t, Update(s.Consultations, c))
 	got, err = s.Consultations.Consultation(ctx, c.ID)
 	must(t, err)
 	if !reflect.DeepEqual(got, c) {
@@ -204,16 +208,16 @@ func testConsultationRoundTrip(t *testing.T, s Stores) {
 
 func testUpdateCAS(t *testing.T, s Stores) {
 	c, v := NewConsultation(t, "d1", T0)
-	must(t, create(s.Consultations, c, v))
+	must(t, Create(s.Consultations, c, v))
 	a, _ := s.Consultations.Consultation(ctx, c.ID)
 	b, _ := s.Consultations.Consultation(ctx, c.ID)
 	a.Title = "A"
-	must(t, update(s.Consultations, a))
+	must(t, Update(s.Consultations, a))
 	if a.Rev != c.Rev+1 {
 		t.Errorf("Rev after update = %d, want %d", a.Rev, c.Rev+1)
 	}
 	b.Title = "B"
-	err := update(s.Consultations, b)
+	err := Update(s.Consultations, b)
 	wantKind(t, "stale update", err, apperr.Conflict)
 	got, _ := s.Consultations.Consultation(ctx, c.ID)
 	if got.Title != "A" {
@@ -221,22 +225,22 @@ func testUpdateCAS(t *testing.T, s Stores) {
 	}
 	missing := *c
 	missing.ID = "missing"
-	wantKind(t, "update missing", update(s.Consultations, &missing), apperr.NotFound)
+	wantKind(t, "update missing", Update(s.Consultations, &missing), apperr.NotFound)
 }
 
 func testVersions(t *testing.T, s Stores) {
 	c, v := NewConsultation(t, "d1", T0)
-	must(t, create(s.Consultations, c, v))
+	must(t, Create(s.Consultations, c, v))
 	v.Text = "第一条　改了。\n"
-	must(t, replaceVersion(s.Consultations, v))
+	must(t, ReplaceVersion(s.Consultations, v))
 	got, _ := s.Consultations.Version(ctx, c.ID, 1)
 	if got.Text != v.Text {
 		t.Errorf("ReplaceVersion did not replace: %q", got.Text)
 	}
 	v.Frozen = true
-	must(t, replaceVersion(s.Consultations, v))
+	must(t, ReplaceVersion(s.Consultations, v))
 	v.Text = "第一条　又改了。\n"
-	wantKind(t, "replace frozen", replaceVersion(s.Consultations, v), apperr.Conflict)
+	wantKind(t, "replace frozen", ReplaceVersion(s.Consultations, v), apperr.Conflict)
 	got, _ = s.Consultations.Version(ctx, c.ID, 1)
 	if got.Text != "第一条　改了。\n" {
 		t.Errorf("frozen version changed to %q", got.Text)
@@ -245,8 +249,8 @@ func testVersions(t *testing.T, s Stores) {
 	v2.Number, v2.Kind, v2.Frozen = 2, consultation.Revision, true
 	v2.DeletedIDs = []string{"gone1"}
 	v2.SplitFrom = map[string]string{"n1": "o1"}
-	must(t, putVersion(s.Consultations, &v2))
-	wantKind(t, "duplicate version", putVersion(s.Consultations, &v2), apperr.Conflict)
+	must(t, PutVersion(s.Consultations, &v2))
+	wantKind(t, "duplicate version", PutVersion(s.Consultations, &v2), apperr.Conflict)
 	list, err := s.Consultations.Versions(ctx, c.ID)
 	must(t, err)
 	if len(list) != 2 || list[0].Number != 1 || list[1].Number != 2 {
@@ -257,7 +261,7 @@ func testVersions(t *testing.T, s Stores) {
 	}
 	_, err = s.Consultations.Version(ctx, c.ID, 9)
 	wantKind(t, "missing version", err, apperr.NotFound)
-	wantKind(t, "replace missing", replaceVersion(s.Consultations, &consultation.Version{ConsultationID: c.ID, Number: 7}), apperr.NotFound)
+	wantKind(t, "replace missing", ReplaceVersion(s.Consultations, &consultation.Version{ConsultationID: c.ID, Number: 7}), apperr.NotFound)
 }
 
 func ids(list []*consultation.Consultation) []string {
@@ -277,7 +281,7 @@ func testListFilters(t *testing.T, s Stores) {
 		if st != consultation.Draft {
 			c.PublishedAt = &T0
 		}
-		must(t, create(s.Consultations, c, v))
+		must(t, Create(s.Consultations, c, v))
 	}
 	mk("draftA", "A", consultation.Draft, consultation.Rule, nil, 1)
 	mk("draftB", "B", consultation.Draft, consultation.Rule, nil, 2)
@@ -319,7 +323,7 @@ func testListPagination(t *testing.T, s Stores) {
 		// Several share a creation time, so the order must break ties by id.
 		c, v := NewConsultation(t, "A", T0.Add(time.Duration(i/3)*time.Minute))
 		c.Title = fmt.Sprintf("c%02d", i)
-		must(t, create(s.Consultations, c, v))
+		must(t, Create(s.Consultations, c, v))
 	}
 	all, _, err := s.Consultations.Consultations(ctx, consultation.ListFilter{Limit: 100, Now: T0})
 	must(t, err)
@@ -352,7 +356,7 @@ func testListPagination(t *testing.T, s Stores) {
 
 func testEvents(t *testing.T, s Stores) {
 	c, v := NewConsultation(t, "d1", T0)
-	must(t, create(s.Consultations, c, v))
+	must(t, Create(s.Consultations, c, v))
 	var prev *history.Event
 	var chain []history.Event
 	for i := 0; i < 3; i++ {
@@ -363,9 +367,9 @@ func testEvents(t *testing.T, s Stores) {
 		prev = &chain[len(chain)-1]
 	}
 	c.HistorySeq, c.HistoryHead = chain[1].Seq, chain[1].Hash
-	must(t, update(s.Consultations, c, chain[0], chain[1]))
+	must(t, Update(s.Consultations, c, chain[0], chain[1]))
 	c.HistorySeq, c.HistoryHead = chain[2].Seq, chain[2].Hash
-	must(t, update(s.Consultations, c, chain[2]))
+	must(t, Update(s.Consultations, c, chain[2]))
 	got, err := s.Consultations.Events(ctx, c.ID)
 	must(t, err)
 	if !reflect.DeepEqual(got, chain) {
@@ -375,7 +379,7 @@ func testEvents(t *testing.T, s Stores) {
 	// A duplicate seq is refused and the consultation is left as it was.
 	c2, _ := s.Consultations.Consultation(ctx, c.ID)
 	c2.Title = "should not be stored"
-	err = update(s.Consultations, c2, chain[2])
+	err = Update(s.Consultations, c2, chain[2])
 	if !apperr.Is(err, apperr.Conflict) {
 		t.Fatalf("duplicate seq: err = %v, want Conflict", err)
 	}
@@ -401,12 +405,12 @@ func testSettings(t *testing.T, s Stores) {
 
 func testDocumentNumber(t *testing.T, s Stores) {
 	c, v := NewConsultation(t, "d1", T0)
-	must(t, create(s.Consultations, c, v))
+	must(t, Create(s.Consultations, c, v))
 	_, err := s.Consultations.ConsultationByDocumentNumber(ctx, "某政发〔2026〕12号")
 	wantKind(t, "unused number", err, apperr.NotFound)
 	c.State = consultation.Published
 	c.Final = &consultation.Final{DocumentNumber: "某政发〔2026〕12号", PublishedAt: T0}
-	must(t, update(s.Consultations, c))
+	must(t, Update(s.Consultations, c))
 	got, err := s.Consultations.ConsultationByDocumentNumber(ctx, "某政发〔2026〕12号")
 	must(t, err)
 	if got.ID != c.ID {

@@ -128,7 +128,7 @@ func (s *Server) extendConsultation(c *fiber.Ctx) error {
 }
 
 func (s *Server) closeConsultation(c *fiber.Ctx) error {
-	var f consultation.ReasonForm
+	var f consultation.CloseForm
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"yugongkai/storetest"
 
 	"yugongkai/auth"
 	"yugongkai/consultation"
@@ -105,7 +106,7 @@ func BenchmarkCreateRead(b *testing.B) {
 				c := &consultation.Consultation{ID: ident.ID(), DepartmentID: "d", Title: "t", ProcedureType: consultation.Rule,
 					State: consultation.Draft, CreatedAt: now, UpdatedAt: now, CurrentVersion: 1}
 				v := &consultation.Version{ConsultationID: c.ID, Number: 1, Kind: consultation.ConsultationDraft, Text: lawtext.Render(doc), CreatedAt: now, Document: doc}
-				if err := e.cons.CreateConsultation(ctx, c, v); err != nil {
+				if err := storetest.Create(e.cons, c, v); err != nil {
 					b.Fatal(err)
 				}
 				if _, err := e.cons.Version(ctx, c.ID, 1); err != nil {

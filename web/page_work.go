@@ -60,22 +60,40 @@ type workBase struct {
 	Done string
 }
 
-// Can reports whether the consultation's state allows a department step,
+// workTabs maps each work page to the lifecycle actions it offers: a tab
+// is shown when the table allows one of them (consultation.Lifecycle).
+var workTabs = map[string][]consultation.Action{
+	"edit":         {consultation.ActEdit},
+	"publish":      {consultation.ActPublish},
+	"period":       {consultation.ActExtend, consultation.ActClose, consultation.ActWithdraw},
+	"moderation":   {consultation.ActModerate},
+	"dispositions": {consultation.ActDispose},
+	"offline":      {consultation.ActOffline},
+	"revise":       {consultation.ActRevise},
+	"review":       {consultation.ActSubmit, consultation.ActOpinion},
+}
+
+// Can reports whether the lifecycle table allows a step of a work page now,
 // so the tabs only offer what would succeed.
 func (w workBase) Can(step string) bool {
-	st := w.C.State
-	switch step {
-	case "edit", "publish":
-		return st == consultation.Draft
-	case "period":
-		return st == consultation.Open || st == consultation.Draft || st == consultation.Closed ||
-			st == consultation.Returned || st == consultation.Rejected || st == consultation.Approved
-	case "moderation", "dispositions", "offline":
-		return w.Comments && w.C.OpensAt != nil
-	case "revise", "review":
-		return st == consultation.Closed || st == consultation.Returned || st == consultation.InReview
+	if (step == "moderation" || step == "dispositions" || step == "offline") && (!w.Comments || w.C.OpensAt == nil) {
+		return false
+	}
+	for _, a := range workTabs[step] {
+		if w.C.Allows(a) {
+			return true
+		}
 	}
 	return false
+}
+
+// CanDo reports whether one lifecycle action is allowed now (for buttons).
+func (w workBase) CanDo(action string) bool { return w.C.Allows(consultation.Action(action)) }
+
+// MinimumPeriod describes the procedure type's minimum comment period.
+func (w workBase) MinimumPeriod() string {
+	m := consultation.MinimumPeriod(w.C.ProcedureType, w.C.MarketRelated).Msg()
+	return i18n.T(w.Lang, m.Key, m.Args...)
 }
 
 // WorkURL is the address of one of the consultation's work pages.
@@ -134,7 +152,7 @@ func (s *Server) workEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if w.C.State != consultation.Draft {
+	if !w.C.Allows(consultation.ActEdit) {
 		return consultation.WrongState(w.C.State, "edit")
 	}
 	x := w.C
@@ -193,10 +211,11 @@ func (s *Server) workEditSubmit(c *fiber.Ctx) error {
 type workPeriodData struct {
 	workBase
 	// Failed names the form whose errors are shown: extend, close, withdraw.
-	Failed   string
-	Errors   formErrors
-	ClosesAt string
-	Reason   string
+	Failed     string
+	Errors     formErrors
+	ClosesAt   string
+	Reason     string
+	Shortening string
 }
 
 // Err returns the message of field in form, "" when that form did not fail.
@@ -212,8 +231,11 @@ func (d workPeriodData) Value(form, field string) string {
 	if d.Failed != form {
 		return ""
 	}
-	if field == "closes_at" {
+	switch field {
+	case "closes_at":
 		return d.ClosesAt
+	case "shortening_reason":
+		return d.Shortening
 	}
 	return d.Reason
 }
@@ -233,7 +255,8 @@ func (s *Server) periodSubmit(c *fiber.Ctx, form string, run func(w workBase, cl
 	if err != nil {
 		return err
 	}
-	d := workPeriodData{workBase: w, Failed: form, ClosesAt: c.FormValue("closes_at"), Reason: formText(c, "reason")}
+	d := workPeriodData{workBase: w, Failed: form, ClosesAt: c.FormValue("closes_at"), Reason: formText(c, "reason"),
+		Shortening: formText(c, "shortening_reason")}
 	err = run(w, d.ClosesAt, d.Reason)
 	if fe := fieldErrors(w.Lang, err); fe != nil {
 		d.Errors = fe
@@ -254,7 +277,8 @@ func (s *Server) workExtendSubmit(c *fiber.Ctx) error {
 
 func (s *Server) workCloseSubmit(c *fiber.Ctx) error {
 	return s.periodSubmit(c, "close", func(w workBase, _, reason string) error {
-		_, err := s.cfg.Consultations.Close(c.UserContext(), w.User, w.C.ID, consultation.ReasonForm{Reason: reason})
+		_, err := s.cfg.Consultations.Close(c.UserContext(), w.User, w.C.ID,
+			consultation.CloseForm{Reason: reason, ShorteningReason: formText(c, "shortening_reason")})
 		return err
 	})
 }
@@ -679,7 +703,7 @@ func (s *Server) reviseData(c *fiber.Ctx) (workReviseData, error) {
 	if err != nil {
 		return workReviseData{}, err
 	}
-	if w.C.State != consultation.Closed && w.C.State != consultation.Returned {
+	if !w.C.Allows(consultation.ActRevise) {
 		return workReviseData{}, consultation.WrongState(w.C.State, "revise")
 	}
 	return workReviseData{workBase: w, Previous: w.C.CurrentVersion}, nil
@@ -770,7 +794,7 @@ func (s *Server) reviewData(c *fiber.Ctx) (workReviewData, error) {
 	ctx := c.UserContext()
 	d := workReviewData{workBase: w, Window: consultation.ReviewWindowFor(w.C.ProcedureType)}
 	d.ReviewDays = strconv.Itoa(d.Window.Default)
-	d.Submittable = w.C.State == consultation.Closed || w.C.State == consultation.Returned
+	d.Submittable = w.C.Allows(consultation.ActSubmit)
 	if d.Statement, err = s.cfg.Consultations.Statement(ctx, w.C); err != nil {
 		return d, err
 	}
