@@ -224,6 +224,15 @@ func (c *Consultation) PeriodEnd() time.Time {
 	return time.Time{}
 }
 
+// EndsAt is PeriodEnd for pages: nil when no period was ever set.
+func (c *Consultation) EndsAt() *time.Time {
+	if c.ClosesAt == nil {
+		return nil
+	}
+	t := c.PeriodEnd()
+	return &t
+}
+
 // Article returns the article with id, or false.
 func (v *Version) Article(id string) (lawtext.Article, bool) {
 	for _, a := range v.Document.Articles() {

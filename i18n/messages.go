@@ -208,6 +208,8 @@ var catalogue = map[string]message{
 	"page.c.period":                  {"征求意见期限", "Comment period"},
 	"page.c.minimum":                 {"法定最短期限", "Statutory minimum period"},
 	"page.c.shortening":              {"缩短期限的理由", "Reason for the shorter period"},
+	"page.c.closed_early":            {"提前结束", "Closed early"},
+	"page.c.closed_early_at":         {"已于 %s 提前结束", "Closed early on %s"},
 	"page.c.legal_basis":             {"制定依据", "Legal basis"},
 	"page.c.channels":                {"意见反馈渠道", "How to comment"},
 	"page.c.channel_online":          {"通过本网站在线提交", "Online, on this site"},

@@ -244,7 +244,8 @@ func TestCloseEarly(t *testing.T) {
 	id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(shortText)), 201, "create").str("id")
 	e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": "2026-12-31"}), 200, "publish")
 	e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": " "}), 422, "close without reason")
-	r := e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": "上级决定暂停"}), 200, "close")
+	e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": "上级决定暂停"}), 422, "close below the minimum without a shortening reason")
+	r := e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": "上级决定暂停", "shortening_reason": "上级政策调整，需尽快出台"}), 200, "close")
 	if r.str("state") != "closed" || r.JSON["accepting_comments"] != false {
 		t.Errorf("closed early: %s", r.Body)
 	}

@@ -60,7 +60,7 @@ func TestLifecycleIsRecordedInTheChain(t *testing.T) {
 		e.want(e.do("PATCH", "/api/v1/consultations/"+id, w.staffA, map[string]any{"title": "新标题"}), 200, "edit")
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": "2026-12-31"}), 200, "publish")
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/extend", w.staffA, map[string]string{"closes_at": "2027-01-10", "reason": "延期"}), 200, "extend")
-		e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": "提前结束"}), 200, "close")
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": "提前结束", "shortening_reason": "情况紧急"}), 200, "close")
 		events, err := e.cons.Store.Events(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)

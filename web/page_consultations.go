@@ -264,7 +264,7 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 	min := consultation.MinimumPeriod(x.ProcedureType, x.MarketRelated)
 	d.Minimum = i18n.T(lang, min.Msg().Key, min.Msg().Args...)
 	if x.OpensAt != nil && x.ClosesAt != nil {
-		l := consultation.LengthOf(consultation.Measure(*x.OpensAt, *x.ClosesAt, s.cfg.Consultations.Calendar(ctx)), min)
+		l := consultation.LengthOf(consultation.Measure(*x.OpensAt, x.PeriodEnd(), s.cfg.Consultations.Calendar(ctx)), min)
 		d.PeriodLength = i18n.T(lang, l.Msg().Key, l.Msg().Args...)
 	}
 	d.Accepting = x.AcceptsComments(d.Now)

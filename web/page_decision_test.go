@@ -189,7 +189,7 @@ func TestLegalReviewPages(t *testing.T) {
 		if p.Location != finalize {
 			t.Errorf("after a lawful opinion: Location %q, want %q", p.Location, finalize)
 		}
-		legal.post(review, url.Values{"outcome": {"lawful"}}).want(t, 409, "second opinion")
+		legal.post(review, url.Values{"outcome": {"lawful"}, "opinion": {"合法。"}}).want(t, 409, "second opinion")
 		q := legal.get("/legal/").want(t, 200, "queue after opinion")
 		q.has(t, "queue after opinion", "审查通过、待公布", `href="/legal/consultations/`+id+`/finalize"`)
 		ra := legal.get(review).want(t, 200, "review after opinion")
@@ -295,7 +295,7 @@ func TestHistoryPageShowsAlteredRecord(t *testing.T) {
 	e, id := d.e, d.id
 	d.submit(t)
 	base := "/api/v1/consultations/" + id
-	e.want(e.do("POST", base+"/review/opinion", d.w.legal, map[string]string{"outcome": "lawful"}), 200, "lawful")
+	e.want(e.do("POST", base+"/review/opinion", d.w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful")
 	e.want(e.do("POST", base+"/finalize", d.w.legal, map[string]string{"document_number": "某政规〔2027〕3号", "registration_number": "R-3", "adopted_on": "2026-12-31", "effective_on": "2027-02-01"}), 200, "finalize")
 	e.cons.Store = tamperedStore{Store: e.cons.Store, seq: 2}
 	b := e.browser()
@@ -318,7 +318,7 @@ func TestDecisionPageStoreCalls(t *testing.T) {
 	e.want(e.do("POST", base+"/review/opinion", d.w.legal, map[string]string{"outcome": "revise", "opinion": "再改"}), 200, "revise")
 	e.want(e.do("POST", base+"/versions", d.w.staffA, map[string]string{"text": revisedText + "第四条　附则。\n"}), 201, "revise again")
 	e.want(e.do("POST", base+"/review", d.w.staffA, map[string]any{}), 200, "resubmit")
-	e.want(e.do("POST", base+"/review/opinion", d.w.legal, map[string]string{"outcome": "lawful"}), 200, "lawful")
+	e.want(e.do("POST", base+"/review/opinion", d.w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful")
 	e.want(e.do("POST", base+"/finalize", d.w.legal, map[string]string{"document_number": "某政规〔2027〕2号", "registration_number": "R-2", "adopted_on": "2026-12-31", "effective_on": "2027-02-01"}), 200, "finalize")
 	cs := e.countStoreCalls()
 	cc := &countingComments{Store: e.comments.Store}

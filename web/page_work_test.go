@@ -164,11 +164,15 @@ func TestWorkPeriodPage(t *testing.T) {
 		p.has(t, "close without reason", "请填写理由。", `id="close-reason"`)
 	})
 	t.Run("Close", func(t *testing.T) {
-		b.post(workURL(id, "close"), url.Values{"reason": {"已充分听取意见。"}}).want(t, 303, "close")
+		p := b.post(workURL(id, "close"), url.Values{"reason": {"已充分听取意见。"}}).want(t, 422, "close below the minimum")
+		p.has(t, "close below the minimum", "缩短理由", `id="close-shortening"`, "少于")
+		b.post(workURL(id, "close"), url.Values{"reason": {"已充分听取意见。"}, "shortening_reason": {"上级要求提前出台。"}}).want(t, 303, "close")
+		notice := b.get("/consultations/"+id).want(t, 200, "notice after an early close")
+		notice.has(t, "notice after an early close", "上级要求提前出台。")
 		if x, _ := e.cons.Get(t.Context(), adminPrincipal(), id); x.State != "closed" {
 			t.Errorf("after close: %s", x.State)
 		}
-		p := b.get(workURL(id, "period")).want(t, 200, "period when closed")
+		p = b.get(workURL(id, "period")).want(t, 200, "period when closed")
 		p.lacks(t, "period when closed", `/extend"`)
 		p.has(t, "period when closed", `/withdraw"`)
 	})
@@ -340,7 +344,7 @@ func TestWorkReviseAndReview(t *testing.T) {
 	b := e.browser()
 	b.login("staffa", "password-staffa")
 	b.get(workURL(id, "revise")).want(t, 409, "revise while open")
-	b.post(workURL(id, "close"), url.Values{"reason": {"已充分听取意见。"}}).want(t, 303, "close")
+	b.post(workURL(id, "close"), url.Values{"reason": {"已充分听取意见。"}, "shortening_reason": {"情况紧急。"}}).want(t, 303, "close")
 
 	revised := strings.Replace(shortText, "为了规范养犬行为", "为了规范养犬行为，保障公共安全", 1) + "第三条　" + xss + "\n"
 	t.Run("Form", func(t *testing.T) {
@@ -368,7 +372,7 @@ func TestWorkReviseAndReview(t *testing.T) {
 	t.Run("ReviewIncomplete", func(t *testing.T) {
 		p := b.get(workURL(id, "review")).want(t, 200, "review page")
 		p.checkPage(t, "review", "zh-CN")
-		p.has(t, "review", "送审材料尚不完整", "修改后的草案（送审稿）", "完整的意见采纳情况", "收到 1 条，公开 1 条，不予公开 0 条，待答复 1 条。",
+		p.has(t, "review", "送审材料尚不完整", "完整的意见采纳情况", "收到 1 条，公开 1 条，不予公开 0 条，待答复 1 条。",
 			"网上提交：1", "应为 5 至 15 个工作日。", `value="15"`)
 		p = b.post(workURL(id, "review"), url.Values{"review_days": {"15"}}).want(t, 422, "submit incomplete")
 		p.has(t, "submit incomplete", "送审材料不完整")
