@@ -5,6 +5,7 @@
 package privacy
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"sort"
@@ -94,11 +95,16 @@ func MaskText(s string) (masked string, found []Finding) {
 	sh := newShadow(s)
 	var matches []match
 	matches = sh.findEmails(matches)
+	matches = sh.findObfuscatedEmails(matches)
+	sortMatches(matches)
 	matches = sh.findNumbers(matches)
+	if sh.hasNumerals() {
+		matches = sh.withMode(chineseDigits).findNumbers(matches)
+		matches = sh.withMode(mixedDigits).findNumbers(matches)
+	}
 	if len(matches) == 0 && sh.valid {
 		return s, nil
 	}
-	sortMatches(matches)
 
 	var b strings.Builder
 	b.Grow(len(s))
@@ -136,34 +142,77 @@ func MaskText(s string) (masked string, found []Finding) {
 }
 
 // shadow is a one-byte-per-rune ASCII image of the text: full-width digits,
-// letters X/x, punctuation and spaces are folded to ASCII, 转/分/机 get
-// control bytes, anything else becomes '#'. Matching runs on the shadow;
-// off maps shadow indices back to byte offsets in the original.
+// letters X/x, punctuation and spaces are folded to ASCII, 转/分/机 and
+// 艾/特/点 get control bytes, anything else becomes '#'. Which characters
+// become digits depends on the mode: Arabic digits, Chinese numerals
+// (一三八…), or both. Matching runs on the shadow; off maps shadow indices
+// back to byte offsets in the original, and is the same in every mode.
 type shadow struct {
-	b      []byte
-	off    []int // len(b)+1 entries
-	digits []int // digits[i] is the number of digits in b[:i]
-	valid  bool  // original is valid UTF-8
+	s        string
+	mode     numeralMode
+	b        []byte
+	off      []int // len(b)+1 entries
+	digits   []int // digits[i] is the number of digits in b[:i]
+	numerals []int // numerals[i] is the number of Chinese numerals in the text before index i
+	valid    bool  // original is valid UTF-8
 }
+
+// numeralMode says which characters a shadow folds to digits.
+type numeralMode int
+
+const (
+	arabicDigits  numeralMode = iota // 0–9, ０–９; Chinese numerals are text
+	chineseDigits                    // 一二三…〇零幺, 壹贰叁…; Arabic digits are text
+	mixedDigits                      // both, for numbers that mix them (1三8一…)
+)
 
 const (
 	shZhuan = '\x01' // 转 (extension)
 	shFen   = '\x02' // 分 of 分机
 	shJi    = '\x03' // 机 of 分机
+	shAi    = '\x04' // 艾 of 艾特 (@)
+	shTe    = '\x05' // 特 of 艾特
+	shDian  = '\x06' // 点 (dot)
 )
 
 func newShadow(s string) *shadow {
-	sh := &shadow{b: make([]byte, 0, len(s)), off: make([]int, 0, len(s)+1), valid: true}
+	sh := &shadow{s: s, off: make([]int, 0, len(s)+1), valid: true}
+	sh.numerals = make([]int, 1, len(s)+1)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size <= 1 {
 			sh.valid = false
 		}
-		sh.b = append(sh.b, shadowByte(r))
+		n := sh.numerals[len(sh.numerals)-1]
+		if _, ok := chineseDigit(r); ok {
+			n++
+		}
+		sh.numerals = append(sh.numerals, n)
 		sh.off = append(sh.off, i)
 		i += size
 	}
 	sh.off = append(sh.off, len(s))
+	sh.fold(arabicDigits)
+	return sh
+}
+
+// hasNumerals reports whether the text holds any Chinese numeral.
+func (sh *shadow) hasNumerals() bool { return sh.numerals[len(sh.numerals)-1] > 0 }
+
+// withMode returns the shadow of the same text in another mode.
+func (sh *shadow) withMode(mode numeralMode) *shadow {
+	c := &shadow{s: sh.s, off: sh.off, numerals: sh.numerals, valid: sh.valid}
+	c.fold(mode)
+	return c
+}
+
+func (sh *shadow) fold(mode numeralMode) {
+	sh.mode = mode
+	sh.b = make([]byte, 0, len(sh.off)-1)
+	for _, i := range sh.off[:len(sh.off)-1] {
+		r, _ := utf8.DecodeRuneInString(sh.s[i:])
+		sh.b = append(sh.b, shadowByte(r, mode))
+	}
 	sh.digits = make([]int, len(sh.b)+1)
 	for i, c := range sh.b {
 		sh.digits[i+1] = sh.digits[i]
@@ -171,10 +220,23 @@ func newShadow(s string) *shadow {
 			sh.digits[i+1]++
 		}
 	}
-	return sh
 }
 
-func shadowByte(r rune) byte {
+func shadowByte(r rune, mode numeralMode) byte {
+	if d, ok := chineseDigit(r); ok {
+		if mode == arabicDigits {
+			return '#'
+		}
+		return d
+	}
+	c := foldRune(r)
+	if mode == chineseDigits && isDigit(c) {
+		return '#'
+	}
+	return c
+}
+
+func foldRune(r rune) byte {
 	switch {
 	case r < 0x80 && r >= 0x20:
 		return byte(r)
@@ -190,6 +252,10 @@ func shadowByte(r rune) byte {
 		return '('
 	case '）':
 		return ')'
+	case '［', '【':
+		return '['
+	case '］', '】':
+		return ']'
 	case '＋':
 		return '+'
 	case '－', '‐', '‑':
@@ -200,14 +266,52 @@ func shadowByte(r rune) byte {
 		return '@'
 	case '．':
 		return '.'
+	case '，':
+		return ','
 	case '转':
 		return shZhuan
 	case '分':
 		return shFen
 	case '机':
 		return shJi
+	case '艾':
+		return shAi
+	case '特':
+		return shTe
+	case '点':
+		return shDian
 	}
 	return '#'
+}
+
+// chineseDigit returns the digit a Chinese numeral stands for: the common
+// numerals, 〇/○/零 for 0, 幺 for 1 (as read aloud in phone numbers), and the
+// financial forms 壹贰叁… (simplified and traditional). 十百千万 are not
+// digits: a number written with them (一百二十三) is not a digit string.
+func chineseDigit(r rune) (byte, bool) {
+	switch r {
+	case '〇', '○', '零':
+		return '0', true
+	case '一', '幺', '壹':
+		return '1', true
+	case '二', '贰', '貳':
+		return '2', true
+	case '三', '叁', '參':
+		return '3', true
+	case '四', '肆':
+		return '4', true
+	case '五', '伍':
+		return '5', true
+	case '六', '陆', '陸':
+		return '6', true
+	case '七', '柒':
+		return '7', true
+	case '八', '捌':
+		return '8', true
+	case '九', '玖':
+		return '9', true
+	}
+	return 0, false
 }
 
 // match is a recognized span [start, end) of shadow indices.
@@ -265,6 +369,60 @@ func (sh *shadow) findEmails(ms []match) []match {
 	return ms
 }
 
+// obfuscatedEmailRE matches, on the shadow, an email address whose "@" or
+// dots are spelled out: " at ", "(at)", "[at]", 艾特 for "@" (a plain or
+// spaced "@" too), and " dot ", "(dot)", "[dot]", 点 for a dot. Brackets may
+// be full-width (（at）, 【at】). The address must end in a common top-level
+// domain, so that English prose ("meet at the park", "a dot on the map")
+// and Chinese prose (重点) do not match. Submatch 1 is the "@" form,
+// submatch 2 the first label of the domain.
+var obfuscatedEmailRE = regexp.MustCompile(
+	`[A-Za-z0-9._%+\-*]+` +
+		`( {0,3}@ {0,3}| {0,3}[(\[] {0,3}(?i:at) {0,3}[)\]] {0,3}| {1,3}(?i:at) {1,3}| {0,3}\x04\x05 {0,3})` +
+		`([A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)` +
+		`(?:(?:\.| {0,3}[(\[] {0,3}(?i:dot) {0,3}[)\]] {0,3}| {1,3}(?i:dot) {1,3}| {0,3}\x06 {0,3})[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*?` +
+		`(?:\.| {0,3}[(\[] {0,3}(?i:dot) {0,3}[)\]] {0,3}| {1,3}(?i:dot) {1,3}| {0,3}\x06 {0,3})` +
+		`(?i:com|cn|net|org|edu|gov|info|biz|io|me|cc|top|vip|xyz|hk|mo|tw)\b`)
+
+// proseWords are English words that, around a spelled-out " at ", make
+// ordinary prose rather than an address ("look at this dot com site").
+var proseWords = map[string]bool{
+	"a": true, "an": true, "the": true, "this": true, "that": true, "these": true, "those": true,
+	"my": true, "your": true, "our": true, "their": true, "his": true, "her": true, "its": true,
+	"i": true, "me": true, "you": true, "we": true, "us": true, "it": true, "him": true, "them": true,
+	"is": true, "are": true, "was": true, "be": true, "look": true, "looking": true, "find": true,
+	"visit": true, "online": true, "available": true, "here": true, "there": true,
+	"least": true, "most": true, "all": true, "first": true, "last": true, "home": true, "work": true,
+}
+
+// findObfuscatedEmails adds spelled-out addresses (zhangsan at qq dot com,
+// zhangsan(at)qq.com, zhangsan艾特qq点com) that do not overlap a plain one.
+// The local part is masked as for a plain address; the rest is kept.
+func (sh *shadow) findObfuscatedEmails(ms []match) []match {
+	plain := len(ms)
+	for _, loc := range obfuscatedEmailRE.FindAllSubmatchIndex(sh.b, -1) {
+		if overlapsAny(ms[:plain], loc[0], loc[1]) {
+			continue
+		}
+		at := strings.TrimSpace(string(sh.b[loc[2]:loc[3]]))
+		if strings.EqualFold(at, "at") &&
+			(proseWords[strings.ToLower(string(sh.b[loc[0]:loc[2]]))] ||
+				proseWords[strings.ToLower(string(sh.b[loc[4]:loc[5]]))]) {
+			continue
+		}
+		local := string(sh.b[loc[0]:loc[2]])
+		repl := maskLocalPart(local)
+		m := match{start: loc[0], end: loc[1], replaceEnd: loc[2], replace: repl}
+		if repl != local || !sh.plainASCII(loc[0], loc[2]) {
+			m.kind = Email
+		} else {
+			m.replace = ""
+		}
+		ms = append(ms, m)
+	}
+	return ms
+}
+
 // plainASCII reports whether shadow [i, j) was ASCII in the original, so the
 // shadow bytes equal the original bytes.
 func (sh *shadow) plainASCII(i, j int) bool {
@@ -306,7 +464,8 @@ func (sh *shadow) isRunChar(i int) bool {
 
 // joinerLen returns the length of the joiner starting at shadow index i that
 // may connect two runs of one number, or 0: up to three of space, dash and
-// parentheses and plus ("-", " ", ")", ") ", " (", "+"), 转, 分机 or "ext".
+// parentheses and plus ("-", " ", ")", ") ", " (", "+"), a single dot
+// (138.1234.5678), 转, 分机 or "ext".
 func (sh *shadow) joinerLen(i int) int {
 	b := sh.b
 	n := 0
@@ -317,6 +476,8 @@ func (sh *shadow) joinerLen(i int) int {
 		return n
 	}
 	switch {
+	case b[i] == '.':
+		return 1
 	case b[i] == shZhuan:
 		return 1
 	case b[i] == shFen && i+1 < len(b) && b[i+1] == shJi:
@@ -334,13 +495,28 @@ func (sh *shadow) joinerLen(i int) int {
 	return 0
 }
 
-// maxNumberLen bounds the length, in runes, of one number match, so that a
-// long group of digits costs linear time.
-const maxNumberLen = 40
+// maxNumberLen bounds the length, in runes, of one number match, and
+// maxNumberRuns the number of runs of digits it is written in (+86 10 1234
+// 5678 ext. 12 has five), so that a long group of digits costs linear time.
+const (
+	maxNumberLen  = 40
+	maxNumberRuns = 6
+)
 
+// findNumbers adds the numbers found in this shadow's mode that do not
+// overlap ms, which must be sorted: first numbers written in groups as the
+// patterns allow, then numbers written digit by digit.
 func (sh *shadow) findNumbers(ms []match) []match {
+	ms = sh.findGroups(ms)
+	sortMatches(ms)
+	ms = sh.findSpelledOut(ms)
+	sortMatches(ms)
+	return ms
+}
+
+func (sh *shadow) findGroups(ms []match) []match {
 	b := sh.b
-	emails := len(ms)
+	prev := ms[:len(ms):len(ms)]
 	for i := 0; i < len(b); {
 		if !isDigit(b[i]) && b[i] != '*' || i > 0 && sh.isRunChar(i-1) {
 			i++
@@ -381,8 +557,8 @@ func (sh *shadow) findNumbers(ms []match) []match {
 			}
 			runEnds = append(runEnds[:len(runEnds)-1], t)
 		}
-		if gs < ge && !sh.maskedGroup(gs, ge) && !overlapsAny(ms[:emails], gs, ge) {
-			ms = sh.matchGroup(ms, gs, ge, runEnds)
+		if gs < ge && !sh.maskedGroup(gs, ge) {
+			ms = sh.matchGroup(ms, prev, gs, ge, runEnds)
 		}
 		i = ge
 	}
@@ -408,13 +584,13 @@ func (sh *shadow) maskedGroup(gs, ge int) bool {
 
 // matchGroup tries every start in the group (the group start and each run
 // start, including a '+' or '(' just before it) and every end at a run end,
-// longest first, and records non-overlapping matches left to right.
-func (sh *shadow) matchGroup(ms []match, gs, ge int, runEnds []int) []match {
+// longest first, and records non-overlapping matches left to right. A
+// candidate overlapping one of prev (found earlier) is not a match.
+func (sh *shadow) matchGroup(ms, prev []match, gs, ge int, runEnds []int) []match {
 	b := sh.b
 	for p := gs; p < ge; p++ {
 		if p > gs {
-			prev := b[p-1]
-			if isDigit(prev) || prev == '*' || prev == 'X' || prev == 'x' {
+			if c := b[p-1]; isDigit(c) || c == '*' || c == 'X' || c == 'x' {
 				continue
 			}
 			if !isDigit(b[p]) && b[p] != '+' && b[p] != '(' {
@@ -423,16 +599,20 @@ func (sh *shadow) matchGroup(ms []match, gs, ge int, runEnds []int) []match {
 			// '+' or '(' continue into the next run; a joiner like ") ("
 			// may offer several starts, all fine.
 		}
-		// Longest candidate first: the last run end within maxNumberLen.
-		k := sort.SearchInts(runEnds, p+maxNumberLen+1) - 1
-		for ; k >= 0; k-- {
-			e := runEnds[k]
-			if e <= p {
-				break
+		// Longest candidate first: the last run end within maxNumberLen
+		// and maxNumberRuns.
+		first := sort.SearchInts(runEnds, p+1) // the run p starts in
+		k := min(sort.SearchInts(runEnds, p+maxNumberLen+1)-1, first+maxNumberRuns-1)
+		for ; k >= first; k-- {
+			m, ok := sh.recognize(prev, p, runEnds[k])
+			if !ok {
+				if e := sh.trailingOne(runEnds[k]); e > p {
+					m, ok = sh.recognize(prev, p, e)
+				}
 			}
-			if m, ok := sh.recognize(p, e); ok {
+			if ok {
 				ms = append(ms, m)
-				p = e - 1
+				p = m.end - 1
 				break
 			}
 		}
@@ -440,47 +620,166 @@ func (sh *shadow) matchGroup(ms []match, gs, ge int, runEnds []int) []match {
 	return ms
 }
 
+// trailingOne returns e-1 when the run of Chinese numerals ending at e ends
+// with 一, else -1. 一 starts many words (一直, 一下, 一起), so a number
+// written in Chinese numerals may run into one: 一三八一二三四五六七八一直.
+func (sh *shadow) trailingOne(e int) int {
+	if sh.mode == arabicDigits || !strings.HasPrefix(sh.s[sh.off[e-1]:], "一") {
+		return -1
+	}
+	return e - 1
+}
+
+// findSpelledOut adds numbers written digit by digit, each digit on its
+// own between separators (1 3 8 1 2 3 4 5 6 7 8, 1-3-8-…, 一 三 八 …): a
+// chain of single digits (the last may be the X of an ID number) joined
+// by one to three of space, dash, dot, underscore, slash or comma. The
+// chain is recognized as a whole; one that holds a '*' between digits is
+// already masked and left alone.
+func (sh *shadow) findSpelledOut(ms []match) []match {
+	b := sh.b
+	prev := ms[:len(ms):len(ms)]
+	single := func(i int) bool {
+		return (isDigit(b[i]) || b[i] == '*') &&
+			(i == 0 || !isDigit(b[i-1]) && b[i-1] != '*') &&
+			(i+1 == len(b) || !isDigit(b[i+1]) && b[i+1] != '*')
+	}
+	var elems []int
+	for i := 0; i < len(b); i++ {
+		if !single(i) {
+			continue
+		}
+		elems = append(elems[:0], i)
+		e := i + 1
+		for {
+			j := 0
+			for e+j < len(b) && j < 3 && strings.IndexByte(" -._/,", b[e+j]) >= 0 {
+				j++
+			}
+			if j == 0 || e+j == len(b) {
+				break
+			}
+			n := e + j
+			if c := b[n]; (c == 'X' || c == 'x') && len(elems) == 17 && (n+1 == len(b) || !isAlnum(b[n+1])) {
+				elems = append(elems, n)
+				e = n + 1
+				break
+			}
+			if !single(n) {
+				break
+			}
+			elems = append(elems, n)
+			e = n + 1
+		}
+		i = e - 1
+		for len(elems) > 0 && b[elems[0]] == '*' {
+			elems = elems[1:]
+		}
+		for len(elems) > 0 && b[elems[len(elems)-1]] == '*' {
+			elems = elems[:len(elems)-1]
+		}
+		if len(elems) < 10 || len(elems) > 19 {
+			continue
+		}
+		v := make([]byte, len(elems))
+		for k, at := range elems {
+			v[k] = b[at]
+		}
+		if bytes.IndexByte(v, '*') >= 0 {
+			continue
+		}
+		start, end := elems[0], elems[len(elems)-1]+1
+		if overlapsAny(prev, start, end) || !sh.mixEnough(start, end) {
+			continue
+		}
+		if k, loc, keepFirst, keepLast, ok := classify(v); ok {
+			ms = append(ms, sh.newMatch(k, start, end, v, elems, loc, keepFirst, keepLast))
+		}
+	}
+	return ms
+}
+
+// mixEnough reports whether, in mixed mode, the span holds at least two
+// Arabic digits and two Chinese numerals. A number written in one kind is
+// found in that kind's mode; requiring both keeps a ten-digit number from
+// becoming a mobile number with the 一 of 一个 that follows it.
+func (sh *shadow) mixEnough(p, e int) bool {
+	if sh.mode != mixedDigits {
+		return true
+	}
+	chinese := sh.numerals[e] - sh.numerals[p]
+	return chinese >= 2 && sh.digits[e]-sh.digits[p]-chinese >= 2
+}
+
 // Number patterns, anchored on a candidate span of the shadow. Submatch 1 is
 // the part whose digits are partly hidden.
 var (
 	idRE     = regexp.MustCompile(`^([0-9]{6}[ \-]?[0-9]{8}[ \-]?[0-9]{3}[0-9Xx]|[0-9]{6}[ \-]?[0-9]{6}[ \-]?[0-9]{3})$`)
 	bankRE   = regexp.MustCompile(`^([0-9]{16,19}|[0-9]{4}(?:[ \-][0-9]{4}){3}(?:[ \-][0-9]{1,3})?)$`)
-	mobileRE = regexp.MustCompile(`^(?:(?:\+|00)?86[ \-]?|\((?:\+|00)?86\)[ \-]?)?(1[3-9][0-9][ \-]?[0-9]{4}[ \-]?[0-9]{4})$`)
+	mobileRE = regexp.MustCompile(`^(?:(?:\+|00)?86[ \-]?|\((?:\+|00)?86\)[ \-]?)?(1[3-9][0-9](?:[ \-]?[0-9]{4}[ \-]?|\.[0-9]{4}\.)[0-9]{4})$`)
 	// Area codes: 010, 02x, 0[3-9]xx; after +86 without the leading 0.
 	landlineRE = regexp.MustCompile(`^(?:(?:\+86[ \-]?|\(\+86\)[ \-]?)(?:10|2[0-9]|[3-9][0-9]{2})[ \-]?|\(0(?:10|2[0-9]|[3-9][0-9]{2})\)[ \-]?|0(?:10|2[0-9]|[3-9][0-9]{2})[ \-]?)` +
 		`([1-9][0-9]{6,7}|[1-9][0-9]{3}[ \-][0-9]{4}|[1-9][0-9]{2}[ \-][0-9]{4})` +
 		`(?:(?:[ \-]|\x01|\x02\x03|[Ee][Xx][Tt]\.? ?)[0-9]{1,6})?$`)
 )
 
-func (sh *shadow) recognize(p, e int) (match, bool) {
+func (sh *shadow) recognize(prev []match, p, e int) (match, bool) {
 	// Every pattern has 9 (landline 010-1234567) to 22 (+86, 8 digits and
 	// a 6-digit extension) digits; most spans are ruled out here.
 	if n := sh.digits[e] - sh.digits[p]; n < 9 || n > 22 {
 		return match{}, false
 	}
+	if !sh.mixEnough(p, e) || overlapsAny(prev, p, e) {
+		return match{}, false
+	}
 	span := sh.b[p:e]
-	if loc := idRE.FindSubmatchIndex(span); loc != nil && validID(digitsOf(span)) {
-		return sh.newMatch(IDCard, p, e, loc, 3, 4), true
+	k, loc, keepFirst, keepLast, ok := classify(span)
+	if !ok {
+		return match{}, false
 	}
-	if loc := bankRE.FindSubmatchIndex(span); loc != nil && validBankCard(digitsOf(span)) {
-		return sh.newMatch(BankCard, p, e, loc, 4, 4), true
-	}
-	if loc := mobileRE.FindSubmatchIndex(span); loc != nil {
-		return sh.newMatch(Mobile, p, e, loc, 3, 4), true
-	}
-	if loc := landlineRE.FindSubmatchIndex(span); loc != nil {
-		return sh.newMatch(Landline, p, e, loc, 0, 4), true
-	}
-	return match{}, false
+	return sh.newMatch(k, p, e, span, nil, loc, keepFirst, keepLast), true
 }
 
-// newMatch hides the digits of submatch 1 except the first keepFirst and the
-// last keepLast.
-func (sh *shadow) newMatch(k Kind, p, e int, loc []int, keepFirst, keepLast int) match {
+// classify recognizes v, a whole candidate number, and returns its kind, the
+// submatch indices of the part whose digits are partly hidden and how many
+// digits stay visible at each end of that part.
+func classify(v []byte) (k Kind, loc []int, keepFirst, keepLast int, ok bool) {
+	if loc := idRE.FindSubmatchIndex(v); loc != nil {
+		d := digitsOf(v)
+		if validID(d) {
+			return IDCard, loc, 3, 4, true
+		}
+		if validBankCard(d) {
+			return BankCard, loc, 4, 4, true
+		}
+		if shapedLikeID(d) {
+			return IDCard, loc, 3, 4, true
+		}
+	}
+	if loc := bankRE.FindSubmatchIndex(v); loc != nil && validBankCard(digitsOf(v)) {
+		return BankCard, loc, 4, 4, true
+	}
+	if loc := mobileRE.FindSubmatchIndex(v); loc != nil {
+		return Mobile, loc, 3, 4, true
+	}
+	if loc := landlineRE.FindSubmatchIndex(v); loc != nil {
+		return Landline, loc, 0, 4, true
+	}
+	return 0, nil, 0, 0, false
+}
+
+// newMatch hides the digits of submatch 1 of v except the first keepFirst
+// and the last keepLast. v is the shadow span [p, e), or, when at is not
+// nil, the digits at shadow indices at.
+func (sh *shadow) newMatch(k Kind, p, e int, v []byte, at, loc []int, keepFirst, keepLast int) match {
 	var pos []int
-	for i := p + loc[2]; i < p+loc[3]; i++ {
-		if c := sh.b[i]; isDigit(c) || c == 'X' || c == 'x' {
-			pos = append(pos, i)
+	for i := loc[2]; i < loc[3]; i++ {
+		if c := v[i]; isDigit(c) || c == 'X' || c == 'x' {
+			if at != nil {
+				pos = append(pos, at[i])
+			} else {
+				pos = append(pos, p+i)
+			}
 		}
 	}
 	return match{kind: k, start: p, end: e, hide: pos[keepFirst : len(pos)-keepLast]}
@@ -536,6 +835,17 @@ func validID(d []byte) bool {
 		return plausibleDate([]byte{'1', '9', d[6], d[7]}, d[8:10], d[10:12])
 	}
 	return false
+}
+
+// shapedLikeID reports whether an 18-character number has the shape of an
+// ID number whatever its check character: a region code starting with 1–6
+// or 8, a plausible birth date, three digits and a digit or X. A mistyped
+// ID number is still personal data.
+func shapedLikeID(d []byte) bool {
+	if len(d) != 18 || !strings.ContainsRune("1234568", rune(d[0])) || atoi(d[:17]) < 0 {
+		return false
+	}
+	return plausibleDate(d[6:10], d[10:12], d[12:14])
 }
 
 func atoi(b []byte) int {
