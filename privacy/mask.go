@@ -52,34 +52,53 @@ type Finding struct {
 //
 // Recognized, and masked digit by digit with "*" so the shape stays readable:
 //
-//	ID card, 18 digits (last may be X), ISO 7064 mod 11-2
-//	checksum, known province code, plausible birth date    110101199003071233 → 110***********1233
+//	ID card, 18 characters (last may be X), region code
+//	starting 1–6 or 8, plausible birth date, whatever
+//	the check character                                110101199003071233 → 110***********1233
 //	ID card, 15 digits (legacy), province code and date   110101900307123    → 110********7123
 //	  (also written 6-8-4 with spaces or dashes; the first 3 and last 4 are kept)
 //	mobile, 1[3-9] + 9 digits, optionally +86/86/0086
 //	  or (+86) prefix, grouped 3-4-4 or 3-8            13812345678 → 138****5678, +86 138 1234 5678 → +86 138 **** 5678
+//	  or 3.4.4 with dots                                 138.1234.5678 → 138.****.5678
 //	landline with area code (010, 02x, 0xxx or +86 xx),
 //	  local number of 7–8 digits (not starting with 0),
 //	  optional extension (-123, 转123, 分机123, ext.123)   010-12345678 → 010-****5678, (0571)8765432 → (0571)***5432
 //	bank card, 16–19 digits, Luhn-valid, starting with
 //	  62 (UnionPay), 4 or 51–55; also grouped by four     6222021234567890128 → 6222***********0128
+//	any of these written one digit at a time, each
+//	  digit between one to three of space, dash, dot,
+//	  underscore, slash or comma                          1 3 8 1 2 3 4 5 6 7 8 → 1 3 8 * * * * 5 6 7 8
 //	email                                               zhangsan@example.com → z***@example.com
+//	email spelled out: " at ", (at), [at], 艾特 or a
+//	  spaced @ for "@"; " dot ", (dot), [dot] or 点 for
+//	  a dot; ending in a common top-level domain          zhangsan at qq dot com → z*** at qq dot com
+//
+// Digits may be ASCII, full-width (１３８…) or Chinese numerals: 一…九, 〇, ○
+// and 零 for 0, 幺 for 1, and the financial forms 壹…玖, so 一三八一二三四五六七八
+// → 一三八****五六七八. A number is written in one kind of digit, or mixes
+// Arabic digits and Chinese numerals with at least two of each (1三8一2三4五6七8).
 //
 // The area code, the +86 prefix, extensions and an email's domain are kept.
 // Bank cards are masked although the specification lists only ID, mobile,
 // landline and email: a card number in a public comment is sensitive personal
 // information (个人信息保护法 art. 28) and a Luhn-valid 16–19 digit number with a
-// card prefix is almost never anything else in a consultation comment.
+// card prefix is almost never anything else in a consultation comment. An
+// ID number with a wrong check character is masked too: it is a mistyped
+// ID number far more often than anything else.
 //
-// Not touched: article numbers (第十二条, 第12条), dates (2026年12月31日,
-// 2026-12-31, 20261231), amounts (5000元, 1,000,000元), document numbers
-// (某政发〔2026〕12号), postal codes, 400/800 service numbers, landlines without
-// area code, 18-digit numbers failing the ID checksum or date check, and
-// other long numbers (including Luhn-invalid card-like numbers).
+// Not touched: article numbers (第十二条, 第12条, 第一百二十三条), dates
+// (2026年12月31日, 二〇二六年, 2026-12-31, 20261231), amounts (5000元,
+// 1,000,000元, 一万元), document numbers (某政发〔2026〕12号), percentages,
+// postal codes, 400/800 service numbers, landlines without area code,
+// 18-digit numbers with an implausible region code or date, other long
+// numbers (including Luhn-invalid card-like numbers), and English prose
+// with "at" and "dot" ("meet at the park", "a dot on the map"). Suspicious
+// flags what is left for a moderator.
 //
-// Digits may be ASCII or full-width (１３８…). A number only matches as a
-// whole: a match never starts or ends inside a run of digits, so
-// 138123456789 (12 digits) is not a mobile number.
+// A number only matches as a whole: a match never starts or ends inside a
+// run of digits, so 138123456789 (12 digits) is not a mobile number. One
+// exception: a run of Chinese numerals may end in the 一 of a following word
+// (一三八一二三四五六七八一直 masks the first eleven).
 //
 // Idempotence: MaskText(MaskText(s)) == MaskText(s) and the second call finds
 // nothing. To guarantee it, a group of digits joined by spaces, dashes or
@@ -90,7 +109,7 @@ type Finding struct {
 // user masked himself ("138****5678 13912345678") is not masked.
 //
 // Invalid UTF-8 bytes are replaced by U+FFFD so the public copy is always
-// valid UTF-8.
+// valid UTF-8. The cost is linear in the length of s.
 func MaskText(s string) (masked string, found []Finding) {
 	sh := newShadow(s)
 	var matches []match
@@ -369,20 +388,29 @@ func (sh *shadow) findEmails(ms []match) []match {
 	return ms
 }
 
-// obfuscatedEmailRE matches, on the shadow, an email address whose "@" or
-// dots are spelled out: " at ", "(at)", "[at]", 艾特 for "@" (a plain or
-// spaced "@" too), and " dot ", "(dot)", "[dot]", 点 for a dot. Brackets may
-// be full-width (（at）, 【at】). The address must end in a common top-level
-// domain, so that English prose ("meet at the park", "a dot on the map")
-// and Chinese prose (重点) do not match. Submatch 1 is the "@" form,
-// submatch 2 the first label of the domain.
+// obfuscatedEmailRE matches, anchored on the shadow, an email address whose
+// "@" or dots are spelled out: " at ", "(at)", "[at]", 艾特 for "@" (a plain
+// or spaced "@" too), and " dot ", "(dot)", "[dot]", 点 for a dot. Brackets
+// may be full-width (（at）, 【at】). The address must end in a common
+// top-level domain, so that English prose ("meet at the park", "a dot on
+// the map") and Chinese prose (重点) do not match. Submatch 1 is the local
+// part, submatch 2 the "@" form, submatch 3 the first label of the domain.
 var obfuscatedEmailRE = regexp.MustCompile(
-	`[A-Za-z0-9._%+\-*]+` +
+	`^([A-Za-z0-9._%+\-*]+)` +
 		`( {0,3}@ {0,3}| {0,3}[(\[] {0,3}(?i:at) {0,3}[)\]] {0,3}| {1,3}(?i:at) {1,3}| {0,3}\x04\x05 {0,3})` +
 		`([A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)` +
 		`(?:(?:\.| {0,3}[(\[] {0,3}(?i:dot) {0,3}[)\]] {0,3}| {1,3}(?i:dot) {1,3}| {0,3}\x06 {0,3})[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*?` +
 		`(?:\.| {0,3}[(\[] {0,3}(?i:dot) {0,3}[)\]] {0,3}| {1,3}(?i:dot) {1,3}| {0,3}\x06 {0,3})` +
 		`(?i:com|cn|net|org|edu|gov|info|biz|io|me|cc|top|vip|xyz|hk|mo|tw)\b`)
+
+// maxLocalLen and maxDomainLen bound, in runes, the spelled-out address
+// obfuscatedEmailRE is tried on: 64 is the longest local part RFC 5321
+// allows; a spelled-out domain longer than 100 runes is not an address
+// anyone will type back.
+const (
+	maxLocalLen  = 64
+	maxDomainLen = 100
+)
 
 // proseWords are English words that, around a spelled-out " at ", make
 // ordinary prose rather than an address ("look at this dot com site").
@@ -395,30 +423,54 @@ var proseWords = map[string]bool{
 	"least": true, "most": true, "all": true, "first": true, "last": true, "home": true, "work": true,
 }
 
+func isLocalChar(c byte) bool { return isAlnum(c) || strings.IndexByte("._%+-*", c) >= 0 }
+
 // findObfuscatedEmails adds spelled-out addresses (zhangsan at qq dot com,
-// zhangsan(at)qq.com, zhangsan艾特qq点com) that do not overlap a plain one.
-// The local part is masked as for a plain address; the rest is kept.
+// zhangsan(at)qq.com, zhangsan艾特qq点com) that do not overlap a plain one,
+// which must come first in ms. The local part is masked as for a plain
+// address; the rest is kept. The pattern is only tried from the local part
+// before each "@", "at" or 艾特, so the cost stays linear in the text.
 func (sh *shadow) findObfuscatedEmails(ms []match) []match {
+	b := sh.b
 	plain := len(ms)
-	for _, loc := range obfuscatedEmailRE.FindAllSubmatchIndex(sh.b, -1) {
-		if overlapsAny(ms[:plain], loc[0], loc[1]) {
+	done := 0 // shadow index before which nothing is tried again
+	for i := 0; i+1 < len(b); i++ {
+		isAt := b[i] == '@' || b[i] == shAi && b[i+1] == shTe ||
+			(b[i] == 'a' || b[i] == 'A') && (b[i+1] == 't' || b[i+1] == 'T') && i > 0 && strings.IndexByte(" ([", b[i-1]) >= 0
+		if !isAt {
 			continue
 		}
-		at := strings.TrimSpace(string(sh.b[loc[2]:loc[3]]))
-		if strings.EqualFold(at, "at") &&
-			(proseWords[strings.ToLower(string(sh.b[loc[0]:loc[2]]))] ||
-				proseWords[strings.ToLower(string(sh.b[loc[4]:loc[5]]))]) {
+		// The local part ends before the spaces and bracket leading into the "@" form.
+		le := i
+		for k := 0; k < 6 && le > 0 && strings.IndexByte(" ([", b[le-1]) >= 0; k++ {
+			le--
+		}
+		ls := le
+		for ls > done && isLocalChar(b[ls-1]) {
+			ls--
+		}
+		if ls == le || le-ls > maxLocalLen {
 			continue
 		}
-		local := string(sh.b[loc[0]:loc[2]])
+		loc := obfuscatedEmailRE.FindSubmatchIndex(b[ls:min(len(b), le+maxDomainLen)])
+		if loc == nil || loc[3] != le-ls || overlapsAny(ms[:plain], ls, ls+loc[1]) {
+			continue
+		}
+		local := string(b[ls:le])
+		if strings.EqualFold(strings.TrimSpace(string(b[ls+loc[4]:ls+loc[5]])), "at") &&
+			(proseWords[strings.ToLower(local)] || proseWords[strings.ToLower(string(b[ls+loc[6]:ls+loc[7]]))]) {
+			continue
+		}
 		repl := maskLocalPart(local)
-		m := match{start: loc[0], end: loc[1], replaceEnd: loc[2], replace: repl}
-		if repl != local || !sh.plainASCII(loc[0], loc[2]) {
+		m := match{start: ls, end: ls + loc[1], replaceEnd: le, replace: repl}
+		if repl != local || !sh.plainASCII(ls, le) {
 			m.kind = Email
 		} else {
 			m.replace = ""
 		}
 		ms = append(ms, m)
+		done = m.end
+		i = m.end - 1
 	}
 	return ms
 }

@@ -1,6 +1,7 @@
 package privacy
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -359,47 +360,94 @@ func FuzzMaskText(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		once, found := MaskText(s)
-		if !utf8.ValidString(once) {
-			t.Fatalf("MaskText(%q) = %q, not valid UTF-8", s, once)
+	f.Fuzz(checkMaskProperties)
+}
+
+// checkMaskProperties fails t unless MaskText(s) is valid UTF-8, reports
+// findings inside s, changes nothing when it finds nothing, masks numbers
+// rune by rune, is flagged by Suspicious when it masks, and is idempotent.
+func checkMaskProperties(t *testing.T, s string) {
+	t.Helper()
+	once, found := MaskText(s)
+	if !utf8.ValidString(once) {
+		t.Fatalf("MaskText(%q) = %q, not valid UTF-8", s, once)
+	}
+	for _, fd := range found {
+		if fd.Start < 0 || fd.End > len(s) || fd.Start >= fd.End {
+			t.Fatalf("MaskText(%q) finding %v out of range", s, fd)
 		}
-		for _, fd := range found {
-			if fd.Start < 0 || fd.End > len(s) || fd.Start >= fd.End {
-				t.Fatalf("MaskText(%q) finding %v out of range", s, fd)
+	}
+	if len(found) == 0 && utf8.ValidString(s) && once != s {
+		t.Fatalf("MaskText(%q) = %q with no finding", s, once)
+	}
+	if len(found) > 0 && !Suspicious(s) {
+		t.Fatalf("Suspicious(%q) = false, but MaskText found %v", s, found)
+	}
+	if utf8.ValidString(s) && !slices.ContainsFunc(found, func(f Finding) bool { return f.Kind == Email }) {
+		// Numbers are masked rune by rune: only digits inside a
+		// finding become "*", every other rune is kept.
+		in, out := []rune(s), []rune(once)
+		if len(in) != len(out) {
+			t.Fatalf("MaskText(%q) = %q: %d runes, want %d", s, once, len(out), len(in))
+		}
+		byteAt := 0
+		for i := range in {
+			if in[i] != out[i] && (out[i] != '*' || !inFinding(found, byteAt)) {
+				t.Fatalf("MaskText(%q) = %q: rune %d %q became %q", s, once, i, in[i], out[i])
 			}
+			byteAt += utf8.RuneLen(in[i])
 		}
-		if len(found) == 0 && utf8.ValidString(s) && once != s {
-			t.Fatalf("MaskText(%q) = %q with no finding", s, once)
-		}
-		if len(found) > 0 && !Suspicious(s) {
-			t.Fatalf("Suspicious(%q) = false, but MaskText found %v", s, found)
-		}
-		if utf8.ValidString(s) && !slices.ContainsFunc(found, func(f Finding) bool { return f.Kind == Email }) {
-			// Numbers are masked rune by rune: only digits inside a
-			// finding become "*", every other rune is kept.
-			in, out := []rune(s), []rune(once)
-			if len(in) != len(out) {
-				t.Fatalf("MaskText(%q) = %q: %d runes, want %d", s, once, len(out), len(in))
-			}
-			byteAt := 0
-			for i := range in {
-				if in[i] != out[i] && (out[i] != '*' || !inFinding(found, byteAt)) {
-					t.Fatalf("MaskText(%q) = %q: rune %d %q became %q", s, once, i, in[i], out[i])
-				}
-				byteAt += utf8.RuneLen(in[i])
-			}
-		}
-		twice, again := MaskText(once)
-		if twice != once {
-			t.Fatalf("MaskText not idempotent:\n in    %q\n once  %q\n twice %q", s, once, twice)
-		}
-		if len(again) != 0 {
-			t.Fatalf("MaskText(%q) found %v in masked output %q", s, again, once)
-		}
-	})
+	}
+	twice, again := MaskText(once)
+	if twice != once {
+		t.Fatalf("MaskText not idempotent:\n in    %q\n once  %q\n twice %q", s, once, twice)
+	}
+	if len(again) != 0 {
+		t.Fatalf("MaskText(%q) found %v in masked output %q", s, again, once)
+	}
 }
 
 func inFinding(found []Finding, at int) bool {
 	return slices.ContainsFunc(found, func(f Finding) bool { return f.Start <= at && at < f.End })
+}
+
+// TestMaskTextProperties checks the fuzz properties on texts drawn from the
+// pieces numbers and addresses are made of, which random bytes rarely hit.
+func TestMaskTextProperties(t *testing.T) {
+	pieces := []string{
+		"1", "3", "8", "0", "5", "X", "x", "１", "３", "一", "三", "八", "〇", "零", "幺", "壹", "十", "百",
+		" ", "-", ".", "/", "_", ",", "，", "、", "(", ")", "+", "*", "　", "（", "）", "【", "】",
+		"at", " at ", "dot", " dot ", "(at)", "[dot]", "艾特", "点", "@", "＠", "com", "cn", "qq", "name",
+		"转", "分机", "ext", "一直", "年", "元", "第", "条", "电话", "a", "\xff",
+		"138", "1234", "5678", "110101", "19900307", "86", "010", "6222",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(30) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		checkMaskProperties(t, b.String())
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+func BenchmarkMaskText(b *testing.B) {
+	bodies := map[string]string{
+		"prose":      strings.Repeat("对第十二条第一款提出意见，建议罚款5000元以上一万元以下，电话13812345678。", 100),
+		"numerals":   strings.Repeat("一二三四五六七八九〇 ", 500),
+		"digits":     strings.Repeat("1 ", 2500),
+		"mixed":      strings.Repeat("1一 ", 1700),
+		"emails":     strings.Repeat("a at b dot c ", 400),
+		"long group": strings.Repeat("1234 ", 1000),
+	}
+	for name, body := range bodies {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				MaskText(body)
+			}
+		})
+	}
 }
