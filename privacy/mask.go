@@ -97,8 +97,8 @@ type Finding struct {
 //
 // A number only matches as a whole: a match never starts or ends inside a
 // run of digits, so 138123456789 (12 digits) is not a mobile number. One
-// exception: a run of Chinese numerals may end in the 一 of a following word
-// (一三八一二三四五六七八一直 masks the first eleven).
+// exception: a run of Chinese numerals may begin or end with the 一 of a
+// word around it (统一, 一直): 一三八一二三四五六七八一直 masks the first eleven.
 //
 // Idempotence: MaskText(MaskText(s)) == MaskText(s) and the second call finds
 // nothing. To guarantee it, a group of digits joined by spaces, dashes or
@@ -597,19 +597,24 @@ func (sh *shadow) findGroups(ms []match) []match {
 		}
 		ge := e
 		// Stars at the edges of the group ("*13812345678") are not part of
-		// any number.
+		// any number, unless a digit of the other kind touches them: then
+		// they are the middle of a number masked in another mode
+		// (一三八****0307), and the group is left alone.
+		masked := false
 		if b[i] == '*' {
+			masked = i > 0 && sh.anyDigit(i-1)
 			for gs = i; gs < ge && b[gs] == '*'; gs++ {
 			}
 		}
 		if last := runEnds[len(runEnds)-1]; b[last-1] == '*' {
+			masked = masked || last < len(b) && sh.anyDigit(last)
 			t := last
 			for t > gs && b[t-1] == '*' {
 				t--
 			}
 			runEnds = append(runEnds[:len(runEnds)-1], t)
 		}
-		if gs < ge && !sh.maskedGroup(gs, ge) {
+		if gs < ge && !masked && !sh.maskedGroup(gs, ge) {
 			ms = sh.matchGroup(ms, prev, gs, ge, runEnds)
 		}
 		i = ge
@@ -651,18 +656,13 @@ func (sh *shadow) matchGroup(ms, prev []match, gs, ge int, runEnds []int) []matc
 			// '+' or '(' continue into the next run; a joiner like ") ("
 			// may offer several starts, all fine.
 		}
-		// Longest candidate first: the last run end within maxNumberLen
-		// and maxNumberRuns.
-		first := sort.SearchInts(runEnds, p+1) // the run p starts in
-		k := min(sort.SearchInts(runEnds, p+maxNumberLen+1)-1, first+maxNumberRuns-1)
-		for ; k >= first; k-- {
-			m, ok := sh.recognize(prev, p, runEnds[k])
-			if !ok {
-				if e := sh.trailingOne(runEnds[k]); e > p {
-					m, ok = sh.recognize(prev, p, e)
-				}
+		// A number in Chinese numerals may also start past the 一 that
+		// ends a word (统一, 唯一, 第一).
+		for _, q := range [2]int{p, sh.leadingOne(p)} {
+			if q < 0 {
+				continue
 			}
-			if ok {
+			if m, ok := sh.longestFrom(prev, q, runEnds); ok {
 				ms = append(ms, m)
 				p = m.end - 1
 				break
@@ -670,6 +670,33 @@ func (sh *shadow) matchGroup(ms, prev []match, gs, ge int, runEnds []int) []matc
 		}
 	}
 	return ms
+}
+
+// longestFrom returns the longest number starting at p and ending at a run
+// end within maxNumberLen and maxNumberRuns, or before the 一 ending a run.
+func (sh *shadow) longestFrom(prev []match, p int, runEnds []int) (match, bool) {
+	first := sort.SearchInts(runEnds, p+1) // the run p is in
+	for k := min(sort.SearchInts(runEnds, p+maxNumberLen+1)-1, first+maxNumberRuns-1); k >= first; k-- {
+		if m, ok := sh.recognize(prev, p, runEnds[k]); ok {
+			return m, true
+		}
+		if e := sh.trailingOne(runEnds[k]); e > p {
+			if m, ok := sh.recognize(prev, p, e); ok {
+				return m, true
+			}
+		}
+	}
+	return match{}, false
+}
+
+// leadingOne returns p+1 when a run of Chinese numerals starts at p with 一
+// followed by another digit, else -1.
+func (sh *shadow) leadingOne(p int) int {
+	if sh.mode == arabicDigits || p+1 >= len(sh.b) || !isDigit(sh.b[p+1]) ||
+		!strings.HasPrefix(sh.s[sh.off[p]:], "一") {
+		return -1
+	}
+	return p + 1
 }
 
 // trailingOne returns e-1 when the run of Chinese numerals ending at e ends
@@ -705,7 +732,7 @@ func (sh *shadow) findSpelledOut(ms []match) []match {
 		e := i + 1
 		for {
 			j := 0
-			for e+j < len(b) && j < 3 && strings.IndexByte(" -._/,", b[e+j]) >= 0 {
+			for e+j < len(b) && j < 3 && isChainSeparator(b[e+j]) {
 				j++
 			}
 			if j == 0 || e+j == len(b) {
@@ -724,6 +751,12 @@ func (sh *shadow) findSpelledOut(ms []match) []match {
 			e = n + 1
 		}
 		i = e - 1
+		// Edge stars as in findGroups: touching a digit of the other
+		// kind, they are part of a number masked in another mode.
+		if b[elems[0]] == '*' && sh.digitBefore(elems[0]) ||
+			b[elems[len(elems)-1]] == '*' && sh.digitAfter(elems[len(elems)-1]) {
+			continue
+		}
 		for len(elems) > 0 && b[elems[0]] == '*' {
 			elems = elems[1:]
 		}
@@ -750,6 +783,46 @@ func (sh *shadow) findSpelledOut(ms []match) []match {
 	}
 	return ms
 }
+
+// anyDigit reports whether shadow index i is a digit of any kind, Arabic or
+// Chinese, whatever the mode.
+func (sh *shadow) anyDigit(i int) bool {
+	if sh.numerals[i+1] > sh.numerals[i] {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(sh.s[sh.off[i]:])
+	return isDigit(foldRune(r))
+}
+
+// digitBefore and digitAfter report whether a digit of any kind comes
+// before or after shadow index i, past up to three chain separators.
+func (sh *shadow) digitBefore(i int) bool {
+	for k := 0; k < 4 && i > 0; k++ {
+		i--
+		if sh.anyDigit(i) {
+			return true
+		}
+		if !isChainSeparator(sh.b[i]) {
+			return false
+		}
+	}
+	return false
+}
+
+func (sh *shadow) digitAfter(i int) bool {
+	for k := 0; k < 4 && i+1 < len(sh.b); k++ {
+		i++
+		if sh.anyDigit(i) {
+			return true
+		}
+		if !isChainSeparator(sh.b[i]) {
+			return false
+		}
+	}
+	return false
+}
+
+func isChainSeparator(c byte) bool { return strings.IndexByte(" -._/,", c) >= 0 }
 
 // mixEnough reports whether, in mixed mode, the span holds at least two
 // Arabic digits and two Chinese numerals. A number written in one kind is

@@ -79,6 +79,8 @@ func TestMaskTextMasks(t *testing.T) {
 		{"mobile Chinese digit by digit", "一 三 八 一 二 三 四 五 六 七 八", "一 三 八 * * * * 五 六 七 八", []Kind{Mobile}},
 		{"mobile Chinese numerals in text", "我的电话是一三八一二三四五六七八。", "我的电话是一三八****五六七八。", []Kind{Mobile}},
 		{"mobile Chinese numerals before 一直", "电话一三八一二三四五六七八一直没人接", "电话一三八****五六七八一直没人接", []Kind{Mobile}},
+		{"mobile Chinese numerals after 统一", "统一一三八一二三四五六七八", "统一一三八****五六七八", []Kind{Mobile}},
+		{"mobile Chinese numerals after 唯一, before 一下", "唯一一三八一二三四五六七八一下", "唯一一三八****五六七八一下", []Kind{Mobile}},
 		{"mobile Chinese numerals next to Arabic", "3号楼一三八一二三四五六七八", "3号楼一三八****五六七八", []Kind{Mobile}},
 		{"mobile Chinese numerals then Arabic", "一三八一二三四五六七八2楼", "一三八****五六七八2楼", []Kind{Mobile}},
 		{"mobile Arabic before 一直", "13812345678一直打不通", "138****5678一直打不通", []Kind{Mobile}},
@@ -350,7 +352,7 @@ func FuzzMaskText(f *testing.F) {
 	for _, s := range []string{
 		"138.1234.5678", "1 3 8 1 2 3 4 5 6 7 8", "1 3 8 * * * * 5 6 7 8", "一三八一二三四五六七八一直",
 		"1三8一2三4五6七8", "一 三 八 一 二 三 四 五 六 七 八", "110101199003071230", "zhangsan at qq dot com",
-		"zhangsan(at)qq(dot)com", "zhangsan艾特qq点com", "z*** at qq dot com", "1-1-0-1-0-5-1-9-4-9-1-2-3-1-0-0-2-X",
+		"zhangsan(at)qq(dot)com", "一三八19900307 19900307", "zhangsan艾特qq点com", "z*** at qq dot com", "1-1-0-1-0-5-1-9-4-9-1-2-3-1-0-0-2-X",
 		"第一百二十三条", "二〇二六年", "meet at the park", "13812345678一三八一二三四五六七八",
 		"110101199003071233", "13812345678", "+86 138 1234 5678", "010-12345678转123",
 		"zhangsan@example.com", "6222021234567890128", "（０２０）８７６５４３２１",
@@ -418,7 +420,7 @@ func TestMaskTextProperties(t *testing.T) {
 		"1", "3", "8", "0", "5", "X", "x", "１", "３", "一", "三", "八", "〇", "零", "幺", "壹", "十", "百",
 		" ", "-", ".", "/", "_", ",", "，", "、", "(", ")", "+", "*", "　", "（", "）", "【", "】",
 		"at", " at ", "dot", " dot ", "(at)", "[dot]", "艾特", "点", "@", "＠", "com", "cn", "qq", "name",
-		"转", "分机", "ext", "一直", "年", "元", "第", "条", "电话", "a", "\xff",
+		"转", "分机", "ext", "一直", "统一", "一三八", "五六七八", "年", "元", "第", "条", "电话", "a", "\xff",
 		"138", "1234", "5678", "110101", "19900307", "86", "010", "6222",
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
