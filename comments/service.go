@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"yugongkai/apperr"
 	"yugongkai/auth"
@@ -477,8 +478,10 @@ func (s *Service) Moderate(ctx context.Context, actor auth.Principal, commentID 
 // RedactForm hides a span of a comment's public copy: Start and End are
 // rune offsets into the public copy as shown to staff (End exclusive).
 type RedactForm struct {
-	Start  int             `json:"start"`
-	End    int             `json:"end"`
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Text, when given instead of a span, hides its first occurrence.
+	Text   string          `json:"text"`
 	Reason RedactionReason `json:"reason"`
 }
 
@@ -490,7 +493,15 @@ func (s *Service) Redact(ctx context.Context, actor auth.Principal, commentID st
 	err := s.onComment(ctx, actor, commentID, consultation.ActModerate, func(c *consultation.Consultation, cm *Comment, ch *Change) error {
 		var f apperr.Fields
 		public := []rune(cm.PublicBody)
-		if in.Start < 0 || in.End <= in.Start || in.End > len(public) {
+		if text := strings.TrimSpace(in.Text); text != "" {
+			if i := strings.Index(cm.PublicBody, text); i >= 0 {
+				in.Start = utf8.RuneCountInString(cm.PublicBody[:i])
+				in.End = in.Start + utf8.RuneCountInString(text)
+			} else {
+				f.Add("text", "comments.redact_not_found")
+			}
+		}
+		if !f.Has("text") && (in.Start < 0 || in.End <= in.Start || in.End > len(public)) {
 			f.Add("start", "comments.redact_span", len(public))
 		}
 		valid := false

@@ -23,6 +23,7 @@ func (s *Server) commentRoutes(api fiber.Router) {
 	api.Post("/comments/:id/moderation", small, s.moderateComment)
 	api.Post("/comments/:id/disposition", small, s.disposeComment)
 	api.Post("/comments/:id/split", small, s.splitComment)
+	api.Post("/comments/:id/redaction", small, s.redactComment)
 	api.Post("/consultations/:id/groups/merge", small, s.mergeGroups)
 	api.Post("/consultations/:id/groups/:gid/disposition", small, s.disposeGroup)
 	api.Get("/consultations/:id/groups/proposals", s.proposeGroups)
@@ -40,6 +41,7 @@ func init() {
 		apiOperation{"POST", "/comments/{id}/moderation", "Publish or decline a pending comment", "Moderation", "staff", nil},
 		apiOperation{"POST", "/comments/{id}/disposition", "Answer a comment: adopted, partially_adopted, not_adopted, out_of_scope", "Disposition", "staff", nil},
 		apiOperation{"POST", "/comments/{id}/split", "Take a comment out of its group", "", "staff", nil},
+		apiOperation{"POST", "/comments/{id}/redaction", "Hide a span of a comment's public copy (shown as ［已隐去］); the original stays for staff", "Redaction", "staff", nil},
 		apiOperation{"POST", "/consultations/{id}/groups/merge", "Merge groups of identical or near-identical comments", "Merge", "staff", nil},
 		apiOperation{"POST", "/consultations/{id}/groups/{gid}/disposition", "Answer every comment of a group at once", "Disposition", "staff", nil},
 		apiOperation{"GET", "/consultations/{id}/groups/proposals", "Near-duplicate groups proposed for merging", "", "staff", nil},
@@ -57,6 +59,7 @@ func init() {
 	}
 	requestSchemas["OfflineComment"] = obj(off, "body", "channel", "received_on")
 	requestSchemas["Moderation"] = obj(props{"action": enum("publish", "decline"), "reason": enum("spam", "abusive", "off_topic", "personal_data", "duplicate"), "note": str()}, "action")
+	requestSchemas["Redaction"] = obj(props{"start": integer(), "end": integer(), "text": str(), "reason": enum("personal_data", "third_party", "abusive", "trade_secret")}, "reason")
 	requestSchemas["Disposition"] = obj(props{"status": enum("adopted", "partially_adopted", "not_adopted", "out_of_scope"), "reason": str(), "changed_articles": arr(str())}, "status")
 	requestSchemas["Merge"] = obj(props{"group_ids": arr(str())}, "group_ids")
 }
@@ -191,6 +194,18 @@ func (s *Server) moderateComment(c *fiber.Ctx) error {
 		return err
 	}
 	cm, err := s.cfg.Comments.Moderate(c.UserContext(), principal(c), c.Params("id"), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(cm)
+}
+
+func (s *Server) redactComment(c *fiber.Ctx) error {
+	var f comments.RedactForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	cm, err := s.cfg.Comments.Redact(c.UserContext(), principal(c), c.Params("id"), f)
 	if err != nil {
 		return err
 	}

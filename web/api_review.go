@@ -41,7 +41,7 @@ func init() {
 	requestSchemas["Revision"] = obj(props{"text": str(), "note": str(), "kind": enum("revision")}, "text")
 	requestSchemas["Submit"] = obj(props{"review_days": map[string]any{"type": "integer"}})
 	requestSchemas["Opinion"] = obj(props{"outcome": enum("lawful", "revise", "unlawful"), "opinion": str()}, "outcome")
-	requestSchemas["Finalize"] = obj(props{"document_number": str(), "registration_number": str(), "adopted_on": str(), "effective_on": str(), "effective_exception": str()}, "document_number", "adopted_on", "effective_on")
+	requestSchemas["Finalize"] = obj(props{"title": str(), "document_number": str(), "registration_number": str(), "adopted_on": str(), "effective_on": str(), "effective_exception": str()}, "document_number", "adopted_on", "effective_on")
 	requestSchemas["LaterStatus"] = obj(props{"status": enum("amended", "repealed", "lapsed"), "reason": str(), "successor_url": str()}, "status", "reason")
 }
 

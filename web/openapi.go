@@ -33,7 +33,7 @@ var apiOperations = []apiOperation{
 	{"PATCH", "/consultations/{id}", "Edit a draft (replaces the working version)", "Draft", "staff", nil},
 	{"POST", "/consultations/{id}/publish", "Open the comment period (draft → open)", "Publish", "staff", nil},
 	{"POST", "/consultations/{id}/extend", "Extend the comment period", "Extend", "staff", nil},
-	{"POST", "/consultations/{id}/close", "Close the period early, with a reason", "Reason", "staff", nil},
+	{"POST", "/consultations/{id}/close", "Close the period early, with a reason (and a shortening_reason when the period run falls below the minimum)", "Close", "staff", nil},
 	{"POST", "/consultations/{id}/withdraw", "Withdraw the draft decision, with a reason", "Reason", "staff", nil},
 	{"GET", "/consultations/{id}/versions", "Versions visible to the caller", "", "", nil},
 	{"GET", "/consultations/{id}/versions/{n}", "One version with its parsed articles", "", "", nil},
@@ -59,6 +59,7 @@ var requestSchemas = map[string]any{
 	"Publish": obj(props{"opens_at": timeOrDate(), "closes_at": timeOrDate(), "shortening_reason": str()}, "closes_at"),
 	"Extend":  obj(props{"closes_at": timeOrDate(), "reason": str()}, "closes_at", "reason"),
 	"Reason":  obj(props{"reason": str()}, "reason"),
+	"Close":   obj(props{"reason": str(), "shortening_reason": str()}, "reason"),
 }
 
 type props map[string]any
@@ -73,6 +74,7 @@ func obj(p props, required ...string) map[string]any {
 func str() map[string]any             { return map[string]any{"type": "string"} }
 func strMin(n int) map[string]any     { return map[string]any{"type": "string", "minLength": n} }
 func boolean() map[string]any         { return map[string]any{"type": "boolean"} }
+func integer() map[string]any         { return map[string]any{"type": "integer"} }
 func arr(items any) map[string]any    { return map[string]any{"type": "array", "items": items} }
 func enum(v ...string) map[string]any { return map[string]any{"type": "string", "enum": v} }
 func timeOrDate() map[string]any {

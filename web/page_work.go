@@ -15,6 +15,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/i18n"
 	"yugongkai/lawtext"
+	"yugongkai/privacy"
 	"yugongkai/redline"
 )
 
@@ -41,6 +42,7 @@ func (s *Server) workPageRoutes() {
 	}
 	app.Get("/staff/consultations/:id/moderation", s.workModerationPage)
 	app.Post("/staff/consultations/:id/moderation/:cid", small, s.workModerationSubmit)
+	app.Post("/staff/consultations/:id/moderation/:cid/redact", small, s.workRedactSubmit)
 	app.Get("/staff/consultations/:id/dispositions", s.workDispositionsPage)
 	app.Post("/staff/consultations/:id/dispositions/comments/:cid", small, s.workDisposeSubmit)
 	app.Post("/staff/consultations/:id/dispositions/comments/:cid/split", small, s.workSplitSubmit)
@@ -104,7 +106,7 @@ func (w workBase) WorkURL(page string) string {
 var workDone = map[string]string{
 	"saved": "page.work.done_saved", "extended": "page.work.done_extended", "closed": "page.work.done_closed",
 	"published": "page.work.done_published", "declined": "page.work.done_declined", "answered": "page.work.done_answered",
-	"merged": "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline",
+	"merged": "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline", "redacted": "page.work.done_redacted",
 }
 
 // workData loads the consultation for a work page: 401/403 for the wrong
@@ -296,6 +298,9 @@ func (s *Server) workWithdrawSubmit(c *fiber.Ctx) error {
 type moderationItem struct {
 	*comments.Comment
 	ArticleLabel string
+	// Suspicious: the masker changed the text or it still holds a long
+	// digit run; staff should look twice (privacy.Suspicious).
+	Suspicious   bool
 	Errors       formErrors
 	Reason, Note string
 	// First gets the access keys (they must be unique on the page).
@@ -304,9 +309,10 @@ type moderationItem struct {
 
 type workModerationData struct {
 	workBase
-	Items   []moderationItem
-	Reasons []comments.DeclineReason
-	More    bool
+	Items            []moderationItem
+	Reasons          []comments.DeclineReason
+	RedactionReasons []comments.RedactionReason
+	More             bool
 }
 
 // articleLabels maps the ids of the consultation draft's articles to their
@@ -333,7 +339,7 @@ func (s *Server) moderationData(c *fiber.Ctx) (workModerationData, error) {
 	if err != nil {
 		return workModerationData{}, err
 	}
-	d := workModerationData{workBase: w, Reasons: comments.DeclineReasons}
+	d := workModerationData{workBase: w, Reasons: comments.DeclineReasons, RedactionReasons: comments.RedactionReasons}
 	page, err := s.cfg.Comments.List(c.UserContext(), w.User, w.C.ID, comments.ListFilter{Status: string(comments.Pending), Limit: moderationPageSize})
 	if err != nil {
 		return d, err
@@ -343,7 +349,8 @@ func (s *Server) moderationData(c *fiber.Ctx) (workModerationData, error) {
 		return d, err
 	}
 	for i, cm := range page.Comments {
-		d.Items = append(d.Items, moderationItem{Comment: cm, ArticleLabel: labels[cm.ArticleID], First: i == 0})
+		d.Items = append(d.Items, moderationItem{Comment: cm, ArticleLabel: labels[cm.ArticleID], First: i == 0,
+			Suspicious: privacy.Suspicious(cm.Body)})
 	}
 	d.More = page.Next != ""
 	return d, nil
@@ -385,6 +392,28 @@ func (s *Server) workModerationSubmit(c *fiber.Ctx) error {
 		done = "declined"
 	}
 	return redirectWork(c, d.C.ID, "moderation", done, "")
+}
+
+// workRedactSubmit hides a passage of a comment's public copy.
+func (s *Server) workRedactSubmit(c *fiber.Ctx) error {
+	d, err := s.moderationData(c)
+	if err != nil {
+		return err
+	}
+	f := comments.RedactForm{Text: formText(c, "text"), Reason: comments.RedactionReason(c.FormValue("redact_reason"))}
+	_, err = s.cfg.Comments.Redact(c.UserContext(), d.User, c.Params("cid"), f)
+	if fe := fieldErrors(d.Lang, err); fe != nil {
+		for i := range d.Items {
+			if d.Items[i].ID == c.Params("cid") {
+				d.Items[i].Errors = fe
+			}
+		}
+		return s.render(c, fiber.StatusUnprocessableEntity, "work_moderation", d)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWork(c, d.C.ID, "moderation", "redacted", "")
 }
 
 // ---- Dispositions ------------------------------------------------------

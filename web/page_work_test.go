@@ -32,6 +32,8 @@ func (e *env) staffComments(tok, id string) []staffComment {
 
 type staffComment struct {
 	ID          string `json:"id"`
+	Body        string `json:"body"`
+	PublicBody  string `json:"public_body"`
 	Status      string `json:"status"`
 	GroupID     string `json:"group_id"`
 	Receipt     string `json:"receipt"`
@@ -199,14 +201,29 @@ func TestWorkModerationPage(t *testing.T) {
 	p.has(t, "moderation", "原文", "公开文本", "13812345678", "138****5678", "第一条", "总体意见", "&lt;script&gt;",
 		`value="spam"`, `value="personal_data"`, `accesskey="p"`, `name="action" value="publish"`, `name="action" value="decline"`)
 	p.lacks(t, "moderation", xss)
-	if n := strings.Count(p.Body, `<form method="post" action="/staff/consultations/`+id+`/moderation/`); n != 2 {
+	if n := strings.Count(p.Body, `class="mod-form"`); n != 2 {
 		t.Errorf("moderation: %d forms, want one per comment (2)", n)
+	}
+	// The comment with a phone number gets the look-twice badge; the other not.
+	if n := strings.Count(p.Body, "请仔细核对：可能含个人信息"); n != 1 {
+		t.Errorf("moderation: %d look-twice badges, want 1", n)
 	}
 	list := e.staffComments(w.staffA, id)
 	if len(list) != 2 {
 		t.Fatalf("comments: %d", len(list))
 	}
 	first, second := list[0].ID, list[1].ID
+
+	t.Run("Redact", func(t *testing.T) {
+		b.post(workURL(id, "moderation/"+first+"/redact"), url.Values{"text": {"不存在的文字"}, "redact_reason": {"third_party"}}).
+			want(t, 422, "redact text not in the copy").has(t, "redact text not in the copy", "公开文本中没有这段文字。")
+		b.post(workURL(id, "moderation/"+first+"/redact"), url.Values{"text": {"登记费用"}, "redact_reason": {"third_party"}}).want(t, 303, "redact")
+		for _, c := range e.staffComments(w.staffA, id) {
+			if c.ID == first && (!strings.Contains(c.PublicBody, "建议写明［已隐去］。") || !strings.Contains(c.Body, "登记费用")) {
+				t.Errorf("after redaction: public %q, original %q", c.PublicBody, c.Body)
+			}
+		}
+	})
 
 	t.Run("DeclineWithoutReason", func(t *testing.T) {
 		p := b.post(workURL(id, "moderation/"+second), url.Values{"action": {"decline"}, "note": {xss}}).want(t, 422, "decline without reason")
