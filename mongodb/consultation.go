@@ -13,47 +13,35 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/consultation"
-	"yugongkai/history"
 )
 
 // versionDoc is how a consultation.Version is stored: its fields plus an
 // _id naming the consultation and the number, which makes a second version
 // of the same number a duplicate key even on servers without secondary
-// unique indexes.
+// unique indexes, and the log position that last wrote it (see apply.go).
 type versionDoc struct {
 	ID                   string `bson:"_id"`
 	consultation.Version `bson:",inline"`
+	Applied              int64 `bson:"applied,omitempty"`
 }
 
 func versionID(consultationID string, n int) string {
 	return fmt.Sprintf("%s/%d", consultationID, n)
 }
 
-// CreateConsultation inserts c and its first version v (v may be nil).
-// Returns apperr.ErrConflict if the id or the version exists.
-//
-// The version goes in first: without a transaction a crash between the two
-// inserts then leaves an orphan version rather than a consultation
-// without text.
-func (db *DB) CreateConsultation(ctx context.Context, c *consultation.Consultation, v *consultation.Version) error {
-	if v != nil {
-		if err := db.PutVersion(ctx, v); err != nil {
-			return err
-		}
-	}
-	if _, err := db.consultations.InsertOne(ctx, c); err != nil {
-		if v != nil {
-			// Best effort: take back the version inserted for it. The
-			// consultation failed, so no one refers to the version yet.
-			_, _ = db.versions.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: versionID(v.ConsultationID, v.Number)}})
-		}
-		return storeErr(err, "insert consultation")
-	}
-	return nil
+// consultationDoc is a stored consultation with the log position that last
+// wrote it.
+type consultationDoc struct {
+	consultation.Consultation `bson:",inline"`
+	Applied                   int64 `bson:"applied,omitempty"`
 }
 
-// Consultation returns one consultation or apperr.ErrNotFound.
+// Consultation returns one consultation or apperr.ErrNotFound, after
+// rolling its log forward.
 func (db *DB) Consultation(ctx context.Context, id string) (*consultation.Consultation, error) {
+	if err := db.catchUp(ctx, id); err != nil {
+		return nil, err
+	}
 	return db.findConsultation(ctx, bson.D{{Key: "_id", Value: id}})
 }
 
@@ -61,7 +49,30 @@ func (db *DB) Consultation(ctx context.Context, id string) (*consultation.Consul
 // the 文号, or apperr.ErrNotFound. Only finalization sets Final, so the
 // number alone identifies it.
 func (db *DB) ConsultationByDocumentNumber(ctx context.Context, number string) (*consultation.Consultation, error) {
-	return db.findConsultation(ctx, bson.D{{Key: "final.document_number", Value: number}})
+	return db.byNumber(ctx, "final.document_number", number)
+}
+
+// ConsultationByRegistrationNumber returns the published consultation
+// bearing the 统一登记编号, or apperr.ErrNotFound.
+func (db *DB) ConsultationByRegistrationNumber(ctx context.Context, number string) (*consultation.Consultation, error) {
+	return db.byNumber(ctx, "final.registration_number", number)
+}
+
+// byNumber finds the consultation whose field holds number, then reads it
+// again after rolling its log forward (a pending commit may change it).
+func (db *DB) byNumber(ctx context.Context, field, number string) (*consultation.Consultation, error) {
+	if number == "" {
+		return nil, apperr.ErrNotFound
+	}
+	filter := bson.D{{Key: field, Value: number}}
+	c, err := db.findConsultation(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.catchUp(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	return db.findConsultation(ctx, append(filter, bson.E{Key: "_id", Value: c.ID}))
 }
 
 func (db *DB) findConsultation(ctx context.Context, filter bson.D) (*consultation.Consultation, error) {
@@ -72,74 +83,11 @@ func (db *DB) findConsultation(ctx context.Context, filter bson.D) (*consultatio
 	return &c, nil
 }
 
-// UpdateConsultation replaces c if the stored Rev equals c.Rev, then
-// appends events; on success c.Rev is the new Rev. Returns
-// apperr.ErrConflict on a stale Rev or an event seq already taken, and
-// apperr.ErrNotFound.
-//
-// Without a transaction the two steps are separate writes: if the events
-// are refused (or the process dies) after the replace, the new state is
-// stored but c.Rev is left as it was, and the event chain shows a gap up
-// to the consultation's HistorySeq that history.Verify reports. The
-// compare-and-swap on Rev makes concurrent writers take turns, so only the
-// winner of a Rev appends the next seq.
-func (db *DB) UpdateConsultation(ctx context.Context, c *consultation.Consultation, events ...history.Event) error {
-	next := *c
-	next.Rev = c.Rev + 1
-	res, err := db.consultations.ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ID}, {Key: "rev", Value: c.Rev}}, &next)
-	if err != nil {
-		return storeErr(err, "replace consultation")
-	}
-	if res.MatchedCount == 0 {
-		found, err := exists(ctx, db.consultations, bson.D{{Key: "_id", Value: c.ID}})
-		if err != nil {
-			return err
-		}
-		if found {
-			return apperr.ErrConflict
-		}
-		return apperr.ErrNotFound
-	}
-	if err := db.appendEvents(ctx, events); err != nil {
-		return err
-	}
-	c.Rev = next.Rev
-	return nil
-}
-
-// PutVersion inserts a version. Returns apperr.ErrConflict if the number
-// exists.
-func (db *DB) PutVersion(ctx context.Context, v *consultation.Version) error {
-	_, err := db.versions.InsertOne(ctx, versionDoc{ID: versionID(v.ConsultationID, v.Number), Version: *v})
-	return storeErr(err, "insert version")
-}
-
-// ReplaceVersion overwrites a version that is not frozen (the replacement
-// itself may freeze it). Returns apperr.ErrConflict if the stored version
-// is frozen, apperr.ErrNotFound if absent.
-func (db *DB) ReplaceVersion(ctx context.Context, v *consultation.Version) error {
-	id := versionID(v.ConsultationID, v.Number)
-	res, err := db.versions.ReplaceOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "frozen", Value: false}},
-		versionDoc{ID: id, Version: *v})
-	if err != nil {
-		return storeErr(err, "replace version")
-	}
-	if res.MatchedCount == 0 {
-		found, err := exists(ctx, db.versions, bson.D{{Key: "_id", Value: id}})
-		if err != nil {
-			return err
-		}
-		if found {
-			return apperr.ErrConflict
-		}
-		return apperr.ErrNotFound
-	}
-	return nil
-}
-
 // Version returns version n of a consultation or apperr.ErrNotFound.
 func (db *DB) Version(ctx context.Context, consultationID string, n int) (*consultation.Version, error) {
+	if err := db.catchUp(ctx, consultationID); err != nil {
+		return nil, err
+	}
 	var d versionDoc
 	if err := db.versions.FindOne(ctx, bson.D{{Key: "_id", Value: versionID(consultationID, n)}}).Decode(&d); err != nil {
 		return nil, storeErr(err, "find version")
@@ -149,6 +97,9 @@ func (db *DB) Version(ctx context.Context, consultationID string, n int) (*consu
 
 // Versions returns every version of a consultation in number order.
 func (db *DB) Versions(ctx context.Context, consultationID string) ([]*consultation.Version, error) {
+	if err := db.catchUp(ctx, consultationID); err != nil {
+		return nil, err
+	}
 	cur, err := db.versions.Find(ctx, bson.D{{Key: "consultation_id", Value: consultationID}},
 		options.Find().SetSort(bson.D{{Key: "number", Value: 1}}))
 	if err != nil {

@@ -29,6 +29,7 @@ type eventDoc struct {
 	Payload      string    `bson:"payload,omitempty"`
 	PrevHash     string    `bson:"prev_hash"`
 	Hash         string    `bson:"hash"`
+	Applied      int64     `bson:"applied,omitempty"` // log position, see apply.go
 }
 
 func eventID(consultationID string, seq int64) string {
@@ -69,23 +70,12 @@ func (d eventDoc) event() history.Event {
 	return e
 }
 
-// appendEvents inserts events in order. A seq already taken is
-// apperr.ErrConflict; events before it stay stored.
-func (db *DB) appendEvents(ctx context.Context, events []history.Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	docs := make([]eventDoc, len(events))
-	for i, e := range events {
-		docs[i] = toEventDoc(e)
-	}
-	_, err := db.events.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
-	return storeErr(err, "insert events")
-}
-
 // Events returns the consultation's events in seq order; none for an
 // unknown consultation.
 func (db *DB) Events(ctx context.Context, consultationID string) ([]history.Event, error) {
+	if err := db.catchUp(ctx, consultationID); err != nil {
+		return nil, err
+	}
 	cur, err := db.events.Find(ctx, bson.D{{Key: "consultation", Value: consultationID}},
 		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
 	if err != nil {

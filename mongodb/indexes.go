@@ -33,6 +33,16 @@ func indexes() map[string][]mongo.IndexModel {
 			// (it ignores sparse, but its SQLite unique indexes treat missing
 			// values as distinct, which has the same effect).
 			{Keys: bson.D{{Key: "final.document_number", Value: 1}}, Options: options.Index().SetName("final_document_number_unique").SetUnique(true).SetSparse(true)},
+			{Keys: bson.D{{Key: "final.registration_number", Value: 1}}, Options: options.Index().SetName("final_registration_number_unique").SetUnique(true).SetSparse(true)},
+		},
+		// The log tail of a consultation, and its unapplied records.
+		commitsCollection: {
+			{Keys: bson.D{{Key: "consultation", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName("consultation_seq")},
+			{Keys: bson.D{{Key: "applied", Value: 1}, {Key: "consultation", Value: 1}}, Options: options.Index().SetName("applied_consultation")},
+		},
+		// Repair releases the claims older than the lease.
+		claimsCollection: {
+			{Keys: bson.D{{Key: "at", Value: 1}}, Options: options.Index().SetName("at")},
 		},
 		versionsCollection: {
 			{Keys: bson.D{{Key: "consultation_id", Value: 1}, {Key: "number", Value: 1}}, Options: options.Index().SetName("consultation_number_unique").SetUnique(true)},

@@ -1,23 +1,40 @@
-// Package mongodb implements the auth and consultation stores on MongoDB
-// with the official v2 driver.
+// Package mongodb implements the auth, consultation and comment stores on
+// MongoDB with the official v2 driver.
 //
-// # No transactions
+// # One write per command: the commit log
 //
 // The store never uses multi-document transactions, so it also runs on
-// servers that lack them (FerretDB, used by the tests). Every write that
-// must be atomic touches a single document; the rest is ordered so that a
-// crash between two writes leaves the least harm:
+// servers that lack them (FerretDB, used by the tests). A command's change
+// (consultation.Change, comments.Change) is committed by inserting ONE
+// document: the next record of the consultation's log in the collection
+// commits, _id "<consultation id>/<seq>". The record holds every write the
+// change makes, computed in full when it is built: the new consultation
+// document, versions, events, comment documents, and the final state of the
+// comment groups and per-article counters it touches. The unique _id makes
+// two writers of the same seq a conflict; the loser reads the log again and
+// re-checks its change (ErrStale if the consultation moved). The checks —
+// Rev, event seqs, version numbers, comment status — are made against the
+// projections after every earlier record has been applied, so a record is
+// only ever written on top of the state it was checked against.
 //
-//   - CreateConsultation inserts the first version before the consultation,
-//     so a crash leaves at most an orphan version nobody can reach.
-//   - UpdateConsultation first replaces the consultation under a
-//     compare-and-swap on Rev, then appends the events. Because the CAS
-//     serializes writers, only the winner writes the next seq. A crash (or
-//     an event refused as a duplicate) after the replace leaves the state
-//     change stored with an event missing; history.Verify of the chain
-//     reports the gap against the consultation's HistorySeq.
+// Applying a record (Commit does it at once; reads, Repair and the next
+// commit do it after a crash) replays its writes in order. Every projection
+// document carries the log position (seq, write) that last wrote it, and
+// every write is filtered by "applied before this position", so replaying
+// is a no-op and a slow second applier never overwrites a later state.
+// Records are applied strictly in seq order per consultation. Once a
+// record is inserted the command has happened: a failure while applying is
+// logged and rolled forward later.
 //
-// Transactional reports false so callers (and the contract tests) know.
+// Keys unique across consultations — receipt codes, 文号, 统一登记编号 — are
+// reserved in the collection claims before the record is written, so a
+// projection write can never hit a unique index after the commit (which
+// would wedge the log). docs/COMMIT-mongodb.md gives the whole protocol.
+//
+// Consultation reads (Consultation, Version, Versions, Events, by number)
+// first roll the consultation's log forward; comment and group reads and
+// the lists do not, and may trail an interrupted commit until the next
+// commit, read or Repair of that consultation.
 //
 // # Durability
 //
@@ -30,6 +47,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -52,6 +73,8 @@ const (
 	versionsCollection      = "versions"
 	eventsCollection        = "events"
 	settingsCollection      = "settings"
+	commitsCollection       = "commits" // the per-consultation commit log, see commit.go
+	claimsCollection        = "claims"  // keys reserved by commits in flight, see claims.go
 )
 
 // DB is a MongoDB database holding every collection of the application.
@@ -67,6 +90,16 @@ type DB struct {
 	versions      *mongo.Collection
 	events        *mongo.Collection
 	settings      *mongo.Collection
+	commits       *mongo.Collection
+	claims        *mongo.Collection
+
+	now   func() time.Time
+	log   *slog.Logger
+	fault func(op string) error // tests only, see WithFaults
+
+	// locks serialize the commits of one consultation within the process
+	// (striped by id), so one instance does not race itself for a seq.
+	locks [64]sync.Mutex
 }
 
 var (
@@ -77,6 +110,9 @@ var (
 type config struct {
 	database     string
 	writeConcern *writeconcern.WriteConcern
+	now          func() time.Time
+	log          *slog.Logger
+	fault        func(op string) error
 }
 
 // Option configures Open.
@@ -94,6 +130,27 @@ func WithWriteConcern(wc *writeconcern.WriteConcern) Option {
 	return func(c *config) { c.writeConcern = wc }
 }
 
+// WithFaults makes every write of a commit — claims, the log record and
+// each write applying it, in Commit, in reads that roll forward and in
+// Repair — first call fault with the operation ("insert commits", "update
+// comments", …); an error aborts the commit right there, as a crash would.
+// Tests use it to fail the k-th write of a command.
+func WithFaults(fault func(op string) error) Option {
+	return func(c *config) { c.fault = fault }
+}
+
+// WithClock sets the clock that dates claims and log records (time.Now by
+// default); tests move it past the claim lease.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}
+
+// WithLogger sets where a commit that could not be applied at once is
+// reported (slog.Default by default).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.log = l }
+}
+
 // DurableWriteConcern is the default write concern: acknowledged by a
 // majority of the replica set and written to the journal.
 func DurableWriteConcern() *writeconcern.WriteConcern {
@@ -108,7 +165,7 @@ func DurableWriteConcern() *writeconcern.WriteConcern {
 // ("mongodb://host/dbname"), DefaultDatabase if it has none, unless
 // WithDatabase names another.
 func Open(ctx context.Context, uri string, opts ...Option) (*DB, error) {
-	cfg := config{writeConcern: DurableWriteConcern()}
+	cfg := config{writeConcern: DurableWriteConcern(), now: time.Now, log: slog.Default()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -152,6 +209,11 @@ func Open(ctx context.Context, uri string, opts ...Option) (*DB, error) {
 		versions:      mdb.Collection(versionsCollection),
 		events:        mdb.Collection(eventsCollection),
 		settings:      mdb.Collection(settingsCollection),
+		commits:       mdb.Collection(commitsCollection),
+		claims:        mdb.Collection(claimsCollection),
+		now:           cfg.now,
+		log:           cfg.log,
+		fault:         cfg.fault,
 	}
 	if err := db.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
@@ -172,10 +234,6 @@ func (db *DB) Close(ctx context.Context) error {
 func (db *DB) Ping(ctx context.Context) error {
 	return storeErr(db.client.Ping(ctx, nil), "ping")
 }
-
-// Transactional reports false: updates touching several documents are not
-// atomic (see the package documentation).
-func (db *DB) Transactional() bool { return false }
 
 // storeErr maps driver errors to domain errors: no document is NotFound, a
 // duplicate key is Conflict, anything else is Internal with the cause kept
@@ -214,4 +272,25 @@ func exists(ctx context.Context, coll *mongo.Collection, filter any) (bool, erro
 		return false, apperr.Wrap(err, "mongodb: find "+coll.Name())
 	}
 	return true, nil
+}
+
+// write is called before every write of the commit and apply paths; it
+// returns the injected fault, if any (WithFaults).
+func (db *DB) write(op string) error {
+	if db.fault == nil {
+		return nil
+	}
+	if err := db.fault(op); err != nil {
+		return apperr.Wrap(err, "mongodb: "+op)
+	}
+	return nil
+}
+
+// lock takes the in-process lock of consultation id and returns its unlock.
+func (db *DB) lock(id string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	mu := &db.locks[h.Sum32()%uint32(len(db.locks))]
+	mu.Lock()
+	return mu.Unlock
 }
