@@ -69,6 +69,8 @@ type AtomicStores struct {
 	// Recover does what a restart does after a crash (MongoDB rolls its
 	// commit log forward); nil when the store needs nothing.
 	Recover func(t *testing.T)
+	// RaceTrials is how often each racing pair runs (default 3).
+	RaceTrials int
 }
 
 // AtomicOpener opens fresh stores whose writes go through f.Hook.
@@ -522,7 +524,11 @@ func testRaces(t *testing.T, open AtomicOpener) {
 	for _, r := range races {
 		t.Run(r.stage+"/"+r.a+"+"+r.b, func(t *testing.T) {
 			w := newWorld(t, open)
-			for trial := 0; trial < 3; trial++ {
+			trials := w.s.RaceTrials
+			if trials == 0 {
+				trials = 3
+			}
+			for trial := 0; trial < trials; trial++ {
 				fx := w.stage(r.stage)
 				var wg sync.WaitGroup
 				start := make(chan struct{})
