@@ -129,6 +129,13 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open MongoDB: %w", err)
 		}
+		// Commands whose commit record was written but whose projections
+		// were not (a crash between the two) are rolled forward before
+		// anything is served.
+		if _, err := db.Repair(ctx); err != nil {
+			_ = db.Close(context.Background())
+			return nil, fmt.Errorf("roll the MongoDB commit log forward: %w", err)
+		}
 		return &stores{auth: db, consultations: db, comments: db.Comments(), search: db.Search(), ping: db.Ping,
 			close: func() error { return db.Close(context.Background()) }}, nil
 	}
