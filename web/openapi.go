@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 	"sync"
+	"yugongkai/consultation"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -136,6 +137,9 @@ func OpenAPI() map[string]any {
 			"info": map[string]any{"title": "yugongkai API", "version": "1",
 				"description": "预公开 public consultation: drafts, comments, dispositions, review and publication. Errors are {\"error\":{\"code\",\"message\",\"fields\"}} in the request's language (Accept-Language: zh-CN default, en)."},
 			"paths": paths,
+			// The lifecycle table (consultation.Lifecycle), as the services
+			// enforce it: which action may run in which state, where it leads.
+			"x-lifecycle": lifecycleDoc(),
 			"components": map[string]any{
 				"schemas":         schemas,
 				"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
@@ -146,3 +150,18 @@ func OpenAPI() map[string]any {
 }
 
 func (s *Server) openAPI(c *fiber.Ctx) error { return c.JSON(OpenAPI()) }
+
+// lifecycleDoc describes consultation.Lifecycle for the OpenAPI document.
+func lifecycleDoc() []map[string]any {
+	who := map[consultation.Who]string{consultation.Department: "department", consultation.Reviewer: "legal",
+		consultation.Finalizer: "legal or admin", consultation.DepartmentOrLaw: "department, legal or admin", consultation.Public: "anyone"}
+	var out []map[string]any
+	for _, t := range consultation.Lifecycle {
+		row := map[string]any{"action": string(t.Action), "from": t.From, "who": who[t.Who]}
+		if t.To != "" {
+			row["to"] = string(t.To)
+		}
+		out = append(out, row)
+	}
+	return out
+}
