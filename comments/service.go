@@ -222,7 +222,7 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, consultation
 		return nil, err
 	}
 	if !r.Repeated {
-		s.notifyID(ctx, r.CommentID)
+		_, _ = s.notifyID(ctx, r.CommentID) // the comment is stored; the index catches up on reindex
 	}
 	return r, nil
 }
@@ -296,7 +296,7 @@ func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consul
 	if err != nil {
 		return nil, err
 	}
-	s.notifyID(ctx, r.CommentID)
+	_, _ = s.notifyID(ctx, r.CommentID)
 	return r, nil
 }
 
@@ -340,20 +340,19 @@ func (s *Service) insert(ctx context.Context, ch *Change, cm *Comment) (*Receipt
 	}
 }
 
-// notifyID tells OnChange about a stored comment (the search index).
-func (s *Service) notifyID(ctx context.Context, id string) {
-	if s.OnChange == nil {
-		return
-	}
+// notifyID reads a comment just committed and tells OnChange about it (the
+// search index follows published comments).
+func (s *Service) notifyID(ctx context.Context, id string) (*Comment, error) {
 	cm, err := s.Store.Comment(ctx, id)
 	if err != nil {
-		return
+		return nil, err
 	}
-	c, err := s.Consultations.Store.Consultation(ctx, cm.ConsultationID)
-	if err != nil {
-		return
+	if s.OnChange != nil {
+		if c, err := s.Consultations.Store.Consultation(ctx, cm.ConsultationID); err == nil {
+			s.notify(ctx, c, cm)
+		}
 	}
-	s.notify(ctx, c, cm)
+	return cm, nil
 }
 
 func (s *Service) notify(ctx context.Context, c *consultation.Consultation, cm *Comment) {
@@ -465,14 +464,7 @@ func (s *Service) Moderate(ctx context.Context, actor auth.Principal, commentID 
 	if err != nil {
 		return nil, err
 	}
-	updated, err := s.Store.Comment(ctx, commentID)
-	if err != nil {
-		return nil, err
-	}
-	if c, err := s.Consultations.Store.Consultation(ctx, updated.ConsultationID); err == nil {
-		s.notify(ctx, c, updated)
-	}
-	return updated, nil
+	return s.notifyID(ctx, commentID)
 }
 
 // RedactForm hides a span of a comment's public copy: Start and End are
@@ -524,14 +516,7 @@ func (s *Service) Redact(ctx context.Context, actor auth.Principal, commentID st
 	if err != nil {
 		return nil, err
 	}
-	updated, err := s.Store.Comment(ctx, commentID)
-	if err != nil {
-		return nil, err
-	}
-	if c, err := s.Consultations.Store.Consultation(ctx, updated.ConsultationID); err == nil {
-		s.notify(ctx, c, updated)
-	}
-	return updated, nil
+	return s.notifyID(ctx, commentID)
 }
 
 // articleChecker accepts the id of an article of any version of c.
