@@ -134,6 +134,20 @@ func (s *Service) onComment(ctx context.Context, actor auth.Principal, commentID
 // commit stores ch in one store commit and tells the consultation's
 // followers of the change.
 func (s *Service) commit(ctx context.Context, ch *Change) error {
+	cid := ch.ConsultationID()
+	ch.Index = ch.Index[:0]
+	if ch.Write != consultation.CheckRev && ch.ChangedFields() {
+		ch.Index = append(ch.Index, consultation.IndexJob{Kind: consultation.IndexConsultation, ID: cid, Consultation: cid})
+	}
+	for _, cm := range ch.Insert {
+		ch.Index = append(ch.Index, consultation.IndexJob{Kind: consultation.IndexComment, ID: cm.ID, Consultation: cid})
+	}
+	for _, m := range ch.Moderate {
+		ch.Index = append(ch.Index, consultation.IndexJob{Kind: consultation.IndexComment, ID: m.ID, Consultation: cid})
+	}
+	for _, r := range ch.Redact {
+		ch.Index = append(ch.Index, consultation.IndexJob{Kind: consultation.IndexComment, ID: r.ID, Consultation: cid})
+	}
 	if err := s.Store.Commit(ctx, ch); err != nil {
 		return err
 	}

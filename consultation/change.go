@@ -38,7 +38,25 @@ type Change struct {
 	ReplaceVersion *Version
 	// Events continue the consultation's chain from the head the command read.
 	Events []history.Event
+	// Index names the records whose search documents the change affects.
+	// The store queues them in the same commit; the search index applies
+	// the queue after the commit, and at start whatever a crash left.
+	Index []IndexJob
 }
+
+// IndexJob asks the search index to bring the document of one record to
+// its current state.
+type IndexJob struct {
+	Kind         string `json:"kind" bson:"kind"` // "consultation" or "comment"
+	ID           string `json:"id" bson:"id"`
+	Consultation string `json:"consultation" bson:"consultation"`
+}
+
+// Kinds of IndexJob.
+const (
+	IndexConsultation = "consultation"
+	IndexComment      = "comment"
+)
 
 // ChangedFields reports whether the change moves anything but the chain
 // head: the search index and other followers need to hear of it.

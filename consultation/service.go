@@ -686,6 +686,9 @@ func (s *Service) Record(ch *Change, actor auth.Principal, typ string, public bo
 // Commit stores a command's change in one store commit, then tells
 // OnChange of a change to the consultation's fields.
 func (s *Service) Commit(ctx context.Context, ch *Change) error {
+	if ch.ChangedFields() {
+		ch.Index = append(ch.Index, IndexJob{Kind: IndexConsultation, ID: ch.Consultation.ID, Consultation: ch.Consultation.ID})
+	}
 	if err := s.Store.Commit(ctx, ch); err != nil {
 		return err
 	}

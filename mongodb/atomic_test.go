@@ -17,7 +17,7 @@ func TestAtomic(t *testing.T) {
 			storetest.RunAtomic(t, func(t *testing.T, f *storetest.Faults) storetest.AtomicStores {
 				db := mongotest.OpenURI(t, target.URI, mongodb.WithFaults(f.Hook))
 				// One trial per race: FerretDB scans, and the pairs are the same.
-				return storetest.AtomicStores{Auth: db, Consultations: db, Comments: db.Comments(), RaceTrials: 1,
+				return storetest.AtomicStores{Auth: db, Consultations: db, Comments: db.Comments(), Queue: db.Search(), RaceTrials: 1,
 					Recover: func(t *testing.T) {
 						if _, err := db.Repair(ctx); err != nil {
 							t.Fatalf("Repair: %v", err)

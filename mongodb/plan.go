@@ -136,9 +136,24 @@ func (p *planner) plan(ch *consultation.Change, cm *comments.Change) error {
 		}
 	}
 	if cm != nil {
-		return p.planComments(cm)
+		if err := p.planComments(cm); err != nil {
+			return err
+		}
 	}
-	return nil
+	return p.planIndexJobs(ch.Index)
+}
+
+// planIndexJobs queues the change's search index jobs with it: the queue
+// documents are written by the same record (search.Queue).
+func (p *planner) planIndexJobs(jobs []consultation.IndexJob) error {
+	if len(jobs) == 0 || len(p.rec.Writes) == 0 {
+		return nil
+	}
+	docs := make([]any, len(jobs))
+	for i, j := range jobs {
+		docs[i] = queueDoc{ID: fmt.Sprintf("%s/%d", p.rec.ID, i), Seq: p.rec.At.UnixNano(), IndexJob: j}
+	}
+	return p.add(searchQueueCollection, "insert", docs...)
 }
 
 // planConsultation checks and writes the consultation part, as

@@ -17,7 +17,50 @@ import (
 // searchDocsCollection holds the full-text index: one document per
 // search.Doc, its postings embedded as the string array "terms" under a
 // multikey index.
-const searchDocsCollection = "search_docs"
+const (
+	searchDocsCollection  = "search_docs"
+	searchQueueCollection = "search_queue"
+)
+
+// queueDoc is a queued index job, written by the commit record that caused
+// it (its _id is the record's id and the job's place in it).
+type queueDoc struct {
+	ID                    string `bson:"_id"`
+	Seq                   int64  `bson:"seq"` // the record's time, for order
+	consultation.IndexJob `bson:",inline"`
+}
+
+// Queued returns at most limit queued index jobs, oldest first (search.Queue).
+func (s *SearchIndex) Queued(ctx context.Context, limit int) ([]search.Queued, error) {
+	cur, err := s.queue.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "seq", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, storeErr(err, "index queue")
+	}
+	var docs []queueDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storeErr(err, "index queue")
+	}
+	out := make([]search.Queued, len(docs))
+	for i, d := range docs {
+		out[i] = search.Queued{Key: d.ID, Job: d.IndexJob}
+	}
+	return out, nil
+}
+
+// Done removes applied jobs (search.Queue).
+func (s *SearchIndex) Done(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := s.queue.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}})
+	return storeErr(err, "index queue done")
+}
+
+// QueueDepth counts the queued jobs (search.Queue).
+func (s *SearchIndex) QueueDepth(ctx context.Context) (int, error) {
+	n, err := s.queue.CountDocuments(ctx, bson.D{})
+	return int(n), storeErr(err, "index queue depth")
+}
 
 // SearchIndex implements search.Index on the collection search_docs. A
 // document and its postings are one MongoDB document, so Put and Delete are
@@ -25,7 +68,8 @@ const searchDocsCollection = "search_docs"
 // comments is a separate UpdateMany that a crash may leave undone until the
 // next Put of the consultation.
 type SearchIndex struct {
-	docs *mongo.Collection
+	docs  *mongo.Collection
+	queue *mongo.Collection
 }
 
 var _ search.Index = (*SearchIndex)(nil)
@@ -33,7 +77,7 @@ var _ search.Index = (*SearchIndex)(nil)
 // Search returns the full-text index. Its indexes (searchIndexes) are
 // created by Open with the others.
 func (db *DB) Search() *SearchIndex {
-	return &SearchIndex{docs: db.db.Collection(searchDocsCollection)}
+	return &SearchIndex{docs: db.db.Collection(searchDocsCollection), queue: db.db.Collection(searchQueueCollection)}
 }
 
 // searchIndexes are the indexes of the search collection, by collection
@@ -46,6 +90,9 @@ func searchIndexes() map[string][]mongo.IndexModel {
 			{Keys: bson.D{{Key: "terms", Value: 1}, {Key: "key", Value: 1}}, Options: options.Index().SetName("terms_key")},
 			{Keys: bson.D{{Key: "key", Value: 1}}, Options: options.Index().SetName("key")},
 			{Keys: bson.D{{Key: "consultation_id", Value: 1}, {Key: "kind", Value: 1}}, Options: options.Index().SetName("consultation_kind")},
+		},
+		searchQueueCollection: {
+			{Keys: bson.D{{Key: "seq", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("seq")},
 		},
 	}
 }

@@ -162,7 +162,14 @@ type Service struct {
 	Versions interface {
 		Version(ctx context.Context, consultationID string, n int) (*consultation.Version, error)
 	}
-	Now func() time.Time
+	// Queue and Records let Drain apply the index queue (queue.go); nil
+	// Queue: the index follows only the calls of IndexConsultation and
+	// IndexComment.
+	Queue   Queue
+	Records Records
+	Now     func() time.Time
+
+	drain drainer
 }
 
 func (s *Service) now() time.Time {

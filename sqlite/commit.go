@@ -47,6 +47,11 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		if err := insertEvents(ctx, t, ch.Events); err != nil {
 			return err
 		}
+		for _, j := range ch.Index {
+			if _, err := t.ExecContext(ctx, "INSERT INTO search_queue (kind, id, consultation_id) VALUES (?, ?, ?)", j.Kind, j.ID, j.Consultation); err != nil {
+				return classify(err, "queue index job")
+			}
+		}
 		if cm != nil {
 			return commitComments(ctx, t, cm)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -210,4 +211,47 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 		docs = append(docs, d)
 	}
 	return docs, classify(rows.Err(), "read search candidates")
+}
+
+// Queued returns at most limit queued index jobs, oldest first
+// (search.Queue).
+func (s *SearchIndex) Queued(ctx context.Context, limit int) ([]search.Queued, error) {
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT seq, kind, id, consultation_id FROM search_queue ORDER BY seq LIMIT ?", limit)
+	if err != nil {
+		return nil, classify(err, "index queue")
+	}
+	defer rows.Close()
+	var out []search.Queued
+	for rows.Next() {
+		var q search.Queued
+		var seq int64
+		if err := rows.Scan(&seq, &q.Job.Kind, &q.Job.ID, &q.Job.Consultation); err != nil {
+			return nil, classify(err, "index queue")
+		}
+		q.Key = strconv.FormatInt(seq, 10)
+		out = append(out, q)
+	}
+	return out, classify(rows.Err(), "index queue")
+}
+
+// Done removes applied jobs from the queue (search.Queue).
+func (s *SearchIndex) Done(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	return s.db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM search_queue WHERE seq IN (?"+strings.Repeat(", ?", len(keys)-1)+")", args...)
+		return classify(err, "index queue done")
+	})
+}
+
+// QueueDepth counts the queued jobs (search.Queue).
+func (s *SearchIndex) QueueDepth(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.sql.QueryRowContext(ctx, "SELECT count(*) FROM search_queue").Scan(&n)
+	return n, classify(err, "index queue depth")
 }

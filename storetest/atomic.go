@@ -16,6 +16,7 @@ import (
 	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/history"
+	"yugongkai/search"
 )
 
 // The atomicity contract: every command of the procedure takes full effect or
@@ -66,6 +67,8 @@ type AtomicStores struct {
 	Auth          auth.Store
 	Consultations consultation.Store
 	Comments      comments.Store
+	// Queue is the store's search index queue: a failed commit queues nothing.
+	Queue search.Queue
 	// Recover does what a restart does after a crash (MongoDB rolls its
 	// commit log forward); nil when the store needs nothing.
 	Recover func(t *testing.T)
@@ -328,6 +331,7 @@ type snapshot struct {
 	Groups       map[string]*comments.Group
 	Counts       map[comments.Status]map[string]int
 	All          int // every consultation stored (for create)
+	Queued       int // index jobs queued, every consultation
 }
 
 func (w *world) snapshot(id string) snapshot {
@@ -336,6 +340,10 @@ func (w *world) snapshot(id string) snapshot {
 	all, _, err := w.s.Consultations.Consultations(ctx, consultation.ListFilter{Limit: 100, Now: T0})
 	w.ok(err)
 	s.All = len(all)
+	if w.s.Queue != nil {
+		s.Queued, err = w.s.Queue.QueueDepth(ctx)
+		w.ok(err)
+	}
 	if id == "" {
 		return s
 	}

@@ -42,6 +42,7 @@ type env struct {
 	auth     *auth.Service
 	cons     *consultation.Service
 	comments *comments.Service
+	search   *search.Service
 	store    string
 }
 
@@ -63,7 +64,10 @@ func newEnv(t *testing.T, store string) *env {
 	var as auth.Store
 	var cs consultation.Store
 	var ms comments.Store
-	var si search.Index
+	var si interface {
+		search.Index
+		search.Queue
+	}
 	var ready func(context.Context) error
 	switch store {
 	case "sqlite":
@@ -81,15 +85,15 @@ func newEnv(t *testing.T, store string) *env {
 	cm := comments.NewService(ms, c)
 	cm.Now = clk.Now
 	c.Facts = cm.Facts
-	ss := &search.Service{Index: si, Versions: cs, Now: clk.Now}
-	c.OnChange = ss.IndexConsultation
-	cm.OnChange = ss.IndexComment
+	ss := &search.Service{Index: si, Queue: si, Records: search.StoreRecords{Consultations: cs, Comments: ms}, Versions: cs, Now: clk.Now}
+	c.OnChange = ss.FollowConsultation
+	cm.OnChange = ss.FollowComment
 	signer, err := token.NewSigner([]byte("test-secret-test-secret-test-secret!"), time.Hour, clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := web.New(web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready})
-	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, store: store}
+	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store}
 }
 
 // response is a decoded API response.

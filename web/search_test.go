@@ -50,3 +50,36 @@ func TestSearchAPI(t *testing.T) {
 		}
 	})
 }
+
+// A crash between a comment's commit and the index leaves its index job
+// queued in the store; the catch-up at start (Drain) makes it searchable.
+func TestSearchCatchesUpAfterCrash(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, map[string]any{"moderation": false})
+		follow := e.comments.OnChange
+		e.comments.OnChange = nil // the process dies after the commit, before indexing
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("建议在社区设置遛狗专用区域。", "display", "anonymous")), 201, "comment")
+		e.comments.OnChange = follow
+		search := func() int {
+			r := e.want(e.do("GET", "/api/v1/search?q=遛狗专用", "", nil), 200, "search")
+			h, _ := r.JSON["hits"].([]any)
+			return len(h)
+		}
+		if n := search(); n != 0 {
+			t.Fatalf("before the catch-up: %d hits, want 0 (the test did not simulate the crash)", n)
+		}
+		if lag, err := e.search.Lag(t.Context()); err != nil || lag == 0 {
+			t.Fatalf("queue after the crash: %d jobs (%v), want the comment's job", lag, err)
+		}
+		if _, err := e.search.Drain(t.Context()); err != nil { // what start does
+			t.Fatal(err)
+		}
+		if n := search(); n != 1 {
+			t.Errorf("after the catch-up: %d hits, want 1", n)
+		}
+		if lag, err := e.search.Lag(t.Context()); err != nil || lag != 0 {
+			t.Errorf("queue after the catch-up: %d jobs (%v), want 0", lag, err)
+		}
+	})
+}

@@ -114,11 +114,17 @@ func newLogger(w io.Writer) *slog.Logger {
 }
 
 // stores is the chosen backend.
+// searchStore is a store's search index with its queue.
+type searchStore interface {
+	search.Index
+	search.Queue
+}
+
 type stores struct {
 	auth          auth.Store
 	consultations consultation.Store
 	comments      comments.Store
-	search        search.Index
+	search        searchStore
 	ping          func(context.Context) error
 	close         func() error
 }
@@ -226,9 +232,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc.Log = log
 	commentSvc := comments.NewService(st.comments, consSvc)
 	consSvc.Facts = commentSvc.Facts
-	searchSvc := &search.Service{Index: st.search, Versions: st.consultations, Now: time.Now}
-	consSvc.OnChange = searchSvc.IndexConsultation
-	commentSvc.OnChange = searchSvc.IndexComment
+	searchSvc := &search.Service{Index: st.search, Queue: st.search, Versions: st.consultations,
+		Records: search.StoreRecords{Consultations: st.consultations, Comments: st.comments}, Now: time.Now}
+	consSvc.OnChange = searchSvc.FollowConsultation
+	commentSvc.OnChange = searchSvc.FollowComment
+	// Index jobs a crash left between a commit and the index are applied
+	// before anything is served.
+	if n, err := searchSvc.Drain(ctx); err != nil {
+		return fmt.Errorf("catch the search index up: %w", err)
+	} else if n > 0 {
+		log.Info("search index caught up with jobs left by the previous run", "jobs", n)
+	}
 
 	pass := cfg.adminPass
 	if pass == "" {

@@ -1,0 +1,168 @@
+package search
+
+import (
+	"context"
+	"sync"
+
+	"yugongkai/apperr"
+	"yugongkai/comments"
+	"yugongkai/consultation"
+)
+
+// The index follows the record through a durable queue: every commit that
+// affects a search document queues an IndexJob in the same store commit
+// (consultation.Change.Index), and Drain applies the queue. A crash after
+// the commit leaves the jobs queued; Drain at start applies them, so a
+// stored comment is never missing from search for longer than the queue
+// takes.
+
+// Queued is a job in the queue, with the store's key for it.
+type Queued struct {
+	Key string
+	Job consultation.IndexJob
+}
+
+// Queue is the store side of the index queue (sqlite.SearchIndex,
+// mongodb.SearchIndex).
+type Queue interface {
+	// Queued returns at most limit jobs, oldest first.
+	Queued(ctx context.Context, limit int) ([]Queued, error)
+	// Done removes the jobs with these keys; absent keys are ignored.
+	Done(ctx context.Context, keys []string) error
+	// QueueDepth counts the jobs still queued.
+	QueueDepth(ctx context.Context) (int, error)
+}
+
+// Records reads what the jobs name.
+type Records interface {
+	Consultation(ctx context.Context, id string) (*consultation.Consultation, error)
+	Comment(ctx context.Context, id string) (*comments.Comment, error)
+}
+
+// drainer lets one Drain run at a time in a process; a Drain asked for
+// meanwhile makes the running one go round once more.
+type drainer struct {
+	mu      sync.Mutex
+	running bool
+	again   bool
+}
+
+// Drain applies queued jobs until the queue is empty and returns how many
+// it applied. Each job brings one document to the current state of its
+// record, so applying a job twice, or in another order, is harmless.
+func (s *Service) Drain(ctx context.Context) (int, error) {
+	if s.Queue == nil || s.Records == nil {
+		return 0, nil
+	}
+	s.drain.mu.Lock()
+	if s.drain.running {
+		s.drain.again = true
+		s.drain.mu.Unlock()
+		return 0, nil
+	}
+	s.drain.running = true
+	s.drain.mu.Unlock()
+	total := 0
+	for {
+		n, err := s.drainOnce(ctx)
+		total += n
+		s.drain.mu.Lock()
+		if err != nil || (n == 0 && !s.drain.again) {
+			s.drain.running, s.drain.again = false, false
+			s.drain.mu.Unlock()
+			return total, err
+		}
+		s.drain.again = false
+		s.drain.mu.Unlock()
+	}
+}
+
+// drainOnce applies one batch of the queue.
+func (s *Service) drainOnce(ctx context.Context) (int, error) {
+	jobs, err := s.Queue.Queued(ctx, 200)
+	if err != nil || len(jobs) == 0 {
+		return 0, err
+	}
+	seen := map[consultation.IndexJob]bool{}
+	keys := make([]string, 0, len(jobs))
+	for _, q := range jobs {
+		if !seen[q.Job] {
+			seen[q.Job] = true
+			if err := s.apply(ctx, q.Job); err != nil {
+				return 0, err
+			}
+		}
+		keys = append(keys, q.Key)
+	}
+	return len(jobs), s.Queue.Done(ctx, keys)
+}
+
+// apply brings the document of one job's record up to date.
+func (s *Service) apply(ctx context.Context, j consultation.IndexJob) error {
+	c, err := s.Records.Consultation(ctx, j.Consultation)
+	if apperr.Is(err, apperr.NotFound) {
+		return s.Index.Delete(ctx, Kind(j.Kind), j.ID)
+	}
+	if err != nil {
+		return err
+	}
+	switch j.Kind {
+	case consultation.IndexConsultation:
+		return s.IndexConsultation(ctx, c)
+	case consultation.IndexComment:
+		cm, err := s.Records.Comment(ctx, j.ID)
+		if apperr.Is(err, apperr.NotFound) {
+			return s.Index.Delete(ctx, KindComment, j.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return s.IndexComment(ctx, c, cm)
+	}
+	return nil
+}
+
+// Lag is how many index jobs are still queued (0 without a queue).
+func (s *Service) Lag(ctx context.Context) (int, error) {
+	if s.Queue == nil {
+		return 0, nil
+	}
+	return s.Queue.QueueDepth(ctx)
+}
+
+// FollowConsultation is what a consultation service calls after a commit
+// (consultation.Service.OnChange): it applies the index queue, or, without
+// one, indexes c directly.
+func (s *Service) FollowConsultation(ctx context.Context, c *consultation.Consultation) error {
+	if s.Queue == nil {
+		return s.IndexConsultation(ctx, c)
+	}
+	_, err := s.Drain(ctx)
+	return err
+}
+
+// FollowComment is FollowConsultation for comment commits
+// (comments.Service.OnChange).
+func (s *Service) FollowComment(ctx context.Context, c *consultation.Consultation, cm *comments.Comment) error {
+	if s.Queue == nil {
+		return s.IndexComment(ctx, c, cm)
+	}
+	_, err := s.Drain(ctx)
+	return err
+}
+
+// StoreRecords reads consultations and comments from their stores (Records).
+type StoreRecords struct {
+	Consultations consultation.Store
+	Comments      comments.Store
+}
+
+// Consultation implements Records.
+func (r StoreRecords) Consultation(ctx context.Context, id string) (*consultation.Consultation, error) {
+	return r.Consultations.Consultation(ctx, id)
+}
+
+// Comment implements Records.
+func (r StoreRecords) Comment(ctx context.Context, id string) (*comments.Comment, error) {
+	return r.Comments.Comment(ctx, id)
+}
