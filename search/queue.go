@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"sync"
+	"time"
 
 	"yugongkai/apperr"
 	"yugongkai/comments"
@@ -50,7 +51,15 @@ type drainer struct {
 // Drain applies queued jobs until the queue is empty and returns how many
 // it applied. Each job brings one document to the current state of its
 // record, so applying a job twice, or in another order, is harmless.
-func (s *Service) Drain(ctx context.Context) (int, error) {
+func (s *Service) Drain(ctx context.Context) (int, error) { return s.drainRounds(ctx, -1) }
+
+// followRounds bounds the batches a request applies after its own commit,
+// so that under a flood of commits no request is kept working for others;
+// what is left is applied by the next request or by Run.
+const followRounds = 2
+
+// drainRounds is Drain with at most rounds batches (-1: no bound).
+func (s *Service) drainRounds(ctx context.Context, rounds int) (int, error) {
 	if s.Queue == nil || s.Records == nil {
 		return 0, nil
 	}
@@ -63,17 +72,34 @@ func (s *Service) Drain(ctx context.Context) (int, error) {
 	s.drain.running = true
 	s.drain.mu.Unlock()
 	total := 0
-	for {
+	for round := 1; ; round++ {
 		n, err := s.drainOnce(ctx)
 		total += n
 		s.drain.mu.Lock()
-		if err != nil || (n == 0 && !s.drain.again) {
+		if err != nil || (n == 0 && !s.drain.again) || round == rounds {
 			s.drain.running, s.drain.again = false, false
 			s.drain.mu.Unlock()
 			return total, err
 		}
 		s.drain.again = false
 		s.drain.mu.Unlock()
+	}
+}
+
+// Run applies the queue every interval until ctx ends: it picks up what
+// requests left (followRounds) or could not apply (a store error).
+func (s *Service) Run(ctx context.Context, interval time.Duration, onError func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.Drain(ctx); err != nil && ctx.Err() == nil && onError != nil {
+				onError(err)
+			}
+		}
 	}
 }
 
@@ -137,7 +163,7 @@ func (s *Service) FollowConsultation(ctx context.Context, c *consultation.Consul
 	if s.Queue == nil {
 		return s.IndexConsultation(ctx, c)
 	}
-	_, err := s.Drain(ctx)
+	_, err := s.drainRounds(ctx, followRounds)
 	return err
 }
 
@@ -147,7 +173,7 @@ func (s *Service) FollowComment(ctx context.Context, c *consultation.Consultatio
 	if s.Queue == nil {
 		return s.IndexComment(ctx, c, cm)
 	}
-	_, err := s.Drain(ctx)
+	_, err := s.drainRounds(ctx, followRounds)
 	return err
 }
 

@@ -415,6 +415,16 @@ func (w *world) consistent(what string, s snapshot) {
 	}
 }
 
+// CheckRecord fails t unless the stored record of consultation id is
+// consistent: its chain verifies to the head on the consultation, versions
+// are numbered without gaps, and every group and per-article counter
+// equals a recount (what a crash must never break).
+func CheckRecord(t *testing.T, s AtomicStores, id string) {
+	t.Helper()
+	w := &world{t: t, s: s}
+	w.consistent("record of "+id, w.snapshot(id))
+}
+
 func nonEmpty(m map[string]int) map[string]int {
 	out := map[string]int{}
 	for k, v := range m {

@@ -243,6 +243,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	} else if n > 0 {
 		log.Info("search index caught up with jobs left by the previous run", "jobs", n)
 	}
+	go searchSvc.Run(ctx, time.Second, func(err error) { log.Error("search index queue", "err", err) })
 
 	pass := cfg.adminPass
 	if pass == "" {
