@@ -3,6 +3,7 @@ package comments_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -1041,5 +1042,70 @@ func TestConcurrentIdenticalComments(t *testing.T) {
 	}
 	if len(page.Public) != 1 || page.Public[0].Count != n {
 		t.Errorf("public list = %d entries, first count %d; want 1 entry ×%d", len(page.Public), page.Public[0].Count, n)
+	}
+}
+
+// After withdrawal the comment record is closed: no moderation, answer,
+// redaction or regrouping changes it (the lifecycle table's rows).
+func TestCommentRecordClosedAfterWithdrawal(t *testing.T) {
+	e := newEnv(t)
+	c := e.open(t, true)
+	r := e.submit(t, c, resident, sub("建议明确登记期限。"))
+	if _, err := e.cs.Withdraw(ctx, staff, c.ID, consultation.ReasonForm{Reason: "政策调整"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.svc.Moderate(ctx, staff, r.CommentID, comments.ModerationForm{Action: comments.Publish})
+	wantKind(t, "moderate after withdrawal", err, apperr.Conflict)
+	_, err = e.svc.Dispose(ctx, staff, r.CommentID, comments.DispositionForm{Outcome: comments.Adopted})
+	wantKind(t, "dispose after withdrawal", err, apperr.Conflict)
+	_, err = e.svc.Redact(ctx, staff, r.CommentID, comments.RedactForm{Start: 0, End: 2, Reason: comments.RedactAbusive})
+	wantKind(t, "redact after withdrawal", err, apperr.Conflict)
+	wantKind(t, "split after withdrawal", e.svc.Split(ctx, staff, r.CommentID), apperr.Conflict)
+	_, err = e.svc.EnterOffline(ctx, staff, c.ID, comments.OfflineSubmission{Submission: sub("来信"), Channel: comments.Letter, ReceivedOn: "2026-12-01"})
+	wantKind(t, "offline entry after withdrawal", err, apperr.Conflict)
+	if got := e.comment(t, r.CommentID); got.Status != comments.Pending || got.Disposition != nil {
+		t.Errorf("comment changed after withdrawal: %+v", got)
+	}
+}
+
+// A comment entered offline while the decision is approved must be
+// answered before finalization: finalize names it (rule 7).
+func TestOfflineDuringReviewBlocksFinalize(t *testing.T) {
+	e := newEnv(t)
+	c := e.open(t, false)
+	e.now = closes.Add(time.Hour)
+	if _, err := e.cs.SubmitForReview(ctx, staff, c.ID, consultation.SubmitForm{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.cs.GiveOpinion(ctx, legal, c.ID, consultation.OpinionForm{Outcome: consultation.Lawful, Opinion: "合法。"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.svc.EnterOffline(ctx, staff, c.ID, comments.OfflineSubmission{Submission: sub("座谈会意见"), Channel: comments.Symposium, ReceivedOn: "2026-12-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.cs.Facts = e.svc.Facts
+	_, err = e.cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{DocumentNumber: "某政发〔2027〕1号", RegistrationNumber: "ZJ-2027-1", AdoptedOn: "2027-01-01", EffectiveOn: "2027-01-02"})
+	wantKind(t, "finalize with an unanswered offline comment", err, apperr.Invalid)
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 || !strings.Contains(fmt.Sprint(ae.Fields[0].Args...), r.Code) {
+		t.Errorf("finalize refusal does not name the receipt %s: %v", r.Code, err)
+	}
+	cur, err := e.cs.Get(ctx, staff, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.cs.Statement(ctx, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.ChangedSinceSubmission {
+		t.Error("the review statement does not show that a comment arrived after submission")
+	}
+	if _, err := e.svc.Dispose(ctx, staff, r.CommentID, comments.DispositionForm{Outcome: comments.NotAdopted, Reason: "已有规定。"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{DocumentNumber: "某政发〔2027〕1号", RegistrationNumber: "ZJ-2027-1", AdoptedOn: "2027-01-01", EffectiveOn: "2027-01-02"}); err != nil {
+		t.Errorf("finalize once answered: %v", err)
 	}
 }
