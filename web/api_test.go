@@ -350,7 +350,10 @@ func TestListPaginationAndFilters(t *testing.T) {
 func TestHealthAndHeaders(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	r := e.want(e.do("GET", "/healthz", "", nil), 200, "healthz")
-	e.want(e.do("GET", "/readyz", "", nil), 200, "readyz")
+	ready := e.want(e.do("GET", "/readyz", "", nil), 200, "readyz")
+	if q, ok := ready.JSON["queues"].(map[string]any); !ok || q["search_index"] != float64(0) {
+		t.Errorf("readyz does not show the search index queue: %s", ready.Body)
+	}
 	for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy"} {
 		if r.Header.Get(h) == "" {
 			t.Errorf("missing security header %s", h)

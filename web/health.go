@@ -25,5 +25,14 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 		}
 	}
-	return c.JSON(fiber.Map{"status": "ok"})
+	out := fiber.Map{"status": "ok"}
+	if s.cfg.Search != nil {
+		// How far the search index is behind the record (queued jobs).
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		if lag, err := s.cfg.Search.Lag(ctx); err == nil {
+			out["queues"] = fiber.Map{"search_index": lag}
+		}
+	}
+	return c.JSON(out)
 }
