@@ -165,7 +165,10 @@ type Comment struct {
 	CreatedAt  time.Time `json:"created_at" bson:"created_at"`   // when stored
 	EnteredBy  string    `json:"entered_by,omitempty" bson:"entered_by,omitempty"`
 
-	Receipt        string `json:"receipt" bson:"receipt"`
+	Receipt string `json:"receipt" bson:"receipt"`
+	// LeafIndex is the comment's place in its consultation's transparency
+	// log (log.go), set by the store when it is stored.
+	LeafIndex      int64  `json:"leaf_index" bson:"leaf_index"`
 	IdempotencyKey string `json:"-" bson:"idempotency_key,omitempty"` // scoped key, see Service.Submit
 
 	Status     Status      `json:"status" bson:"status"`
@@ -275,6 +278,7 @@ func publicDisposition(d *Disposition) *PublicDisposition {
 // Receipt is returned once a comment is durably stored.
 type Receipt struct {
 	Code       string    `json:"code"`
+	LeafIndex  int64     `json:"leaf_index"`
 	BodySHA256 string    `json:"body_sha256"`
 	ReceivedAt time.Time `json:"received_at"`
 	CommentID  string    `json:"comment_id"`

@@ -409,7 +409,7 @@ func (s *Service) articleIDs(ctx context.Context, consultationID string, n int) 
 }
 
 func receiptOf(c *Comment, repeated bool) *Receipt {
-	return &Receipt{Code: c.Receipt, BodySHA256: c.BodySHA256, ReceivedAt: c.ReceivedAt, CommentID: c.ID, Repeated: repeated}
+	return &Receipt{Code: c.Receipt, LeafIndex: c.LeafIndex, BodySHA256: c.BodySHA256, ReceivedAt: c.ReceivedAt, CommentID: c.ID, Repeated: repeated}
 }
 
 // Receipt returns what the holder of a receipt code may know. No login is

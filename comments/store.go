@@ -89,6 +89,10 @@ type Store interface {
 	// ("" = every status) per article id ("" = the whole draft), in one
 	// store call. Articles without comments are absent from the map.
 	CountByArticle(ctx context.Context, consultationID string, status Status) (map[string]int, error)
+
+	// The transparency log: Commit appends a leaf for every inserted
+	// comment (setting its LeafIndex) in the same commit.
+	LogReader
 }
 
 // Clock truncation used by every stored time.

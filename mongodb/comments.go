@@ -69,6 +69,7 @@ func commentIndexes() map[string][]mongo.IndexModel {
 			idx("consultation_channel", "consultation_id", "channel"),
 		},
 		commentCountsCollection: {idx("consultation", "consultation_id")},
+		commentLeavesCollection: {idx("consultation_idx", "consultation", "idx")},
 		commentGroupsCollection: {
 			idx("consultation_first_at", "consultation_id", "first_at", "group_id"),
 			idx("consultation_article_first_at", "consultation_id", "article_id", "first_at", "group_id"),

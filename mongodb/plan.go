@@ -378,6 +378,9 @@ func (p *planner) planInserts(list []*comments.Comment) error {
 			return duplicateKey("idempotency key exists")
 		}
 	}
+	if err := p.planLeaves(list); err != nil {
+		return err
+	}
 	docs := make([]any, 0, len(list))
 	for _, caller := range list {
 		c := *caller

@@ -98,6 +98,11 @@ func insertComment(ctx context.Context, t *txn, c *comments.Comment) error {
 			}
 			c.GroupID = into
 		}
+		size, err := logSize(ctx, t, c.ConsultationID)
+		if err != nil {
+			return err
+		}
+		c.LeafIndex = size
 		if disp.Valid && c.Disposition == nil {
 			var d comments.Disposition
 			if err := json.Unmarshal([]byte(disp.String), &d); err != nil {
@@ -129,6 +134,9 @@ func insertComment(ctx context.Context, t *txn, c *comments.Comment) error {
 			WHERE consultation_id = ? AND id = ?`, pub, formatTime(c.ReceivedAt), rep, c.ConsultationID, c.GroupID)
 		if err != nil {
 			return classify(err, "insert comment: count in group")
+		}
+		if err := appendLeaf(ctx, t, c); err != nil {
+			return err
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			return nil

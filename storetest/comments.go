@@ -30,6 +30,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("MoveToGroup", func(t *testing.T) { testMoveToGroup(t, open(t)) })
 	t.Run("Counts", func(t *testing.T) { testCommentCounts(t, open(t)) })
 	t.Run("SharedBands", func(t *testing.T) { testSharedBands(t, open(t)) })
+	t.Run("TransparencyLog", func(t *testing.T) { testCommentLog(t, open(t)) })
 }
 
 // NewComment returns a stored-shape comment for tests: published, online,

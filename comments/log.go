@@ -1,0 +1,58 @@
+package comments
+
+import (
+	"context"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"yugongkai/history"
+)
+
+// The transparency log of comments (RFC 6962 / 9162 hashing, as the Go
+// checksum database keeps it: golang.org/x/mod/sumdb/tlog). Every comment,
+// online or offline, is a leaf: the comment as received. The store appends
+// the leaf and the tree's stored hashes in the same commit as the comment
+// (Store.Commit), giving the comment its LeafIndex; a tree head then costs
+// O(log n) stored hashes.
+
+// LeafOf is the leaf of c: consultation, receipt code, SHA-256 of the body
+// as submitted, article id, channel and time received, in the project's
+// canonical JSON (history.Canonical).
+func LeafOf(c *Comment) []byte {
+	raw, err := history.Canonical(map[string]string{
+		"consultation": c.ConsultationID, "receipt": c.Receipt, "body_sha256": c.BodySHA256,
+		"article_id": c.ArticleID, "channel": string(c.Channel),
+		"received_at": c.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+	})
+	if err != nil {
+		panic("comments: leaf of strings cannot fail: " + err.Error())
+	}
+	return raw
+}
+
+// LogLeaf is one stored leaf.
+type LogLeaf struct {
+	Index     int64
+	CommentID string
+	Leaf      []byte
+	At        time.Time // when it was appended (the comment's CreatedAt)
+}
+
+// LogReader reads a consultation's log (implemented by both stores).
+type LogReader interface {
+	// LogSize returns how many leaves the consultation's log holds.
+	LogSize(ctx context.Context, consultationID string) (int64, error)
+	// LogHashes returns the stored hashes at the given tlog indexes
+	// (tlog.StoredHashIndex); an index not stored is an error.
+	LogHashes(ctx context.Context, consultationID string, indexes []int64) ([]tlog.Hash, error)
+	// LogLeaves returns the leaves with from ≤ index < to, in order.
+	LogLeaves(ctx context.Context, consultationID string, from, to int64) ([]LogLeaf, error)
+}
+
+// HashReader adapts a LogReader to tlog.HashReader for one consultation.
+func HashReader(ctx context.Context, r LogReader, consultationID string) tlog.HashReader {
+	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		return r.LogHashes(ctx, consultationID, indexes)
+	})
+}
