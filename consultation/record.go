@@ -43,14 +43,40 @@ func (s *Service) History(ctx context.Context, actor auth.Principal, id string) 
 	return out, nil
 }
 
-// Verification is the result of recomputing a consultation's chain.
+// Verification is the result of recomputing a consultation's record: its
+// chain and, when the service has a RecordVerifier, everything the chain
+// commits to (version texts, the comments' log, dispositions).
 type Verification struct {
 	OK      bool   `json:"ok"`
 	Events  int    `json:"events"`
 	Head    string `json:"head"`
 	BadSeq  int64  `json:"bad_seq,omitempty"`
 	Problem string `json:"problem,omitempty"`
+	// Problems names every record found altered, missing or added.
+	Problems []Problem `json:"problems,omitempty"`
 }
+
+// Problem is one record that does not match what the chain commits to.
+type Problem struct {
+	What   string `json:"what"` // event, version, comment, leaf, seal, disposition, redaction
+	ID     string `json:"id"`   // seq, version number, comment id or leaf index
+	Reason string `json:"reason"`
+}
+
+// Add records a problem; the first one is also the Verification's Problem.
+func (v *Verification) Add(p Problem) {
+	if v.OK {
+		v.OK = false
+		if v.Problem == "" {
+			v.Problem = p.What + " " + p.ID + ": " + p.Reason
+		}
+	}
+	v.Problems = append(v.Problems, p)
+}
+
+// RecordVerifier checks the rest of a consultation's record against its
+// verified chain, adding what it finds to v (the comments service).
+type RecordVerifier func(ctx context.Context, c *Consultation, events []history.Event, v *Verification) error
 
 // VerifyHistory recomputes the whole chain (every event, public or not) and
 // checks it ends at the head recorded on the consultation.
@@ -63,29 +89,35 @@ func (s *Service) VerifyHistory(ctx context.Context, actor auth.Principal, id st
 	if err != nil {
 		return nil, err
 	}
-	return VerifyChain(c, events), nil
+	v := VerifyChain(c, events)
+	if s.VerifyRecord != nil {
+		if err := s.VerifyRecord(ctx, c, events, v); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 // VerifyChain checks events against the head recorded on c.
 func VerifyChain(c *Consultation, events []history.Event) *Verification {
 	v := &Verification{OK: true, Events: len(events), Head: history.Head(events)}
 	if err := history.Verify(events); err != nil {
-		v.OK = false
 		var be *history.BrokenError
 		if errors.As(err, &be) {
 			v.BadSeq, v.Problem = be.Seq, be.Reason
 		} else {
 			v.Problem = err.Error()
 		}
+		v.Add(Problem{What: "event", ID: strconv.FormatInt(v.BadSeq, 10), Reason: v.Problem})
 		return v
 	}
 	if int64(len(events)) != c.HistorySeq || v.Head != c.HistoryHead {
-		v.OK = false
 		v.BadSeq = int64(len(events)) + 1
 		if int64(len(events)) > c.HistorySeq {
 			v.BadSeq = c.HistorySeq + 1
 		}
 		v.Problem = "the chain does not end at the head recorded on the consultation (events missing or added at the end)"
+		v.Add(Problem{What: "event", ID: strconv.FormatInt(v.BadSeq, 10), Reason: v.Problem})
 	}
 	return v
 }

@@ -31,6 +31,9 @@ type Service struct {
 	// Facts reports the comment record of a consultation (set by the wiring
 	// to the comments service); nil means no comments are known.
 	Facts FactsFunc
+	// VerifyRecord checks the comment record against the chain in
+	// VerifyHistory (set by the wiring to the comments service).
+	VerifyRecord RecordVerifier
 	// OnChange, when set, is told of every stored change of a consultation's
 	// state or public fields (the search index follows it). Its error is
 	// logged: the change itself is already stored.

@@ -85,6 +85,7 @@ func newEnv(t *testing.T, store string) *env {
 	cm := comments.NewService(ms, c)
 	cm.Now = clk.Now
 	c.Facts = cm.Facts
+	c.VerifyRecord = cm.VerifyRecord
 	ss := &search.Service{Index: si, Queue: si, Records: search.StoreRecords{Consultations: cs, Comments: ms}, Versions: cs, Now: clk.Now}
 	c.OnChange = ss.FollowConsultation
 	cm.OnChange = ss.FollowComment

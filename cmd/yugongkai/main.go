@@ -232,6 +232,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc.Log = log
 	commentSvc := comments.NewService(st.comments, consSvc)
 	consSvc.Facts = commentSvc.Facts
+	consSvc.VerifyRecord = commentSvc.VerifyRecord
 	searchSvc := &search.Service{Index: st.search, Queue: st.search, Versions: st.consultations,
 		Records: search.StoreRecords{Consultations: st.consultations, Comments: st.comments}, Now: time.Now}
 	consSvc.OnChange = searchSvc.FollowConsultation

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"io"
 
+	"yugongkai/comments"
 	"yugongkai/consultation"
 )
 
 // verify recomputes the hash chain of every consultation (or the ones named)
-// in a data directory or MongoDB database. It returns an error naming the
-// first bad event, so the command exits non-zero.
+// in a data directory or MongoDB database, and checks against it every
+// version text, the comments' transparency log and every answer. It prints
+// each problem and returns an error naming the first, so the command exits
+// non-zero.
 //
 //	yugongkai verify [-data ./data | -mongodb-uri URI] [consultation-id ...]
 func verify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -41,15 +44,26 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		v := consultation.VerifyChain(c, events)
 		if v.OK {
+			if err := comments.VerifyRecord(ctx, st.consultations, st.comments, c, events, v); err != nil {
+				return fmt.Errorf("record of %s: %w", id, err)
+			}
+		}
+		if v.OK {
 			fmt.Fprintf(stdout, "ok   %s  %d events  head %s\n", id, v.Events, v.Head)
 			continue
 		}
 		bad++
-		fmt.Fprintf(stdout, "BAD  %s  event seq %d: %s\n", id, v.BadSeq, v.Problem)
+		for _, p := range v.Problems {
+			fmt.Fprintf(stdout, "BAD  %s  %s %s: %s\n", id, p.What, p.ID, p.Reason)
+		}
 		if first == nil {
-			first = fmt.Errorf("consultation %s: first bad event is seq %d: %s", id, v.BadSeq, v.Problem)
+			p := v.Problems[0]
+			first = fmt.Errorf("consultation %s: %s %s: %s", id, p.What, p.ID, p.Reason)
+			if p.What == "event" {
+				first = fmt.Errorf("consultation %s: first bad event is seq %d: %s", id, v.BadSeq, v.Problem)
+			}
 		}
 	}
-	fmt.Fprintf(stdout, "%d consultations checked, %d with a broken history\n", len(ids), bad)
+	fmt.Fprintf(stdout, "%d consultations checked, %d with a broken record\n", len(ids), bad)
 	return first
 }
