@@ -18,6 +18,7 @@ func TestAtomic(t *testing.T) {
 				db := mongotest.OpenURI(t, target.URI, mongodb.WithFaults(f.Hook))
 				// One trial per race: FerretDB scans, and the pairs are the same.
 				return storetest.AtomicStores{Auth: db, Consultations: db, Comments: db.Comments(), Queue: db.Search(), RaceTrials: 1,
+					Snapshot: func(t *testing.T) func(t *testing.T) { return mongodb.Snapshot(t, db) },
 					Recover: func(t *testing.T) {
 						if _, err := db.Repair(ctx); err != nil {
 							t.Fatalf("Repair: %v", err)

@@ -75,6 +75,10 @@ type AtomicStores struct {
 	Recover func(t *testing.T)
 	// RaceTrials is how often each racing pair runs (default 3).
 	RaceTrials int
+	// Snapshot, if set, saves the whole stored state and returns a
+	// function that puts it back: the fault test then builds each
+	// command's fixture once instead of once per failing write.
+	Snapshot func(t *testing.T) (restore func(t *testing.T))
 }
 
 // AtomicOpener opens fresh stores whose writes go through f.Hook.
@@ -467,11 +471,19 @@ func testFaults(t *testing.T, open AtomicOpener) {
 		t.Run(cmd.name, func(t *testing.T) {
 			w := newWorld(t, open)
 			var fx *fixture
+			var restore func(t *testing.T)
 			fresh := func() {
+				if restore != nil {
+					restore(t)
+					return
+				}
 				if cmd.stage == "" {
 					fx = &fixture{}
 				} else {
 					fx = w.stage(cmd.stage)
+				}
+				if w.s.Snapshot != nil {
+					restore = w.s.Snapshot(t)
 				}
 			}
 			fresh()
