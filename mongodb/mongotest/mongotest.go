@@ -167,3 +167,15 @@ func Drop(ctx context.Context, uri, name string) error {
 	}
 	return nil
 }
+
+// Count returns how many documents collection coll of database name holds,
+// for tests that look under a store.
+func Count(ctx context.Context, uri, name, coll string) (int, error) {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		return 0, err
+	}
+	defer client.Disconnect(ctx)
+	n, err := client.Database(name).Collection(coll).CountDocuments(ctx, map[string]any{})
+	return int(n), err
+}
