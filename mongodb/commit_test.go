@@ -1,6 +1,7 @@
 package mongodb_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -247,11 +248,11 @@ func diffStates(got, want state) string {
 }
 
 func dump(v any) string {
-	s := fmt.Sprintf("%+v", v)
-	if len(s) > 600 {
-		s = s[:600] + "…"
+	b, _ := json.Marshal(v)
+	if len(b) > 800 {
+		return string(b[:800]) + "…"
 	}
-	return s
+	return string(b)
 }
 
 // event chains an event of type typ onto c.
