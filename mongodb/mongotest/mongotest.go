@@ -177,3 +177,36 @@ func Drop(ctx context.Context, uri, name string) error {
 	}
 	return nil
 }
+
+// Count returns how many documents collection coll of database name holds,
+// for tests that look under a store.
+func Count(ctx context.Context, uri, name, coll string) (int, error) {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		return 0, err
+	}
+	defer client.Disconnect(ctx)
+	n, err := client.Database(name).Collection(coll).CountDocuments(ctx, map[string]any{})
+	return int(n), err
+}
+
+// Empty deletes every document of database name, keeping its collections
+// and indexes, for tests that start over many times.
+func Empty(ctx context.Context, uri, name string) error {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		return err
+	}
+	defer client.Disconnect(ctx)
+	db := client.Database(name)
+	colls, err := db.ListCollectionNames(ctx, map[string]any{})
+	if err != nil {
+		return err
+	}
+	for _, c := range colls {
+		if _, err := db.Collection(c).DeleteMany(ctx, map[string]any{}); err != nil {
+			return fmt.Errorf("empty %s: %w", c, err)
+		}
+	}
+	return nil
+}
