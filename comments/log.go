@@ -2,6 +2,8 @@ package comments
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -48,6 +50,31 @@ type LogReader interface {
 	LogHashes(ctx context.Context, consultationID string, indexes []int64) ([]tlog.Hash, error)
 	// LogLeaves returns the leaves with from ≤ index < to, in order.
 	LogLeaves(ctx context.Context, consultationID string, from, to int64) ([]LogLeaf, error)
+}
+
+// TreeRoot is the RFC 6962 root of the first n leaves, lowercase hex
+// (SHA-256 of nothing for the empty tree).
+func TreeRoot(n int64, r tlog.HashReader) (string, error) {
+	if n == 0 {
+		h := sha256.Sum256(nil)
+		return hex.EncodeToString(h[:]), nil
+	}
+	h, err := tlog.TreeHash(n, r)
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h[:]), nil
+}
+
+// LogHead returns the size and root of a consultation's log
+// (consultation.Service.LogHead).
+func (s *Service) LogHead(ctx context.Context, consultationID string) (int64, string, error) {
+	n, err := s.Store.LogSize(ctx, consultationID)
+	if err != nil {
+		return 0, "", err
+	}
+	root, err := TreeRoot(n, HashReader(ctx, s.Store, consultationID))
+	return n, root, err
 }
 
 // HashReader adapts a LogReader to tlog.HashReader for one consultation.

@@ -1109,3 +1109,59 @@ func TestOfflineDuringReviewBlocksFinalize(t *testing.T) {
 		t.Errorf("finalize once answered: %v", err)
 	}
 }
+
+// The comments' tree head is sealed into the chain hourly while comments
+// arrive and when the period closes early; the seal is the whole log.
+func TestSeals(t *testing.T) {
+	e := newEnv(t)
+	c := e.open(t, false)
+	seals := func() []map[string]any {
+		evs, err := e.db.Consultations().Events(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []map[string]any
+		for _, ev := range evs {
+			if ev.Type == "comments.sealed" {
+				var p map[string]any
+				json.Unmarshal(ev.Payload, &p)
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	e.submit(t, c, resident, sub("第一条意见"))
+	e.submit(t, c, resident, sub("第二条意见"))
+	if sealed, err := e.cs.Seal(ctx, c.ID); err != nil || !sealed {
+		t.Fatalf("first hourly seal: %v %v", sealed, err)
+	}
+	e.submit(t, c, resident, sub("第三条意见"))
+	if sealed, _ := e.cs.Seal(ctx, c.ID); sealed {
+		t.Error("sealed again within the hour")
+	}
+	e.now = e.now.Add(61 * time.Minute)
+	if sealed, err := e.cs.Seal(ctx, c.ID); err != nil || !sealed {
+		t.Fatalf("seal an hour later: %v %v", sealed, err)
+	}
+	if sealed, _ := e.cs.Seal(ctx, c.ID); sealed {
+		t.Error("sealed a log that did not grow")
+	}
+	e.submit(t, c, resident, sub("第四条意见"))
+	if _, err := e.cs.Close(ctx, staff, c.ID, consultation.CloseForm{Reason: "提前结束", ShorteningReason: "紧急"}); err != nil {
+		t.Fatal(err)
+	}
+	got := seals()
+	if len(got) != 3 || got[0]["tree_size"] != float64(2) || got[1]["tree_size"] != float64(3) || got[2]["tree_size"] != float64(4) {
+		t.Fatalf("seals = %v, want tree sizes 2, 3, 4", got)
+	}
+	_, root, err := e.svc.LogHead(ctx, c.ID)
+	if err != nil || got[2]["root_hash"] != root {
+		t.Errorf("last seal root %v, log root %s (%v)", got[2]["root_hash"], root, err)
+	}
+	cur, _ := e.cs.Get(ctx, staff, c.ID)
+	evs, _ := e.db.Consultations().Events(ctx, c.ID)
+	v := consultation.VerifyChain(cur, evs)
+	if err := comments.VerifyRecord(ctx, e.db.Consultations(), e.db.Comments(), cur, evs, v); err != nil || !v.OK {
+		t.Errorf("record after seals: %v %+v", err, v)
+	}
+}

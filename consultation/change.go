@@ -38,6 +38,10 @@ type Change struct {
 	ReplaceVersion *Version
 	// Events continue the consultation's chain from the head the command read.
 	Events []history.Event
+	// LogSize, when set, makes the change depend on the comments' log
+	// holding exactly this many leaves (a sealed tree head must be the
+	// whole log): otherwise the store refuses it with ErrStale.
+	LogSize *int64
 	// Index names the records whose search documents the change affects.
 	// The store queues them in the same commit; the search index applies
 	// the queue after the commit, and at start whatever a crash left.

@@ -133,6 +133,11 @@ type Consultation struct {
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`
 	UpdatedAt time.Time `json:"updated_at" bson:"updated_at"`
 
+	// SealedSize and SealedAt are the comments' tree head last sealed into
+	// the chain (comments.sealed events).
+	SealedSize int64      `json:"sealed_size,omitempty" bson:"sealed_size,omitempty"`
+	SealedAt   *time.Time `json:"sealed_at,omitempty" bson:"sealed_at,omitempty"`
+
 	// Rev is bumped by every update; stores refuse an update whose Rev is stale.
 	Rev int64 `json:"rev" bson:"rev"`
 	// HistorySeq and HistoryHead are the last event of the consultation's

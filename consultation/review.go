@@ -237,6 +237,9 @@ func (s *Service) SubmitForReview(ctx context.Context, actor auth.Principal, id 
 			Rounds: rounds, Comments: st.Comments.Received}
 		c.Move(ActSubmit)
 		c.UpdatedAt = now
+		if err := s.seal(ctx, ch, actor); err != nil {
+			return err
+		}
 		return s.Record(ch, actor, "review.submitted", false, map[string]any{
 			"version": c.CurrentVersion, "due_on": c.Review.DueOn, "round": rounds, "unchanged": boolInt(st.Unchanged),
 			"period_days": st.Period.Days, "period_workdays": st.Period.Workdays, "period_shortfall": boolInt(st.Shortfall),
@@ -395,6 +398,9 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 			EffectiveOn: effective.String(), EffectiveException: exception, PublishedAt: now, FinalizedBy: actor.UserID, Version: final.Number}
 		c.Title = title
 		c.UpdatedAt = now
+		if err := s.seal(ctx, ch, actor); err != nil {
+			return err
+		}
 		return s.Record(ch, actor, "consultation.finalized", true, map[string]any{
 			"title": title, "document_number": number, "registration_number": reg, "adopted_on": c.Final.AdoptedOn,
 			"effective_on": c.Final.EffectiveOn, "effective_exception": exception, "version": final.Number, "text_sha256": final.SHA256})

@@ -34,6 +34,9 @@ type Service struct {
 	// VerifyRecord checks the comment record against the chain in
 	// VerifyHistory (set by the wiring to the comments service).
 	VerifyRecord RecordVerifier
+	// LogHead returns the size and root hash (lowercase hex) of a
+	// consultation's comment log (the comments service); nil: no log.
+	LogHead func(ctx context.Context, consultationID string) (int64, string, error)
 	// OnChange, when set, is told of every stored change of a consultation's
 	// state or public fields (the search index follows it). Its error is
 	// logged: the change itself is already stored.
@@ -595,7 +598,10 @@ func (s *Service) Close(ctx context.Context, actor auth.Principal, id string, fo
 		c.Move(ActClose)
 		c.ClosedEarly = &Closure{At: now, Reason: reason, By: actor.UserID, ShorteningReason: shortening}
 		c.UpdatedAt = now
-		return s.Record(ch, actor, "consultation.closed_early", true, map[string]any{"reason": reason, "shortening_reason": shortening})
+		if err := s.Record(ch, actor, "consultation.closed_early", true, map[string]any{"reason": reason, "shortening_reason": shortening}); err != nil {
+			return err
+		}
+		return s.seal(ctx, ch, actor)
 	})
 }
 
@@ -684,6 +690,58 @@ func (s *Service) Record(ch *Change, actor auth.Principal, typ string, public bo
 	ch.Events = append(ch.Events, ev)
 	c.HistorySeq, c.HistoryHead = ev.Seq, ev.Hash
 	return nil
+}
+
+// seal records the comments' tree head in the chain (comments.sealed,
+// public): the change then commits only if the log is still that size.
+func (s *Service) seal(ctx context.Context, ch *Change, actor auth.Principal) error {
+	if s.LogHead == nil {
+		return nil
+	}
+	size, root, err := s.LogHead(ctx, ch.Consultation.ID)
+	if err != nil {
+		return err
+	}
+	c := ch.Consultation
+	now := s.now()
+	c.SealedSize, c.SealedAt = size, &now
+	ch.LogSize = &size
+	return s.Record(ch, actor, "comments.sealed", true, map[string]any{"tree_size": size, "root_hash": root})
+}
+
+// SealPeriod is how often a consultation receiving comments seals its log.
+const SealPeriod = time.Hour
+
+// Seal records the comments' tree head of a consultation whose log grew
+// since its last seal at least SealPeriod ago (the hourly seal while comments
+// arrive; also at close, before review and at finalization). It reports
+// whether it sealed. System use: no actor checks.
+func (s *Service) Seal(ctx context.Context, id string) (bool, error) {
+	sealed := false
+	err := Retry(func() error {
+		sealed = false
+		c, err := s.Store.Consultation(ctx, id)
+		if err != nil || s.LogHead == nil || c.State == Published || c.State == Withdrawn || c.PublishedAt == nil {
+			return err
+		}
+		if c.SealedAt != nil && s.now().Sub(*c.SealedAt) < SealPeriod {
+			return nil
+		}
+		size, _, err := s.LogHead(ctx, id)
+		if err != nil || size == c.SealedSize {
+			return err
+		}
+		ch := &Change{Consultation: c}
+		if err := s.seal(ctx, ch, auth.Principal{}); err != nil {
+			return err
+		}
+		if err := s.Commit(ctx, ch); err != nil {
+			return err
+		}
+		sealed = true
+		return nil
+	})
+	return sealed, err
 }
 
 // Commit stores a command's change in one store commit, then tells

@@ -131,7 +131,7 @@ func decided(ctx context.Context, s Services, staff, legal auth.Principal, now t
 		return func() time.Time { return now.Add(-time.Duration(daysAgo) * 24 * time.Hour) }
 	}
 	cs := consultation.NewService(s.Consultations.Store, s.Consultations.Departments)
-	cs.Facts, cs.OnChange = s.Consultations.Facts, s.Consultations.OnChange
+	cs.Facts, cs.OnChange, cs.LogHead = s.Consultations.Facts, s.Consultations.OnChange, s.Consultations.LogHead
 	ms := comments.NewService(s.Comments.Store, cs)
 	ms.OnChange = s.Comments.OnChange
 	cs.Now, ms.Now = at(70), at(70)

@@ -13,6 +13,7 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/comments"
+	"yugongkai/consultation"
 )
 
 // The transparency log of comments (comments/log.go). A commit that inserts
@@ -47,6 +48,19 @@ type hashDoc struct {
 }
 
 func logKey(cid string, i int64) string { return fmt.Sprintf("%s/%d", cid, i) }
+
+// checkLogSize refuses a seal of a tree head that is not the whole log.
+func (p *planner) checkLogSize(want int64) error {
+	var sz logSizeDoc
+	err := p.db.db.Collection(commentLogsCollection).FindOne(p.ctx, bson.D{{Key: "_id", Value: p.cid}}).Decode(&sz)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return storeErr(err, "comment log size")
+	}
+	if sz.Size != want {
+		return fmt.Errorf("mongodb: comment log of %s holds %d, sealing %d: %w", p.cid, sz.Size, want, consultation.ErrStale)
+	}
+	return nil
+}
 
 // planLeaves gives the inserted comments the next leaf indexes and adds the
 // log's writes to the record.

@@ -135,6 +135,11 @@ func (p *planner) plan(ch *consultation.Change, cm *comments.Change) error {
 			return err
 		}
 	}
+	if ch.LogSize != nil {
+		if err := p.checkLogSize(*ch.LogSize); err != nil {
+			return err
+		}
+	}
 	if cm != nil {
 		if err := p.planComments(cm); err != nil {
 			return err

@@ -34,6 +34,15 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		} else if len(ch.Events) > 0 || len(ch.NewVersions) > 0 || ch.ReplaceVersion != nil {
 			return apperr.Wrap(fmt.Errorf("events or versions without their consultation"), "sqlite: commit")
 		}
+		if ch.LogSize != nil {
+			size, err := logSize(ctx, t, ch.Consultation.ID)
+			if err != nil {
+				return err
+			}
+			if size != *ch.LogSize {
+				return fmt.Errorf("sqlite: comment log of %s holds %d, sealing %d: %w", ch.Consultation.ID, size, *ch.LogSize, consultation.ErrStale)
+			}
+		}
 		for _, v := range ch.NewVersions {
 			if err := insertVersion(ctx, t, v); err != nil {
 				return err

@@ -116,6 +116,7 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.ms = comments.NewService(s.Comments, w.cs)
 	w.ms.Now = clock
 	w.cs.Facts = w.ms.Facts
+	w.cs.LogHead = w.ms.LogHead
 	must(t, s.Auth.CreateDepartment(ctx, &auth.Department{ID: "dept", Name: "县农业农村局", CreatedAt: T0}))
 	return w
 }
@@ -401,8 +402,12 @@ func (w *world) consistent(what string, s snapshot) {
 	if c == nil {
 		return
 	}
-	if v := consultation.VerifyChain(c, s.Events); !v.OK {
-		w.t.Errorf("%s: chain: %s (event %d)", what, v.Problem, v.BadSeq)
+	v := consultation.VerifyChain(c, s.Events)
+	if v.OK {
+		w.ok(comments.VerifyRecord(ctx, w.s.Consultations, w.s.Comments, c, s.Events, v))
+	}
+	for _, p := range v.Problems {
+		w.t.Errorf("%s: record: %s %s: %s", what, p.What, p.ID, p.Reason)
 	}
 	for i, v := range s.Versions {
 		if v.Number != i+1 {

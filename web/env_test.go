@@ -86,6 +86,7 @@ func newEnv(t *testing.T, store string) *env {
 	cm.Now = clk.Now
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
+	c.LogHead = cm.LogHead
 	ss := &search.Service{Index: si, Queue: si, Records: search.StoreRecords{Consultations: cs, Comments: ms}, Versions: cs, Now: clk.Now}
 	c.OnChange = ss.FollowConsultation
 	cm.OnChange = ss.FollowComment

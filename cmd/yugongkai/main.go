@@ -233,6 +233,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	commentSvc := comments.NewService(st.comments, consSvc)
 	consSvc.Facts = commentSvc.Facts
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
+	consSvc.LogHead = commentSvc.LogHead
 	searchSvc := &search.Service{Index: st.search, Queue: st.search, Versions: st.consultations,
 		Records: search.StoreRecords{Consultations: st.consultations, Comments: st.comments}, Now: time.Now}
 	consSvc.OnChange = searchSvc.FollowConsultation
@@ -245,6 +246,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Info("search index caught up with jobs left by the previous run", "jobs", n)
 	}
 	go searchSvc.Run(ctx, time.Second, func(err error) { log.Error("search index queue", "err", err) })
+	go sealHourly(ctx, consSvc, log)
 
 	pass := cfg.adminPass
 	if pass == "" {
@@ -320,4 +322,39 @@ func healthcheck(getenv func(string) string) int {
 		return 1
 	}
 	return 0
+}
+
+// sealHourly records, for every consultation receiving comments, the
+// comments' tree head in its chain at least once an hour
+// (consultation.Service.Seal; the period's end, the review and the
+// publication seal too).
+func sealHourly(ctx context.Context, svc *consultation.Service, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, st := range []consultation.State{consultation.Open, consultation.Closed} {
+			cursor := ""
+			for {
+				list, next, err := svc.Store.Consultations(ctx, consultation.ListFilter{Status: st, Now: time.Now(), Cursor: cursor, Limit: 100})
+				if err != nil {
+					log.Error("hourly seal", "err", err)
+					break
+				}
+				for _, c := range list {
+					if _, err := svc.Seal(ctx, c.ID); err != nil && ctx.Err() == nil {
+						log.Error("hourly seal", "consultation", c.ID, "err", err)
+					}
+				}
+				if next == "" {
+					break
+				}
+				cursor = next
+			}
+		}
+	}
 }
