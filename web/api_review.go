@@ -192,7 +192,7 @@ func (s *Server) history(c *fiber.Ctx) error {
 }
 
 func (s *Server) verifyHistory(c *fiber.Ctx) error {
-	v, err := s.cfg.Consultations.VerifyHistory(c.UserContext(), principal(c), c.Params("id"))
+	v, err := s.cfg.Consultations.VerifyAll(c.UserContext(), principal(c), c.Params("id"))
 	if err != nil {
 		return err
 	}

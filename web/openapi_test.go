@@ -69,7 +69,7 @@ func TestLifecycleIsRecordedInTheChain(t *testing.T) {
 		for _, ev := range events {
 			types = append(types, ev.Type)
 		}
-		want := "consultation.created consultation.edited consultation.opened consultation.extended consultation.closed_early"
+		want := "consultation.created consultation.edited consultation.opened consultation.extended consultation.closed_early comments.sealed"
 		if got := strings.Join(types, " "); got != want {
 			t.Errorf("event types = %s\nwant %s", got, want)
 		}
