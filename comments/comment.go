@@ -289,6 +289,7 @@ type Receipt struct {
 // ReceiptStatus is what anyone holding a receipt code may learn.
 type ReceiptStatus struct {
 	Code              string             `json:"code"`
+	LeafIndex         int64              `json:"leaf_index"` // place in the consultation's transparency log`
 	ReceivedAt        time.Time          `json:"received_at"`
 	BodySHA256        string             `json:"body_sha256"`
 	Status            Status             `json:"status"`

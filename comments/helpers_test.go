@@ -59,7 +59,7 @@ func newEnv(t testing.TB) *env {
 	e.cs.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.svc = comments.NewService(db.Comments(), e.cs)
 	e.svc.Now = clock
-	e.cs.LogHead = e.svc.LogHead
+	e.cs.LogHead = e.svc.SignedLogHead
 	for _, d := range []string{"dA", "dB"} {
 		if err := db.Auth().CreateDepartment(ctx, &auth.Department{ID: d, Name: "部门" + d, CreatedAt: T0}); err != nil {
 			t.Fatal(err)

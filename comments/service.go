@@ -33,6 +33,13 @@ type Service struct {
 	// by the caller's logger only: the comment is already stored.
 	OnChange func(ctx context.Context, c *consultation.Consultation, cm *Comment) error
 
+	// SignHead signs a tree head's text with the instance's log key (a
+	// golang.org/x/mod/sumdb/note signer) and returns the signed note; nil
+	// leaves heads unsigned. LogKey is the matching verifier key, served to
+	// anyone who checks a proof.
+	SignHead func(text string) (string, error)
+	LogKey   string
+
 	articleMu   sync.Mutex
 	articleSets map[string]map[string]bool
 }
@@ -429,7 +436,7 @@ func (s *Service) Receipt(ctx context.Context, code string) (*ReceiptStatus, err
 		return nil, err
 	}
 	c.Settle(s.now())
-	st := &ReceiptStatus{Code: cm.Receipt, ReceivedAt: cm.ReceivedAt, BodySHA256: cm.BodySHA256, Status: cm.Status,
+	st := &ReceiptStatus{Code: cm.Receipt, LeafIndex: cm.LeafIndex, ReceivedAt: cm.ReceivedAt, BodySHA256: cm.BodySHA256, Status: cm.Status,
 		Disposition: publicDisposition(cm.Disposition), ConsultationID: c.ID, ConsultationTitle: c.Title,
 		ConsultationState: string(c.State)}
 	if cm.Status == Declined && cm.Moderation != nil {

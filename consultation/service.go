@@ -34,9 +34,10 @@ type Service struct {
 	// VerifyRecord checks the comment record against the chain in
 	// VerifyHistory (set by the wiring to the comments service).
 	VerifyRecord RecordVerifier
-	// LogHead returns the size and root hash (lowercase hex) of a
-	// consultation's comment log (the comments service); nil: no log.
-	LogHead func(ctx context.Context, consultationID string) (int64, string, error)
+	// LogHead returns the size, root hash (lowercase hex) and signed note
+	// of a consultation's comment log as it is now
+	// (comments.Service.SignedLogHead); nil: no log.
+	LogHead func(ctx context.Context, consultationID string) (size int64, root, signed string, err error)
 	// OnChange, when set, is told of every stored change of a consultation's
 	// state or public fields (the search index follows it). Its error is
 	// logged: the change itself is already stored.
@@ -698,7 +699,7 @@ func (s *Service) seal(ctx context.Context, ch *Change, actor auth.Principal) er
 	if s.LogHead == nil {
 		return nil
 	}
-	size, root, err := s.LogHead(ctx, ch.Consultation.ID)
+	size, root, signed, err := s.LogHead(ctx, ch.Consultation.ID)
 	if err != nil {
 		return err
 	}
@@ -706,7 +707,7 @@ func (s *Service) seal(ctx context.Context, ch *Change, actor auth.Principal) er
 	now := s.now()
 	c.SealedSize, c.SealedAt = size, &now
 	ch.LogSize = &size
-	return s.Record(ch, actor, "comments.sealed", true, map[string]any{"tree_size": size, "root_hash": root})
+	return s.Record(ch, actor, "comments.sealed", true, map[string]any{"tree_size": size, "root_hash": root, "signed_head": signed})
 }
 
 // SealPeriod is how often a consultation receiving comments seals its log.
@@ -727,7 +728,7 @@ func (s *Service) Seal(ctx context.Context, id string) (bool, error) {
 		if c.SealedAt != nil && s.now().Sub(*c.SealedAt) < SealPeriod {
 			return nil
 		}
-		size, _, err := s.LogHead(ctx, id)
+		size, _, _, err := s.LogHead(ctx, id)
 		if err != nil || size == c.SealedSize {
 			return err
 		}

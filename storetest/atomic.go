@@ -116,7 +116,7 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.ms = comments.NewService(s.Comments, w.cs)
 	w.ms.Now = clock
 	w.cs.Facts = w.ms.Facts
-	w.cs.LogHead = w.ms.LogHead
+	w.cs.LogHead = w.ms.SignedLogHead
 	must(t, s.Auth.CreateDepartment(ctx, &auth.Department{ID: "dept", Name: "县农业农村局", CreatedAt: T0}))
 	return w
 }

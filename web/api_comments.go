@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,6 +21,9 @@ func (s *Server) commentRoutes(api fiber.Router) {
 	api.Get("/consultations/:id/comments", s.listComments)
 	api.Post("/consultations/:id/comments/offline", small, s.enterOfflineComment)
 	api.Get("/receipts/:code", s.receipt)
+	api.Get("/receipts/:code/proof", s.receiptProof)
+	api.Get("/consultations/:id/log/consistency", s.logConsistency)
+	api.Get("/log-key", s.logKey)
 	api.Post("/comments/:id/moderation", small, s.moderateComment)
 	api.Post("/comments/:id/disposition", small, s.disposeComment)
 	api.Post("/comments/:id/split", small, s.splitComment)
@@ -38,6 +42,9 @@ func init() {
 		apiOperation{"GET", "/consultations/{id}/comments", "Comments: published public copies for everyone, every comment with originals for the department, legal and admin", "", "", []string{"status", "article", "cursor", "limit"}},
 		apiOperation{"POST", "/consultations/{id}/comments/offline", "Enter a comment received by letter, email, phone, symposium or hearing", "OfflineComment", "staff", nil},
 		apiOperation{"GET", "/receipts/{code}", "What happened to a comment, by its receipt code", "", "", nil},
+		apiOperation{"GET", "/receipts/{code}/proof", "Proof that the comment is in the consultation's transparency log unchanged (RFC 9162 inclusion proof against the newest signed tree head)", "", "", nil},
+		apiOperation{"GET", "/consultations/{id}/log/consistency", "Proof that the comment log at size to extends the log at size from (RFC 9162 consistency proof)", "", "", []string{"from", "to"}},
+		apiOperation{"GET", "/log-key", "The public key (golang.org/x/mod/sumdb/note verifier key) that signs the tree heads", "", "", nil},
 		apiOperation{"POST", "/comments/{id}/moderation", "Publish or decline a pending comment", "Moderation", "staff", nil},
 		apiOperation{"POST", "/comments/{id}/disposition", "Answer a comment: adopted, partially_adopted, not_adopted, out_of_scope", "Disposition", "staff", nil},
 		apiOperation{"POST", "/comments/{id}/split", "Take a comment out of its group", "", "staff", nil},
@@ -146,6 +153,34 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(ReceiptView{ReceiptStatus: r, Changes: changes})
+}
+
+func (s *Server) receiptProof(c *fiber.Ctx) error {
+	if err := limit(s.cfg.Limits.ReceiptPerIP, c.IP()); err != nil {
+		return err
+	}
+	p, err := s.cfg.Comments.Proof(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (s *Server) logConsistency(c *fiber.Ctx) error {
+	from, err1 := strconv.ParseInt(c.Query("from"), 10, 64)
+	to, err2 := strconv.ParseInt(c.Query("to"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return apperr.New(apperr.BadRequest, "error.bad_param", "from, to")
+	}
+	p, err := s.cfg.Comments.Consistency(c.UserContext(), principal(c), c.Params("id"), from, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (s *Server) logKey(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"key": s.cfg.Comments.LogKey, "format": "golang.org/x/mod/sumdb/note verifier key (Ed25519)"})
 }
 
 // ReceiptView is the receipt lookup: the comment's status plus, once the

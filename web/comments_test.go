@@ -1,12 +1,20 @@
 package web_test
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"yugongkai/comments"
 	"yugongkai/workcal"
 )
 
@@ -311,4 +319,121 @@ func TestOfflineAndGroups(t *testing.T) {
 			t.Errorf("queues do not list the consultation with undisposed comments: %s", q.Body)
 		}
 	})
+}
+
+// A receipt's proof shows the comment is in the log unchanged: it verifies
+// from the proof alone, its tree head is signed with the served log key,
+// it is against the sealed head once the period closed, and a later head
+// provably extends an earlier one.
+func TestReceiptProof(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, map[string]any{"moderation": false})
+		var codes []string
+		for _, body := range []string{"第一条意见：建议明确登记期限。", "第二条意见：建议减免费用。", "第三条意见：建议加强宣传。"} {
+			r := e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment(body, "display", "anonymous")), 201, "comment")
+			codes = append(codes, r.str("code"))
+		}
+		proof := func(code string) comments.InclusionProof {
+			r := e.want(e.do("GET", "/api/v1/receipts/"+code+"/proof", "", nil), 200, "proof")
+			var p comments.InclusionProof
+			if err := json.Unmarshal(r.Body, &p); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		key := e.want(e.do("GET", "/api/v1/log-key", "", nil), 200, "log key").str("key")
+		verifier, err := note.NewVerifier(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := proof(codes[1])
+		if p.LeafIndex != 1 || p.TreeSize != 3 || p.Head.Sealed {
+			t.Errorf("before the close: leaf %d of %d, sealed %v; want 1 of 3, unsealed", p.LeafIndex, p.TreeSize, p.Head.Sealed)
+		}
+		if err := comments.CheckInclusion(&p); err != nil {
+			t.Errorf("inclusion proof does not verify: %v", err)
+		}
+		n, err := note.Open([]byte(p.Head.Note), note.VerifierList(verifier))
+		if err != nil {
+			t.Fatalf("tree head not signed with the log key: %v", err)
+		}
+		if _, size, root, err := comments.ParseHeadText(n.Text); err != nil || size != p.TreeSize || root != p.RootHash {
+			t.Errorf("signed head %q does not match the proof (%d, %s)", n.Text, p.TreeSize, p.RootHash)
+		}
+		// A proof of another leaf, or of a tampered leaf, fails.
+		bad := p
+		bad.Leaf = strings.Replace(bad.Leaf, "online", "letter", 1)
+		if comments.CheckInclusion(&bad) == nil {
+			t.Error("a proof of an altered leaf verifies")
+		}
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": "提前结束", "shortening_reason": "情况紧急"}), 200, "close")
+		if p := proof(codes[2]); !p.Head.Sealed || p.TreeSize != 3 || comments.CheckInclusion(&p) != nil {
+			t.Errorf("after the close: %+v, want a verified proof against the sealed head of 3", p)
+		}
+		r := e.want(e.do("GET", "/api/v1/consultations/"+id+"/log/consistency?from=1&to=3", "", nil), 200, "consistency")
+		var cp comments.ConsistencyProof
+		json.Unmarshal(r.Body, &cp)
+		if err := checkConsistency(cp); err != nil {
+			t.Errorf("consistency 1→3: %v", err)
+		}
+		e.want(e.do("GET", "/api/v1/consultations/"+id+"/log/consistency?from=3&to=1", "", nil), 400, "sizes out of order")
+		e.want(e.do("GET", "/api/v1/receipts/YGK-0000-0000-0000/proof", "", nil), 404, "unknown receipt")
+	})
+}
+
+func checkConsistency(p comments.ConsistencyProof) error {
+	dec := func(s string) (h tlog.Hash) {
+		b, _ := hex.DecodeString(s)
+		copy(h[:], b)
+		return h
+	}
+	var path tlog.TreeProof
+	for _, s := range p.Path {
+		path = append(path, dec(s))
+	}
+	return tlog.CheckTree(path, p.To, dec(p.ToRoot), p.From, dec(p.FromRoot))
+}
+
+// TestProofCheckableFromOutside: docs/verify_archive.py (plain Python, no
+// yugongkai code) accepts a receipt's proof and refuses a tampered one,
+// agreeing with Go.
+func TestProofCheckableFromOutside(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("python3 is missing (CI installs it)")
+		}
+		t.Skip("python3 not installed")
+	}
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id, _ := e.openConsultation(w, map[string]any{"moderation": false})
+	var code string
+	for i := 0; i < 5; i++ {
+		code = e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment(fmt.Sprintf("第%d条意见：建议明确期限。", i), "display", "anonymous")), 201, "comment").str("code")
+	}
+	body := e.want(e.do("GET", "/api/v1/receipts/"+code+"/proof", "", nil), 200, "proof").Body
+	dir := t.TempDir()
+	good := filepath.Join(dir, "proof.json")
+	os.WriteFile(good, body, 0o600)
+	script := filepath.Join("..", "docs", "verify_archive.py")
+	if out, err := exec.Command(py, script, "--proof", good).CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "OK") {
+		t.Errorf("python refuses a good proof: %v\n%s", err, out)
+	}
+	var p map[string]any
+	json.Unmarshal(body, &p)
+	path := p["inclusion_path"].([]any)
+	path[0] = strings.Repeat("0", 64)
+	tampered, _ := json.Marshal(p)
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, tampered, 0o600)
+	if out, err := exec.Command(py, script, "--proof", bad).CombinedOutput(); err == nil || !strings.Contains(string(out), "BAD") {
+		t.Errorf("python accepts a tampered proof:\n%s", out)
+	}
+	var gp comments.InclusionProof
+	json.Unmarshal(tampered, &gp)
+	if comments.CheckInclusion(&gp) == nil {
+		t.Error("Go accepts the tampered proof")
+	}
 }

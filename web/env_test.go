@@ -1,6 +1,10 @@
 package web_test
 
 import (
+	"crypto/rand"
+
+	"golang.org/x/mod/sumdb/note"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -86,7 +90,20 @@ func newEnv(t *testing.T, store string) *env {
 	cm.Now = clk.Now
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
-	c.LogHead = cm.LogHead
+	c.LogHead = cm.SignedLogHead
+	skey, vkey, err := note.GenerateKey(rand.Reader, "yugongkai-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logSigner, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm.SignHead = func(text string) (string, error) {
+		msg, err := note.Sign(&note.Note{Text: text}, logSigner)
+		return string(msg), err
+	}
+	cm.LogKey = vkey
 	ss := &search.Service{Index: si, Queue: si, Records: search.StoreRecords{Consultations: cs, Comments: ms}, Versions: cs, Now: clk.Now}
 	c.OnChange = ss.FollowConsultation
 	cm.OnChange = ss.FollowComment

@@ -83,6 +83,7 @@ func parsePages() (*pageSet, error) {
 	funcs := template.FuncMap{
 		"static": ps.staticURL,
 		"paras":  paragraphs,
+		"inc":    func(n int64) int64 { return n + 1 },
 		"blockArgs": func(page any, blocks []block, comment func(string) string) map[string]any {
 			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment}
 		},

@@ -67,6 +67,7 @@ func main() {
 type config struct {
 	addr, dataDir, mongoURI string
 	jwtSecret, adminPass    string
+	logKey                  string // YUGONGKAI_LOG_KEY: the note signer key of the comments' tree heads
 	demo, trustProxy        bool
 	commentRate, loginRate  int // per minute per IP and per account
 }
@@ -92,6 +93,7 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, err
 	}
 	cfg.jwtSecret = getenv("YUGONGKAI_JWT_SECRET")
+	cfg.logKey = getenv("YUGONGKAI_LOG_KEY")
 	cfg.adminPass = getenv("YUGONGKAI_ADMIN_PASSWORD")
 	return cfg, nil
 }
@@ -233,7 +235,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	commentSvc := comments.NewService(st.comments, consSvc)
 	consSvc.Facts = commentSvc.Facts
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
-	consSvc.LogHead = commentSvc.LogHead
+	consSvc.LogHead = commentSvc.SignedLogHead
+	logSigner, logVerifier, err := logKey(cfg, log)
+	if err != nil {
+		return err
+	}
+	commentSvc.SignHead, commentSvc.LogKey = headSigner(logSigner), logVerifier
 	searchSvc := &search.Service{Index: st.search, Queue: st.search, Versions: st.consultations,
 		Records: search.StoreRecords{Consultations: st.consultations, Comments: st.comments}, Now: time.Now}
 	consSvc.OnChange = searchSvc.FollowConsultation

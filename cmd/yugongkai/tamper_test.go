@@ -31,7 +31,7 @@ func loadDemo(t *testing.T, as auth.Store, cs consultation.Store, ms comments.St
 	a.Hash = auth.LightHashPassword
 	csv := consultation.NewService(cs, as)
 	msv := comments.NewService(ms, csv)
-	csv.Facts, csv.LogHead = msv.Facts, msv.LogHead
+	csv.Facts, csv.LogHead = msv.Facts, msv.SignedLogHead
 	if _, err := demo.Load(ctx, demo.Services{Auth: a, Consultations: csv, Comments: msv}); err != nil {
 		t.Fatal(err)
 	}

@@ -184,7 +184,7 @@ func TestVerifyDemoData(t *testing.T) {
 	a.Hash = auth.LightHashPassword
 	cs := consultation.NewService(db.Consultations(), db.Auth())
 	ms := comments.NewService(db.Comments(), cs)
-	cs.Facts, cs.VerifyRecord, cs.LogHead = ms.Facts, ms.VerifyRecord, ms.LogHead
+	cs.Facts, cs.VerifyRecord, cs.LogHead = ms.Facts, ms.VerifyRecord, ms.SignedLogHead
 	if _, err := demo.Load(ctx, demo.Services{Auth: a, Consultations: cs, Comments: ms}); err != nil {
 		t.Fatal(err)
 	}
