@@ -194,6 +194,35 @@ func (s *Service) Consistency(ctx context.Context, actor auth.Principal, consult
 	return &ConsistencyProof{From: from, To: to, FromRoot: fromRoot, ToRoot: toRoot, Path: hexes(path)}, nil
 }
 
+// ArchiveLog is the comments' log for the decision archive
+// (consultation.Service.ArchiveLog): tree size, root, the log key and the
+// hash of every leaf, from which anyone recomputes every sealed head.
+func (s *Service) ArchiveLog(ctx context.Context, c *consultation.Consultation) (json.RawMessage, error) {
+	size, err := s.Store.LogSize(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	leaves, err := s.Store.LogLeaves(ctx, c.ID, 0, size)
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		TreeSize   int64    `json:"tree_size"`
+		RootHash   string   `json:"root_hash"`
+		LogKey     string   `json:"log_key,omitempty"`
+		LeafHashes []string `json:"leaf_hashes"`
+	}{TreeSize: size, LogKey: s.LogKey, LeafHashes: make([]string, len(leaves))}
+	for i, l := range leaves {
+		h := tlog.RecordHash(l.Leaf)
+		out.LeafHashes[i] = hex.EncodeToString(h[:])
+	}
+	if out.RootHash, err = TreeRoot(size, HashReader(ctx, s.Store, c.ID)); err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(out)
+	return raw, apperr.Wrap(err, "encode comment log")
+}
+
 // CheckInclusion verifies p by RFC 9162 §2.1.3.2, from the proof alone.
 func CheckInclusion(p *InclusionProof) error {
 	root, err := hex.DecodeString(p.RootHash)

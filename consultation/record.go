@@ -171,7 +171,11 @@ type Archive struct {
 	Versions     []*Version        `json:"versions"`
 	Comments     json.RawMessage   `json:"comments"`
 	Events       []history.Event   `json:"events"`
-	ChainHead    string            `json:"chain_head"`
+	// CommentLog is the comments' transparency log: its size, root, the
+	// log key and every leaf's hash (not the leaves: they hold receipt
+	// codes); each sealed head in Events can be recomputed from it.
+	CommentLog json.RawMessage   `json:"comment_log,omitempty"`
+	ChainHead  string            `json:"chain_head"`
 	Manifest     map[string]string `json:"manifest"`
 }
 
@@ -203,6 +207,11 @@ func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id str
 			return nil, err
 		}
 	}
+	if s.ArchiveLog != nil {
+		if a.CommentLog, err = s.ArchiveLog(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 	hash := func(v any) (string, error) {
 		raw, err := json.Marshal(v)
 		if err != nil {
@@ -223,7 +232,11 @@ func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id str
 		a.Manifest["versions/"+strconv.Itoa(v.Number)] = h
 		a.Manifest["versions/"+strconv.Itoa(v.Number)+"/text"] = v.SHA256
 	}
-	for name, v := range map[string]any{"consultation": c, "comments": a.Comments, "events": events} {
+	parts := map[string]any{"consultation": c, "comments": a.Comments, "events": events}
+	if a.CommentLog != nil {
+		parts["comment_log"] = a.CommentLog
+	}
+	for name, v := range parts {
 		h, err := hash(v)
 		if err != nil {
 			return nil, apperr.Wrap(err, "hash "+name)

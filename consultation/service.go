@@ -38,6 +38,9 @@ type Service struct {
 	// of a consultation's comment log as it is now
 	// (comments.Service.SignedLogHead); nil: no log.
 	LogHead func(ctx context.Context, consultationID string) (size int64, root, signed string, err error)
+	// ArchiveLog gives the archive the comments' log (leaf hashes, root,
+	// log key); nil leaves it out.
+	ArchiveLog func(ctx context.Context, c *Consultation) (json.RawMessage, error)
 	// OnChange, when set, is told of every stored change of a consultation's
 	// state or public fields (the search index follows it). Its error is
 	// logged: the change itself is already stored.

@@ -57,6 +57,42 @@ def verify_inclusion(leaf_index, tree_size, leaf_hash, path, root):
     return sn == 0 and r == root
 
 
+def mth(hashes):
+    """The RFC 6962 Merkle tree hash over leaf hashes."""
+    n = len(hashes)
+    if n == 0:
+        return hashlib.sha256(b"").digest()
+    if n == 1:
+        return hashes[0]
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return hashlib.sha256(b"\x01" + mth(hashes[:k]) + mth(hashes[k:])).digest()
+
+
+def check_log(a):
+    """Every sealed tree head in the events is the root of the first
+    tree_size leaf hashes of the archive's comment log."""
+    log = a.get("comment_log")
+    if log is None:
+        return 0
+    if sha(canon(log)) != a["manifest"].get("comment_log"):
+        fail("the comment log does not match the manifest")
+    hashes = [bytes.fromhex(h) for h in log["leaf_hashes"]]
+    if len(hashes) != log["tree_size"] or mth(hashes).hex() != log["root_hash"]:
+        fail("the comment log's leaves do not give its root")
+    seals = 0
+    for e in a["events"]:
+        if e["type"] != "comments.sealed" or not e.get("payload"):
+            continue
+        p = e["payload"]
+        n = p["tree_size"]
+        if n > len(hashes) or mth(hashes[:n]).hex() != p["root_hash"]:
+            fail("event seq %d seals a tree of %d comments that the log does not give" % (e["seq"], n))
+        seals += 1
+    return seals
+
+
 def check_proof(path):
     with open(path, encoding="utf-8") as f:
         p = json.load(f)
@@ -110,7 +146,8 @@ def main():
         prev = e["hash"]
     if prev != head:
         fail("the chain ends at %s, not at the published head %s" % (prev, head))
-    print("OK: %d versions, %d events, head %s" % (len(a["versions"]), len(a["events"]), head))
+    seals = check_log(a)
+    print("OK: %d versions, %d events, head %s, %d sealed tree heads" % (len(a["versions"]), len(a["events"]), head, seals))
 
 
 if __name__ == "__main__":

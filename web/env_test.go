@@ -90,7 +90,7 @@ func newEnv(t *testing.T, store string) *env {
 	cm.Now = clk.Now
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
-	c.LogHead = cm.SignedLogHead
+	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog
 	skey, vkey, err := note.GenerateKey(rand.Reader, "yugongkai-test")
 	if err != nil {
 		t.Fatal(err)

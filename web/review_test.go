@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -302,6 +303,24 @@ func TestArchiveCheckableFromOutside(t *testing.T) {
 	out, err := exec.Command(py, filepath.Join("..", "docs", "verify_archive.py"), good, head).CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "OK") {
 		t.Fatalf("outside check of a genuine archive: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "2 sealed tree heads") { // before the review and at the publication
+		t.Errorf("outside check did not recompute the sealed tree heads:\n%s", out)
+	}
+	// A comment log whose manifest is recomputed is still caught by the seals.
+	var a map[string]any
+	json.Unmarshal(arch.Body, &a)
+	if log, ok := a["comment_log"].(map[string]any); ok {
+		log["leaf_hashes"] = append(log["leaf_hashes"].([]any), strings.Repeat("ab", 32))
+		log["tree_size"] = float64(len(log["leaf_hashes"].([]any)))
+		forged, _ := json.Marshal(a)
+		f := filepath.Join(dir, "forged-log.json")
+		os.WriteFile(f, forged, 0o600)
+		if out, err := exec.Command(py, filepath.Join("..", "docs", "verify_archive.py"), f, head).CombinedOutput(); err == nil || !strings.Contains(string(out), "BAD") {
+			t.Errorf("outside check of an archive with an added leaf passed:\n%s", out)
+		}
+	} else {
+		t.Error("the archive has no comment_log")
 	}
 	tampered := strings.ReplaceAll(string(arch.Body), "合法。", "合法，但建议修改。")
 	if tampered == string(arch.Body) {

@@ -235,7 +235,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	commentSvc := comments.NewService(st.comments, consSvc)
 	consSvc.Facts = commentSvc.Facts
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
-	consSvc.LogHead = commentSvc.SignedLogHead
+	consSvc.LogHead, consSvc.ArchiveLog = commentSvc.SignedLogHead, commentSvc.ArchiveLog
 	logSigner, logVerifier, err := logKey(cfg, log)
 	if err != nil {
 		return err
