@@ -260,3 +260,35 @@ func ParseHeadText(text string) (consultationID string, size int64, rootHex stri
 	}
 	return lines[1], size, hex.EncodeToString(root), nil
 }
+
+// ConsultationHead is the newest sealed tree head of one consultation.
+type ConsultationHead struct {
+	ConsultationID string `json:"consultation_id"`
+	Title          string `json:"title"`
+	SignedHead
+}
+
+// Heads lists the newest sealed tree head of every public consultation the
+// actor may see that has one, a page at a time (the consultations' order
+// and cursor), so outside parties can keep copies and later ask for
+// consistency proofs.
+func (s *Service) Heads(ctx context.Context, actor auth.Principal, cursor string) ([]ConsultationHead, string, error) {
+	list, next, err := s.Consultations.List(ctx, actor, consultation.ListFilter{Cursor: cursor, Limit: 50})
+	if err != nil {
+		return nil, "", err
+	}
+	out := []ConsultationHead{}
+	for _, c := range list {
+		if c.PublishedAt == nil {
+			continue
+		}
+		h, ok, err := s.newestSeal(ctx, c)
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			out = append(out, ConsultationHead{ConsultationID: c.ID, Title: c.Title, SignedHead: h})
+		}
+	}
+	return out, next, nil
+}

@@ -24,6 +24,7 @@ func (s *Server) commentRoutes(api fiber.Router) {
 	api.Get("/receipts/:code/proof", s.receiptProof)
 	api.Get("/consultations/:id/log/consistency", s.logConsistency)
 	api.Get("/log-key", s.logKey)
+	api.Get("/heads", s.logHeads)
 	api.Post("/comments/:id/moderation", small, s.moderateComment)
 	api.Post("/comments/:id/disposition", small, s.disposeComment)
 	api.Post("/comments/:id/split", small, s.splitComment)
@@ -44,6 +45,7 @@ func init() {
 		apiOperation{"GET", "/receipts/{code}", "What happened to a comment, by its receipt code", "", "", nil},
 		apiOperation{"GET", "/receipts/{code}/proof", "Proof that the comment is in the consultation's transparency log unchanged (RFC 9162 inclusion proof against the newest signed tree head)", "", "", nil},
 		apiOperation{"GET", "/consultations/{id}/log/consistency", "Proof that the comment log at size to extends the log at size from (RFC 9162 consistency proof)", "", "", []string{"from", "to"}},
+		apiOperation{"GET", "/heads", "The newest signed tree head of every public consultation, for outside parties to keep", "", "", []string{"cursor"}},
 		apiOperation{"GET", "/log-key", "The public key (golang.org/x/mod/sumdb/note verifier key) that signs the tree heads", "", "", nil},
 		apiOperation{"POST", "/comments/{id}/moderation", "Publish or decline a pending comment", "Moderation", "staff", nil},
 		apiOperation{"POST", "/comments/{id}/disposition", "Answer a comment: adopted, partially_adopted, not_adopted, out_of_scope", "Disposition", "staff", nil},
@@ -177,6 +179,14 @@ func (s *Server) logConsistency(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(p)
+}
+
+func (s *Server) logHeads(c *fiber.Ctx) error {
+	heads, next, err := s.cfg.Comments.Heads(c.UserContext(), principal(c), c.Query("cursor"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": heads, "next": next, "log_key": s.cfg.Comments.LogKey})
 }
 
 func (s *Server) logKey(c *fiber.Ctx) error {

@@ -379,6 +379,11 @@ func TestReceiptProof(t *testing.T) {
 		}
 		e.want(e.do("GET", "/api/v1/consultations/"+id+"/log/consistency?from=3&to=1", "", nil), 400, "sizes out of order")
 		e.want(e.do("GET", "/api/v1/receipts/YGK-0000-0000-0000/proof", "", nil), 404, "unknown receipt")
+		heads := e.want(e.do("GET", "/api/v1/heads", "", nil), 200, "heads")
+		items, _ := heads.JSON["items"].([]any)
+		if len(items) != 1 || items[0].(map[string]any)["consultation_id"] != id || items[0].(map[string]any)["tree_size"] != float64(3) {
+			t.Errorf("heads = %s, want the sealed head of 3 comments", heads.Body)
+		}
 	})
 }
 
