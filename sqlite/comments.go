@@ -135,8 +135,10 @@ func insertComment(ctx context.Context, t *txn, c *comments.Comment) error {
 		if err != nil {
 			return classify(err, "insert comment: count in group")
 		}
-		if err := appendLeaf(ctx, t, c); err != nil {
-			return err
+		if !t.noLog {
+			if err := appendLeaf(ctx, t, c); err != nil {
+				return err
+			}
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			return nil

@@ -70,6 +70,9 @@ type DB struct {
 	// fault, when set (tests only, WithFaults), is asked before every
 	// statement that writes inside a commit and fails it with its error.
 	fault func(op string) error
+
+	// noLog skips the comments' transparency log (benchmark baseline only).
+	noLog bool
 }
 
 // Option configures Open.
@@ -205,6 +208,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 type txn struct {
 	*sql.Tx
 	fault func(op string) error
+	noLog bool
 }
 
 // ExecContext runs a write statement, failing it first if the hook says so.
@@ -219,7 +223,7 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 
 // commitTx runs fn in one write transaction (see write) as a txn.
 func (db *DB) commitTx(ctx context.Context, fn func(t *txn) error) error {
-	return db.write(ctx, func(tx *sql.Tx) error { return fn(&txn{Tx: tx, fault: db.fault}) })
+	return db.write(ctx, func(tx *sql.Tx) error { return fn(&txn{Tx: tx, fault: db.fault, noLog: db.noLog}) })
 }
 
 // classify turns a driver error into a domain error: no row is NotFound, a
