@@ -27,7 +27,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
-	if err := limit(s.cfg.Limits.LoginPerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.LoginPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	account := strings.ToLower(strings.TrimSpace(f.Username))
@@ -51,7 +51,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
-	if err := limit(s.cfg.Limits.RegisterPerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.RegisterPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	u, err := s.cfg.Auth.Register(c.UserContext(), f)

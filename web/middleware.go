@@ -104,7 +104,7 @@ func limit(l *ratelimit.Limiter, key string) error {
 
 // limitWrite applies the public-write limits per IP and per account.
 func (s *Server) limitWrite(c *fiber.Ctx) error {
-	if err := limit(s.cfg.Limits.WritePerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.WritePerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	if p := principal(c); !p.Anonymous() {

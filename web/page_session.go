@@ -131,7 +131,7 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 // login, then sets the session cookie and a fresh CSRF token.
 func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	f := loginPageForm{Username: c.FormValue("username"), Password: c.FormValue("password"), Next: localPath(c.FormValue("next"))}
-	if err := limit(s.cfg.Limits.LoginPerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.LoginPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	account := strings.ToLower(strings.TrimSpace(f.Username))

@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,9 +40,11 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// Limits on public writes and logins; nil fields get defaults.
 	Limits Limits
-	// TrustProxy makes the client IP come from X-Forwarded-For (behind a
-	// load balancer that sets it).
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies (addresses and CIDR ranges)
+	// whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are
+	// believed; the client IP is the right-most X-Forwarded-For address not
+	// in the list (ClientIP). Empty: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Limits are the rate limits; each is burst per window per key.
@@ -90,9 +93,9 @@ func New(cfg Config) *Server {
 	}
 	cfg.Limits.defaults(cfg.Now)
 	s := &Server{cfg: cfg}
-	proxyHeader := ""
-	if cfg.TrustProxy {
-		proxyHeader = fiber.HeaderXForwardedFor
+	proxies := make([]string, len(cfg.TrustedProxies))
+	for i, p := range cfg.TrustedProxies {
+		proxies[i] = p.String()
 	}
 	s.App = fiber.New(fiber.Config{
 		AppName:      "yugongkai",
@@ -101,11 +104,17 @@ func New(cfg Config) *Server {
 		// 413 goes through the error handler; this is the transport's cap.
 		BodyLimit:             2 * DraftBodyLimit,
 		DisableStartupMessage: true,
-		ProxyHeader:           proxyHeader,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		StrictRouting:         false,
+		// Without the check Fiber believes X-Forwarded-Proto/-Host from
+		// anyone. The client IP is computed by clientIP, not c.IP().
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          proxies,
+		// Strings taken from the request (limiter keys, form values kept
+		// in caches) must not point into fasthttp's reused buffers.
+		Immutable:     true,
+		ReadTimeout:   30 * time.Second,
+		WriteTimeout:  60 * time.Second,
+		IdleTimeout:   120 * time.Second,
+		StrictRouting: false,
 	})
 	if cfg.Comments != nil {
 		s.commentsArchiver = cfg.Comments.Archive

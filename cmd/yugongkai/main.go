@@ -19,6 +19,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -67,7 +68,8 @@ func main() {
 type config struct {
 	addr, dataDir, mongoURI string
 	jwtSecret, adminPass    string
-	demo, trustProxy        bool
+	demo                    bool
+	trustedProxies          []netip.Prefix
 	commentRate, loginRate  int // per minute per IP and per account
 }
 
@@ -87,8 +89,15 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.BoolVar(&cfg.demo, "demo", false, "load demo departments, accounts and consultations")
 	fs.IntVar(&cfg.commentRate, "comment-rate", intEnv(getenv, "YUGONGKAI_COMMENT_RATE", 30), "public writes (comments) per minute per IP and per account (YUGONGKAI_COMMENT_RATE)")
 	fs.IntVar(&cfg.loginRate, "login-rate", intEnv(getenv, "YUGONGKAI_LOGIN_RATE", 5), "login attempts per minute per account; 4× that per IP (YUGONGKAI_LOGIN_RATE)")
-	fs.BoolVar(&cfg.trustProxy, "trust-proxy", getenv("YUGONGKAI_TRUST_PROXY") == "1", "take the client IP from X-Forwarded-For (YUGONGKAI_TRUST_PROXY=1)")
+	proxies := fs.String("trusted-proxies", getenv("YUGONGKAI_TRUSTED_PROXIES"), "comma-separated addresses and CIDRs of the reverse proxies whose X-Forwarded-For is believed (YUGONGKAI_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if getenv("YUGONGKAI_TRUST_PROXY") != "" {
+		return cfg, errors.New("YUGONGKAI_TRUST_PROXY is no longer supported: list the proxies in YUGONGKAI_TRUSTED_PROXIES (e.g. 10.0.0.0/8)")
+	}
+	var err error
+	if cfg.trustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
 		return cfg, err
 	}
 	cfg.jwtSecret = getenv("YUGONGKAI_JWT_SECRET")
@@ -248,7 +257,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
-		Ready: st.ping, TrustProxy: cfg.trustProxy,
+		Ready: st.ping, TrustedProxies: cfg.trustedProxies,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),
