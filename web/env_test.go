@@ -36,7 +36,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // env is a running server on one real store.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *web.Server
 	clock    *clock
 	auth     *auth.Service
@@ -60,7 +60,7 @@ func forEachStore(t *testing.T, f func(t *testing.T, e *env)) {
 
 // newEnv builds a server on a fresh store; each option may change the
 // configuration before the server is built.
-func newEnv(t *testing.T, store string, options ...func(*web.Config)) *env {
+func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	t.Helper()
 	var as auth.Store
 	var cs consultation.Store

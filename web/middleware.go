@@ -40,6 +40,24 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// checkRequestEdge refuses over-long URLs (414) and headers (431) before
+// anything reads them.
+func checkRequestEdge(c *fiber.Ctx) error {
+	if len(c.Request().RequestURI()) > MaxURILength {
+		return apperr.New(apperr.URITooLong, "error.uri_too_long")
+	}
+	tooBig := false
+	c.Request().Header.VisitAll(func(k, v []byte) {
+		if len(k)+len(v) > MaxHeaderLength {
+			tooBig = true
+		}
+	})
+	if tooBig {
+		return apperr.New(apperr.HeaderTooBig, "error.header_too_big")
+	}
+	return c.Next()
+}
+
 // apiOnly marks API responses as not cacheable by shared caches.
 func (s *Server) apiOnly(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -19,6 +19,15 @@ import (
 	"yugongkai/token"
 )
 
+// Request edge limits: a URL or any one header over 4 KiB is refused
+// (414, 431) by checkRequestEdge; fasthttp buffers up to ReadBufferSize of
+// request line and headers, and answers 431 beyond.
+const (
+	MaxURILength    = 4 << 10
+	MaxHeaderLength = 4 << 10
+	ReadBufferSize  = 16 << 10
+)
+
 // Body limits.
 const (
 	DraftBodyLimit   = 2 << 20  // drafts carry the full legal text
@@ -110,11 +119,12 @@ func New(cfg Config) *Server {
 		TrustedProxies:          proxies,
 		// Strings taken from the request (limiter keys, form values kept
 		// in caches) must not point into fasthttp's reused buffers.
-		Immutable:     true,
-		ReadTimeout:   30 * time.Second,
-		WriteTimeout:  60 * time.Second,
-		IdleTimeout:   120 * time.Second,
-		StrictRouting: false,
+		Immutable:      true,
+		ReadBufferSize: ReadBufferSize,
+		ReadTimeout:    30 * time.Second,
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		StrictRouting:  false,
 	})
 	if cfg.Comments != nil {
 		s.commentsArchiver = cfg.Comments.Archive
@@ -136,7 +146,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) routes() {
 	app := s.App
-	app.Use(s.recoverPanics, s.securityHeaders, s.authenticate)
+	app.Use(s.recoverPanics, s.securityHeaders, checkRequestEdge, s.authenticate)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/api/openapi.json", s.openAPI)
