@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -186,10 +187,26 @@ func homeOf(p auth.Principal) string {
 	return "/"
 }
 
-// localPath accepts only a path on this site as a redirect target, so the
-// login form cannot be used to send people elsewhere.
+// localPath returns p when it is a path on this site, else "". It is the
+// only check on redirect targets (the login form's next=). Browsers drop
+// tabs and newlines from URLs and read a backslash as a slash, so "/\t/x"
+// and "/\\x" mean "//x", another host; anything with a control character,
+// a backslash, a scheme or a host is refused, and what remains must be a
+// path starting with exactly one slash.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || len(p) > MaxURILength || p[0] != '/' {
+		return ""
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) {
+			return ""
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(p, "//") {
 		return ""
 	}
 	return p
