@@ -119,4 +119,3 @@ func FuzzRequestEdge(f *testing.F) {
 		}
 	})
 }
-
