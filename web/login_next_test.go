@@ -22,3 +22,23 @@ func TestLoginNextStaysOnSite(t *testing.T) {
 		}
 	}
 }
+
+// The JSON API checks no CSRF token, so the session cookie does not
+// authenticate API writes: only a bearer token does. Reads still work with
+// the cookie (the pages link to JSON downloads).
+func TestAPIWritesNeedBearerToken(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.adminToken()
+	b := e.browser()
+	b.login("admin", "admin-password-1")
+	session := b.cookies["ygk_session"]
+	r := e.do("POST", "/api/v1/departments", "", map[string]string{"name": "跨站伪造的部门"}, "Cookie", "ygk_session="+session, "Origin", "https://evil.example")
+	if r.Status != 401 && r.Status != 403 {
+		t.Errorf("API write with the session cookie only: %d, want 401 or 403; body %s", r.Status, r.Body)
+	}
+	r = e.do("GET", "/api/v1/me", "", nil, "Cookie", "ygk_session="+session)
+	if r.Status != 200 || r.str("username") != "admin" {
+		t.Errorf("API read with the session cookie: %d %s, want 200 admin", r.Status, r.Body)
+	}
+	e.want(e.do("POST", "/api/v1/departments", session, map[string]string{"name": "县水利局"}), 201, "API write with the bearer token")
+}

@@ -74,7 +74,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 			return apperr.New(apperr.Unauthorized, "auth.token_invalid")
 		}
 		raw = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
-	} else if v := c.Cookies(sessionCookie); v != "" {
+	} else if v := c.Cookies(sessionCookie); v != "" && cookieAuthenticates(c) {
 		raw, fromCookie = v, true
 	}
 	if raw == "" {
@@ -103,6 +103,19 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	}
 	c.Locals(localPrincipal, auth.PrincipalOf(u))
 	return c.Next()
+}
+
+// cookieAuthenticates reports whether the session cookie may stand for the
+// user on this request. Pages check a CSRF token on every unsafe request;
+// the JSON API does not, so there the cookie counts only for GET and HEAD
+// (the pages' download links) and every API write needs a bearer token:
+// a cross-site form posting to /api is anonymous.
+func cookieAuthenticates(c *fiber.Ctx) bool {
+	if !strings.HasPrefix(c.Path(), "/api/") {
+		return true
+	}
+	m := c.Method()
+	return m == fiber.MethodGet || m == fiber.MethodHead
 }
 
 // sessionCookie carries the token for browser sessions.
