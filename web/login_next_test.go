@@ -42,3 +42,14 @@ func TestAPIWritesNeedBearerToken(t *testing.T) {
 	}
 	e.want(e.do("POST", "/api/v1/departments", session, map[string]string{"name": "县水利局"}), 201, "API write with the bearer token")
 }
+
+// The CSRF token counts only in the form body, never in the query string.
+func TestCSRFTokenNotFromQuery(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.world()
+	b := e.browser()
+	b.login("staffa", "password-staffa")
+	tok := b.csrf()
+	b.postRaw("/logout?_csrf="+url.QueryEscape(tok), url.Values{}).want(t, 403, "logout with the token in the query")
+	b.postFile("/logout", "f", "f.txt", []byte("x"), url.Values{"_csrf": {tok}}).want(t, 303, "multipart form with the token")
+}

@@ -82,11 +82,25 @@ func (s *Server) pageSession(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	sent := c.FormValue(csrfField)
+	sent := bodyField(c, csrfField)
 	if cookie == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(cookie)) != 1 || !sameOrigin(c) {
 		return apperr.New(apperr.Forbidden, "page.csrf_failed")
 	}
 	return c.Next()
+}
+
+// bodyField is a form field from the request body only. c.FormValue also
+// reads the query string, which would let a token travel in URLs (logs,
+// Referer, history).
+func bodyField(c *fiber.Ctx, name string) string {
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
+		f, err := c.MultipartForm()
+		if err != nil || len(f.Value[name]) == 0 {
+			return ""
+		}
+		return f.Value[name][0]
+	}
+	return string(c.Request().PostArgs().Peek(name))
 }
 
 // sameOrigin checks the Origin header when the browser sends one.

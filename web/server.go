@@ -5,8 +5,11 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/netip"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,6 +57,23 @@ type Config struct {
 	// believed; the client IP is the right-most X-Forwarded-For address not
 	// in the list (ClientIP). Empty: the connection's peer is the client.
 	TrustedProxies []netip.Prefix
+	// BaseURL is the public address of the site ("https://yj.example.gov.cn"),
+	// the origin of every absolute link (feeds); see ParseBaseURL.
+	// Empty: http://localhost.
+	BaseURL string
+}
+
+// ParseBaseURL checks a public base URL (http or https, a host, no query or
+// fragment) and returns it without a trailing slash.
+func ParseBaseURL(s string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return "", fmt.Errorf("base URL %q: %w", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("base URL %q: want http(s)://host[:port][/path]", s)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // Limits are the rate limits; each is burst per window per key.
@@ -101,6 +121,10 @@ func New(cfg Config) *Server {
 		cfg.Log = slog.Default()
 	}
 	cfg.Limits.defaults(cfg.Now)
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://localhost"
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{cfg: cfg}
 	proxies := make([]string, len(cfg.TrustedProxies))
 	for i, p := range cfg.TrustedProxies {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"os"
@@ -70,6 +71,7 @@ type config struct {
 	jwtSecret, adminPass    string
 	demo                    bool
 	trustedProxies          []netip.Prefix
+	baseURL                 string
 	commentRate, loginRate  int // per minute per IP and per account
 }
 
@@ -89,6 +91,7 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.BoolVar(&cfg.demo, "demo", false, "load demo departments, accounts and consultations")
 	fs.IntVar(&cfg.commentRate, "comment-rate", intEnv(getenv, "YUGONGKAI_COMMENT_RATE", 30), "public writes (comments) per minute per IP and per account (YUGONGKAI_COMMENT_RATE)")
 	fs.IntVar(&cfg.loginRate, "login-rate", intEnv(getenv, "YUGONGKAI_LOGIN_RATE", 5), "login attempts per minute per account; 4× that per IP (YUGONGKAI_LOGIN_RATE)")
+	baseURL := fs.String("base-url", getenv("YUGONGKAI_BASE_URL"), "public address of the site, origin of absolute links such as the feeds; default http://localhost:PORT of -addr (YUGONGKAI_BASE_URL)")
 	proxies := fs.String("trusted-proxies", getenv("YUGONGKAI_TRUSTED_PROXIES"), "comma-separated addresses and CIDRs of the reverse proxies whose X-Forwarded-For is believed (YUGONGKAI_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -98,6 +101,16 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	var err error
 	if cfg.trustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
+		return cfg, err
+	}
+	if *baseURL == "" {
+		_, port, _ := net.SplitHostPort(cfg.addr)
+		if port == "" {
+			port = "80"
+		}
+		*baseURL = "http://localhost:" + port
+	}
+	if cfg.baseURL, err = web.ParseBaseURL(*baseURL); err != nil {
 		return cfg, err
 	}
 	cfg.jwtSecret = getenv("YUGONGKAI_JWT_SECRET")
@@ -257,7 +270,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
-		Ready: st.ping, TrustedProxies: cfg.trustedProxies,
+		Ready: st.ping, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),

@@ -212,3 +212,27 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
+
+func TestReadConfigBaseURL(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{nil, nil, "http://localhost:8080"},
+		{[]string{"-addr", "127.0.0.1:9000"}, nil, "http://localhost:9000"},
+		{nil, map[string]string{"YUGONGKAI_BASE_URL": "https://yj.example.gov.cn/"}, "https://yj.example.gov.cn"},
+		{[]string{"-base-url", "https://a.example"}, map[string]string{"YUGONGKAI_BASE_URL": "https://b.example"}, "https://a.example"},
+	} {
+		cfg, err := readConfig(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+		if err != nil || cfg.baseURL != tt.want {
+			t.Errorf("readConfig(%q, %v): base URL %q, %v; want %q", tt.args, tt.env, cfg.baseURL, err, tt.want)
+		}
+	}
+	if _, err := readConfig([]string{"-base-url", "yj.example.gov.cn"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Error("readConfig accepted a base URL without a scheme")
+	}
+	if _, err := readConfig(nil, func(k string) string { return map[string]string{"YUGONGKAI_TRUST_PROXY": "1"}[k] }, io.Discard); err == nil {
+		t.Error("readConfig accepted the removed YUGONGKAI_TRUST_PROXY")
+	}
+}
