@@ -481,6 +481,8 @@ func (s *Service) Publish(ctx context.Context, actor auth.Principal, id string, 
 		f.Add("closes_at", "field.required")
 	} else if t, ok := ParseClosesAt(form.ClosesAt); !ok {
 		f.Add("closes_at", "field.bad_time")
+	} else if TooFarAhead(t, now) {
+		f.Add("closes_at", "consultation.closes_too_far", MaxYearsAhead)
 	} else {
 		closesAt = t
 	}
@@ -542,6 +544,8 @@ func (s *Service) Extend(ctx context.Context, actor auth.Principal, id string, f
 		f.Add("closes_at", "field.bad_time")
 	} else if !closesAt.After(*c.ClosesAt) {
 		f.Add("closes_at", "consultation.extend_earlier", FormatDateTime(*c.ClosesAt))
+	} else if TooFarAhead(closesAt, s.now()) {
+		f.Add("closes_at", "consultation.closes_too_far", MaxYearsAhead)
 	}
 	if err := f.Err(); err != nil {
 		return nil, err

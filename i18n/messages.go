@@ -44,6 +44,7 @@ var catalogue = map[string]message{
 	"field.department_required": {"工作人员必须属于一个部门。", "Staff accounts must belong to a department."},
 
 	// Consultation lifecycle.
+	"consultation.closes_too_far":   {"截止日期不能晚于今天起 %d 年。", "The closing date may be at most %d years from today."},
 	"consultation.wrong_state":      {"当前状态为“%s”，不能%s。", "The consultation is %s; it cannot be %s."},
 	"consultation.missing_items":    {"尚缺少以下内容，不能发布：%s。", "It cannot be opened until these are provided: %s."},
 	"consultation.period_too_short": {"征求意见期限为 %s，少于%s规定的最短期限 %s；如确需缩短，请填写缩短理由（将向公众公示）。", "The comment period (%[1]s) is shorter than the minimum of %[3]s for a %[2]s; a shortening reason (shown publicly) is required."},

@@ -53,3 +53,24 @@ func TestCSRFTokenNotFromQuery(t *testing.T) {
 	b.postRaw("/logout?_csrf="+url.QueryEscape(tok), url.Values{}).want(t, 403, "logout with the token in the query")
 	b.postFile("/logout", "f", "f.txt", []byte("x"), url.Values{"_csrf": {tok}}).want(t, 303, "multipart form with the token")
 }
+
+// A period cannot be set to end decades ahead, by publishing or extending.
+func TestClosesAtFarFutureRefused(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(shortText)), 201, "create").str("id")
+	r := e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": "9999-12-31"}), 422, "publish until 9999")
+	if !strings.Contains(r.field("closes_at"), "5 年") {
+		t.Errorf("closes_at message = %q, want the 5-year limit", r.field("closes_at"))
+	}
+	r = e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": "9999-12-31"}, "Accept-Language", "en"), 422, "publish until 9999, English")
+	if !strings.Contains(r.field("closes_at"), "5 years") {
+		t.Errorf("English closes_at message = %q", r.field("closes_at"))
+	}
+	e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": "2026-12-31"}), 200, "publish")
+	r = e.want(e.do("POST", "/api/v1/consultations/"+id+"/extend", w.staffA, map[string]string{"closes_at": "2040-01-01", "reason": "延长"}), 422, "extend by 13 years")
+	if r.field("closes_at") == "" {
+		t.Errorf("extend too far: %s", r.Body)
+	}
+	e.want(e.do("POST", "/api/v1/consultations/"+id+"/extend", w.staffA, map[string]string{"closes_at": "2031-11-30", "reason": "延长"}), 200, "extend within 5 years")
+}
