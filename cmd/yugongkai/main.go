@@ -154,11 +154,27 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		return &stores{auth: db, consultations: db, comments: db.Comments(), search: db.Search(), ping: db.Ping,
 			close: func() error { return db.Close(context.Background()) }}, nil
 	}
-	db, err := sqlite.Open(ctx, cfg.dataDir)
+	unlock, err := lockDataDir(cfg.dataDir)
 	if err != nil {
+		return nil, err
+	}
+	if err := restrictDatabaseFiles(cfg.dataDir); err != nil {
+		unlock()
+		return nil, err
+	}
+	db, err := sqlite.Open(ctx, cfg.dataDir)
+	if err == nil {
+		err = restrictDatabaseFiles(cfg.dataDir)
+	}
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		unlock()
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
 	}
-	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), ping: db.Ping, close: db.Close}, nil
+	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), ping: db.Ping,
+		close: func() error { return errors.Join(db.Close(), unlock()) }}, nil
 }
 
 // jwtSecret returns YUGONGKAI_JWT_SECRET, or a secret generated once and
@@ -246,6 +262,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	commentSvc.OnChange = searchSvc.IndexComment
 
 	pass := cfg.adminPass
+	if pass != "" {
+		if err := auth.CheckAdminPassword(pass); err != nil {
+			return fmt.Errorf("YUGONGKAI_ADMIN_PASSWORD %w", err)
+		}
+	}
 	if pass == "" {
 		pass = randomPassword()
 	}

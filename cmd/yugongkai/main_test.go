@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -126,6 +127,20 @@ func TestRestartKeepsData(t *testing.T) {
 	if st != 201 {
 		t.Fatalf("create department: %d %v", st, res)
 	}
+	// A second process on the same data directory refuses to start.
+	err := run(context.Background(), []string{"-addr", freeAddr(t), "-data", dir}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if !errors.Is(err, errDataDirBusy) || !strings.Contains(err.Error(), filepath.Join(dir, "LOCK")) {
+		t.Errorf("second server on %s: %v, want the data directory refused naming the lock", dir, err)
+	}
+	// The database files are the owner's alone, WAL and shared memory too.
+	for _, name := range []string{"yugongkai.db", "yugongkai.db-wal", "yugongkai.db-shm"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", name, fi.Mode().Perm())
+		}
+	}
 	stop()
 
 	fi, err := os.Stat(filepath.Join(dir, "jwt.secret"))
@@ -234,5 +249,38 @@ func TestReadConfigBaseURL(t *testing.T) {
 	}
 	if _, err := readConfig(nil, func(k string) string { return map[string]string{"YUGONGKAI_TRUST_PROXY": "1"}[k] }, io.Discard); err == nil {
 		t.Error("readConfig accepted the removed YUGONGKAI_TRUST_PROXY")
+	}
+}
+
+func TestLockDataDir(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := lockDataDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lockDataDir(dir); !errors.Is(err, errDataDirBusy) {
+		t.Errorf("second lock of %s: %v, want errDataDirBusy", dir, err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err = lockDataDir(dir)
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock()
+}
+
+func TestWeakAdminPasswordRefused(t *testing.T) {
+	for _, pass := range []string{"short", "admin-pw-11", "aaaaaaaaaaaaaaaa"} {
+		err := run(context.Background(), []string{"-addr", freeAddr(t), "-data", t.TempDir()}, func(k string) string {
+			if k == "YUGONGKAI_ADMIN_PASSWORD" {
+				return pass
+			}
+			return ""
+		}, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "YUGONGKAI_ADMIN_PASSWORD") {
+			t.Errorf("YUGONGKAI_ADMIN_PASSWORD=%q: %v, want refused", pass, err)
+		}
 	}
 }
