@@ -190,7 +190,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (*User, 
 		return nil, err
 	}
 	if u == nil {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return nil, apperr.New(apperr.Unauthorized, "auth.bad_credentials")
 	}
 	if !CheckPassword(u.PasswordHash, password) {
