@@ -62,7 +62,16 @@ func (s *Service) Calendar(ctx context.Context) *workcal.Calendar {
 		return s.calendar
 	}
 	cal := workcal.Default()
-	if b, err := s.Store.Setting(ctx, calendarSetting); err == nil {
+	b, err := s.Store.Setting(ctx, calendarSetting)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		// A failed read (a cancelled request, a store hiccup) must not
+		// stand for the next calendarTTL: keep what we had, cache nothing.
+		if s.calendar != nil {
+			return s.calendar
+		}
+		return cal
+	}
+	if err == nil {
 		if loaded, err := workcal.Load(strings.NewReader(string(b))); err == nil {
 			cal = cal.Merge(loaded)
 		} else {

@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"yugongkai/consultation"
 )
 
 // The login form's next= never sends a browser to another site, however
@@ -73,4 +77,21 @@ func TestClosesAtFarFutureRefused(t *testing.T) {
 		t.Errorf("extend too far: %s", r.Body)
 	}
 	e.want(e.do("POST", "/api/v1/consultations/"+id+"/extend", w.staffA, map[string]string{"closes_at": "2031-11-30", "reason": "延长"}), 200, "extend within 5 years")
+}
+
+// A calendar read that fails (here: the request was cancelled) is not
+// cached: the next request sees the stored holidays.
+func TestCalendarReadErrorNotCached(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	admin := e.adminToken()
+	cal := `{"year":2027,"name":"2027年部分节假日安排（测试）","holidays":["2027-01-01","2027-01-02","2027-01-03"],"workdays":[]}`
+	e.want(e.do("PUT", "/api/v1/calendar", admin, cal), 200, "load 2027")
+	// A fresh service on the same store, as after a restart.
+	fresh := consultation.NewService(e.cons.Store, e.auth.Store)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	fresh.Calendar(cancelled)
+	if years := fresh.Calendar(context.Background()).Years(); !slices.Contains(years, 2027) {
+		t.Errorf("after a cancelled read the calendar has years %v, want 2027 among them", years)
+	}
 }
