@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"yugongkai/consultation"
 )
@@ -94,4 +97,46 @@ func TestCalendarReadErrorNotCached(t *testing.T) {
 	if years := fresh.Calendar(context.Background()).Years(); !slices.Contains(years, 2027) {
 		t.Errorf("after a cancelled read the calendar has years %v, want 2027 among them", years)
 	}
+}
+
+// An attacker guessing one account's password from one place is slowed
+// down more and more, while the owner logging in from their usual address
+// is not locked out; only a far higher number of failures from everywhere
+// closes the account for a while.
+func TestLoginThrottledPerAccountAndSource(t *testing.T) {
+	e := newEnv(t, "sqlite", behindProxy)
+	e.adminToken()
+	login := func(from, password string) response {
+		return e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": password}, "X-Forwarded-For", from)
+	}
+	attacker, owner := "198.51.100.66", "203.0.113.5"
+	for i := 0; i < 5; i++ {
+		e.want(login(attacker, "wrong-password"), 401, "guess")
+	}
+	var waits []int
+	for i := 0; i < 5; i++ {
+		r := e.want(login(attacker, "wrong-password"), 429, "guess while delayed")
+		secs, err := strconv.Atoi(r.Header.Get("Retry-After"))
+		if err != nil {
+			t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+		}
+		waits = append(waits, secs)
+		e.clock.Add(time.Duration(secs) * time.Second)
+		e.want(login(attacker, "wrong-password"), 401, "guess after the delay")
+	}
+	for i := 1; i < len(waits); i++ {
+		if waits[i] <= waits[i-1] {
+			t.Errorf("delays %v do not grow", waits)
+		}
+	}
+	// Even the right password waits at the attacker's address...
+	e.want(login(attacker, "admin-password-1"), 429, "right password from the attacker's address")
+	// ...but the owner, elsewhere, logs in at once.
+	e.want(login(owner, "admin-password-1"), 200, "owner from their usual address")
+
+	// The ceiling for one account from everywhere is much higher.
+	for i := 0; i < 100; i++ {
+		login(fmt.Sprintf("198.18.%d.%d", i/250, i%250), "wrong-password")
+	}
+	e.want(login(owner, "admin-password-1"), 429, "owner once the account's ceiling is reached")
 }

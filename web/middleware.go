@@ -124,13 +124,46 @@ const sessionCookie = "ygk_session"
 // limit applies l to key, returning a RateLimited error with the wait.
 func limit(l *ratelimit.Limiter, key string) error {
 	if ok, wait := l.Allow(key); !ok {
-		secs := int(math.Ceil(wait.Seconds()))
-		if secs < 1 {
-			secs = 1
-		}
-		return apperr.New(apperr.RateLimited, "error.rate_limited", secs)
+		return rateLimited(wait)
 	}
 	return nil
+}
+
+func rateLimited(wait time.Duration) error {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	return apperr.New(apperr.RateLimited, "error.rate_limited", secs)
+}
+
+// loginAttempt checks a password under the login limits, for the API and
+// the login page alike: per client IP; per (account, client IP) with a delay
+// that grows with each failure and ends with a success; and a ceiling per
+// account from all sources, high enough that an attacker elsewhere does not
+// lock the owner out of their usual place.
+func (s *Server) loginAttempt(c *fiber.Ctx, username, password string) (*auth.User, error) {
+	ip := s.clientIP(c)
+	if err := limit(s.cfg.Limits.LoginPerIP, ip); err != nil {
+		return nil, err
+	}
+	account := strings.ToLower(strings.TrimSpace(username))
+	source := account + "\x00" + ip
+	if wait := s.cfg.Limits.LoginPerSource.Wait(source); wait > 0 {
+		return nil, rateLimited(wait)
+	}
+	if err := limit(s.cfg.Limits.LoginPerAccount, account); err != nil {
+		return nil, err
+	}
+	u, err := s.cfg.Auth.Login(c.UserContext(), username, password)
+	if apperr.Is(err, apperr.Unauthorized) {
+		s.cfg.Limits.LoginPerSource.Fail(source)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.cfg.Limits.LoginPerSource.Reset(source)
+	return u, nil
 }
 
 // limitWrite applies the public-write limits per IP and per account.
@@ -143,5 +176,3 @@ func (s *Server) limitWrite(c *fiber.Ctx) error {
 	}
 	return nil
 }
-
-var _ = time.Second

@@ -146,14 +146,7 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 // login, then sets the session cookie and a fresh CSRF token.
 func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	f := loginPageForm{Username: c.FormValue("username"), Password: c.FormValue("password"), Next: localPath(c.FormValue("next"))}
-	if err := limit(s.cfg.Limits.LoginPerIP, s.clientIP(c)); err != nil {
-		return err
-	}
-	account := strings.ToLower(strings.TrimSpace(f.Username))
-	if err := limit(s.cfg.Limits.LoginPerAccount, account); err != nil {
-		return err
-	}
-	u, err := s.cfg.Auth.Login(c.UserContext(), f.Username, f.Password)
+	u, err := s.loginAttempt(c, f.Username, f.Password)
 	if apperr.Is(err, apperr.Unauthorized) {
 		lang := langOf(c)
 		b := s.base(c, i18n.T(lang, "page.login.title"))
@@ -163,7 +156,6 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.cfg.Limits.LoginPerAccount.Reset(account)
 	tok, exp, err := s.cfg.Tokens.Issue(u.ID, u.TokenVersion)
 	if err != nil {
 		return apperr.Wrap(err, "issue token")

@@ -78,7 +78,12 @@ func ParseBaseURL(s string) (string, error) {
 
 // Limits are the rate limits; each is burst per window per key.
 type Limits struct {
-	LoginPerIP      *ratelimit.Limiter
+	LoginPerIP *ratelimit.Limiter
+	// LoginPerSource delays failed logins per (account, client IP), growing
+	// with each failure; LoginPerAccount is the much higher ceiling for one
+	// account from everywhere. So an attacker elsewhere slows down without
+	// locking the owner out (see loginAttempt).
+	LoginPerSource  *ratelimit.Backoff
 	LoginPerAccount *ratelimit.Limiter
 	RegisterPerIP   *ratelimit.Limiter
 	WritePerIP      *ratelimit.Limiter
@@ -94,7 +99,11 @@ func (l *Limits) defaults(now func() time.Time) {
 		}
 	}
 	set(&l.LoginPerIP, 20, time.Minute)
-	set(&l.LoginPerAccount, 5, time.Minute)
+	set(&l.LoginPerAccount, 100, 15*time.Minute)
+	if l.LoginPerSource == nil {
+		l.LoginPerSource = ratelimit.NewBackoff(5, time.Second, 15*time.Minute)
+		l.LoginPerSource.Now = now
+	}
 	set(&l.RegisterPerIP, 5, time.Hour)
 	set(&l.WritePerIP, 30, time.Minute)
 	set(&l.WritePerAccount, 30, time.Minute)

@@ -90,7 +90,7 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.mongoURI, "mongodb-uri", getenv("MONGODB_URI"), "MongoDB URI; switches from the embedded store (MONGODB_URI)")
 	fs.BoolVar(&cfg.demo, "demo", false, "load demo departments, accounts and consultations")
 	fs.IntVar(&cfg.commentRate, "comment-rate", intEnv(getenv, "YUGONGKAI_COMMENT_RATE", 30), "public writes (comments) per minute per IP and per account (YUGONGKAI_COMMENT_RATE)")
-	fs.IntVar(&cfg.loginRate, "login-rate", intEnv(getenv, "YUGONGKAI_LOGIN_RATE", 5), "login attempts per minute per account; 4× that per IP (YUGONGKAI_LOGIN_RATE)")
+	fs.IntVar(&cfg.loginRate, "login-rate", intEnv(getenv, "YUGONGKAI_LOGIN_RATE", 5), "failed logins per account and client IP before growing delays (1 s doubling to 15 min); 4× that per minute per IP, 20× per 15 minutes per account from all addresses (YUGONGKAI_LOGIN_RATE)")
 	baseURL := fs.String("base-url", getenv("YUGONGKAI_BASE_URL"), "public address of the site, origin of absolute links such as the feeds; default http://localhost:PORT of -addr (YUGONGKAI_BASE_URL)")
 	proxies := fs.String("trusted-proxies", getenv("YUGONGKAI_TRUSTED_PROXIES"), "comma-separated addresses and CIDRs of the reverse proxies whose X-Forwarded-For is believed (YUGONGKAI_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
@@ -295,7 +295,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),
-			LoginPerAccount: ratelimit.New(cfg.loginRate, time.Minute),
+			LoginPerSource:  ratelimit.NewBackoff(cfg.loginRate, time.Second, 15*time.Minute),
+			LoginPerAccount: ratelimit.New(20*cfg.loginRate, 15*time.Minute),
 			LoginPerIP:      ratelimit.New(4*cfg.loginRate, time.Minute),
 		}})
 	errc := make(chan error, 1)
