@@ -13,16 +13,18 @@ import (
 type Kind string
 
 const (
-	NotFound     Kind = "not_found"     // 404: absent, or not visible to the actor
-	Invalid      Kind = "invalid"       // 422: input failed validation; see Fields
-	BadRequest   Kind = "bad_request"   // 400: malformed request (JSON, UTF-8, unknown fields)
-	Unauthorized Kind = "unauthorized"  // 401: no or bad credentials
-	Forbidden    Kind = "forbidden"     // 403: actor may not do this
-	Conflict     Kind = "conflict"      // 409: wrong state, duplicate, concurrent change
-	PeriodClosed Kind = "period_closed" // 409: comment period not open
-	TooLarge     Kind = "too_large"     // 413
-	RateLimited  Kind = "rate_limited"  // 429
-	Internal     Kind = "internal"      // 500
+	NotFound     Kind = "not_found"      // 404: absent, or not visible to the actor
+	Invalid      Kind = "invalid"        // 422: input failed validation; see Fields
+	BadRequest   Kind = "bad_request"    // 400: malformed request (JSON, UTF-8, unknown fields)
+	Unauthorized Kind = "unauthorized"   // 401: no or bad credentials
+	Forbidden    Kind = "forbidden"      // 403: actor may not do this
+	Conflict     Kind = "conflict"       // 409: wrong state, duplicate, concurrent change
+	PeriodClosed Kind = "period_closed"  // 409: comment period not open
+	TooLarge     Kind = "too_large"      // 413
+	URITooLong   Kind = "uri_too_long"   // 414
+	HeaderTooBig Kind = "header_too_big" // 431
+	RateLimited  Kind = "rate_limited"   // 429
+	Internal     Kind = "internal"       // 500
 )
 
 // FieldError names one invalid input field and the catalogue key describing why.

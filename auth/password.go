@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -67,5 +68,10 @@ func CheckPassword(hash, password string) bool {
 }
 
 // dummyHash is checked against when a username does not exist, so that a
-// failed login takes the same time whether or not the account exists.
-var dummyHash, _ = HashPassword("not-a-real-password-for-timing")
+// failed login takes the same time whether or not the account exists. It is
+// made on first use: hashing costs 64 MiB and a good part of a second, which
+// every process start (the health check subcommand too) would otherwise pay.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not-a-real-password-for-timing")
+	return h
+})

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -13,6 +15,33 @@ import (
 
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
+
+// MinAdminPasswordLength is the shortest password accepted for the first
+// administrator account set from the environment.
+const MinAdminPasswordLength = 12
+
+// CheckAdminPassword applies the password policy, with the longer minimum,
+// to the administrator password an operator supplies; it returns an error
+// saying what is wrong.
+func CheckAdminPassword(p string) error {
+	var f apperr.Fields
+	validateAccount(&f, "admin", p, "", "")
+	switch {
+	case f.Err() != nil || utf8.RuneCountInString(p) < MinAdminPasswordLength:
+		return fmt.Errorf("must be %d to 256 characters", MinAdminPasswordLength)
+	case distinctRunes(p) < 5:
+		return errors.New("must not be mostly one repeated character")
+	}
+	return nil
+}
+
+func distinctRunes(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range s {
+		seen[r] = true
+	}
+	return len(seen)
+}
 
 var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_\-.]{3,32}$`)
 var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
@@ -161,7 +190,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (*User, 
 		return nil, err
 	}
 	if u == nil {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return nil, apperr.New(apperr.Unauthorized, "auth.bad_credentials")
 	}
 	if !CheckPassword(u.PasswordHash, password) {

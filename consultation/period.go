@@ -86,6 +86,16 @@ func ParseClosesAt(s string) (time.Time, bool) {
 	return EndOfPeriodDay(t), true
 }
 
+// MaxYearsAhead bounds how far ahead a period may end: a typing slip such
+// as 9999-12-31 would otherwise keep a consultation open for ever.
+const MaxYearsAhead = 5
+
+// TooFarAhead reports whether closesAt lies more than MaxYearsAhead years
+// after now.
+func TooFarAhead(closesAt, now time.Time) bool {
+	return closesAt.After(now.AddDate(MaxYearsAhead, 0, 1))
+}
+
 // EndOfPeriodDay rounds t up to the next Shanghai midnight (t itself if it is one).
 func EndOfPeriodDay(t time.Time) time.Time {
 	d := workcal.DateOf(t)

@@ -165,18 +165,18 @@ func RedlineArticles(v *Version) []redline.Article {
 // every entry's SHA-256 is in the manifest, and the events end at the chain
 // head published with the decision.
 type Archive struct {
-	Format       string            `json:"format"`
-	GeneratedAt  time.Time         `json:"generated_at"`
-	Consultation *Consultation     `json:"consultation"`
-	Versions     []*Version        `json:"versions"`
-	Comments     json.RawMessage   `json:"comments"`
-	Events       []history.Event   `json:"events"`
+	Format       string          `json:"format"`
+	GeneratedAt  time.Time       `json:"generated_at"`
+	Consultation *Consultation   `json:"consultation"`
+	Versions     []*Version      `json:"versions"`
+	Comments     json.RawMessage `json:"comments"`
+	Events       []history.Event `json:"events"`
 	// CommentLog is the comments' transparency log: its size, root, the
 	// log key and every leaf's hash (not the leaves: they hold receipt
 	// codes); each sealed head in Events can be recomputed from it.
 	CommentLog json.RawMessage   `json:"comment_log,omitempty"`
 	ChainHead  string            `json:"chain_head"`
-	Manifest     map[string]string `json:"manifest"`
+	Manifest   map[string]string `json:"manifest"`
 }
 
 // CommentsArchiver supplies the public copies of comments and their

@@ -445,7 +445,7 @@ func (s *Service) SetLaterStatus(ctx context.Context, actor auth.Principal, id s
 		reason := strings.TrimSpace(form.Reason)
 		checkText(&f, "reason", reason, MaxReason, true)
 		url := strings.TrimSpace(form.SuccessorURL)
-		if url != "" && !(strings.HasPrefix(url, "https://") || strings.HasPrefix(url, "http://") || (strings.HasPrefix(url, "/") && !strings.HasPrefix(url, "//"))) {
+		if url != "" && !(strings.HasPrefix(url, "https://") || strings.HasPrefix(url, "http://") || (strings.HasPrefix(url, "/") && !strings.HasPrefix(url, "//") && !strings.Contains(url, "\\"))) {
 			f.Add("successor_url", "field.invalid")
 		}
 		checkText(&f, "successor_url", url, 500, false)

@@ -72,7 +72,16 @@ func (s *Service) Calendar(ctx context.Context) *workcal.Calendar {
 		return s.calendar
 	}
 	cal := workcal.Default()
-	if b, err := s.Store.Setting(ctx, calendarSetting); err == nil {
+	b, err := s.Store.Setting(ctx, calendarSetting)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		// A failed read (a cancelled request, a store hiccup) must not
+		// stand for the next calendarTTL: keep what we had, cache nothing.
+		if s.calendar != nil {
+			return s.calendar
+		}
+		return cal
+	}
+	if err == nil {
 		if loaded, err := workcal.Load(strings.NewReader(string(b))); err == nil {
 			cal = cal.Merge(loaded)
 		} else {
@@ -485,6 +494,8 @@ func (s *Service) Publish(ctx context.Context, actor auth.Principal, id string, 
 			f.Add("closes_at", "field.required")
 		} else if t, ok := ParseClosesAt(form.ClosesAt); !ok {
 			f.Add("closes_at", "field.bad_time")
+		} else if TooFarAhead(t, now) {
+			f.Add("closes_at", "consultation.closes_too_far", MaxYearsAhead)
 		} else {
 			closesAt = t
 		}
@@ -538,6 +549,8 @@ func (s *Service) Extend(ctx context.Context, actor auth.Principal, id string, f
 			f.Add("closes_at", "field.bad_time")
 		} else if !closesAt.After(*c.ClosesAt) {
 			f.Add("closes_at", "consultation.extend_earlier", FormatDateTime(*c.ClosesAt))
+		} else if TooFarAhead(closesAt, s.now()) {
+			f.Add("closes_at", "consultation.closes_too_far", MaxYearsAhead)
 		}
 		if err := f.Err(); err != nil {
 			return err

@@ -11,6 +11,9 @@ var catalogue = map[string]message{
 	"error.forbidden":        {"您无权执行此操作。", "You are not allowed to do this."},
 	"error.too_large":        {"提交的内容过大（上限 %s）。", "The request body is too large (limit %s)."},
 	"error.rate_limited":     {"操作过于频繁，请 %d 秒后再试。", "Too many requests. Try again in %d seconds."},
+	"error.uri_too_long":     {"请求地址过长（上限 4 KiB）。", "The request URL is too long (limit 4 KiB)."},
+	"error.header_too_big":   {"请求头过大（单项上限 4 KiB）。", "A request header is too large (limit 4 KiB each)."},
+	"error.bad_request":      {"请求格式错误。", "Malformed request."},
 	"error.bad_json":         {"请求格式错误：不是有效的 JSON。", "Malformed request: not valid JSON."},
 	"error.unknown_field":    {"请求包含未知字段：%s。", "The request contains an unknown field: %s."},
 	"error.bad_utf8":         {"请求包含无效的 UTF-8 字符。", "The request contains invalid UTF-8."},
@@ -41,6 +44,7 @@ var catalogue = map[string]message{
 	"field.department_required": {"工作人员必须属于一个部门。", "Staff accounts must belong to a department."},
 
 	// Consultation lifecycle.
+	"consultation.closes_too_far":       {"截止日期不能晚于今天起 %d 年。", "The closing date may be at most %d years from today."},
 	"consultation.wrong_state":          {"当前状态为“%s”，不能%s。", "The consultation is %s; it cannot be %s."},
 	"consultation.missing_items":        {"尚缺少以下内容，不能发布：%s。", "It cannot be opened until these are provided: %s."},
 	"consultation.period_too_short":     {"征求意见期限为 %s，少于%s规定的最短期限 %s；如确需缩短，请填写缩短理由（将向公众公示）。", "The comment period (%[1]s) is shorter than the minimum of %[3]s for a %[2]s; a shortening reason (shown publicly) is required."},

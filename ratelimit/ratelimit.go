@@ -79,3 +79,101 @@ func (l *Limiter) Reset(key string) {
 	delete(l.buckets, key)
 	l.mu.Unlock()
 }
+
+// Backoff makes a key wait longer after each failure beyond the first Free
+// ones: Base after Free failures, then twice as long after each further
+// one, up to Max. A success (Reset) clears the key; a key idle for Forget
+// is dropped. Logins use it per (account, source address), so guessing from
+// one place slows down exponentially while the owner elsewhere is not
+// affected. Safe for concurrent use.
+type Backoff struct {
+	Free   int
+	Base   time.Duration
+	Max    time.Duration
+	Forget time.Duration
+	Now    func() time.Time
+
+	mu    sync.Mutex
+	keys  map[string]*failures
+	sweep time.Time
+}
+
+type failures struct {
+	n    int
+	last time.Time
+}
+
+// NewBackoff returns a Backoff with free failures, then base doubling up
+// to max; keys are forgotten after a day without failures.
+func NewBackoff(free int, base, max time.Duration) *Backoff {
+	return &Backoff{Free: free, Base: base, Max: max, Forget: 24 * time.Hour, Now: time.Now}
+}
+
+// delay is how long after the last failure the next attempt must wait.
+func (b *Backoff) delay(n int) time.Duration {
+	if n < b.Free {
+		return 0
+	}
+	d := b.Base
+	for i := b.Free; i < n && d < b.Max; i++ {
+		d *= 2
+	}
+	return min(d, b.Max)
+}
+
+// Wait returns how long key must still wait before its next attempt; zero
+// when it may try now.
+func (b *Backoff) Wait(key string) time.Duration {
+	if b == nil {
+		return 0
+	}
+	now := b.Now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	f, ok := b.keys[key]
+	if !ok {
+		return 0
+	}
+	if wait := f.last.Add(b.delay(f.n)).Sub(now); wait > 0 {
+		return wait
+	}
+	return 0
+}
+
+// Fail records a failed attempt for key.
+func (b *Backoff) Fail(key string) {
+	if b == nil {
+		return
+	}
+	now := b.Now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.keys == nil {
+		b.keys = map[string]*failures{}
+	}
+	if now.Sub(b.sweep) > b.Forget {
+		for k, f := range b.keys {
+			if now.Sub(f.last) > b.Forget {
+				delete(b.keys, k)
+			}
+		}
+		b.sweep = now
+	}
+	f, ok := b.keys[key]
+	if !ok || now.Sub(f.last) > b.Forget {
+		f = &failures{}
+		b.keys[key] = f
+	}
+	f.n++
+	f.last = now
+}
+
+// Reset forgets key's failures (after a success).
+func (b *Backoff) Reset(key string) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	delete(b.keys, key)
+	b.mu.Unlock()
+}

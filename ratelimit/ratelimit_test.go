@@ -33,3 +33,32 @@ func TestAllow(t *testing.T) {
 		t.Error("Reset did not clear the key")
 	}
 }
+
+func TestBackoff(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	b := NewBackoff(3, time.Second, time.Minute)
+	b.Now = func() time.Time { return now }
+	for i := 0; i < 3; i++ {
+		if w := b.Wait("k"); w != 0 {
+			t.Fatalf("Wait after %d failures = %v, want 0", i, w)
+		}
+		b.Fail("k")
+	}
+	for _, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second, time.Minute, time.Minute} {
+		if got := b.Wait("k"); got != want {
+			t.Fatalf("Wait = %v, want %v", got, want)
+		}
+		if got := b.Wait("other"); got != 0 {
+			t.Fatalf("Wait(other) = %v, want 0", got)
+		}
+		now = now.Add(want)
+		if got := b.Wait("k"); got != 0 {
+			t.Fatalf("Wait after waiting %v = %v, want 0", want, got)
+		}
+		b.Fail("k")
+	}
+	b.Reset("k")
+	if got := b.Wait("k"); got != 0 {
+		t.Errorf("Wait after Reset = %v, want 0", got)
+	}
+}

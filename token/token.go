@@ -96,6 +96,11 @@ func (s *Signer) Verify(raw string) (Claims, error) {
 	if c.Subject == "" || c.ID == "" {
 		return Claims{}, fmt.Errorf("%w: missing sub or jti", ErrInvalid)
 	}
+	// WithIssuedAt checks iat only when present; every token we issue has
+	// one and the lifetime check below needs it.
+	if c.IssuedAt == nil {
+		return Claims{}, fmt.Errorf("%w: missing iat", ErrInvalid)
+	}
 	if c.ExpiresAt.Sub(c.IssuedAt.Time) > MaxTTL {
 		return Claims{}, fmt.Errorf("%w: lifetime over %v", ErrInvalid, MaxTTL)
 	}

@@ -59,11 +59,17 @@ func TestIssueVerify(t *testing.T) {
 		r, _ := tok.SignedString(secret)
 		return r
 	}()
+	noIssuedAt := func() string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "u1", "iss": Issuer, "aud": Audience, "exp": now.Add(time.Hour).Unix(), "jti": "x"})
+		r, _ := tok.SignedString(secret)
+		return r
+	}()
 	parts := strings.Split(raw, ".")
 	tampered := parts[0] + "." + strings.TrimRight(parts[1], "A") + "B." + parts[2]
 	for name, bad := range map[string]string{
 		"forged": forged, "expired": expired, "alg none": none, "wrong audience": wrongAud,
 		"lifetime over an hour": tooLong, "tampered": tampered, "garbage": "abc", "empty": "",
+		"no iat": noIssuedAt,
 	} {
 		if _, err := s.Verify(bad); !errors.Is(err, ErrInvalid) {
 			t.Errorf("Verify(%s) = %v, want ErrInvalid", name, err)

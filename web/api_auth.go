@@ -1,7 +1,6 @@
 package web
 
 import (
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,18 +26,10 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
-	if err := limit(s.cfg.Limits.LoginPerIP, c.IP()); err != nil {
-		return err
-	}
-	account := strings.ToLower(strings.TrimSpace(f.Username))
-	if err := limit(s.cfg.Limits.LoginPerAccount, account); err != nil {
-		return err
-	}
-	u, err := s.cfg.Auth.Login(c.UserContext(), f.Username, f.Password)
+	u, err := s.loginAttempt(c, f.Username, f.Password)
 	if err != nil {
 		return err
 	}
-	s.cfg.Limits.LoginPerAccount.Reset(account)
 	tok, exp, err := s.cfg.Tokens.Issue(u.ID, u.TokenVersion)
 	if err != nil {
 		return apperr.Wrap(err, "issue token")
@@ -51,7 +42,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
-	if err := limit(s.cfg.Limits.RegisterPerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.RegisterPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	u, err := s.cfg.Auth.Register(c.UserContext(), f)

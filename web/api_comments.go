@@ -143,7 +143,7 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 }
 
 func (s *Server) receipt(c *fiber.Ctx) error {
-	if err := limit(s.cfg.Limits.ReceiptPerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.ReceiptPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	r, err := s.cfg.Comments.Receipt(c.UserContext(), c.Params("code"))

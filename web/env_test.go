@@ -40,7 +40,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 // env is a running server on one real store.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *web.Server
 	clock    *clock
 	auth     *auth.Service
@@ -63,7 +63,9 @@ func forEachStore(t *testing.T, f func(t *testing.T, e *env)) {
 	}
 }
 
-func newEnv(t *testing.T, store string) *env {
+// newEnv builds a server on a fresh store; each option may change the
+// configuration before the server is built.
+func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	t.Helper()
 	var as auth.Store
 	var cs consultation.Store
@@ -111,7 +113,11 @@ func newEnv(t *testing.T, store string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready})
+	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready}
+	for _, o := range options {
+		o(&cfg)
+	}
+	srv := web.New(cfg)
 	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store}
 }
 

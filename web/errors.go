@@ -29,6 +29,10 @@ func statusOf(k apperr.Kind) int {
 		return fiber.StatusConflict
 	case apperr.TooLarge:
 		return fiber.StatusRequestEntityTooLarge
+	case apperr.URITooLong:
+		return fiber.StatusRequestURITooLong
+	case apperr.HeaderTooBig:
+		return fiber.StatusRequestHeaderFieldsTooLarge
 	case apperr.RateLimited:
 		return fiber.StatusTooManyRequests
 	}
@@ -58,8 +62,10 @@ func fromFiber(err error) *apperr.Error {
 		return apperr.New(apperr.TooLarge, "error.too_large", "2 MiB")
 	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
 		return apperr.New(apperr.NotFound, "error.not_found")
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return apperr.New(apperr.HeaderTooBig, "error.header_too_big")
 	case fiber.StatusBadRequest:
-		return apperr.New(apperr.BadRequest, "error.bad_json")
+		return apperr.New(apperr.BadRequest, "error.bad_request")
 	}
 	return nil
 }

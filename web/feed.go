@@ -57,7 +57,9 @@ func (s *Server) feedRoutes() {
 	s.App.Get("/consultations/:id/feed.atom", s.consultationFeed)
 }
 
-func (s *Server) baseURL(c *fiber.Ctx) string { return c.BaseURL() }
+// baseURL is the configured public address: feeds are read by other
+// software, so their absolute links must not come from the Host header.
+func (s *Server) baseURL(*fiber.Ctx) string { return s.cfg.BaseURL }
 
 func (s *Server) sendFeed(c *fiber.Ctx, f atomFeed) error {
 	out, err := xml.MarshalIndent(f, "", "  ")

@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+
+	"yugongkai/web"
 )
 
 func TestAtomFeeds(t *testing.T) {
@@ -42,5 +44,30 @@ func TestAtomFeeds(t *testing.T) {
 	}
 	if strings.Contains(string(r.Body), "创建草案") {
 		t.Error("internal events in the public feed")
+	}
+}
+
+// Feed links come from the configured base URL, not from the Host header a
+// client (or a poisoned cache) sends.
+func TestFeedLinksFromBaseURL(t *testing.T) {
+	e := newEnv(t, "sqlite", func(cfg *web.Config) { cfg.BaseURL = "https://yj.example.gov.cn/" })
+	for _, path := range []string{"/feed.atom"} {
+		r := e.want(e.do("GET", path, "", nil, "Host", "evil.example", "X-Forwarded-Host", "evil.example"), 200, "feed")
+		if strings.Contains(string(r.Body), "evil.example") {
+			t.Errorf("%s takes links from the Host header:\n%s", path, r.Body)
+		}
+		if !strings.Contains(string(r.Body), `href="https://yj.example.gov.cn/feed.atom"`) {
+			t.Errorf("%s lacks the self link under the base URL:\n%s", path, r.Body)
+		}
+	}
+	for in, want := range map[string]string{"https://yj.example.gov.cn/": "https://yj.example.gov.cn", "http://localhost:8080": "http://localhost:8080"} {
+		if got, err := web.ParseBaseURL(in); err != nil || got != want {
+			t.Errorf("ParseBaseURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"yj.example.gov.cn", "ftp://x", "https://x/?q=1", "javascript:alert(1)"} {
+		if _, err := web.ParseBaseURL(bad); err == nil {
+			t.Errorf("ParseBaseURL(%q) accepted", bad)
+		}
 	}
 }

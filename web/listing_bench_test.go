@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"net/netip"
 	"runtime"
 	"sort"
 	"strings"
@@ -82,7 +83,7 @@ func newListingEnv(b *testing.B, n int, opts ...sqlite.Option) *listingEnv {
 	}
 	runtime.GC()
 	signer, _ := token.NewSigner([]byte("bench-secret-bench-secret-bench-secret"), time.Hour, nil)
-	srv := web.New(web.Config{Auth: a, Consultations: cs, Comments: cm, Tokens: signer, TrustProxy: true})
+	srv := web.New(web.Config{Auth: a, Consultations: cs, Comments: cm, Tokens: signer, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")}})
 	return &listingEnv{srv: srv, id: c.ID, store: store}
 }
 

@@ -40,6 +40,24 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// checkRequestEdge refuses over-long URLs (414) and headers (431) before
+// anything reads them.
+func checkRequestEdge(c *fiber.Ctx) error {
+	if len(c.Request().RequestURI()) > MaxURILength {
+		return apperr.New(apperr.URITooLong, "error.uri_too_long")
+	}
+	tooBig := false
+	c.Request().Header.VisitAll(func(k, v []byte) {
+		if len(k)+len(v) > MaxHeaderLength {
+			tooBig = true
+		}
+	})
+	if tooBig {
+		return apperr.New(apperr.HeaderTooBig, "error.header_too_big")
+	}
+	return c.Next()
+}
+
 // apiOnly marks API responses as not cacheable by shared caches.
 func (s *Server) apiOnly(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -56,7 +74,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 			return apperr.New(apperr.Unauthorized, "auth.token_invalid")
 		}
 		raw = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
-	} else if v := c.Cookies(sessionCookie); v != "" {
+	} else if v := c.Cookies(sessionCookie); v != "" && cookieAuthenticates(c) {
 		raw, fromCookie = v, true
 	}
 	if raw == "" {
@@ -87,24 +105,70 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// cookieAuthenticates reports whether the session cookie may stand for the
+// user on this request. Pages check a CSRF token on every unsafe request;
+// the JSON API does not, so there the cookie counts only for GET and HEAD
+// (the pages' download links) and every API write needs a bearer token:
+// a cross-site form posting to /api is anonymous.
+func cookieAuthenticates(c *fiber.Ctx) bool {
+	if !strings.HasPrefix(c.Path(), "/api/") {
+		return true
+	}
+	m := c.Method()
+	return m == fiber.MethodGet || m == fiber.MethodHead
+}
+
 // sessionCookie carries the token for browser sessions.
 const sessionCookie = "ygk_session"
 
 // limit applies l to key, returning a RateLimited error with the wait.
 func limit(l *ratelimit.Limiter, key string) error {
 	if ok, wait := l.Allow(key); !ok {
-		secs := int(math.Ceil(wait.Seconds()))
-		if secs < 1 {
-			secs = 1
-		}
-		return apperr.New(apperr.RateLimited, "error.rate_limited", secs)
+		return rateLimited(wait)
 	}
 	return nil
 }
 
+func rateLimited(wait time.Duration) error {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	return apperr.New(apperr.RateLimited, "error.rate_limited", secs)
+}
+
+// loginAttempt checks a password under the login limits, for the API and
+// the login page alike: per client IP; per (account, client IP) with a delay
+// that grows with each failure and ends with a success; and a ceiling per
+// account from all sources, high enough that an attacker elsewhere does not
+// lock the owner out of their usual place.
+func (s *Server) loginAttempt(c *fiber.Ctx, username, password string) (*auth.User, error) {
+	ip := s.clientIP(c)
+	if err := limit(s.cfg.Limits.LoginPerIP, ip); err != nil {
+		return nil, err
+	}
+	account := strings.ToLower(strings.TrimSpace(username))
+	source := account + "\x00" + ip
+	if wait := s.cfg.Limits.LoginPerSource.Wait(source); wait > 0 {
+		return nil, rateLimited(wait)
+	}
+	if err := limit(s.cfg.Limits.LoginPerAccount, account); err != nil {
+		return nil, err
+	}
+	u, err := s.cfg.Auth.Login(c.UserContext(), username, password)
+	if apperr.Is(err, apperr.Unauthorized) {
+		s.cfg.Limits.LoginPerSource.Fail(source)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.cfg.Limits.LoginPerSource.Reset(source)
+	return u, nil
+}
+
 // limitWrite applies the public-write limits per IP and per account.
 func (s *Server) limitWrite(c *fiber.Ctx) error {
-	if err := limit(s.cfg.Limits.WritePerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.WritePerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	if p := principal(c); !p.Anonymous() {
@@ -112,5 +176,3 @@ func (s *Server) limitWrite(c *fiber.Ctx) error {
 	}
 	return nil
 }
-
-var _ = time.Second

@@ -154,7 +154,7 @@ func (s *Server) receiptLookupPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) receiptPage(c *fiber.Ctx) error {
-	if err := limit(s.cfg.Limits.ReceiptPerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.ReceiptPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	r, err := s.cfg.Comments.Receipt(c.UserContext(), c.Params("code"))

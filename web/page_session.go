@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -81,11 +82,25 @@ func (s *Server) pageSession(c *fiber.Ctx) error {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	sent := c.FormValue(csrfField)
+	sent := bodyField(c, csrfField)
 	if cookie == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(cookie)) != 1 || !sameOrigin(c) {
 		return apperr.New(apperr.Forbidden, "page.csrf_failed")
 	}
 	return c.Next()
+}
+
+// bodyField is a form field from the request body only. c.FormValue also
+// reads the query string, which would let a token travel in URLs (logs,
+// Referer, history).
+func bodyField(c *fiber.Ctx, name string) string {
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
+		f, err := c.MultipartForm()
+		if err != nil || len(f.Value[name]) == 0 {
+			return ""
+		}
+		return f.Value[name][0]
+	}
+	return string(c.Request().PostArgs().Peek(name))
 }
 
 // sameOrigin checks the Origin header when the browser sends one.
@@ -131,14 +146,7 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 // login, then sets the session cookie and a fresh CSRF token.
 func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	f := loginPageForm{Username: c.FormValue("username"), Password: c.FormValue("password"), Next: localPath(c.FormValue("next"))}
-	if err := limit(s.cfg.Limits.LoginPerIP, c.IP()); err != nil {
-		return err
-	}
-	account := strings.ToLower(strings.TrimSpace(f.Username))
-	if err := limit(s.cfg.Limits.LoginPerAccount, account); err != nil {
-		return err
-	}
-	u, err := s.cfg.Auth.Login(c.UserContext(), f.Username, f.Password)
+	u, err := s.loginAttempt(c, f.Username, f.Password)
 	if apperr.Is(err, apperr.Unauthorized) {
 		lang := langOf(c)
 		b := s.base(c, i18n.T(lang, "page.login.title"))
@@ -148,7 +156,6 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.cfg.Limits.LoginPerAccount.Reset(account)
 	tok, exp, err := s.cfg.Tokens.Issue(u.ID, u.TokenVersion)
 	if err != nil {
 		return apperr.Wrap(err, "issue token")
@@ -186,10 +193,26 @@ func homeOf(p auth.Principal) string {
 	return "/"
 }
 
-// localPath accepts only a path on this site as a redirect target, so the
-// login form cannot be used to send people elsewhere.
+// localPath returns p when it is a path on this site, else "". It is the
+// only check on redirect targets (the login form's next=). Browsers drop
+// tabs and newlines from URLs and read a backslash as a slash, so "/\t/x"
+// and "/\\x" mean "//x", another host; anything with a control character,
+// a backslash, a scheme or a host is refused, and what remains must be a
+// path starting with exactly one slash.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || len(p) > MaxURILength || p[0] != '/' {
+		return ""
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) {
+			return ""
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(p, "//") {
 		return ""
 	}
 	return p

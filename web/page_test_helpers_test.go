@@ -15,7 +15,7 @@ import (
 // browser is a client of the pages: it keeps cookies like a browser and
 // sends the CSRF token it was given with every form.
 type browser struct {
-	t       *testing.T
+	t       testing.TB
 	e       *env
 	cookies map[string]string
 	lang    string

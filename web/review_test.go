@@ -200,6 +200,12 @@ func TestReviewAndFinalizeRules(t *testing.T) {
 		e.want(e.do("POST", "/api/v1/consultations/"+other+"/finalize", w.admin, map[string]string{"document_number": "某政发〔2027〕2号", "registration_number": "ZJSD01-2027-0001", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 200, "admin finalizes")
 		// Later status is stamped on the public record.
 		e.want(e.do("POST", base+"/later-status", w.resident, map[string]string{"status": "repealed", "reason": "x"}), 403, "resident stamps")
+		for _, bad := range []string{"//evil.example/law", "/\\evil.example", "javascript:alert(1)"} {
+			r = e.want(e.do("POST", base+"/later-status", w.staffA, map[string]string{"status": "amended", "reason": "2028年修正", "successor_url": bad}), 422, "successor "+bad)
+			if r.field("successor_url") == "" {
+				t.Errorf("successor %q refused without naming the field: %s", bad, r.Body)
+			}
+		}
 		r = e.want(e.do("POST", base+"/later-status", w.staffA, map[string]string{"status": "amended", "reason": "2028年修正", "successor_url": "/consultations/" + other}), 200, "stamp")
 		if r.JSON["final"].(map[string]any)["later_status"] != "amended" {
 			t.Errorf("stamp: %s", r.Body)

@@ -5,7 +5,11 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/netip"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +20,15 @@ import (
 	"yugongkai/ratelimit"
 	"yugongkai/search"
 	"yugongkai/token"
+)
+
+// Request edge limits: a URL or any one header over 4 KiB is refused
+// (414, 431) by checkRequestEdge; fasthttp buffers up to ReadBufferSize of
+// request line and headers, and answers 431 beyond.
+const (
+	MaxURILength    = 4 << 10
+	MaxHeaderLength = 4 << 10
+	ReadBufferSize  = 16 << 10
 )
 
 // Body limits.
@@ -39,14 +52,38 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// Limits on public writes and logins; nil fields get defaults.
 	Limits Limits
-	// TrustProxy makes the client IP come from X-Forwarded-For (behind a
-	// load balancer that sets it).
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies (addresses and CIDR ranges)
+	// whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host are
+	// believed; the client IP is the right-most X-Forwarded-For address not
+	// in the list (ClientIP). Empty: the connection's peer is the client.
+	TrustedProxies []netip.Prefix
+	// BaseURL is the public address of the site ("https://yj.example.gov.cn"),
+	// the origin of every absolute link (feeds); see ParseBaseURL.
+	// Empty: http://localhost.
+	BaseURL string
+}
+
+// ParseBaseURL checks a public base URL (http or https, a host, no query or
+// fragment) and returns it without a trailing slash.
+func ParseBaseURL(s string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return "", fmt.Errorf("base URL %q: %w", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("base URL %q: want http(s)://host[:port][/path]", s)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // Limits are the rate limits; each is burst per window per key.
 type Limits struct {
-	LoginPerIP      *ratelimit.Limiter
+	LoginPerIP *ratelimit.Limiter
+	// LoginPerSource delays failed logins per (account, client IP), growing
+	// with each failure; LoginPerAccount is the much higher ceiling for one
+	// account from everywhere. So an attacker elsewhere slows down without
+	// locking the owner out (see loginAttempt).
+	LoginPerSource  *ratelimit.Backoff
 	LoginPerAccount *ratelimit.Limiter
 	RegisterPerIP   *ratelimit.Limiter
 	WritePerIP      *ratelimit.Limiter
@@ -62,7 +99,11 @@ func (l *Limits) defaults(now func() time.Time) {
 		}
 	}
 	set(&l.LoginPerIP, 20, time.Minute)
-	set(&l.LoginPerAccount, 5, time.Minute)
+	set(&l.LoginPerAccount, 100, 15*time.Minute)
+	if l.LoginPerSource == nil {
+		l.LoginPerSource = ratelimit.NewBackoff(5, time.Second, 15*time.Minute)
+		l.LoginPerSource.Now = now
+	}
 	set(&l.RegisterPerIP, 5, time.Hour)
 	set(&l.WritePerIP, 30, time.Minute)
 	set(&l.WritePerAccount, 30, time.Minute)
@@ -89,10 +130,14 @@ func New(cfg Config) *Server {
 		cfg.Log = slog.Default()
 	}
 	cfg.Limits.defaults(cfg.Now)
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://localhost"
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{cfg: cfg}
-	proxyHeader := ""
-	if cfg.TrustProxy {
-		proxyHeader = fiber.HeaderXForwardedFor
+	proxies := make([]string, len(cfg.TrustedProxies))
+	for i, p := range cfg.TrustedProxies {
+		proxies[i] = p.String()
 	}
 	s.App = fiber.New(fiber.Config{
 		AppName:      "yugongkai",
@@ -101,11 +146,18 @@ func New(cfg Config) *Server {
 		// 413 goes through the error handler; this is the transport's cap.
 		BodyLimit:             2 * DraftBodyLimit,
 		DisableStartupMessage: true,
-		ProxyHeader:           proxyHeader,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		StrictRouting:         false,
+		// Without the check Fiber believes X-Forwarded-Proto/-Host from
+		// anyone. The client IP is computed by clientIP, not c.IP().
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          proxies,
+		// Strings taken from the request (limiter keys, form values kept
+		// in caches) must not point into fasthttp's reused buffers.
+		Immutable:      true,
+		ReadBufferSize: ReadBufferSize,
+		ReadTimeout:    30 * time.Second,
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		StrictRouting:  false,
 	})
 	if cfg.Comments != nil {
 		s.commentsArchiver = cfg.Comments.Archive
@@ -127,7 +179,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) routes() {
 	app := s.App
-	app.Use(s.recoverPanics, s.securityHeaders, s.authenticate)
+	app.Use(s.recoverPanics, s.securityHeaders, checkRequestEdge, s.authenticate)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/api/openapi.json", s.openAPI)

@@ -34,7 +34,7 @@ func TestCrashKeepsReceipts(t *testing.T) {
 	addr := freeAddr(t)
 	base := "http://" + addr
 	startProc := func() *exec.Cmd {
-		cmd := exec.Command(bin, "-addr", addr, "-data", dir, "-trust-proxy")
+		cmd := exec.Command(bin, "-addr", addr, "-data", dir, "-trusted-proxies", "127.0.0.1")
 		cmd.Env = append(os.Environ(), "YUGONGKAI_ADMIN_PASSWORD=crash-admin-password")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

@@ -18,7 +18,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -68,7 +70,9 @@ type config struct {
 	addr, dataDir, mongoURI string
 	jwtSecret, adminPass    string
 	logKey                  string // YUGONGKAI_LOG_KEY: the note signer key of the comments' tree heads
-	demo, trustProxy        bool
+	demo                    bool
+	trustedProxies          []netip.Prefix
+	baseURL                 string
 	commentRate, loginRate  int // per minute per IP and per account
 }
 
@@ -87,9 +91,27 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.mongoURI, "mongodb-uri", getenv("MONGODB_URI"), "MongoDB URI; switches from the embedded store (MONGODB_URI)")
 	fs.BoolVar(&cfg.demo, "demo", false, "load demo departments, accounts and consultations")
 	fs.IntVar(&cfg.commentRate, "comment-rate", intEnv(getenv, "YUGONGKAI_COMMENT_RATE", 30), "public writes (comments) per minute per IP and per account (YUGONGKAI_COMMENT_RATE)")
-	fs.IntVar(&cfg.loginRate, "login-rate", intEnv(getenv, "YUGONGKAI_LOGIN_RATE", 5), "login attempts per minute per account; 4× that per IP (YUGONGKAI_LOGIN_RATE)")
-	fs.BoolVar(&cfg.trustProxy, "trust-proxy", getenv("YUGONGKAI_TRUST_PROXY") == "1", "take the client IP from X-Forwarded-For (YUGONGKAI_TRUST_PROXY=1)")
+	fs.IntVar(&cfg.loginRate, "login-rate", intEnv(getenv, "YUGONGKAI_LOGIN_RATE", 5), "failed logins per account and client IP before growing delays (1 s doubling to 15 min); 4× that per minute per IP, 20× per 15 minutes per account from all addresses (YUGONGKAI_LOGIN_RATE)")
+	baseURL := fs.String("base-url", getenv("YUGONGKAI_BASE_URL"), "public address of the site, origin of absolute links such as the feeds; default http://localhost:PORT of -addr (YUGONGKAI_BASE_URL)")
+	proxies := fs.String("trusted-proxies", getenv("YUGONGKAI_TRUSTED_PROXIES"), "comma-separated addresses and CIDRs of the reverse proxies whose X-Forwarded-For is believed (YUGONGKAI_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if getenv("YUGONGKAI_TRUST_PROXY") != "" {
+		return cfg, errors.New("YUGONGKAI_TRUST_PROXY is no longer supported: list the proxies in YUGONGKAI_TRUSTED_PROXIES (e.g. 10.0.0.0/8)")
+	}
+	var err error
+	if cfg.trustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
+		return cfg, err
+	}
+	if *baseURL == "" {
+		_, port, _ := net.SplitHostPort(cfg.addr)
+		if port == "" {
+			port = "80"
+		}
+		*baseURL = "http://localhost:" + port
+	}
+	if cfg.baseURL, err = web.ParseBaseURL(*baseURL); err != nil {
 		return cfg, err
 	}
 	cfg.jwtSecret = getenv("YUGONGKAI_JWT_SECRET")
@@ -147,11 +169,27 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		return &stores{auth: db, consultations: db, comments: db.Comments(), search: db.Search(), ping: db.Ping,
 			close: func() error { return db.Close(context.Background()) }}, nil
 	}
-	db, err := sqlite.Open(ctx, cfg.dataDir)
+	unlock, err := lockDataDir(cfg.dataDir)
 	if err != nil {
+		return nil, err
+	}
+	if err := restrictDatabaseFiles(cfg.dataDir); err != nil {
+		unlock()
+		return nil, err
+	}
+	db, err := sqlite.Open(ctx, cfg.dataDir)
+	if err == nil {
+		err = restrictDatabaseFiles(cfg.dataDir)
+	}
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		unlock()
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
 	}
-	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), ping: db.Ping, close: db.Close}, nil
+	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), ping: db.Ping,
+		close: func() error { return errors.Join(db.Close(), unlock()) }}, nil
 }
 
 // jwtSecret returns YUGONGKAI_JWT_SECRET, or a secret generated once and
@@ -256,6 +294,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	go sealHourly(ctx, consSvc, log)
 
 	pass := cfg.adminPass
+	if pass != "" {
+		if err := auth.CheckAdminPassword(pass); err != nil {
+			return fmt.Errorf("YUGONGKAI_ADMIN_PASSWORD %w", err)
+		}
+	}
 	if pass == "" {
 		pass = randomPassword()
 	}
@@ -280,11 +323,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
-		Ready: st.ping, TrustProxy: cfg.trustProxy,
+		Ready: st.ping, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),
-			LoginPerAccount: ratelimit.New(cfg.loginRate, time.Minute),
+			LoginPerSource:  ratelimit.NewBackoff(cfg.loginRate, time.Second, 15*time.Minute),
+			LoginPerAccount: ratelimit.New(20*cfg.loginRate, 15*time.Minute),
 			LoginPerIP:      ratelimit.New(4*cfg.loginRate, time.Minute),
 		}})
 	errc := make(chan error, 1)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -126,6 +127,20 @@ func TestRestartKeepsData(t *testing.T) {
 	if st != 201 {
 		t.Fatalf("create department: %d %v", st, res)
 	}
+	// A second process on the same data directory refuses to start.
+	err := run(context.Background(), []string{"-addr", freeAddr(t), "-data", dir}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if !errors.Is(err, errDataDirBusy) || !strings.Contains(err.Error(), filepath.Join(dir, "LOCK")) {
+		t.Errorf("second server on %s: %v, want the data directory refused naming the lock", dir, err)
+	}
+	// The database files are the owner's alone, WAL and shared memory too.
+	for _, name := range []string{"yugongkai.db", "yugongkai.db-wal", "yugongkai.db-shm"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", name, fi.Mode().Perm())
+		}
+	}
 	stop()
 
 	fi, err := os.Stat(filepath.Join(dir, "jwt.secret"))
@@ -209,6 +224,63 @@ func TestDemo(t *testing.T) {
 		}
 		if st, hits := call(t, "GET", base+"/api/v1/search?q=%E5%85%85%E7%94%B5", "", nil); st != 200 || len(hits["hits"].([]any)) == 0 {
 			t.Errorf("demo data is not searchable: %d %v", st, hits)
+		}
+	}
+}
+
+func TestReadConfigBaseURL(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{nil, nil, "http://localhost:8080"},
+		{[]string{"-addr", "127.0.0.1:9000"}, nil, "http://localhost:9000"},
+		{nil, map[string]string{"YUGONGKAI_BASE_URL": "https://yj.example.gov.cn/"}, "https://yj.example.gov.cn"},
+		{[]string{"-base-url", "https://a.example"}, map[string]string{"YUGONGKAI_BASE_URL": "https://b.example"}, "https://a.example"},
+	} {
+		cfg, err := readConfig(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+		if err != nil || cfg.baseURL != tt.want {
+			t.Errorf("readConfig(%q, %v): base URL %q, %v; want %q", tt.args, tt.env, cfg.baseURL, err, tt.want)
+		}
+	}
+	if _, err := readConfig([]string{"-base-url", "yj.example.gov.cn"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Error("readConfig accepted a base URL without a scheme")
+	}
+	if _, err := readConfig(nil, func(k string) string { return map[string]string{"YUGONGKAI_TRUST_PROXY": "1"}[k] }, io.Discard); err == nil {
+		t.Error("readConfig accepted the removed YUGONGKAI_TRUST_PROXY")
+	}
+}
+
+func TestLockDataDir(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := lockDataDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lockDataDir(dir); !errors.Is(err, errDataDirBusy) {
+		t.Errorf("second lock of %s: %v, want errDataDirBusy", dir, err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err = lockDataDir(dir)
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock()
+}
+
+func TestWeakAdminPasswordRefused(t *testing.T) {
+	for _, pass := range []string{"short", "admin-pw-11", "aaaaaaaaaaaaaaaa"} {
+		err := run(context.Background(), []string{"-addr", freeAddr(t), "-data", t.TempDir()}, func(k string) string {
+			if k == "YUGONGKAI_ADMIN_PASSWORD" {
+				return pass
+			}
+			return ""
+		}, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "YUGONGKAI_ADMIN_PASSWORD") {
+			t.Errorf("YUGONGKAI_ADMIN_PASSWORD=%q: %v, want refused", pass, err)
 		}
 	}
 }
