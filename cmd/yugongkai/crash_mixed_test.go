@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -29,43 +26,8 @@ func TestCrashMidMixedBurst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}
-	bin := filepath.Join(t.TempDir(), "yugongkai")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build: %v", err)
-	}
-	dir := t.TempDir()
-	var serverLog bytes.Buffer
-	defer func() {
-		if t.Failed() {
-			t.Logf("server log:\n%s", serverLog.String())
-		}
-	}()
-	addr := freeAddr(t)
-	base := "http://" + addr
-	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "-addr", addr, "-data", dir, "-comment-rate", "100000")
-		cmd.Env = append(os.Environ(), "YUGONGKAI_ADMIN_PASSWORD=crash-admin-password")
-		cmd.Stderr = &serverLog
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(60 * time.Second)
-		for {
-			if res, err := http.Get(base + "/readyz"); err == nil {
-				res.Body.Close()
-				if res.StatusCode == 200 {
-					return cmd
-				}
-			}
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				t.Fatal("server did not start")
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	srv := newTestServer(t, "-comment-rate", "100000")
+	dir, base, start := srv.dir, srv.base(), srv.start
 	proc := start()
 	defer func() { proc.Process.Kill(); proc.Wait() }()
 

@@ -6,9 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -24,36 +21,9 @@ func TestCrashKeepsReceipts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}
-	bin := filepath.Join(t.TempDir(), "yugongkai")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build: %v", err)
-	}
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	base := "http://" + addr
-	startProc := func() *exec.Cmd {
-		cmd := exec.Command(bin, "-addr", addr, "-data", dir, "-trusted-proxies", "127.0.0.1")
-		cmd.Env = append(os.Environ(), "YUGONGKAI_ADMIN_PASSWORD=crash-admin-password")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		deadline := time.Now().Add(60 * time.Second)
-		for {
-			if res, err := http.Get(base + "/readyz"); err == nil {
-				res.Body.Close()
-				if res.StatusCode == 200 {
-					return cmd
-				}
-			}
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				t.Fatal("server did not start")
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	srv := newTestServer(t, "-trusted-proxies", "127.0.0.1")
+	dir, base := srv.dir, srv.base()
+	startProc := srv.start
 	proc := startProc()
 	defer func() { proc.Process.Kill(); proc.Wait() }()
 
