@@ -147,7 +147,8 @@ func ProveConsistency(from, to int64, r tlog.HashReader) (*ConsistencyProof, err
 // Verify checks the proof by the algorithm of RFC 9162 §2.1.4.2. Two cases
 // the RFC leaves to the caller are settled here: from == to holds with an
 // empty path when the roots are equal, and from == 0 holds with an empty path
-// when FromRoot is the empty tree's root. It returns an error wrapping
+// when FromRoot is the empty tree's root (whatever ToRoot is: the empty tree
+// is a prefix of every tree). It returns an error wrapping
 // [ErrInvalid] for a malformed proof and [ErrProof] for one that does not
 // verify.
 func (p *ConsistencyProof) Verify() error {
