@@ -55,9 +55,13 @@ func (h Head) Text() (string, error) {
 // GenerateKey returns a new Ed25519 signer key and its verifier key in
 // golang.org/x/mod/sumdb/note's encoding ("PRIVATE+KEY+name+hash+key" and
 // "name+hash+key"). name identifies the log, e.g. the instance's host name;
-// it must be non-empty and hold no space, plus or newline.
+// it must be non-empty UTF-8 holding no white space and no "+". It returns
+// an error wrapping [ErrInvalid] for another name.
 func GenerateKey(name string) (skey, vkey string, err error) {
 	skey, vkey, err = note.GenerateKey(rand.Reader, name)
+	if err == nil {
+		_, err = note.NewSigner(skey) // GenerateKey does not check the name
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("%w: log key name %q: %v", ErrInvalid, name, err)
 	}

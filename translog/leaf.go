@@ -62,13 +62,13 @@ type leafJSON struct {
 	BodySHA256   string `json:"body_sha256"`
 	Channel      string `json:"channel"`
 	Consultation string `json:"consultation"`
-	ReceivedAt   string `json:"received_at"`
 	Receipt      string `json:"receipt"`
+	ReceivedAt   string `json:"received_at"`
 }
 
 // Bytes returns the leaf in the project's canonical JSON (history.Canonical):
 //
-//	{"article_id":"…","body_sha256":"…","channel":"…","consultation":"…","received_at":"2026-03-01T08:00:00.000Z","receipt":"…"}
+//	{"article_id":"…","body_sha256":"…","channel":"…","consultation":"…","receipt":"…","received_at":"2026-03-01T08:00:00.000Z"}
 //
 // Every member is present, even when empty; ReceivedAt is converted to UTC
 // and truncated to milliseconds.
