@@ -2,6 +2,8 @@
 """Check a yugongkai decision archive without yugongkai.
 
     python3 verify_archive.py archive.json [published-chain-head]
+    python3 verify_archive.py --proof proof.json
+    python3 verify_archive.py --consistency consistency.json
 
 Recomputes the SHA-256 of every manifest entry and of every event of the hash
 chain (决策档案) from the archive alone, and compares the chain's last hash
@@ -9,6 +11,13 @@ with the head published with the decision (or the archive's own chain_head).
 Canonical JSON is json.dumps(v, sort_keys=True, separators=(",", ":"),
 ensure_ascii=False) encoded as UTF-8; event hashes cover every field but
 "hash". Exits 1 naming the first problem.
+
+--proof checks an inclusion proof of a receipt (GET /api/v1/receipts/{code}/proof:
+leaf_index, tree_size, leaf, root_hash, inclusion_path) by RFC 9162 section
+2.1.3.2; --consistency checks a consistency proof (from, to, from_root,
+to_root, path) by section 2.1.4.2. See docs/ARCHIVE-log.md. Compare the root
+with a signed tree head you trust: the proof alone shows only that the leaf is
+in the tree with that root.
 """
 import hashlib
 import json
@@ -28,7 +37,113 @@ def fail(msg):
     sys.exit(1)
 
 
+def leaf_hash(leaf):
+    return hashlib.sha256(b"\x00" + leaf).digest()
+
+
+def node_hash(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def unhex(s):
+    if not isinstance(s, str) or len(s) != 64 or s.strip("0123456789abcdef"):
+        raise ValueError("%r is not a lowercase hex SHA-256 hash" % (s,))
+    return bytes.fromhex(s)
+
+
+def verify_inclusion(p):
+    """Return None if the inclusion proof p (a dict) holds, else the problem."""
+    try:
+        index, size, leaf = p["leaf_index"], p["tree_size"], p["leaf"]
+        root, path = unhex(p["root_hash"]), [unhex(h) for h in p["inclusion_path"]]
+    except (KeyError, TypeError, ValueError) as e:
+        return "malformed proof: %s" % e
+    if type(index) is not int or type(size) is not int or not isinstance(leaf, str):
+        return "malformed proof: leaf_index and tree_size must be integers, leaf a string"
+    if not 0 <= index < size:
+        return "leaf_index %d is not in a tree of size %d" % (index, size)
+    fn, sn, r = index, size - 1, leaf_hash(leaf.encode("utf-8"))
+    for h in path:
+        if sn == 0:
+            return "inclusion_path is too long"
+        if fn & 1 or fn == sn:
+            r = node_hash(h, r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node_hash(r, h)
+        fn, sn = fn >> 1, sn >> 1
+    if sn != 0:
+        return "inclusion_path is too short"
+    if r != root:
+        return "the path gives root %s, not root_hash %s" % (r.hex(), root.hex())
+    return None
+
+
+def verify_consistency(p):
+    """Return None if the consistency proof p (a dict) holds, else the problem."""
+    try:
+        first, second = p["from"], p["to"]
+        fh, sh, path = unhex(p["from_root"]), unhex(p["to_root"]), [unhex(h) for h in p["path"]]
+    except (KeyError, TypeError, ValueError) as e:
+        return "malformed proof: %s" % e
+    if type(first) is not int or type(second) is not int or not 0 <= first <= second:
+        return "malformed proof: need integers 0 <= from <= to"
+    if first == 0 or first == second:
+        if path:
+            return "the proof from %d to %d must be empty" % (first, second)
+        if first == 0 and fh != hashlib.sha256(b"").digest():
+            return "from_root is not the empty tree's root"
+        if first == second and fh != sh:
+            return "two roots for tree size %d" % first
+        return None
+    if not path:
+        return "empty path"
+    if first & (first - 1) == 0:
+        path = [fh] + path
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return "path is too long"
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    if sn != 0:
+        return "path is too short"
+    if fr != fh:
+        return "the path gives root %s for size %d, not from_root" % (fr.hex(), first)
+    if sr != sh:
+        return "the path gives root %s for size %d, not to_root" % (sr.hex(), second)
+    return None
+
+
+def check_proof(kind, name):
+    with open(name, encoding="utf-8") as f:
+        p = json.load(f)
+    if kind == "--proof":
+        problem = verify_inclusion(p)
+        what = "leaf %s is record %s of the tree of size %s with root %s" % (
+            json.dumps(p.get("leaf"), ensure_ascii=False), p.get("leaf_index"), p.get("tree_size"), p.get("root_hash"))
+    else:
+        problem = verify_consistency(p)
+        what = "the tree of size %s (root %s) is a prefix of the tree of size %s (root %s)" % (
+            p.get("from"), p.get("from_root"), p.get("to"), p.get("to_root"))
+    if problem:
+        fail(problem)
+    print("OK: " + what)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] in ("--proof", "--consistency"):
+        check_proof(sys.argv[1], sys.argv[2])
+        return
     with open(sys.argv[1], encoding="utf-8") as f:
         a = json.load(f)
     head = sys.argv[2] if len(sys.argv) > 2 else a["chain_head"]

@@ -63,15 +63,15 @@ var tamperings = map[string]func(leaves [][]byte, heads []Head) ([][]byte, []Hea
 		l[5] = append(slices.Clone(l[5][:len(l[5])-2]), `X"}`...)
 		return l, h
 	},
-	"leaf 5 emptied": func(l [][]byte, h []Head) ([][]byte, []Head) { l[5] = nil; return l, h },
-	"leaf 5 removed": func(l [][]byte, h []Head) ([][]byte, []Head) { return slices.Delete(l, 5, 6), h },
+	"leaf 5 emptied":    func(l [][]byte, h []Head) ([][]byte, []Head) { l[5] = nil; return l, h },
+	"leaf 5 removed":    func(l [][]byte, h []Head) ([][]byte, []Head) { return slices.Delete(l, 5, 6), h },
 	"last leaf removed": func(l [][]byte, h []Head) ([][]byte, []Head) { return l[:len(l)-1], h },
 	"leaf inserted at 5": func(l [][]byte, h []Head) ([][]byte, []Head) {
 		return slices.Insert(l, 5, []byte(`{"forged":"1"}`)), h
 	},
-	"leaves 5 and 6 swapped": func(l [][]byte, h []Head) ([][]byte, []Head) { l[5], l[6] = l[6], l[5]; return l, h },
-	"leaves 5 and 9 swapped": func(l [][]byte, h []Head) ([][]byte, []Head) { l[5], l[9] = l[9], l[5]; return l, h },
-	"head 8's root altered": func(l [][]byte, h []Head) ([][]byte, []Head) { h[1].Root[0] ^= 1; return l, h },
+	"leaves 5 and 6 swapped":   func(l [][]byte, h []Head) ([][]byte, []Head) { l[5], l[6] = l[6], l[5]; return l, h },
+	"leaves 5 and 9 swapped":   func(l [][]byte, h []Head) ([][]byte, []Head) { l[5], l[9] = l[9], l[5]; return l, h },
+	"head 8's root altered":    func(l [][]byte, h []Head) ([][]byte, []Head) { h[1].Root[0] ^= 1; return l, h },
 	"last head's root altered": func(l [][]byte, h []Head) ([][]byte, []Head) { h[3].Root[0] ^= 1; return l, h },
 }
 
