@@ -2,13 +2,12 @@ package comments
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
-	"yugongkai/history"
+	"yugongkai/translog"
 )
 
 // The transparency log of comments (RFC 6962 / 9162 hashing, as the Go
@@ -18,19 +17,11 @@ import (
 // (Store.Commit), giving the comment its LeafIndex; a tree head then costs
 // O(log n) stored hashes.
 
-// LeafOf is the leaf of c: consultation, receipt code, SHA-256 of the body
-// as submitted, article id, channel and time received, in the project's
-// canonical JSON (history.Canonical).
+// LeafOf is the leaf of c (translog.Leaf): consultation, receipt code,
+// SHA-256 of the body as submitted, article id, channel and time received.
 func LeafOf(c *Comment) []byte {
-	raw, err := history.Canonical(map[string]string{
-		"consultation": c.ConsultationID, "receipt": c.Receipt, "body_sha256": c.BodySHA256,
-		"article_id": c.ArticleID, "channel": string(c.Channel),
-		"received_at": c.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
-	})
-	if err != nil {
-		panic("comments: leaf of strings cannot fail: " + err.Error())
-	}
-	return raw
+	return translog.Leaf{Consultation: c.ConsultationID, Receipt: c.Receipt, BodySHA256: c.BodySHA256,
+		ArticleID: c.ArticleID, Channel: string(c.Channel), ReceivedAt: c.ReceivedAt}.Bytes()
 }
 
 // LogLeaf is one stored leaf.
@@ -55,11 +46,7 @@ type LogReader interface {
 // TreeRoot is the RFC 6962 root of the first n leaves, lowercase hex
 // (SHA-256 of nothing for the empty tree).
 func TreeRoot(n int64, r tlog.HashReader) (string, error) {
-	if n == 0 {
-		h := sha256.Sum256(nil)
-		return hex.EncodeToString(h[:]), nil
-	}
-	h, err := tlog.TreeHash(n, r)
+	h, err := translog.TreeHash(n, r)
 	if err != nil {
 		return "", err
 	}

@@ -5,33 +5,27 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
 	"yugongkai/apperr"
 	"yugongkai/auth"
 	"yugongkai/consultation"
+	"yugongkai/translog"
 )
+
+// base64Of turns a hex hash into tlog's base64 form ("" for bad hex).
+func base64Of(hexHash string) string {
+	b, err := hex.DecodeString(hexHash)
+	if err != nil {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
 
 // Proofs that a comment is in the log unchanged, and that a later tree head
 // extends an earlier one, as Certificate Transparency and the Go checksum
 // database give them (RFC 6962 / 9162; tlog's proofs are RFC 6962's).
-
-// HeadText is the text of a signed tree head (a golang.org/x/mod/sumdb/note
-// note): the format, the consultation, the tree size, the root in standard
-// base64 and the time, one per line.
-func HeadText(consultationID string, size int64, rootHex string, at time.Time) (string, error) {
-	root, err := hex.DecodeString(rootHex)
-	if err != nil || len(root) != tlog.HashSize {
-		return "", fmt.Errorf("comments: root %q is not a SHA-256 in hex", rootHex)
-	}
-	return "yugongkai-log/1\n" + consultationID + "\n" + strconv.FormatInt(size, 10) + "\n" +
-		base64.StdEncoding.EncodeToString(root) + "\n" + at.UTC().Format("2006-01-02T15:04:05.000Z") + "\n", nil
-}
 
 // SignedHead is a tree head with the log key's signature.
 type SignedHead struct {
@@ -44,35 +38,13 @@ type SignedHead struct {
 	Sealed bool `json:"sealed"`
 }
 
-// InclusionProof proves that Leaf is entry LeafIndex of the tree of
-// TreeSize leaves whose root is RootHash (RFC 9162 §2.1.3: the audit path
-// from the leaf up, lowercase hex).
+// InclusionProof is a receipt's proof (translog.InclusionProof: RFC 9162
+// §2.1.3, the audit path from the leaf up) with the signed tree head it is
+// against and the key that signed it.
 type InclusionProof struct {
-	LeafIndex     int64      `json:"leaf_index"`
-	TreeSize      int64      `json:"tree_size"`
-	Leaf          string     `json:"leaf"`
-	RootHash      string     `json:"root_hash"`
-	InclusionPath []string   `json:"inclusion_path"`
-	Head          SignedHead `json:"signed_tree_head"`
-	LogKey        string     `json:"log_key,omitempty"`
-}
-
-// ConsistencyProof proves that the tree of To leaves extends the tree of
-// From leaves (RFC 9162 §2.1.4).
-type ConsistencyProof struct {
-	From     int64    `json:"from"`
-	To       int64    `json:"to"`
-	FromRoot string   `json:"from_root"`
-	ToRoot   string   `json:"to_root"`
-	Path     []string `json:"path"`
-}
-
-func hexes(hs []tlog.Hash) []string {
-	out := make([]string, len(hs))
-	for i, h := range hs {
-		out[i] = hex.EncodeToString(h[:])
-	}
-	return out
+	translog.InclusionProof
+	Head   SignedHead `json:"signed_tree_head"`
+	LogKey string     `json:"log_key,omitempty"`
 }
 
 // newestSeal returns the last comments.sealed head of c's chain, if any.
@@ -104,7 +76,11 @@ func (s *Service) signHead(c *consultation.Consultation, size int64, root string
 	if s.SignHead == nil {
 		return h, nil
 	}
-	text, err := HeadText(c.ID, size, root, s.now())
+	r, err := tlog.ParseHash(base64Of(root))
+	if err != nil {
+		return h, apperr.Wrap(err, "head root")
+	}
+	text, err := translog.Head{Consultation: c.ID, Size: size, Root: r, At: s.now()}.Text()
 	if err != nil {
 		return h, apperr.Wrap(err, "head text")
 	}
@@ -154,19 +130,17 @@ func (s *Service) Proof(ctx context.Context, code string) (*InclusionProof, erro
 			return nil, err
 		}
 	}
-	r := HashReader(ctx, s.Store, c.ID)
-	path, err := tlog.ProveRecord(head.TreeSize, cm.LeafIndex, r)
+	p, err := translog.ProveInclusion(cm.LeafIndex, head.TreeSize, LeafOf(cm), HashReader(ctx, s.Store, c.ID))
 	if err != nil {
 		return nil, apperr.Wrap(err, "prove inclusion")
 	}
-	return &InclusionProof{LeafIndex: cm.LeafIndex, TreeSize: head.TreeSize, Leaf: string(LeafOf(cm)), RootHash: head.RootHash,
-		InclusionPath: hexes(path), Head: head, LogKey: s.LogKey}, nil
+	return &InclusionProof{InclusionProof: *p, Head: head, LogKey: s.LogKey}, nil
 }
 
 // Consistency proves that the log of a consultation the actor may see at
-// size to extends itself at size from. Errors: NotFound, BadRequest (sizes
-// out of order or beyond the log).
-func (s *Service) Consistency(ctx context.Context, actor auth.Principal, consultationID string, from, to int64) (*ConsistencyProof, error) {
+// size to extends itself at size from (translog.ConsistencyProof).
+// Errors: NotFound, BadRequest (sizes out of order or beyond the log).
+func (s *Service) Consistency(ctx context.Context, actor auth.Principal, consultationID string, from, to int64) (*translog.ConsistencyProof, error) {
 	c, err := s.Consultations.Get(ctx, actor, consultationID)
 	if err != nil {
 		return nil, err
@@ -178,20 +152,8 @@ func (s *Service) Consistency(ctx context.Context, actor auth.Principal, consult
 	if from < 1 || to < from || to > size {
 		return nil, apperr.New(apperr.BadRequest, "error.bad_param", "from, to")
 	}
-	r := HashReader(ctx, s.Store, c.ID)
-	path, err := tlog.ProveTree(to, from, r)
-	if err != nil {
-		return nil, apperr.Wrap(err, "prove consistency")
-	}
-	fromRoot, err := TreeRoot(from, r)
-	if err != nil {
-		return nil, err
-	}
-	toRoot, err := TreeRoot(to, r)
-	if err != nil {
-		return nil, err
-	}
-	return &ConsistencyProof{From: from, To: to, FromRoot: fromRoot, ToRoot: toRoot, Path: hexes(path)}, nil
+	p, err := translog.ProveConsistency(from, to, HashReader(ctx, s.Store, c.ID))
+	return p, apperr.Wrap(err, "prove consistency")
 }
 
 // ArchiveLog is the comments' log for the decision archive
@@ -221,44 +183,6 @@ func (s *Service) ArchiveLog(ctx context.Context, c *consultation.Consultation) 
 	}
 	raw, err := json.Marshal(out)
 	return raw, apperr.Wrap(err, "encode comment log")
-}
-
-// CheckInclusion verifies p by RFC 9162 §2.1.3.2, from the proof alone.
-func CheckInclusion(p *InclusionProof) error {
-	root, err := hex.DecodeString(p.RootHash)
-	if err != nil || len(root) != tlog.HashSize {
-		return fmt.Errorf("root_hash is not a SHA-256")
-	}
-	var path tlog.RecordProof
-	for _, h := range p.InclusionPath {
-		b, err := hex.DecodeString(h)
-		if err != nil || len(b) != tlog.HashSize {
-			return fmt.Errorf("inclusion_path holds %q", h)
-		}
-		var x tlog.Hash
-		copy(x[:], b)
-		path = append(path, x)
-	}
-	var th tlog.Hash
-	copy(th[:], root)
-	return tlog.CheckRecord(path, p.TreeSize, th, p.LeafIndex, tlog.RecordHash([]byte(p.Leaf)))
-}
-
-// ParseHeadText reads a HeadText.
-func ParseHeadText(text string) (consultationID string, size int64, rootHex string, err error) {
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	if len(lines) != 5 || lines[0] != "yugongkai-log/1" {
-		return "", 0, "", fmt.Errorf("not a yugongkai tree head")
-	}
-	size, err = strconv.ParseInt(lines[2], 10, 64)
-	if err != nil {
-		return "", 0, "", fmt.Errorf("tree size %q", lines[2])
-	}
-	root, err := base64.StdEncoding.DecodeString(lines[3])
-	if err != nil || len(root) != tlog.HashSize {
-		return "", 0, "", fmt.Errorf("root %q", lines[3])
-	}
-	return lines[1], size, hex.EncodeToString(root), nil
 }
 
 // ConsultationHead is the newest sealed tree head of one consultation.

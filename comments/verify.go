@@ -14,6 +14,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/history"
 	"yugongkai/lawtext"
+	"yugongkai/translog"
 )
 
 // Verifying the record beyond the chain: what the chain commits to must be
@@ -121,20 +122,6 @@ func allComments(ctx context.Context, ms Store, cid string) ([]*Comment, error) 
 	}
 }
 
-// memoryLog holds a log's stored hashes computed from its leaves.
-type memoryLog []tlog.Hash
-
-func (m memoryLog) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
-	out := make([]tlog.Hash, len(indexes))
-	for i, idx := range indexes {
-		if idx < 0 || idx >= int64(len(m)) {
-			return nil, fmt.Errorf("hash %d not computed", idx)
-		}
-		out[i] = m[idx]
-	}
-	return out, nil
-}
-
 // verifyLog: every leaf has its comment unchanged, every comment has its
 // leaf, the stored tree hashes and every sealed tree head match the leaves.
 func verifyLog(ctx context.Context, ms Store, c *consultation.Consultation, all []*Comment, events []history.Event, v *consultation.Verification) error {
@@ -150,7 +137,7 @@ func verifyLog(ctx context.Context, ms Store, c *consultation.Consultation, all 
 	for _, cm := range all {
 		byID[cm.ID] = cm
 	}
-	var mem memoryLog
+	var mem translog.MemoryHashes
 	leafOf := map[string]int64{}
 	for i, l := range leaves {
 		idx := strconv.FormatInt(int64(i), 10)

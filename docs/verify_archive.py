@@ -3,13 +3,7 @@
 
     python3 verify_archive.py archive.json [published-chain-head]
     python3 verify_archive.py --proof proof.json
-
-The second form checks a receipt's inclusion proof (GET
-/api/v1/receipts/{code}/proof) by RFC 9162 section 2.1.3.2: the leaf's hash
-SHA-256(0x00 || leaf) climbs the inclusion path to the root of the signed
-tree head. (The head's Ed25519 signature needs a library the standard
-library lacks: `yugongkai verify` checks signatures; this script says it
-skipped them.)
+    python3 verify_archive.py --consistency consistency.json
 
 Recomputes the SHA-256 of every manifest entry and of every event of the hash
 chain (决策档案) from the archive alone, and compares the chain's last hash
@@ -17,6 +11,13 @@ with the head published with the decision (or the archive's own chain_head).
 Canonical JSON is json.dumps(v, sort_keys=True, separators=(",", ":"),
 ensure_ascii=False) encoded as UTF-8; event hashes cover every field but
 "hash". Exits 1 naming the first problem.
+
+--proof checks an inclusion proof of a receipt (GET /api/v1/receipts/{code}/proof:
+leaf_index, tree_size, leaf, root_hash, inclusion_path) by RFC 9162 section
+2.1.3.2; --consistency checks a consistency proof (from, to, from_root,
+to_root, path) by section 2.1.4.2. See docs/ARCHIVE.md. Compare the root
+with a signed tree head you trust: the proof alone shows only that the leaf is
+in the tree with that root.
 """
 import hashlib
 import json
@@ -36,25 +37,91 @@ def fail(msg):
     sys.exit(1)
 
 
-def verify_inclusion(leaf_index, tree_size, leaf_hash, path, root):
-    """RFC 9162 2.1.3.2, step by step."""
-    if leaf_index >= tree_size:
-        return False
-    fn, sn, r = leaf_index, tree_size - 1, leaf_hash
-    for p in path:
+def leaf_hash(leaf):
+    return hashlib.sha256(b"\x00" + leaf).digest()
+
+
+def node_hash(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def unhex(s):
+    if not isinstance(s, str) or len(s) != 64 or s.strip("0123456789abcdef"):
+        raise ValueError("%r is not a lowercase hex SHA-256 hash" % (s,))
+    return bytes.fromhex(s)
+
+
+def verify_inclusion(p):
+    """Return None if the inclusion proof p (a dict) holds, else the problem."""
+    try:
+        index, size, leaf = p["leaf_index"], p["tree_size"], p["leaf"]
+        root, path = unhex(p["root_hash"]), [unhex(h) for h in p["inclusion_path"]]
+    except (KeyError, TypeError, ValueError) as e:
+        return "malformed proof: %s" % e
+    if type(index) is not int or type(size) is not int or not isinstance(leaf, str):
+        return "malformed proof: leaf_index and tree_size must be integers, leaf a string"
+    if not 0 <= index < size:
+        return "leaf_index %d is not in a tree of size %d" % (index, size)
+    fn, sn, r = index, size - 1, leaf_hash(leaf.encode("utf-8"))
+    for h in path:
         if sn == 0:
-            return False
-        if fn & 1 == 1 or fn == sn:
-            r = hashlib.sha256(b"\x01" + p + r).digest()
-            if fn & 1 == 0:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            return "inclusion_path is too long"
+        if fn & 1 or fn == sn:
+            r = node_hash(h, r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
         else:
-            r = hashlib.sha256(b"\x01" + r + p).digest()
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and r == root
+            r = node_hash(r, h)
+        fn, sn = fn >> 1, sn >> 1
+    if sn != 0:
+        return "inclusion_path is too short"
+    if r != root:
+        return "the path gives root %s, not root_hash %s" % (r.hex(), root.hex())
+    return None
+
+
+def verify_consistency(p):
+    """Return None if the consistency proof p (a dict) holds, else the problem."""
+    try:
+        first, second = p["from"], p["to"]
+        fh, sh, path = unhex(p["from_root"]), unhex(p["to_root"]), [unhex(h) for h in p["path"]]
+    except (KeyError, TypeError, ValueError) as e:
+        return "malformed proof: %s" % e
+    if type(first) is not int or type(second) is not int or not 0 <= first <= second:
+        return "malformed proof: need integers 0 <= from <= to"
+    if first == 0 or first == second:
+        if path:
+            return "the proof from %d to %d must be empty" % (first, second)
+        if first == 0 and fh != hashlib.sha256(b"").digest():
+            return "from_root is not the empty tree's root"
+        if first == second and fh != sh:
+            return "two roots for tree size %d" % first
+        return None
+    if not path:
+        return "empty path"
+    if first & (first - 1) == 0:
+        path = [fh] + path
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return "path is too long"
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node_hash(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    if sn != 0:
+        return "path is too short"
+    if fr != fh:
+        return "the path gives root %s for size %d, not from_root" % (fr.hex(), first)
+    if sr != sh:
+        return "the path gives root %s for size %d, not to_root" % (sr.hex(), second)
+    return None
 
 
 def mth(hashes):
@@ -93,30 +160,33 @@ def check_log(a):
     return seals
 
 
-def check_proof(path):
-    with open(path, encoding="utf-8") as f:
+def check_proof(kind, name):
+    with open(name, encoding="utf-8") as f:
         p = json.load(f)
-    leaf = p["leaf"].encode("utf-8")
-    leaf_hash = hashlib.sha256(b"\x00" + leaf).digest()
-    try:
-        audit = [bytes.fromhex(h) for h in p["inclusion_path"]]
-        root = bytes.fromhex(p["root_hash"])
-    except ValueError:
-        fail("the proof holds a hash that is not hex")
-    if not verify_inclusion(p["leaf_index"], p["tree_size"], leaf_hash, audit, root):
-        fail("leaf %d is not in the tree of %d leaves with root %s" % (p["leaf_index"], p["tree_size"], p["root_hash"]))
-    head = p.get("signed_tree_head", {})
-    if head.get("note"):
-        lines = head["note"].split("\n")
-        if len(lines) < 5 or lines[2] != str(p["tree_size"]) or bytes.fromhex(p["root_hash"]) != __import__("base64").b64decode(lines[3]):
-            fail("the signed tree head does not name this tree size and root")
-    print("OK: leaf %d is in the tree of %d leaves, root %s (%s; signature not checked here: use yugongkai verify)"
-          % (p["leaf_index"], p["tree_size"], p["root_hash"], "sealed in the chain" if head.get("sealed") else "current head, not yet sealed"))
+    if kind == "--proof":
+        problem = verify_inclusion(p)
+        head = p.get("signed_tree_head") or {}
+        if not problem and head.get("note"):
+            lines = head["note"].split("\n")
+            import base64
+            if len(lines) < 5 or lines[2] != str(p["tree_size"]) or base64.b64decode(lines[3]) != bytes.fromhex(p["root_hash"]):
+                problem = "the signed tree head does not name this tree size and root"
+        what = "leaf %s is record %s of the tree of size %s with root %s" % (
+            json.dumps(p.get("leaf"), ensure_ascii=False), p.get("leaf_index"), p.get("tree_size"), p.get("root_hash"))
+    else:
+        problem = verify_consistency(p)
+        what = "the tree of size %s (root %s) is a prefix of the tree of size %s (root %s)" % (
+            p.get("from"), p.get("from_root"), p.get("to"), p.get("to_root"))
+    if problem:
+        fail(problem)
+    if kind == "--proof":
+        what += " (the head's Ed25519 signature is not checked here: use yugongkai verify or a note verifier with GET /api/v1/log-key)"
+    print("OK: " + what)
 
 
 def main():
-    if len(sys.argv) > 2 and sys.argv[1] == "--proof":
-        check_proof(sys.argv[2])
+    if len(sys.argv) == 3 and sys.argv[1] in ("--proof", "--consistency"):
+        check_proof(sys.argv[1], sys.argv[2])
         return
     with open(sys.argv[1], encoding="utf-8") as f:
         a = json.load(f)

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
-	"golang.org/x/mod/sumdb/tlog"
 
 	"yugongkai/comments"
+	"yugongkai/translog"
 	"yugongkai/workcal"
 )
 
@@ -351,30 +351,30 @@ func TestReceiptProof(t *testing.T) {
 		if p.LeafIndex != 1 || p.TreeSize != 3 || p.Head.Sealed {
 			t.Errorf("before the close: leaf %d of %d, sealed %v; want 1 of 3, unsealed", p.LeafIndex, p.TreeSize, p.Head.Sealed)
 		}
-		if err := comments.CheckInclusion(&p); err != nil {
+		if err := p.InclusionProof.Verify(); err != nil {
 			t.Errorf("inclusion proof does not verify: %v", err)
 		}
-		n, err := note.Open([]byte(p.Head.Note), note.VerifierList(verifier))
-		if err != nil {
+		if _, err := note.Open([]byte(p.Head.Note), note.VerifierList(verifier)); err != nil {
 			t.Fatalf("tree head not signed with the log key: %v", err)
 		}
-		if _, size, root, err := comments.ParseHeadText(n.Text); err != nil || size != p.TreeSize || root != p.RootHash {
-			t.Errorf("signed head %q does not match the proof (%d, %s)", n.Text, p.TreeSize, p.RootHash)
+		h, err := translog.OpenHead([]byte(p.Head.Note), key)
+		if err != nil || h.Size != p.TreeSize || hex.EncodeToString(h.Root[:]) != p.RootHash || h.Consultation != id {
+			t.Errorf("signed head %+v (%v) does not match the proof (%d, %s)", h, err, p.TreeSize, p.RootHash)
 		}
 		// A proof of another leaf, or of a tampered leaf, fails.
 		bad := p
 		bad.Leaf = strings.Replace(bad.Leaf, "online", "letter", 1)
-		if comments.CheckInclusion(&bad) == nil {
+		if bad.InclusionProof.Verify() == nil {
 			t.Error("a proof of an altered leaf verifies")
 		}
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": "提前结束", "shortening_reason": "情况紧急"}), 200, "close")
-		if p := proof(codes[2]); !p.Head.Sealed || p.TreeSize != 3 || comments.CheckInclusion(&p) != nil {
+		if p := proof(codes[2]); !p.Head.Sealed || p.TreeSize != 3 || p.InclusionProof.Verify() != nil {
 			t.Errorf("after the close: %+v, want a verified proof against the sealed head of 3", p)
 		}
 		r := e.want(e.do("GET", "/api/v1/consultations/"+id+"/log/consistency?from=1&to=3", "", nil), 200, "consistency")
-		var cp comments.ConsistencyProof
+		var cp translog.ConsistencyProof
 		json.Unmarshal(r.Body, &cp)
-		if err := checkConsistency(cp); err != nil {
+		if err := cp.Verify(); err != nil {
 			t.Errorf("consistency 1→3: %v", err)
 		}
 		e.want(e.do("GET", "/api/v1/consultations/"+id+"/log/consistency?from=3&to=1", "", nil), 400, "sizes out of order")
@@ -385,19 +385,6 @@ func TestReceiptProof(t *testing.T) {
 			t.Errorf("heads = %s, want the sealed head of 3 comments", heads.Body)
 		}
 	})
-}
-
-func checkConsistency(p comments.ConsistencyProof) error {
-	dec := func(s string) (h tlog.Hash) {
-		b, _ := hex.DecodeString(s)
-		copy(h[:], b)
-		return h
-	}
-	var path tlog.TreeProof
-	for _, s := range p.Path {
-		path = append(path, dec(s))
-	}
-	return tlog.CheckTree(path, p.To, dec(p.ToRoot), p.From, dec(p.FromRoot))
 }
 
 // TestProofCheckableFromOutside: docs/verify_archive.py (plain Python, no
@@ -438,7 +425,7 @@ func TestProofCheckableFromOutside(t *testing.T) {
 	}
 	var gp comments.InclusionProof
 	json.Unmarshal(tampered, &gp)
-	if comments.CheckInclusion(&gp) == nil {
+	if gp.InclusionProof.Verify() == nil {
 		t.Error("Go accepts the tampered proof")
 	}
 }
