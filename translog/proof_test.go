@@ -301,6 +301,7 @@ func flipBit(s string, bit int) string {
 // TestInclusionProperty: for random logs, every leaf's proof verifies
 // against every tree size that holds it, and fails once anything is changed.
 func TestInclusionProperty(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(9, 9))
 	leaves := randomLeaves(r, 300)
 	hs, err := BuildHashes(leaves)
@@ -369,6 +370,7 @@ func inclusionTampers(r *rand.Rand, p *InclusionProof, leaves [][]byte) []inclus
 // TestConsistencyProperty: consistency proofs hold between any two sizes
 // and fail once anything is changed.
 func TestConsistencyProperty(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(4, 2))
 	leaves := randomLeaves(r, 300)
 	hs, err := BuildHashes(leaves)
