@@ -54,7 +54,7 @@ func (s *Server) legalReviewPackage(c *fiber.Ctx) (legalReviewData, error) {
 	}
 	d := legalReviewData{pageBase: s.base(c, i18n.T(lang, "page.review.title", x.Title)), C: x,
 		Window:  consultation.ReviewWindowFor(x.ProcedureType),
-		CanGive: consultation.CanReview(p) && x.State == consultation.InReview, CanFinalize: consultation.CanFinalize(p) && x.State == consultation.Approved}
+		CanGive: consultation.CanDo(p, x, consultation.ActOpinion), CanFinalize: consultation.CanDo(p, x, consultation.ActFinalize)}
 	if dep, err := s.cfg.Auth.Store.Department(ctx, x.DepartmentID); err == nil {
 		d.Department = dep.Name
 	}
@@ -132,7 +132,7 @@ func (s *Server) legalReviewSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if x.State == consultation.Approved && consultation.CanFinalize(d.User) {
+	if consultation.CanDo(d.User, x, consultation.ActFinalize) {
 		return c.Redirect("/legal/consultations/"+url.PathEscape(x.ID)+"/finalize", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/legal/", fiber.StatusSeeOther)
@@ -165,8 +165,8 @@ func (s *Server) legalFinalizeLoad(c *fiber.Ctx) (legalFinalizeData, error) {
 	if err != nil {
 		return legalFinalizeData{}, err
 	}
-	if x.State != consultation.Approved {
-		return legalFinalizeData{}, consultation.WrongState(x.State, "finalize")
+	if !x.Allows(consultation.ActFinalize) {
+		return legalFinalizeData{}, consultation.WrongState(x.State, string(consultation.ActFinalize))
 	}
 	d := legalFinalizeData{pageBase: s.base(c, i18n.T(langOf(c), "page.finalize.title")), C: x,
 		NeedsRegistration: x.ProcedureType == consultation.NormativeDocument, IsRule: x.ProcedureType == consultation.Rule}
