@@ -4,7 +4,9 @@ package i18n
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -65,7 +67,54 @@ func T(lang Lang, key string, args ...any) string {
 			resolved[i] = a
 		}
 	}
+	if lang == EN {
+		format = plural(format, resolved)
+	}
 	return fmt.Sprintf(format, resolved...)
+}
+
+var (
+	verbPattern   = regexp.MustCompile(`%(?:\[(\d+)\])?[sdvq]`)
+	pluralPattern = regexp.MustCompile(`\{([^{}|]*)\|([^{}|]*)\}`)
+)
+
+// plural resolves the English choices "{second|seconds}": the first form
+// when the argument of the nearest verb before it is 1, else the second.
+func plural(format string, args []any) string {
+	if !strings.Contains(format, "|") {
+		return format
+	}
+	var out strings.Builder
+	pos := 0
+	for _, m := range pluralPattern.FindAllStringSubmatchIndex(format, -1) {
+		arg := -1
+		for _, v := range verbPattern.FindAllStringSubmatchIndex(format[:m[0]], -1) {
+			if v[2] >= 0 {
+				n, _ := strconv.Atoi(format[v[2]:v[3]])
+				arg = n - 1
+			} else {
+				arg++
+			}
+		}
+		one := false
+		if arg >= 0 && arg < len(args) {
+			switch n := args[arg].(type) {
+			case int:
+				one = n == 1
+			case int64:
+				one = n == 1
+			}
+		}
+		out.WriteString(format[pos:m[0]])
+		if one {
+			out.WriteString(format[m[2]:m[3]])
+		} else {
+			out.WriteString(format[m[4]:m[5]])
+		}
+		pos = m[1]
+	}
+	out.WriteString(format[pos:])
+	return out.String()
 }
 
 // Msg is a message reference used as an argument of another message; T

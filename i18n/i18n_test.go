@@ -43,3 +43,27 @@ func TestNestedMessages(t *testing.T) {
 		t.Error("a missing key must show itself")
 	}
 }
+
+func TestEnglishPlurals(t *testing.T) {
+	for _, tt := range []struct {
+		key  string
+		n    int
+		want string
+	}{
+		{"error.rate_limited", 1, "Try again in 1 second."},
+		{"error.rate_limited", 2, "Try again in 2 seconds."},
+		{"error.rate_limited", 0, "Try again in 0 seconds."},
+		{"period.workdays", 1, "1 working day"},
+		{"period.days", 30, "30 days"},
+	} {
+		if got := T(EN, tt.key, tt.n); !strings.HasSuffix(got, tt.want) {
+			t.Errorf("T(EN, %s, %d) = %q, want … %q", tt.key, tt.n, got, tt.want)
+		}
+	}
+	if got, want := T(ZH, "error.rate_limited", 1), "操作过于频繁，请 1 秒后再试。"; got != want {
+		t.Errorf("T(ZH) = %q, want %q", got, want)
+	}
+	if got, want := plural("%d of %[1]d {item|items}, then %d {page|pages}", []any{1, 3}), "%d of %[1]d item, then %d pages"; got != want {
+		t.Errorf("plural = %q, want %q", got, want)
+	}
+}

@@ -140,3 +140,15 @@ func TestLoginThrottledPerAccountAndSource(t *testing.T) {
 	}
 	e.want(login(owner, "admin-password-1"), 429, "owner once the account's ceiling is reached")
 }
+
+func TestRateLimitMessageSingular(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.adminToken()
+	var r response
+	for i := 0; i < 6; i++ {
+		r = e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "wrong-password"}, "Accept-Language", "en")
+	}
+	if r.Status != 429 || !strings.HasSuffix(r.errMessage(), "Try again in 1 second.") {
+		t.Errorf("6th failed login: %d %q, want 429 and “Try again in 1 second.”", r.Status, r.errMessage())
+	}
+}
