@@ -26,7 +26,13 @@ import (
 
 // VerifyRecord is consultation.Service.VerifyRecord for this store.
 func (s *Service) VerifyRecord(ctx context.Context, c *consultation.Consultation, events []history.Event, v *consultation.Verification) error {
-	return VerifyRecord(ctx, s.Consultations.Store, s.Store, c, events, v)
+	if err := VerifyRecord(ctx, s.Consultations.Store, s.Store, c, events, v); err != nil {
+		return err
+	}
+	if s.LogKey != "" {
+		VerifySeals(events, s.LogKey, v)
+	}
+	return nil
 }
 
 // VerifyRecord checks versions, the comments' log and the answers of c
@@ -196,6 +202,26 @@ func verifyLog(ctx context.Context, ms Store, c *consultation.Consultation, all 
 		}
 	}
 	return nil
+}
+
+// VerifySeals checks the signature of every sealed tree head in events
+// with the log's verifier key (a golang.org/x/mod/sumdb/note key) and that
+// the signed head is the one the event records.
+func VerifySeals(events []history.Event, vkey string, v *consultation.Verification) {
+	for _, e := range events {
+		if e.Type != "comments.sealed" {
+			continue
+		}
+		p := payload(e)
+		seq := strconv.FormatInt(e.Seq, 10)
+		h, err := translog.OpenHead([]byte(str(p, "signed_head")), vkey)
+		switch {
+		case err != nil:
+			v.Add(consultation.Problem{What: "seal", ID: seq, Reason: "tree head not signed by the log key: " + err.Error()})
+		case h.Consultation != e.Consultation || h.Size != num(p, "tree_size") || hex.EncodeToString(h.Root[:]) != str(p, "root_hash"):
+			v.Add(consultation.Problem{What: "seal", ID: seq, Reason: "the signed tree head is not the one the event records"})
+		}
+	}
 }
 
 // verifyAnswers: every disposition and redaction a comment holds was

@@ -145,6 +145,9 @@ type searchStore interface {
 }
 
 type stores struct {
+	// logVerifier is the verifier key of the log key, when known (offline
+	// commands: YUGONGKAI_LOG_KEY or the data directory's log.key).
+	logVerifier   string
 	auth          auth.Store
 	consultations consultation.Store
 	comments      comments.Store

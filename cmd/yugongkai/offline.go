@@ -4,6 +4,9 @@ import (
 	"context"
 	"flag"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"yugongkai/consultation"
@@ -28,6 +31,18 @@ func openOffline(ctx context.Context, name string, args []string, getenv func(st
 	st, err := openStores(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
+	}
+	skey := strings.TrimSpace(getenv("YUGONGKAI_LOG_KEY"))
+	if skey == "" && cfg.mongoURI == "" {
+		if b, err := os.ReadFile(filepath.Join(cfg.dataDir, "log.key")); err == nil {
+			skey = strings.TrimSpace(string(b))
+		}
+	}
+	if skey != "" {
+		if st.logVerifier, err = verifierKey(skey); err != nil {
+			st.close()
+			return nil, nil, err
+		}
 	}
 	return st, fs.Args(), nil
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"golang.org/x/mod/sumdb/note"
 
 	"yugongkai/auth"
 	"yugongkai/comments"
@@ -196,5 +199,52 @@ func TestVerifyCatchesTampering(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// verify checks the seals' signatures with the log key it finds
+// (YUGONGKAI_LOG_KEY here): the key that signed them passes, another fails.
+func TestVerifySealSignatures(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skey, _, err := note.GenerateKey(rand.Reader, logKeyName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := auth.NewService(db.Auth())
+	a.Hash = auth.LightHashPassword
+	csv := consultation.NewService(db.Consultations(), db.Auth())
+	msv := comments.NewService(db.Comments(), csv)
+	msv.SignHead = headSigner(signer)
+	csv.Facts, csv.LogHead = msv.Facts, msv.SignedLogHead
+	if _, err := demo.Load(ctx, demo.Services{Auth: a, Consultations: csv, Comments: msv}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	run := func(key string) (string, error) {
+		var out bytes.Buffer
+		err := verify(ctx, []string{"-data", dir}, func(k string) string {
+			if k == "YUGONGKAI_LOG_KEY" {
+				return key
+			}
+			return ""
+		}, &out, &out)
+		return out.String(), err
+	}
+	if out, err := run(skey); err != nil || !strings.Contains(out, "0 with a broken record") {
+		t.Fatalf("verify with the signing key: %v\n%s", err, out)
+	}
+	other, _, _ := note.GenerateKey(rand.Reader, logKeyName)
+	out, err := run(other)
+	if err == nil || !strings.Contains(out, "seal") || !strings.Contains(out, "not signed by the log key") {
+		t.Fatalf("verify with another key passed or did not name the seals:\n%s", out)
 	}
 }

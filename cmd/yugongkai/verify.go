@@ -47,6 +47,9 @@ func verify(ctx context.Context, args []string, getenv func(string) string, stdo
 			if err := comments.VerifyRecord(ctx, st.consultations, st.comments, c, events, v); err != nil {
 				return fmt.Errorf("record of %s: %w", id, err)
 			}
+			if st.logVerifier != "" {
+				comments.VerifySeals(events, st.logVerifier, v)
+			}
 		}
 		if v.OK {
 			fmt.Fprintf(stdout, "ok   %s  %d events  head %s\n", id, v.Events, v.Head)
