@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -261,8 +262,8 @@ func TestOpenDatabaseFromURI(t *testing.T) {
 }
 
 // corpusPath is a real law of about 64 KB: 6 chapters, 15 sections, 144
-// articles with items.
-const corpusPath = "/work/shared/corpus/public-security-admin-penalties-law/final.txt"
+// articles with items, in the corpus beside the module root.
+var corpusPath = filepath.Join("..", "..", "shared", "corpus", "public-security-admin-penalties-law", "final.txt")
 
 // corpusDocument returns the corpus law parsed, with article ids, or skips
 // tb if the corpus is absent.

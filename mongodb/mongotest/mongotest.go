@@ -55,10 +55,11 @@ func start() {
 	// (/dev/shm): the tests need no durability, and fsync is what they
 	// would otherwise wait on.
 	parent := ""
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
-		if probe, err := os.MkdirTemp("/dev/shm", "yugongkai-probe-"); err == nil {
+	const tmpfs = "/dev/shm"
+	if fi, err := os.Stat(tmpfs); err == nil && fi.IsDir() {
+		if probe, err := os.MkdirTemp(tmpfs, "yugongkai-probe-"); err == nil {
 			os.Remove(probe)
-			parent = "/dev/shm"
+			parent = tmpfs
 		}
 	}
 	dir, err := os.MkdirTemp(parent, "yugongkai-ferretdb-")
