@@ -32,6 +32,11 @@ type Service struct {
 	// (the search index follows published comments). Its error is logged
 	// by the caller's logger only: the comment is already stored.
 	OnChange func(ctx context.Context, c *consultation.Consultation, cm *Comment) error
+	// OnSubmit, when set, is told after a resident's comment is stored,
+	// instead of OnChange: it must return at once (the search index queue's
+	// worker is kicked), so that what follows a commit is not in the
+	// receipt's path. Nil: OnChange is called as for other changes.
+	OnSubmit func()
 
 	// SignHead signs a tree head's text with the instance's log key (a
 	// golang.org/x/mod/sumdb/note signer) and returns the signed note; nil
@@ -242,8 +247,12 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, consultation
 	if err != nil {
 		return nil, err
 	}
-	if !r.Repeated {
-		_, _ = s.notifyID(ctx, r.CommentID) // the comment is stored; the index catches up on reindex
+	switch {
+	case r.Repeated:
+	case s.OnSubmit != nil:
+		s.OnSubmit()
+	default:
+		_, _ = s.notifyID(ctx, r.CommentID) // the comment is stored; the index catches up from its queue
 	}
 	return r, nil
 }

@@ -641,6 +641,7 @@ var catalogue = map[string]message{
 	"page.finalize.submit":            {"公布", "Publish"},
 	"page.fts.title":                  {"全文搜索", "Full-text search"},
 	"page.fts.label":                  {"搜索决策草案和公众意见", "Search drafts and public comments"},
+	"page.fts.behind":                 {"搜索索引正在更新：最近的 %d 条记录尚未收录，稍后再搜即可找到。", "The search index is catching up: the %d most recent {record is|records are} not in it yet; search again shortly."},
 	"page.fts.hint":                   {"按原文逐字匹配，如“养犬”“电动自行车”。", "Matches the exact characters, e.g. 养犬 or 电动自行车."},
 	"page.fts.kind":                   {"内容类别", "What to search"},
 	"page.fts.kind.consultation":      {"决策草案", "Draft decision"},

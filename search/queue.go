@@ -86,7 +86,8 @@ func (s *Service) drainRounds(ctx context.Context, rounds int) (int, error) {
 	}
 }
 
-// Run applies the queue every interval until ctx ends: it picks up what
+// Run applies the queue when kicked (Kick) and every interval until ctx
+// ends: it applies what comment submissions queued, and picks up what
 // requests left (followRounds) or could not apply (a store error).
 func (s *Service) Run(ctx context.Context, interval time.Duration, onError func(error)) {
 	t := time.NewTicker(interval)
@@ -96,11 +97,27 @@ func (s *Service) Run(ctx context.Context, interval time.Duration, onError func(
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := s.Drain(ctx); err != nil && ctx.Err() == nil && onError != nil {
-				onError(err)
-			}
+		case <-s.kicks():
+		}
+		if _, err := s.Drain(ctx); err != nil && ctx.Err() == nil && onError != nil {
+			onError(err)
 		}
 	}
+}
+
+// Kick tells Run that jobs were queued. It never blocks: a submission's
+// answer does not wait for its indexing (comments.Service.OnSubmit), and
+// kicks that arrive while Run drains make it drain once more.
+func (s *Service) Kick() {
+	select {
+	case s.kicks() <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Service) kicks() chan struct{} {
+	s.once.Do(func() { s.kick = make(chan struct{}, 1) })
+	return s.kick
 }
 
 // drainOnce applies one batch of the queue.

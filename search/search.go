@@ -21,6 +21,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -170,6 +171,8 @@ type Service struct {
 	Now     func() time.Time
 
 	drain drainer
+	kick  chan struct{}
+	once  sync.Once
 }
 
 func (s *Service) now() time.Time {

@@ -20,7 +20,7 @@ func (db *DB) Auth() *AuthStore { return &AuthStore{db: db} }
 // CreateDepartment inserts d. Returns a Conflict error if the id or the
 // name exists.
 func (s *AuthStore) CreateDepartment(ctx context.Context, d *auth.Department) error {
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO departments (id, name, created_at) VALUES (?, ?, ?)",
 			d.ID, d.Name, formatTime(d.CreatedAt))
 		return classify(err, "create department")
@@ -71,7 +71,7 @@ const userColumns = "id, username, password_hash, role, department_id, phone, em
 // CreateUser inserts u. Returns a Conflict error if the id or the username
 // exists.
 func (s *AuthStore) CreateUser(ctx context.Context, u *auth.User) error {
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO users ("+userColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			u.ID, u.Username, u.PasswordHash, string(u.Role), u.DepartmentID, u.Phone, u.Email, u.TokenVersion, formatTime(u.CreatedAt))
 		return classify(err, "create user")
@@ -113,7 +113,7 @@ func (s *AuthStore) Users(ctx context.Context) ([]*auth.User, error) {
 // department, contact and token version. The username and the creation
 // time stay as they were. Returns apperr.ErrNotFound.
 func (s *AuthStore) UpdateUser(ctx context.Context, u *auth.User) error {
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, role = ?, department_id = ?,
 			phone = ?, email = ?, token_version = ? WHERE id = ?`,
 			u.PasswordHash, string(u.Role), u.DepartmentID, u.Phone, u.Email, u.TokenVersion, u.ID)

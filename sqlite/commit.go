@@ -25,7 +25,7 @@ func (s *CommentStore) Commit(ctx context.Context, ch *comments.Change) error {
 // in one SQLite transaction, so a failure at any statement leaves nothing.
 func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.Change) error {
 	var rev int64
-	err := db.commitTx(ctx, func(t *txn) error {
+	err := db.commitTx(ctx, func(ctx context.Context, t *txn) error {
 		if ch.Consultation != nil {
 			var err error
 			if rev, err = writeConsultation(ctx, t, ch); err != nil {
@@ -71,6 +71,9 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 	}
 	if ch.Consultation != nil {
 		ch.Consultation.Rev = rev
+	}
+	if cm != nil && len(cm.Insert) > 0 {
+		db.bands.queued() // new groups' band keys
 	}
 	return nil
 }

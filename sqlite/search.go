@@ -59,7 +59,7 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 	key := d.Key()
 	fields := []any{d.ConsultationID, key, string(d.State), closesAtColumn(d.ClosesAt), d.DepartmentID,
 		string(d.ProcedureType), d.Title, d.Name, formatTime(d.At), d.Source, d.Text}
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var oldKey, oldText string
 		err := tx.QueryRowContext(ctx, "SELECT sort_key, text FROM search_docs WHERE kind = ? AND id = ?", string(d.Kind), d.ID).Scan(&oldKey, &oldText)
 		switch {
@@ -120,7 +120,7 @@ func postings(ctx context.Context, tx *sql.Tx, query, key string, terms []string
 
 // Delete removes a document and its postings.
 func (s *SearchIndex) Delete(ctx context.Context, kind search.Kind, id string) error {
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var key, text string
 		err := tx.QueryRowContext(ctx, "SELECT sort_key, text FROM search_docs WHERE kind = ? AND id = ?", string(kind), id).Scan(&key, &text)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -243,7 +243,7 @@ func (s *SearchIndex) Done(ctx context.Context, keys []string) error {
 	for i, k := range keys {
 		args[i] = k
 	}
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "DELETE FROM search_queue WHERE seq IN (?"+strings.Repeat(", ?", len(keys)-1)+")", args...)
 		return classify(err, "index queue done")
 	})

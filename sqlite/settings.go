@@ -24,7 +24,7 @@ func (s *ConsultationStore) PutSetting(ctx context.Context, key string, value []
 	if value == nil {
 		value = []byte{} // the column is NOT NULL; an empty value is still a value
 	}
-	return s.db.write(ctx, func(tx *sql.Tx) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 		return classify(err, "put setting "+key)

@@ -12,8 +12,10 @@
 // The database runs in WAL mode: readers never block the writer and the
 // writer never blocks readers. One *sql.DB holds a small pool of connections
 // (see [WithMaxConns]). Reads run on any connection in parallel. Writes are
-// serialized inside the process by a one-slot semaphore before they take a
-// connection, and every transaction starts with BEGIN IMMEDIATE
+// serialized inside the process: one writer goroutine owns one connection
+// (its page cache stays warm) and commits queued writes in batches, each
+// write in a savepoint of its own (group commit, see groupcommit.go). Every
+// write transaction starts with BEGIN IMMEDIATE
 // (_txlock=immediate), so a write transaction never has to upgrade a read
 // lock — the case in which SQLite fails at once with SQLITE_BUSY instead of
 // waiting. busy_timeout (5 s) remains for locks held by other processes, such
@@ -23,7 +25,8 @@
 //
 // synchronous=FULL makes SQLite fsync the WAL on every commit, so a
 // committed write — a comment for which a receipt was shown — survives a
-// power cut, not only a crash of the process.
+// power cut, not only a crash of the process. A write returns only after the
+// commit of its batch.
 //
 // # Storage shape
 //
@@ -62,10 +65,9 @@ type DB struct {
 	path string
 	now  func() time.Time
 
-	// writer is a one-slot semaphore held for the whole of every write, so
-	// that writers queue in Go, where waiting can be cancelled by a context,
-	// rather than poll SQLite's busy handler.
-	writer chan struct{}
+	// writes is the one writer: it runs queued writes in batches on its own
+	// connection (group commit).
+	writes *writer
 
 	// fault, when set (tests only, WithFaults), is asked before every
 	// statement that writes inside a commit and fails it with its error.
@@ -73,6 +75,10 @@ type DB struct {
 
 	// noLog skips the comments' transparency log (benchmark baseline only).
 	noLog bool
+
+	// stopBackground ends the checkpointer and the band worker.
+	stopBackground context.CancelFunc
+	bands          *bandWorker
 }
 
 // Option configures Open.
@@ -83,6 +89,7 @@ type options struct {
 	now      func() time.Time
 	bulk     bool
 	fault    func(op string) error
+	noBands  bool // tests: no band worker (a process that died before it ran)
 }
 
 // WithFaults makes every write statement of a commit first call fault with
@@ -152,17 +159,31 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 	sqlDB.SetConnMaxLifetime(0)
 	sqlDB.SetConnMaxIdleTime(0)
 
-	db := &DB{sql: sqlDB, path: path, now: o.now, writer: make(chan struct{}, 1), fault: o.fault}
-	if err := db.migrate(ctx); err != nil {
+	db := &DB{sql: sqlDB, path: path, now: o.now, fault: o.fault}
+	if db.writes, err = startWriter(ctx, sqlDB); err != nil {
 		sqlDB.Close()
+		return nil, err
+	}
+	bg, stop := context.WithCancel(context.Background())
+	db.stopBackground = stop
+	db.bands = newBandWorker(db)
+	go db.checkpointer(bg)
+	if !o.noBands {
+		go db.bands.run(bg)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
-// Close closes every connection. Pending writes have committed or failed
-// by the time their calls returned, so nothing is lost.
+// Close stops the writer and closes every connection. Pending writes have
+// committed or failed by the time their calls returned, so nothing is lost;
+// a write asked for after Close fails.
 func (db *DB) Close() error {
+	db.stopBackground()
+	db.writes.stop()
 	return db.sql.Close()
 }
 
@@ -178,29 +199,13 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// write runs fn in a write transaction: BEGIN IMMEDIATE, then COMMIT if fn
-// returns nil, ROLLBACK otherwise. Errors from fn are returned unchanged;
-// fn classifies them.
-func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	select {
-	case db.writer <- struct{}{}:
-	case <-ctx.Done():
-		return apperr.Wrap(ctx.Err(), "sqlite: wait to write")
-	}
-	defer func() { <-db.writer }()
-
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return apperr.Wrap(err, "sqlite: begin")
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback() // the error from fn is the one worth reporting
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return apperr.Wrap(err, "sqlite: commit")
-	}
-	return nil
+// write runs fn in a write transaction and returns once its effect is
+// durable, or nothing of it is stored: fn's error is returned unchanged (fn
+// classifies it). Writes are group-committed (see groupcommit.go): fn may
+// share one transaction, and so one fsync, with writes queued at the same
+// moment, inside a savepoint of its own.
+func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return db.writes.do(ctx, fn)
 }
 
 // txn is a write transaction of a commit: its ExecContext passes through
@@ -209,6 +214,7 @@ type txn struct {
 	*sql.Tx
 	fault func(op string) error
 	noLog bool
+	stmts *stmtCache
 }
 
 // ExecContext runs a write statement, failing it first if the hook says so.
@@ -218,12 +224,25 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 			return nil, err
 		}
 	}
+	if st := t.stmts.in(ctx, t.Tx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.Tx.ExecContext(ctx, query, args...)
 }
 
+// QueryRowContext runs a one-row query of the commit with a prepared statement.
+func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmts.in(ctx, t.Tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
 // commitTx runs fn in one write transaction (see write) as a txn.
-func (db *DB) commitTx(ctx context.Context, fn func(t *txn) error) error {
-	return db.write(ctx, func(tx *sql.Tx) error { return fn(&txn{Tx: tx, fault: db.fault, noLog: db.noLog}) })
+func (db *DB) commitTx(ctx context.Context, fn func(ctx context.Context, t *txn) error) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		return fn(ctx, &txn{Tx: tx, fault: db.fault, noLog: db.noLog, stmts: db.writes.stmts})
+	})
 }
 
 // classify turns a driver error into a domain error: no row is NotFound, a

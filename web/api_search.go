@@ -49,6 +49,10 @@ func (s *Server) search(c *fiber.Ctx) error {
 		return err
 	}
 	out := fiber.Map{"hits": hits}
+	// Records the index has still to take in: fresh comments may be missing.
+	if lag, err := s.cfg.Search.Lag(c.UserContext()); err == nil && lag > 0 {
+		out["index_lag"] = lag
+	}
 	if len(hits) == limit && limit > 0 {
 		out["next"] = hits[len(hits)-1].Cursor
 	}

@@ -34,5 +34,9 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 			out["queues"] = fiber.Map{"search_index": lag}
 		}
 	}
+	if s.cfg.WriteStats != nil {
+		b, w := s.cfg.WriteStats()
+		out["store"] = fiber.Map{"write_batches": b, "writes": w}
+	}
 	return c.JSON(out)
 }

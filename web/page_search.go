@@ -37,6 +37,9 @@ type searchPageData struct {
 	Types       []option
 	Kinds       []option
 	NextURL     string
+	// Behind is how many records the index has still to take in (its
+	// queue), so that a missing fresh comment is explained.
+	Behind int
 }
 
 // searchPageSize is how many hits a page of results shows.
@@ -78,6 +81,7 @@ func (s *Server) searchPage(c *fiber.Ctx) error {
 		return err
 	}
 	d.Searched = true
+	d.Behind, _ = s.cfg.Search.Lag(ctx) // unknown: say nothing
 	for _, h := range hits {
 		d.Results = append(d.Results, resultOf(h))
 	}

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSearchAPI(t *testing.T) {
@@ -80,6 +82,46 @@ func TestSearchCatchesUpAfterCrash(t *testing.T) {
 		}
 		if lag, err := e.search.Lag(t.Context()); err != nil || lag != 0 {
 			t.Errorf("queue after the catch-up: %d jobs (%v), want 0", lag, err)
+		}
+	})
+}
+
+// TestSearchFollowsSubmissionsInBackground: a submission only kicks the
+// index worker (comments.Service.OnSubmit, as the server is wired); the
+// worker indexes the comment soon after, and until then the search says it
+// is behind.
+func TestSearchFollowsSubmissionsInBackground(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, map[string]any{"moderation": false})
+		e.comments.OnSubmit = func() {} // the worker is not running yet
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("建议在社区设置遛狗专用区域。", "display", "anonymous")), 201, "comment")
+		r := e.want(e.do("GET", "/api/v1/search?q=遛狗专用", "", nil), 200, "search")
+		if h, _ := r.JSON["hits"].([]any); len(h) != 0 {
+			t.Fatalf("before the worker ran: %d hits, want 0 (the submission indexed in its own request)", len(h))
+		}
+		if lag, _ := r.JSON["index_lag"].(float64); lag < 1 {
+			t.Errorf("search while behind: index_lag = %v, want ≥ 1", r.JSON["index_lag"])
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		go e.search.Run(ctx, time.Hour, func(err error) { t.Error(err) })
+		e.comments.OnSubmit = e.search.Kick
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("建议遛狗专用区域配备垃圾箱。", "display", "anonymous")), 201, "comment")
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			r := e.want(e.do("GET", "/api/v1/search?q=遛狗专用", "", nil), 200, "search")
+			h, _ := r.JSON["hits"].([]any)
+			if len(h) == 2 {
+				if _, behind := r.JSON["index_lag"]; behind {
+					t.Errorf("caught up but index_lag = %v", r.JSON["index_lag"])
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the worker did not index the submissions: %d hits", len(h))
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	})
 }

@@ -50,6 +50,9 @@ type Config struct {
 	Now    func() time.Time
 	// Ready reports whether the store is reachable (for /readyz).
 	Ready func(ctx context.Context) error
+	// WriteStats, when set, says how many write transactions the store has
+	// committed and how many writes they held (group commit; /readyz).
+	WriteStats func() (batches, writes int64)
 	// Limits on public writes and logins; nil fields get defaults.
 	Limits Limits
 	// TrustedProxies are the reverse proxies (addresses and CIDR ranges)

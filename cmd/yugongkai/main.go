@@ -153,6 +153,7 @@ type stores struct {
 	comments      comments.Store
 	search        searchStore
 	ping          func(context.Context) error
+	writeStats    func() (batches, writes int64)
 	close         func() error
 }
 
@@ -192,7 +193,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
 	}
 	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), ping: db.Ping,
-		close: func() error { return errors.Join(db.Close(), unlock()) }}, nil
+		writeStats: db.WriteStats, close: func() error { return errors.Join(db.Close(), unlock()) }}, nil
 }
 
 // jwtSecret returns YUGONGKAI_JWT_SECRET, or a secret generated once and
@@ -286,6 +287,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Records: search.StoreRecords{Consultations: st.consultations, Comments: st.comments}, Now: time.Now}
 	consSvc.OnChange = searchSvc.FollowConsultation
 	commentSvc.OnChange = searchSvc.FollowComment
+	commentSvc.OnSubmit = searchSvc.Kick
 	// Index jobs a crash left between a commit and the index are applied
 	// before anything is served.
 	if n, err := searchSvc.Drain(ctx); err != nil {
@@ -326,7 +328,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
-		Ready: st.ping, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL,
+		Ready: st.ping, WriteStats: st.writeStats, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),

@@ -1,0 +1,286 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"yugongkai/apperr"
+)
+
+// Group commit.
+//
+// SQLite has one writer at a time and, with synchronous=FULL, an fsync per
+// commit; committing every write alone makes each wait for the fsyncs of all
+// writes queued before it. The writer goroutine instead takes every write
+// queued at the moment it is free (at most maxBatch) and runs them in one
+// transaction, each inside a SAVEPOINT of its own:
+//
+//   - a write whose fn fails is rolled back to its savepoint and answered
+//     with its error; the others of the batch are not touched by it;
+//   - the batch commits once (one fsync), and only then is every write in it
+//     answered — a receipt is never sent before its comment is durable;
+//   - if the commit fails, or the transaction is lost (SQLite rolls back a
+//     whole transaction on some errors, such as a full disk), every write of
+//     the batch that had succeeded is answered with that error: none of them
+//     took effect, and their callers may retry.
+//
+// Writes run in arrival order, so a write sees every write queued before it,
+// as with one transaction per write. There is no waiting for a batch to
+// fill: while one batch commits the next one queues, so batches grow with
+// the load and a lone write commits at once.
+//
+// The writer owns one connection for its whole life, so its page cache
+// stays warm (a pool connection that another connection wrote behind must
+// reread the pages it had cached).
+
+// maxBatch bounds the writes of one transaction, so that a flood of writes
+// cannot hold readers' view of the log back for long.
+const maxBatch = 256
+
+// writeReq is one queued write.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error
+}
+
+// writer is the one writing goroutine and its queue.
+type writer struct {
+	conn  *sql.Conn
+	queue chan *writeReq
+	stmts *stmtCache
+
+	batches, writes atomic.Int64
+
+	mu      sync.Mutex
+	stopped bool
+	quit    chan struct{}
+	exited  chan struct{}
+}
+
+// errClosed answers writes asked for after Close.
+var errClosed = errors.New("sqlite: database closed")
+
+func startWriter(ctx context.Context, db *sql.DB) (*writer, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: writer connection: %w", err)
+	}
+	// The writer checkpoints nothing itself: a checkpoint in the commit
+	// path (SQLite's default every 1000 pages) stalls every write queued
+	// behind it; checkpointer does it beside the writer instead.
+	if _, err := conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("sqlite: writer connection: %w", err)
+	}
+	w := &writer{conn: conn, queue: make(chan *writeReq, 4*maxBatch), stmts: newStmtCache(db),
+		quit: make(chan struct{}), exited: make(chan struct{})}
+	go w.loop()
+	return w, nil
+}
+
+// WriteStats says how many write transactions (batches) the writer has
+// committed or tried, and how many writes they held: writes/batches is the
+// group commit's average batch.
+func (db *DB) WriteStats() (batches, writes int64) {
+	return db.writes.batches.Load(), db.writes.writes.Load()
+}
+
+// do queues fn and waits for the commit of its batch. A context that ends
+// while the write waits in the queue withdraws it; once its batch has
+// begun, the write runs to its end: fn is given ctx without its
+// cancellation, and must write with it (an interrupted INSERT would make
+// SQLite roll back the batch's whole transaction).
+func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	w.mu.Lock()
+	stopped := w.stopped
+	w.mu.Unlock()
+	if stopped {
+		return apperr.Wrap(errClosed, "sqlite: write")
+	}
+	select {
+	case w.queue <- req:
+	case <-ctx.Done():
+		return apperr.Wrap(ctx.Err(), "sqlite: wait to write")
+	case <-w.quit:
+		return apperr.Wrap(errClosed, "sqlite: write")
+	}
+	return <-req.done
+}
+
+// stop ends the writer after the writes already queued, then releases its
+// connection.
+func (w *writer) stop() {
+	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		return
+	}
+	w.stopped = true
+	close(w.quit)
+	w.mu.Unlock()
+	<-w.exited
+}
+
+func (w *writer) loop() {
+	defer close(w.exited)
+	defer w.conn.Close()
+	defer w.stmts.close()
+	batch := make([]*writeReq, 0, maxBatch)
+	for {
+		var first *writeReq
+		select {
+		case first = <-w.queue:
+		case <-w.quit:
+			// Answer what is still queued, then stop.
+			for {
+				select {
+				case r := <-w.queue:
+					w.run([]*writeReq{r})
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-w.queue:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		w.run(batch)
+	}
+}
+
+// run commits one batch and answers each of its writes.
+func (w *writer) run(batch []*writeReq) {
+	live := batch[:0:0]
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- apperr.Wrap(err, "sqlite: wait to write")
+			continue
+		}
+		live = append(live, r)
+	}
+	if len(live) == 0 {
+		return
+	}
+	w.batches.Add(1)
+	w.writes.Add(int64(len(live)))
+	ctx := context.Background()
+	tx, err := w.conn.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range live {
+			r.done <- apperr.Wrap(err, "sqlite: begin")
+		}
+		return
+	}
+	results := make([]error, len(live))
+	lost := error(nil) // the transaction itself failed
+	for i, r := range live {
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
+			lost = err
+			break
+		}
+		results[i] = r.fn(context.WithoutCancel(r.ctx), tx)
+		if results[i] != nil {
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO write"); err != nil {
+				lost = err
+				break
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE write"); err != nil {
+			lost = err
+			break
+		}
+	}
+	if lost == nil {
+		lost = tx.Commit()
+	} else {
+		_ = tx.Rollback()
+	}
+	for i, r := range live {
+		switch {
+		case results[i] != nil:
+			r.done <- results[i]
+		case lost != nil:
+			r.done <- apperr.Wrap(lost, "sqlite: commit")
+		default:
+			r.done <- nil
+		}
+	}
+}
+
+// stmtCache keeps the writer's statements prepared: SQLite spends as long
+// compiling a small INSERT as running it. Statements are prepared on the
+// writer's connection and bound to each transaction (sql.Tx.StmtContext).
+// Texts built for a number of values (IN lists, multi-row INSERTs) are
+// cached too, up to maxStmts distinct texts; beyond that they are compiled
+// each time.
+type stmtCache struct {
+	db *sql.DB
+	m  map[string]*sql.Stmt
+}
+
+const maxStmts = 512
+
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}}
+}
+
+// in returns query's statement bound to tx, or nil to run query unprepared.
+// Only the writer goroutine calls it.
+func (c *stmtCache) in(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	st, ok := c.m[query]
+	if !ok {
+		if len(c.m) >= maxStmts {
+			return nil
+		}
+		var err error
+		// Prepared on the pool (not on the connection): sql.Tx.StmtContext
+		// reuses a pool statement's driver statement on the connection it
+		// was prepared on, but prepares a connection's statement again.
+		if st, err = c.db.PrepareContext(ctx, query); err != nil {
+			return nil // the statement itself reports the error
+		}
+		c.m[query] = st
+	}
+	return tx.StmtContext(ctx, st)
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.m {
+		st.Close()
+	}
+}
+
+// checkpointEvery is how often checkpointer copies the log into the
+// database file.
+const checkpointEvery = 500 * time.Millisecond
+
+// checkpointer copies the write-ahead log back into the database file in
+// the background (PASSIVE: it never waits for, nor blocks, the writer or the
+// readers), so that the log stays short without a checkpoint in any
+// commit's path. It stops when ctx ends.
+func (db *DB) checkpointer(ctx context.Context) {
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_, _ = db.sql.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
+}

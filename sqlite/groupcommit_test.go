@@ -1,0 +1,310 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"yugongkai/comments"
+	"yugongkai/storetest"
+)
+
+// scratch creates a table for writes that are only about the writer.
+func scratch(t *testing.T, db *DB) {
+	t.Helper()
+	if err := db.write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "CREATE TABLE scratch (k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func insertScratch(db *DB, ctx context.Context, k string) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO scratch (k, v) VALUES (?, 1)", k)
+		return err
+	})
+}
+
+func scratchKeys(t *testing.T, db *DB) []string {
+	t.Helper()
+	rows, err := db.sql.QueryContext(t.Context(), "SELECT k FROM scratch ORDER BY k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// holdWriter occupies the writer until release is called, so that writes
+// asked for meanwhile queue up and commit as one batch.
+func holdWriter(t *testing.T, db *DB) (release func()) {
+	t.Helper()
+	started, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = db.write(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+			close(started)
+			<-done
+			return nil
+		})
+	}()
+	<-started
+	return func() { close(done) }
+}
+
+// waitQueued waits until n writes are queued behind the held writer.
+func waitQueued(t *testing.T, db *DB, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(db.writes.queue) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writes queued, want %d", len(db.writes.queue), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestGroupCommitBatches: writes queued together commit in one transaction,
+// each is answered only after it, and every one is stored.
+func TestGroupCommitBatches(t *testing.T) {
+	db := OpenTemp(t)
+	scratch(t, db)
+	release := holdWriter(t, db)
+	b0, w0 := db.WriteStats()
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = insertScratch(db, t.Context(), fmt.Sprintf("k%02d", i)) }()
+	}
+	waitQueued(t, db, n)
+	release()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	b1, w1 := db.WriteStats()
+	// The held write's batch was counted when it began; the n writes
+	// queued behind it commit in one batch.
+	if got := b1 - b0; got != 1 {
+		t.Errorf("batches = %d for %d queued writes, want 1 (one group commit)", got, n)
+	}
+	if got := w1 - w0; got != n {
+		t.Errorf("writes = %d, want %d", got, n)
+	}
+	if got := len(scratchKeys(t, db)); got != n {
+		t.Errorf("%d rows stored, want %d", got, n)
+	}
+}
+
+// TestGroupCommitIsolatesFailures: a write that fails in the middle of a
+// batch leaves nothing of itself and nothing is lost of the others.
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	db := OpenTemp(t)
+	scratch(t, db)
+	release := holdWriter(t, db)
+	boom := errors.New("boom")
+	results := make(chan error, 3)
+	go func() { results <- insertScratch(db, t.Context(), "a") }()
+	waitQueued(t, db, 1)
+	go func() {
+		results <- db.write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO scratch (k, v) VALUES ('half', 1)"); err != nil {
+				return err
+			}
+			return boom // after a write: the savepoint must undo it
+		})
+	}()
+	waitQueued(t, db, 2)
+	go func() { results <- insertScratch(db, t.Context(), "a") }() // a duplicate key: its own error
+	waitQueued(t, db, 3)
+	go func() { results <- insertScratch(db, t.Context(), "c") }()
+	waitQueued(t, db, 4)
+	release()
+	var got []string
+	for range 4 {
+		switch err := <-results; {
+		case err == nil:
+			got = append(got, "ok")
+		case errors.Is(err, boom):
+			got = append(got, "boom")
+		default:
+			got = append(got, "conflict")
+		}
+	}
+	sort.Strings(got)
+	if fmt.Sprint(got) != "[boom conflict ok ok]" {
+		t.Errorf("answers = %v, want one boom, one conflict, two ok", got)
+	}
+	if keys := fmt.Sprint(scratchKeys(t, db)); keys != "[a c]" {
+		t.Errorf("stored %s, want [a c] (nothing of the failed writes)", keys)
+	}
+}
+
+// TestGroupCommitLostTransaction: when the batch's transaction itself is
+// lost, no write of the batch took effect and each is told so.
+func TestGroupCommitLostTransaction(t *testing.T) {
+	db := OpenTemp(t)
+	scratch(t, db)
+	release := holdWriter(t, db)
+	results := make(chan error, 3)
+	go func() { results <- insertScratch(db, t.Context(), "a") }()
+	waitQueued(t, db, 1)
+	go func() {
+		results <- db.write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "ROLLBACK") // as SQLite does itself on a full disk
+			return err
+		})
+	}()
+	waitQueued(t, db, 2)
+	go func() { results <- insertScratch(db, t.Context(), "b") }()
+	waitQueued(t, db, 3)
+	release()
+	for range 3 {
+		if err := <-results; err == nil {
+			t.Error("a write of a lost batch was answered as stored")
+		}
+	}
+	if keys := scratchKeys(t, db); len(keys) != 0 {
+		t.Errorf("stored %v after a lost batch, want nothing", keys)
+	}
+	// The writer goes on.
+	if err := insertScratch(db, t.Context(), "after"); err != nil {
+		t.Fatal(err)
+	}
+	if keys := fmt.Sprint(scratchKeys(t, db)); keys != "[after]" {
+		t.Errorf("stored %s, want [after]", keys)
+	}
+}
+
+// TestGroupCommitWithdrawnWhileQueued: a write whose context ends while it
+// waits is not applied.
+func TestGroupCommitWithdrawnWhileQueued(t *testing.T) {
+	db := OpenTemp(t)
+	scratch(t, db)
+	release := holdWriter(t, db)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- insertScratch(db, ctx, "gone") }()
+	waitQueued(t, db, 1)
+	cancel()
+	release()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("write cancelled in the queue: %v, want context.Canceled", err)
+	}
+	if keys := scratchKeys(t, db); len(keys) != 0 {
+		t.Errorf("stored %v, want nothing", keys)
+	}
+}
+
+// TestClosedWrites: a write after Close fails instead of hanging.
+func TestClosedWrites(t *testing.T) {
+	db, err := Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := insertScratch(db, t.Context(), "x"); err == nil {
+		t.Error("write after Close succeeded")
+	}
+}
+
+// TestBandsAfterCrash: band keys still to be written when the process died
+// are written after the restart, and proposals see them before that.
+func TestBandsAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(t.Context(), dir, func(o *options) { o.noBands = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	a := storetest.NewComment("c1", "", "甲", at)
+	b := storetest.NewComment("c1", "", "乙", at.Add(time.Second))
+	a.Bands, b.Bands = []string{"x1", "shared"}, []string{"shared", "y1"}
+	for _, c := range []*comments.Comment{a, b} {
+		if err := storetest.InsertComment(db.Comments(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := db.Comments().BandLag(t.Context()); err != nil || n != 2 {
+		t.Fatalf("BandLag before the worker ran = %d, %v; want 2", n, err)
+	}
+	db.Close() // the process dies: the keys were never written
+
+	db, err = Open(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := db.Comments().BandLag(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("BandLag = %d after restart, want the worker to reach 0", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	sets, err := db.Comments().SharedBands(t.Context(), "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{a.GroupID, b.GroupID}
+	sort.Strings(want)
+	if fmt.Sprint(sets) != fmt.Sprint([][]string{want}) {
+		t.Errorf("SharedBands = %v, want [%v]", sets, want)
+	}
+}
+
+// TestSharedBandsCatchesUp: a proposal asked for before the worker ran
+// still sees every group.
+func TestSharedBandsCatchesUp(t *testing.T) {
+	db, err := Open(t.Context(), t.TempDir(), func(o *options) { o.noBands = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	var groups []string
+	for i := range 3 * bandBatch { // more than one batch of the worker
+		c := storetest.NewComment("c1", "", fmt.Sprintf("意见%d", i), at.Add(time.Duration(i)*time.Second))
+		c.Bands = []string{"common", fmt.Sprintf("own%d", i)}
+		if err := storetest.InsertComment(db.Comments(), c); err != nil {
+			t.Fatal(err)
+		}
+		groups = append(groups, c.GroupID)
+	}
+	sets, err := db.Comments().SharedBands(t.Context(), "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(groups)
+	if len(sets) != 1 || fmt.Sprint(sets[0]) != fmt.Sprint(groups) {
+		t.Errorf("SharedBands = %d sets (first of %d groups), want one set of all %d groups", len(sets), len(sets[0]), len(groups))
+	}
+	if n, _ := db.Comments().BandLag(t.Context()); n != 0 {
+		t.Errorf("BandLag after SharedBands = %d, want 0", n)
+	}
+}
