@@ -432,6 +432,8 @@ var catalogue = map[string]message{
 	"page.work.no_pending":            {"没有待审核的意见。", "No comments are waiting for moderation."},
 	"page.work.dispositions_hint":     {"按条文分列；相同或近似的意见合为一组，只需答复一次。除“采纳”外须说明理由。", "By article; identical or near-identical comments form a group answered once. A reason is required unless adopted."},
 	"page.work.truncated":             {"意见数量较多，仅显示前 2000 条；请按条文查看。", "Only the first 2000 comments are shown; view them article by article."},
+	"page.work.find_near":             {"查找内容相近、可合并的意见", "Find near-identical comments to merge"},
+	"page.work.no_near":               {"没有发现内容相近的意见组。", "No near-identical groups of comments found."},
 	"page.work.proposals":             {"疑似同类意见", "Near-identical comments"},
 	"page.work.proposal":              {"%d 组意见内容相近，共 %d 条：", "%d groups with similar text, %d comments:"},
 	"page.work.merge":                 {"合并为一组", "Merge into one group"},

@@ -129,10 +129,8 @@ func insertComment(ctx context.Context, t *txn, c *comments.Comment) error {
 		if pub == 1 {
 			rep = c.ID
 		}
-		// A group emptied earlier (its keys deleted) gets them again.
 		res, err := tx.ExecContext(ctx, `UPDATE comment_groups SET count = count + 1, published_count = published_count + ?,
-			first_at = min(first_at, ?), rep_id = CASE WHEN rep_id = '' THEN ? ELSE rep_id END,
-			banded = CASE WHEN count = 0 AND bands != '[]' AND bands != 'null' THEN 0 ELSE banded END
+			first_at = min(first_at, ?), rep_id = CASE WHEN rep_id = '' THEN ? ELSE rep_id END
 			WHERE consultation_id = ? AND id = ?`, pub, formatTime(c.ReceivedAt), rep, c.ConsultationID, c.GroupID)
 		if err != nil {
 			return classify(err, "insert comment: count in group")
@@ -149,20 +147,16 @@ func insertComment(ctx context.Context, t *txn, c *comments.Comment) error {
 	}
 }
 
-// createGroup inserts the group of c with c as first member. Its band keys
-// are written by the band worker (bands.go), not here.
+// createGroup inserts the group of c with c as first member, with c's band
+// keys (SharedBands reads them from there).
 func createGroup(ctx context.Context, tx *txn, c *comments.Comment, count, published int, rep string) error {
 	bands, err := json.Marshal(c.Bands)
 	if err != nil {
 		return apperr.Wrap(err, "sqlite: encode bands")
 	}
-	banded := 1
-	if len(c.Bands) > 0 {
-		banded = 0
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO comment_groups (consultation_id, id, count, published_count, first_id, rep_id,
-		first_at, article_id, bands, disposition, merged_into, banded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?)`,
-		c.ConsultationID, c.GroupID, count, published, c.ID, rep, formatTime(c.ReceivedAt), c.ArticleID, string(bands), banded); err != nil {
+		first_at, article_id, bands, disposition, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '')`,
+		c.ConsultationID, c.GroupID, count, published, c.ID, rep, formatTime(c.ReceivedAt), c.ArticleID, string(bands)); err != nil {
 		return classify(err, "create comment group")
 	}
 	return nil
@@ -504,14 +498,6 @@ func recountGroup(ctx context.Context, tx *txn, consultationID, id, to string, m
 		WHERE consultation_id = ? AND id = ?`, count, published, rep, firstAt, into, into, consultationID, id); err != nil {
 		return classify(err, "recount group: update")
 	}
-	if count == 0 {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM comment_group_bands WHERE consultation_id = ? AND group_id = ?", consultationID, id); err != nil {
-			return classify(err, "recount group: bands")
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE comment_groups SET banded = 1 WHERE consultation_id = ? AND id = ?", consultationID, id); err != nil {
-			return classify(err, "recount group: bands")
-		}
-	}
 	return nil
 }
 
@@ -595,14 +581,16 @@ func (s *CommentStore) PublicGroups(ctx context.Context, f comments.GroupFilter)
 	return list, "", classify(rows.Err(), "public groups")
 }
 
-// SharedBands returns the groups sharing each band key held by ≥ 2 groups.
-// It first writes the band keys the band worker has not written yet.
+// SharedBands returns the groups sharing each band key held by ≥ 2
+// non-empty groups. The keys are read out of each group's bands column
+// (json_each) and sorted by SQLite, which spills to temporary files rather
+// than hold every key of a large consultation in memory.
 func (s *CommentStore) SharedBands(ctx context.Context, consultationID string) ([][]string, error) {
-	if err := s.db.bands.catchUp(ctx, consultationID, 0); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT band, group_id FROM comment_group_bands WHERE consultation_id = ?1 AND band IN
-		(SELECT band FROM comment_group_bands WHERE consultation_id = ?1 GROUP BY band HAVING count(*) > 1) ORDER BY band, group_id`, consultationID)
+	rows, err := s.db.sql.QueryContext(ctx, `WITH keys AS MATERIALIZED (
+			SELECT j.value AS band, g.id AS group_id FROM comment_groups g, json_each(g.bands) j
+			WHERE g.consultation_id = ?1 AND g.count > 0 AND g.bands NOT IN ('null', '[]'))
+		SELECT band, group_id FROM keys WHERE band IN (SELECT band FROM keys GROUP BY band HAVING count(*) > 1)
+		ORDER BY band, group_id`, consultationID)
 	if err != nil {
 		return nil, classify(err, "shared bands")
 	}

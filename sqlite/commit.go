@@ -72,9 +72,6 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 	if ch.Consultation != nil {
 		ch.Consultation.Rev = rev
 	}
-	if cm != nil && len(cm.Insert) > 0 {
-		db.bands.queued() // new groups' band keys
-	}
 	return nil
 }
 

@@ -9,9 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"yugongkai/comments"
-	"yugongkai/storetest"
 )
 
 // scratch creates a table for writes that are only about the writer.
@@ -223,88 +220,5 @@ func TestClosedWrites(t *testing.T) {
 	db.Close()
 	if err := insertScratch(db, t.Context(), "x"); err == nil {
 		t.Error("write after Close succeeded")
-	}
-}
-
-// TestBandsAfterCrash: band keys still to be written when the process died
-// are written after the restart, and proposals see them before that.
-func TestBandsAfterCrash(t *testing.T) {
-	dir := t.TempDir()
-	db, err := Open(t.Context(), dir, func(o *options) { o.noBands = true })
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	a := storetest.NewComment("c1", "", "甲", at)
-	b := storetest.NewComment("c1", "", "乙", at.Add(time.Second))
-	a.Bands, b.Bands = []string{"x1", "shared"}, []string{"shared", "y1"}
-	for _, c := range []*comments.Comment{a, b} {
-		if err := storetest.InsertComment(db.Comments(), c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n, err := db.Comments().BandLag(t.Context()); err != nil || n != 2 {
-		t.Fatalf("BandLag before the worker ran = %d, %v; want 2", n, err)
-	}
-	db.Close() // the process dies: the keys were never written
-
-	db, err = Open(t.Context(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		n, err := db.Comments().BandLag(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("BandLag = %d after restart, want the worker to reach 0", n)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	sets, err := db.Comments().SharedBands(t.Context(), "c1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{a.GroupID, b.GroupID}
-	sort.Strings(want)
-	if fmt.Sprint(sets) != fmt.Sprint([][]string{want}) {
-		t.Errorf("SharedBands = %v, want [%v]", sets, want)
-	}
-}
-
-// TestSharedBandsCatchesUp: a proposal asked for before the worker ran
-// still sees every group.
-func TestSharedBandsCatchesUp(t *testing.T) {
-	db, err := Open(t.Context(), t.TempDir(), func(o *options) { o.noBands = true })
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	var groups []string
-	for i := range 3 * bandBatch { // more than one batch of the worker
-		c := storetest.NewComment("c1", "", fmt.Sprintf("意见%d", i), at.Add(time.Duration(i)*time.Second))
-		c.Bands = []string{"common", fmt.Sprintf("own%d", i)}
-		if err := storetest.InsertComment(db.Comments(), c); err != nil {
-			t.Fatal(err)
-		}
-		groups = append(groups, c.GroupID)
-	}
-	sets, err := db.Comments().SharedBands(t.Context(), "c1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(groups)
-	if len(sets) != 1 || fmt.Sprint(sets[0]) != fmt.Sprint(groups) {
-		t.Errorf("SharedBands = %d sets (first of %d groups), want one set of all %d groups", len(sets), len(sets[0]), len(groups))
-	}
-	if n, _ := db.Comments().BandLag(t.Context()); n != 0 {
-		t.Errorf("BandLag after SharedBands = %d, want 0", n)
 	}
 }

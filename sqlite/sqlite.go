@@ -76,9 +76,8 @@ type DB struct {
 	// noLog skips the comments' transparency log (benchmark baseline only).
 	noLog bool
 
-	// stopBackground ends the checkpointer and the band worker.
+	// stopBackground ends the checkpointer.
 	stopBackground context.CancelFunc
-	bands          *bandWorker
 }
 
 // Option configures Open.
@@ -89,7 +88,6 @@ type options struct {
 	now      func() time.Time
 	bulk     bool
 	fault    func(op string) error
-	noBands  bool // tests: no band worker (a process that died before it ran)
 }
 
 // WithFaults makes every write statement of a commit first call fault with
@@ -166,11 +164,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 	}
 	bg, stop := context.WithCancel(context.Background())
 	db.stopBackground = stop
-	db.bands = newBandWorker(db)
 	go db.checkpointer(bg)
-	if !o.noBands {
-		go db.bands.run(bg)
-	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -478,6 +478,9 @@ type workDispositionsData struct {
 	LatestN   int
 	Outcomes  []comments.Outcome
 	Proposals []comments.Proposal
+	// Near says proposals were asked for (?near=1): finding them reads every
+	// group's keys, too slow to do on every load of a large consultation.
+	Near      bool
 	Truncated bool
 	// Failed is the key of the form that was refused (its errors are shown).
 	Failed      string
@@ -597,8 +600,10 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 			d.Sections = append(d.Sections, dispositionSection{ArticleID: id, Label: id, Groups: gs})
 		}
 	}
-	if d.Proposals, err = s.cfg.Comments.ProposeGroups(ctx, w.User, w.C.ID); err != nil {
-		return d, err
+	if d.Near = c.Query("near") == "1" || d.Failed == "merge"; d.Near {
+		if d.Proposals, err = s.cfg.Comments.ProposeGroups(ctx, w.User, w.C.ID); err != nil {
+			return d, err
+		}
 	}
 	return d, nil
 }

@@ -347,6 +347,11 @@ func TestWorkProposalsMerge(t *testing.T) {
 	b := e.browser()
 	b.login("staffa", "password-staffa")
 	p := b.get(workURL(id, "dispositions")).want(t, 200, "dispositions")
+	p.has(t, "find near", "查找内容相近、可合并的意见", `name="near" value="1"`)
+	if strings.Contains(p.Body, "疑似同类意见") {
+		t.Error("proposals computed on a plain load of the workspace")
+	}
+	p = b.get(workURL(id, "dispositions")+"?near=1").want(t, 200, "dispositions with proposals")
 	p.has(t, "proposals", "疑似同类意见", "2 组意见内容相近，共 2 条", `action="/staff/consultations/`+id+`/dispositions/merge"`)
 	m := regexpGroupIDs.FindAllStringSubmatch(p.Body, -1)
 	if len(m) != 2 {
