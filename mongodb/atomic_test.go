@@ -16,8 +16,9 @@ func TestAtomic(t *testing.T) {
 		t.Run(target.Name, func(t *testing.T) {
 			storetest.RunAtomic(t, func(t *testing.T, f *storetest.Faults) storetest.AtomicStores {
 				db := mongotest.OpenURI(t, target.URI, mongodb.WithFaults(f.Hook))
-				// One trial per race: FerretDB scans, and the pairs are the same.
-				return storetest.AtomicStores{Auth: db, Consultations: db, Comments: db.Comments(), Queue: db.Search(), RaceTrials: 1,
+				// Every pair of commands of a stage races (AllPairs), once
+				// each: FerretDB scans, so more trials cost minutes.
+				return storetest.AtomicStores{Auth: db, Consultations: db, Comments: db.Comments(), Queue: db.Search(), RaceTrials: 1, AllPairs: true,
 					Snapshot: func(t *testing.T) func(t *testing.T) { return mongodb.Snapshot(t, db) },
 					Recover: func(t *testing.T) {
 						if _, err := db.Repair(ctx); err != nil {
