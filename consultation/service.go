@@ -772,7 +772,7 @@ func (s *Service) Commit(ctx context.Context, ch *Change) error {
 	}
 	if ch.ChangedFields() && s.OnChange != nil {
 		if err := s.OnChange(ctx, ch.Consultation); err != nil {
-			s.Log.Error("after a consultation change", "consultation", ch.Consultation.ID, "err", err)
+			s.Log.ErrorContext(ctx, "after a consultation change", "consultation", ch.Consultation.ID, "err", err)
 		}
 	}
 	return nil
