@@ -85,7 +85,7 @@ func (s *Service) Calendar(ctx context.Context) *workcal.Calendar {
 		if loaded, err := workcal.Load(strings.NewReader(string(b))); err == nil {
 			cal = cal.Merge(loaded)
 		} else {
-			s.Log.Error("stored holiday calendar is unreadable; using the shipped one", "err", err)
+			s.Log.ErrorContext(ctx, "stored holiday calendar is unreadable; using the shipped one", "err", err)
 		}
 	}
 	s.calendar, s.calendarAt = cal, time.Now()
