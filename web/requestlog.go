@@ -115,10 +115,20 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-		slog.Int("bytes", len(c.Response().Body())),
+		slog.Int("bytes", responseBytes(c)),
 		slog.String("client_ip", s.clientIP(c)),
 	)
 	return nil
+}
+
+// responseBytes is the size of the response body. A streamed body (a
+// static file) is not read for it: its Content-Length counts (-1 when
+// chunked).
+func responseBytes(c *fiber.Ctx) int {
+	if c.Response().IsBodyStream() {
+		return c.Response().Header.ContentLength()
+	}
+	return len(c.Response().Body())
 }
 
 // routeUnmatched is the route of requests no route matched.

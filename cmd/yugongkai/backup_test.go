@@ -269,7 +269,10 @@ func TestMetricsListener(t *testing.T) {
 	if strings.Contains(text, id) {
 		t.Error("a consultation id is in the metrics")
 	}
-	// Every request line of the server log is JSON with its request id.
+	// Every request line of the server log is JSON with its request id
+	// (read once the process is gone: it writes the log until then).
+	proc.Process.Kill()
+	proc.Wait()
 	var lines int
 	for _, l := range strings.Split(srv.log.String(), "\n") {
 		if !strings.Contains(l, `"msg":"request"`) {
