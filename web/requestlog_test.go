@@ -269,3 +269,30 @@ func TestIdleConnectionTimeoutIsNoError(t *testing.T) {
 		t.Errorf("no debug line for the timeout; log:\n%s", buf)
 	}
 }
+
+// TestRequestLogClientIP logs the client IP after the trusted-proxy rules:
+// X-Forwarded-For counts only when the peer is a trusted proxy.
+func TestRequestLogClientIP(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		proxies string
+		want    string
+	}{
+		{"Untrusted", "", "127.0.0.1"},
+		{"TrustedProxy", "127.0.0.1", "203.0.113.9"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			proxies, err := web.ParseTrustedProxies(tt.proxies)
+			if err != nil {
+				t.Fatal(err)
+			}
+			buf := &logBuffer{}
+			e := newEnv(t, "sqlite", withLog(buf), func(cfg *web.Config) { cfg.TrustedProxies = proxies })
+			base := e.listen(t)
+			send(t, "GET", base+"/healthz", "", nil, web.HeaderRequestID, "ip-1", "X-Forwarded-For", "198.51.100.7, 203.0.113.9")
+			if l := buf.requestLine(t, "ip-1"); l == nil || l["client_ip"] != tt.want {
+				t.Errorf("request line %v, want client_ip %s", l, tt.want)
+			}
+		})
+	}
+}
