@@ -165,7 +165,7 @@ func (s *Service) commit(ctx context.Context, ch *Change) error {
 	}
 	if ch.Write != consultation.CheckRev && ch.ChangedFields() && s.Consultations.OnChange != nil {
 		if err := s.Consultations.OnChange(ctx, ch.Consultation); err != nil && s.Consultations.Log != nil {
-			s.Consultations.Log.Error("after a consultation change", "consultation", ch.Consultation.ID, "err", err)
+			s.Consultations.Log.ErrorContext(ctx, "after a consultation change", "consultation", ch.Consultation.ID, "err", err)
 		}
 	}
 	return nil
@@ -390,7 +390,7 @@ func (s *Service) notify(ctx context.Context, c *consultation.Consultation, cm *
 		return
 	}
 	if err := s.OnChange(ctx, c, cm); err != nil && s.Consultations.Log != nil {
-		s.Consultations.Log.Error("after a comment change", "comment", cm.ID, "err", err)
+		s.Consultations.Log.ErrorContext(ctx, "after a comment change", "comment", cm.ID, "err", err)
 	}
 }
 

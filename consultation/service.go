@@ -85,7 +85,7 @@ func (s *Service) Calendar(ctx context.Context) *workcal.Calendar {
 		if loaded, err := workcal.Load(strings.NewReader(string(b))); err == nil {
 			cal = cal.Merge(loaded)
 		} else {
-			s.Log.Error("stored holiday calendar is unreadable; using the shipped one", "err", err)
+			s.Log.ErrorContext(ctx, "stored holiday calendar is unreadable; using the shipped one", "err", err)
 		}
 	}
 	s.calendar, s.calendarAt = cal, time.Now()
@@ -772,7 +772,7 @@ func (s *Service) Commit(ctx context.Context, ch *Change) error {
 	}
 	if ch.ChangedFields() && s.OnChange != nil {
 		if err := s.OnChange(ctx, ch.Consultation); err != nil {
-			s.Log.Error("after a consultation change", "consultation", ch.Consultation.ID, "err", err)
+			s.Log.ErrorContext(ctx, "after a consultation change", "consultation", ch.Consultation.ID, "err", err)
 		}
 	}
 	return nil

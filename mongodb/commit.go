@@ -168,7 +168,7 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		// The command has happened. If applying fails, the next commit,
 		// read or Repair rolls it forward.
 		if err := db.apply(ctx, rec); err != nil {
-			db.log.Error("mongodb: commit stored but not yet applied", "commit", rec.ID, "err", err)
+			db.log.ErrorContext(ctx, "mongodb: commit stored but not yet applied", "commit", rec.ID, "err", err)
 		}
 		p.done(ch)
 		return nil

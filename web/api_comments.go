@@ -75,6 +75,7 @@ func init() {
 
 func (s *Server) submitComment(c *fiber.Ctx) error {
 	if err := s.limitWrite(c); err != nil {
+		s.cfg.Metrics.commentOutcome(false, err)
 		return err
 	}
 	var f comments.Submission
@@ -82,6 +83,7 @@ func (s *Server) submitComment(c *fiber.Ctx) error {
 		return err
 	}
 	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f, c.Get("Idempotency-Key"))
+	s.cfg.Metrics.commentOutcome(r != nil && r.Repeated, err)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -43,7 +44,7 @@ func newBenchEnv(b *testing.B, store string) *benchEnv {
 	a.Hash = auth.LightHashPassword
 	c := consultation.NewService(cs, as)
 	signer, _ := token.NewSigner([]byte("bench-secret-bench-secret-bench-secret"), time.Hour, nil)
-	srv := web.New(web.Config{Auth: a, Consultations: c, Tokens: signer})
+	srv := web.New(web.Config{Auth: a, Consultations: c, Tokens: signer, Log: slog.New(slog.DiscardHandler)})
 	ctx := context.Background()
 	admin := auth.Principal{UserID: "root", Role: auth.Admin}
 	d, err := a.CreateDepartment(ctx, admin, "县公安局")

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -113,7 +114,9 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready}
+	// Warnings and errors only: every request logs a line at info level.
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet}
 	for _, o := range options {
 		o(&cfg)
 	}

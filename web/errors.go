@@ -73,6 +73,9 @@ func fromFiber(err error) *apperr.Error {
 // handleError is the one place errors become responses. Internal details are
 // logged, never sent.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if quiet, rerr := s.quietTimeout(c, err); quiet {
+		return rerr
+	}
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {
 		if fe := fromFiber(err); fe != nil {
@@ -83,7 +86,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	status := statusOf(ae.Kind)
 	if status >= 500 {
-		s.cfg.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		s.cfg.Log.ErrorContext(c.UserContext(), "request failed", "method", c.Method(), "route", s.routeTemplate(c), "err", err)
 	}
 	lang := langOf(c)
 	body := ErrorBody{Error: ErrorDetail{Code: string(ae.Kind), Message: i18n.T(lang, ae.Key, ae.Args...)}}

@@ -21,7 +21,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 		defer cancel()
 		if err := s.cfg.Ready(ctx); err != nil {
-			s.cfg.Log.Warn("store not ready", "err", err)
+			s.cfg.Log.WarnContext(c.UserContext(), "store not ready", "err", err)
 			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 		}
 	}

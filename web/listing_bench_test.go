@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"net/netip"
 	"runtime"
@@ -83,7 +84,7 @@ func newListingEnv(b *testing.B, n int, opts ...sqlite.Option) *listingEnv {
 	}
 	runtime.GC()
 	signer, _ := token.NewSigner([]byte("bench-secret-bench-secret-bench-secret"), time.Hour, nil)
-	srv := web.New(web.Config{Auth: a, Consultations: cs, Comments: cm, Tokens: signer, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")}})
+	srv := web.New(web.Config{Auth: a, Consultations: cs, Comments: cm, Tokens: signer, Log: slog.New(slog.DiscardHandler), TrustedProxies: []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")}})
 	return &listingEnv{srv: srv, id: c.ID, store: store}
 }
 

@@ -18,7 +18,7 @@ import (
 func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.cfg.Log.Error("panic", "path", c.Path(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.cfg.Log.ErrorContext(c.UserContext(), "panic", "route", s.routeTemplate(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			err = apperr.Wrap(fmt.Errorf("panic: %v", r), "handler")
 		}
 	}()

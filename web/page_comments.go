@@ -105,6 +105,7 @@ func (s *Server) commentPage(c *fiber.Ctx) error {
 // re-render the form.
 func (s *Server) commentSubmit(c *fiber.Ctx) error {
 	if err := s.limitWrite(c); err != nil {
+		s.cfg.Metrics.commentOutcome(false, err)
 		return err
 	}
 	v := func(k string) string { return c.FormValue(k) }
@@ -112,6 +113,7 @@ func (s *Server) commentSubmit(c *fiber.Ctx) error {
 		OrganizationName: v("organization_name"), Display: v("display"), RealName: v("real_name"),
 		ContactPhone: v("contact_phone"), ContactEmail: v("contact_email"), Key: v("key")}
 	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f.submission(), f.Key)
+	s.cfg.Metrics.commentOutcome(r != nil && r.Repeated, err)
 	if fe := fieldErrors(langOf(c), err); fe != nil {
 		d, err := s.commentData(c, f)
 		if err != nil {

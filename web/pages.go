@@ -361,7 +361,7 @@ func (s *Server) renderErrorPage(c *fiber.Ctx, status int, e ErrorDetail) error 
 		return c.Status(status).SendString(e.Message)
 	}
 	if err := s.render(c, status, "error", data); err != nil {
-		s.cfg.Log.Error("rendering the error page", "err", err)
+		s.cfg.Log.ErrorContext(c.UserContext(), "rendering the error page", "err", err)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.Status(status).SendString(e.Message)
 	}

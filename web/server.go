@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -64,6 +65,12 @@ type Config struct {
 	// the origin of every absolute link (feeds); see ParseBaseURL.
 	// Empty: http://localhost.
 	BaseURL string
+	// Metrics, when set, records every request (see metrics.go); nil
+	// records nothing.
+	Metrics *Metrics
+	// ReadTimeout bounds reading a request, and an idle new connection's
+	// first one; 0 is 30 s.
+	ReadTimeout time.Duration
 }
 
 // ParseBaseURL checks a public base URL (http or https, a host, no query or
@@ -122,6 +129,9 @@ type Server struct {
 	// Hooks filled in when the comments service is configured.
 	links            func(c *fiber.Ctx, x *consultation.Consultation) (map[string]any, error)
 	commentsArchiver consultation.CommentsArchiver
+
+	routesOnce sync.Once
+	routeSet   map[*fiber.Handler]bool // the first handler of every route (routeTemplate)
 }
 
 // New builds the Fiber app with every route.
@@ -132,6 +142,11 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	cfg.Log = slog.New(LogHandler(cfg.Log.Handler()))
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	cfg.Metrics.watchSearch(cfg.Search)
 	cfg.Limits.defaults(cfg.Now)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost"
@@ -157,7 +172,7 @@ func New(cfg Config) *Server {
 		// in caches) must not point into fasthttp's reused buffers.
 		Immutable:      true,
 		ReadBufferSize: ReadBufferSize,
-		ReadTimeout:    30 * time.Second,
+		ReadTimeout:    cfg.ReadTimeout,
 		WriteTimeout:   60 * time.Second,
 		IdleTimeout:    120 * time.Second,
 		StrictRouting:  false,
@@ -182,7 +197,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) routes() {
 	app := s.App
-	app.Use(s.recoverPanics, s.securityHeaders, checkRequestEdge, s.authenticate)
+	app.Use(s.observe, s.recoverPanics, s.securityHeaders, checkRequestEdge, s.authenticate)
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/api/openapi.json", s.openAPI)

@@ -5,6 +5,8 @@
 //	yugongkai verify [-data DIR | -mongodb-uri URI]  check every history chain
 //	yugongkai reindex [-data DIR | -mongodb-uri URI] rebuild the search index
 //	yugongkai healthcheck                            ask the local server's /healthz
+//	yugongkai backup -to FILE [-data DIR]            copy the embedded store while it serves
+//	yugongkai restore -from FILE [-data DIR]         bring a backup back into a data directory
 //
 // main only reads configuration and wires the packages together.
 package main
@@ -52,6 +54,17 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && (os.Args[1] == "backup" || os.Args[1] == "restore") {
+		cmd := backup
+		if os.Args[1] == "restore" {
+			cmd = restore
+		}
+		if err := cmd(context.Background(), os.Args[2:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintf(os.Stderr, "yugongkai %s: %v\n", os.Args[1], err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "verify" {
 		if err := verify(context.Background(), os.Args[2:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 			fmt.Fprintln(os.Stderr, "yugongkai verify:", err)
@@ -74,6 +87,8 @@ type config struct {
 	trustedProxies          []netip.Prefix
 	baseURL                 string
 	commentRate, loginRate  int // per minute per IP and per account
+	metricsAddr             string
+	metricsExplicit         bool // -metrics-addr or YUGONGKAI_METRICS_ADDR was given
 }
 
 func readConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -94,9 +109,12 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.IntVar(&cfg.loginRate, "login-rate", intEnv(getenv, "YUGONGKAI_LOGIN_RATE", 5), "failed logins per account and client IP before growing delays (1 s doubling to 15 min); 4× that per minute per IP, 20× per 15 minutes per account from all addresses (YUGONGKAI_LOGIN_RATE)")
 	baseURL := fs.String("base-url", getenv("YUGONGKAI_BASE_URL"), "public address of the site, origin of absolute links such as the feeds; default http://localhost:PORT of -addr (YUGONGKAI_BASE_URL)")
 	proxies := fs.String("trusted-proxies", getenv("YUGONGKAI_TRUSTED_PROXIES"), "comma-separated addresses and CIDRs of the reverse proxies whose X-Forwarded-For is believed (YUGONGKAI_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.metricsAddr, "metrics-addr", def("YUGONGKAI_METRICS_ADDR", defaultMetricsAddr), "listen address of GET /metrics (Prometheus), apart from the public one; \"\" turns it off (YUGONGKAI_METRICS_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
+	cfg.metricsExplicit = getenv("YUGONGKAI_METRICS_ADDR") != ""
+	fs.Visit(func(f *flag.Flag) { cfg.metricsExplicit = cfg.metricsExplicit || f.Name == "metrics-addr" })
 	if getenv("YUGONGKAI_TRUST_PROXY") != "" {
 		return cfg, errors.New("YUGONGKAI_TRUST_PROXY is no longer supported: list the proxies in YUGONGKAI_TRUSTED_PROXIES (e.g. 10.0.0.0/8)")
 	}
@@ -131,10 +149,12 @@ func intEnv(getenv func(string) string, key string, def int) int {
 func newLogger(w io.Writer) *slog.Logger {
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			return slog.New(slog.NewTextHandler(w, nil))
+			return slog.New(web.LogHandler(slog.NewTextHandler(w, nil)))
 		}
 	}
-	return slog.New(slog.NewJSONHandler(w, nil))
+	// web.LogHandler adds the request id to every line logged while
+	// handling a request, the domain services' included.
+	return slog.New(web.LogHandler(slog.NewJSONHandler(w, nil)))
 }
 
 // stores is the chosen backend.
@@ -263,6 +283,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer st.close()
+	metrics := web.NewMetrics()
+	timeStores(st, metrics)
 	secret, err := jwtSecret(cfg, log)
 	if err != nil {
 		return err
@@ -328,7 +350,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
-		Ready: st.ping, WriteStats: st.writeStats, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL,
+		Ready: st.ping, WriteStats: st.writeStats, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL, Metrics: metrics,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),
@@ -336,6 +358,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			LoginPerAccount: ratelimit.New(20*cfg.loginRate, 15*time.Minute),
 			LoginPerIP:      ratelimit.New(4*cfg.loginRate, time.Minute),
 		}})
+	if err := serveMetrics(ctx, cfg.metricsAddr, cfg.metricsExplicit, metrics, log); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.addr) }()
 	log.Info("serving", "addr", cfg.addr, "store", storeName(cfg))
