@@ -18,12 +18,17 @@
 //
 //	obj = json.loads(line)
 //	h = obj.pop("hash")
-//	data = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-//	assert hashlib.sha256(data).hexdigest() == h
-//	assert obj["prev_hash"] == previous_hash   # "" for the first event
-//	assert obj["seq"] == previous_seq + 1      # the first is 1
+//	if obj.get("v") == 2:                        # format 2: header and payload hash
+//	    if "payload" in obj:
+//	        assert sha256(canon(obj.pop("payload"))) == obj["payload_sha256"]
+//	    obj.pop("withheld", None)                # a private payload withheld
+//	assert sha256(canon(obj)) == h               # format 1: the whole event
+//	assert obj["prev_hash"] == previous_hash     # "" for the first event
+//	assert obj["seq"] == previous_seq + 1        # the first is 1
 //
-// See [Canonical] for the exact encoding rules.
+// with canon(v) = json.dumps(v, sort_keys=True, separators=(",", ":"),
+// ensure_ascii=False).encode("utf-8"). See [Canonical] for the exact
+// encoding rules, [CanonicalEncoding] for the formats and docs/ARCHIVE.md.
 package history
 
 import (
