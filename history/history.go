@@ -336,10 +336,13 @@ func verify(events []Event, public bool) (unbound int64, err error) {
 		if err := checkFields(e); err != nil {
 			return 0, broken("%v", err)
 		}
-		if e.Withheld || e.Payload == nil {
+		if e.Payload == nil && !e.Withheld {
+			return 0, broken("payload missing, and the event is not marked withheld")
+		}
+		if e.Withheld {
 			switch {
 			case !public:
-				return 0, broken("payload missing (withheld)")
+				return 0, broken("payload withheld")
 			case e.Public:
 				return 0, broken("public event withheld: its payload is missing")
 			case e.Payload != nil:

@@ -136,6 +136,7 @@ func TestVerifyPublic(t *testing.T) {
 			return es
 		}, 4, "prev_hash"},
 		{"PublicWithheld", func(es []Event) []Event { es[2] = es[2].Withhold(); return es }, 3, "public event withheld"},
+		{"WithheldUnmarked", func(es []Event) []Event { es[1].Withheld = false; return es }, 2, "not marked withheld"},
 		{"WithheldRemoved", func(es []Event) []Event { return append(es[:1:1], es[2:]...) }, 3, "want 2"},
 		{"WithheldRemovedRenumbered", func(es []Event) []Event {
 			out := append(es[:1:1], es[2:]...)
