@@ -54,6 +54,11 @@ type Verification struct {
 	Problem string `json:"problem,omitempty"`
 	// Problems names every record found altered, missing or added.
 	Problems []Problem `json:"problems,omitempty"`
+	// Unbound (archives only) is the highest seq of a withheld event
+	// written before payloads were hashed separately (history format 1):
+	// the events up to it verify among themselves but are not bound to the
+	// head. 0 when the whole chain is bound.
+	Unbound int64 `json:"unbound,omitempty"`
 }
 
 // Problem is one record that does not match what the chain commits to.
@@ -161,9 +166,10 @@ func RedlineArticles(v *Version) []redline.Article {
 	return out
 }
 
-// Archive is the complete public record of a decision, checkable by anyone:
-// every entry's SHA-256 is in the manifest, and the events end at the chain
-// head published with the decision.
+// Archive is the complete public record of a decision, checkable by anyone
+// (VerifyArchive): every entry's SHA-256 is in the manifest, and the events
+// end at the chain head published with the decision. Before publication the
+// public archive withholds private events' payloads, not the events.
 type Archive struct {
 	Format       string          `json:"format"`
 	GeneratedAt  time.Time       `json:"generated_at"`
@@ -177,6 +183,30 @@ type Archive struct {
 	CommentLog json.RawMessage   `json:"comment_log,omitempty"`
 	ChainHead  string            `json:"chain_head"`
 	Manifest   map[string]string `json:"manifest"`
+}
+
+// ArchiveFormat names the archive's layout: in /2 the events are the whole
+// chain, private payloads withheld before publication (history.Event.Withhold).
+const ArchiveFormat = "yugongkai-archive/2"
+
+// archiveEvents is the whole chain as the actor may see it: everything for
+// internal readers and once the decision is published; before that the
+// private events withheld (header, payload hash and hash, no payload), so
+// that the public archive still verifies end to end.
+func (s *Service) archiveEvents(ctx context.Context, actor auth.Principal, c *Consultation) ([]history.Event, error) {
+	events, err := s.Store.Events(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if CanSeeInternal(actor, c) || c.State == Published {
+		return events, nil
+	}
+	for i, e := range events {
+		if !e.Public {
+			events[i] = e.Withhold()
+		}
+	}
+	return events, nil
 }
 
 // CommentsArchiver supplies the public copies of comments and their
@@ -196,11 +226,11 @@ func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id str
 	if err != nil {
 		return nil, err
 	}
-	events, err := s.History(ctx, actor, id)
+	events, err := s.archiveEvents(ctx, actor, c)
 	if err != nil {
 		return nil, err
 	}
-	a := &Archive{Format: "yugongkai-archive/1", GeneratedAt: s.now(), Consultation: c, Versions: versions,
+	a := &Archive{Format: ArchiveFormat, GeneratedAt: s.now(), Consultation: c, Versions: versions,
 		Events: events, ChainHead: c.HistoryHead, Manifest: map[string]string{}, Comments: json.RawMessage("[]")}
 	if comments != nil {
 		if a.Comments, err = comments(ctx, actor, c); err != nil {

@@ -9,8 +9,12 @@ Recomputes the SHA-256 of every manifest entry and of every event of the hash
 chain (决策档案) from the archive alone, and compares the chain's last hash
 with the head published with the decision (or the archive's own chain_head).
 Canonical JSON is json.dumps(v, sort_keys=True, separators=(",", ":"),
-ensure_ascii=False) encoded as UTF-8; event hashes cover every field but
-"hash". Exits 1 naming the first problem.
+ensure_ascii=False) encoded as UTF-8. Event hashes (format 2, "v": 2) cover
+every field but "hash", "payload" and "withheld", and "payload_sha256" is
+the SHA-256 of the canonical payload, so the public archive of a consultation
+not yet published can withhold private payloads and still verify end to end;
+events written before that (format 1, no "v") are hashed whole, every field
+but "hash". Exits 1 naming the first problem.
 
 --proof checks an inclusion proof of a receipt (GET /api/v1/receipts/{code}/proof:
 leaf_index, tree_size, leaf, root_hash, inclusion_path) by RFC 9162 section
@@ -160,6 +164,66 @@ def check_log(a):
     return seals
 
 
+def check_chain(events):
+    """Recompute every event's hash and link; return (last hash, unbound
+    seq, number withheld). Format 2 ("v": 2) hashes the event without
+    "hash", "payload" and "withheld", and "payload_sha256" is the SHA-256 of
+    the canonical payload; a withheld event (private, before publication)
+    carries no payload. Format 1 (no "v") hashes the event without "hash"."""
+    prev, unbound, withheld = "", 0, 0
+    for i, e in enumerate(events):
+        seq = e.get("seq")
+        if seq != i + 1:
+            fail("event %d has seq %s: an event is missing, inserted or out of order" % (i + 1, seq))
+        if e.get("prev_hash") != prev:
+            fail("event seq %d does not link to the previous event (prev_hash)" % seq)
+        v = e.get("v", 1)
+        if v not in (1, 2) or "v" in e and v == 1:
+            fail("event seq %d has an unknown hash format v=%r" % (seq, e.get("v")))
+        is_withheld = e.get("withheld") is True
+        if "withheld" in e and not is_withheld:
+            fail("event seq %d: withheld must be true or absent" % seq)
+        if is_withheld:
+            withheld += 1
+            if e.get("public") is not False:
+                fail("event seq %d is public but its payload is withheld" % seq)
+            if "payload" in e:
+                fail("event seq %d is marked withheld but carries a payload" % seq)
+        elif "payload" not in e:
+            fail("event seq %d has no payload and is not marked withheld" % seq)
+        if v == 1:
+            if is_withheld:
+                unhex(e["hash"])
+                unbound = seq  # its hash covers the payload it lacks
+                prev = e["hash"]
+                continue
+            body = {k: x for k, x in e.items() if k != "hash"}
+        else:
+            if not is_withheld and sha(canon(e["payload"])) != e.get("payload_sha256"):
+                fail("event seq %d: payload altered (its SHA-256 is not the payload_sha256 the chain records)" % seq)
+            try:
+                unhex(e.get("payload_sha256"))
+            except ValueError:
+                fail("event seq %d: payload_sha256 is not a hex SHA-256" % seq)
+            body = {k: x for k, x in e.items() if k not in ("hash", "payload", "withheld")}
+        if sha(canon(body)) != e.get("hash"):
+            fail("event seq %d was altered (hash mismatch%s)" % (seq, ", payload withheld" if is_withheld else ""))
+        prev = e["hash"]
+    return prev, unbound, withheld
+
+
+def check_texts(a):
+    """Every version text the chain records a hash of is that text."""
+    texts = {v["number"]: sha(v["text"].encode("utf-8")) for v in a["versions"]}
+    for e in a["events"]:
+        p = e.get("payload")
+        if e["type"] not in ("consultation.opened", "version.added", "consultation.finalized") or not p:
+            continue
+        n, want = p.get("version"), p.get("text_sha256")
+        if want and n in texts and texts[n] != want:
+            fail("the text of version %s differs from the hash recorded by event seq %d (%s)" % (n, e["seq"], e["type"]))
+
+
 def check_proof(kind, name):
     with open(name, encoding="utf-8") as f:
         p = json.load(f)
@@ -204,20 +268,18 @@ def main():
         fail("comments do not match the manifest")
     if sha(canon(a["events"])) != m["events"]:
         fail("events do not match the manifest")
-    prev = ""
-    for i, e in enumerate(a["events"]):
-        if e["seq"] != i + 1:
-            fail("event %d has seq %d" % (i + 1, e["seq"]))
-        if e["prev_hash"] != prev:
-            fail("event seq %d does not link to the previous event" % e["seq"])
-        body = {k: v for k, v in e.items() if k != "hash"}
-        if sha(canon(body)) != e["hash"]:
-            fail("event seq %d was altered (hash mismatch)" % e["seq"])
-        prev = e["hash"]
+    prev, unbound, withheld = check_chain(a["events"])
     if prev != head:
         fail("the chain ends at %s, not at the published head %s" % (prev, head))
+    if a["consultation"].get("history_head", head) != head:
+        fail("the consultation record names head %s, not %s" % (a["consultation"]["history_head"], head))
+    check_texts(a)
     seals = check_log(a)
-    print("OK: %d versions, %d events, head %s, %d sealed tree heads" % (len(a["versions"]), len(a["events"]), head, seals))
+    print("OK: %d versions, %d events (%d withheld), head %s, %d sealed tree heads" % (
+        len(a["versions"]), len(a["events"]), withheld, head, seals))
+    if unbound:
+        print("NOTE: event seq %d was written before payloads were hashed separately (format 1) and is withheld:"
+              " events 1 to %d check among themselves but are not bound to the head" % (unbound, unbound))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ func After(seq int64, hash string, e Event) (Event, error) {
 		return Event{}, fmt.Errorf("%w: head seq %d with hash %q", ErrInvalid, seq, hash)
 	}
 	e.Seq, e.PrevHash, e.Hash = seq+1, hash, ""
+	e.V, e.PayloadHash, e.Withheld = CurrentFormat, "", false
 	e.At = e.At.UTC().Truncate(time.Millisecond)
 	if err := checkFields(e); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -23,6 +24,7 @@ func After(seq int64, hash string, e Event) (Event, error) {
 		return Event{}, fmt.Errorf("payload of %s: %w", e.Type, err)
 	}
 	e.Payload = payload
+	e.PayloadHash = e.payloadHash()
 	e.Hash = hashOf(e)
 	return e, nil
 }

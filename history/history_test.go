@@ -35,27 +35,58 @@ func goldenEvent(t *testing.T) Event {
 	return e
 }
 
+// goldenEncoding is format 2: the header with the payload's SHA-256
+// (goldenPayloadHash, of the payload's canonical JSON) in place of the
+// payload.
 const goldenEncoding = `{"actor_id":"u42","actor_role":"staff","at":"2026-02-14T01:02:03.456Z","consultation":"c-2026-001",` +
-	`"payload":{"articles":[1,-2,0],"empty":{},"list":[],"none":null,"note":"第一行\n\"引号\"\t\\ ` + "\u2028" + `",` +
-	`"ok":false,"period_days":30,"title":"关于<公共>停车 & 收费的决定（征求意见稿）"},` +
-	`"prev_hash":"","public":true,"seq":1,"type":"consultation.published"}`
+	`"payload_sha256":"7d3794c01f6d174cb8962a1226793c7c44cfeb9ea56d381c61a19afa80d6b922",` +
+	`"prev_hash":"","public":true,"seq":1,"type":"consultation.published","v":2}`
 
-const goldenHash = "aa69b6eef20743a96d87cbe0eb366bacf84e42e46a50d9b0a28823787ee38f22"
+const goldenPayload = `{"articles":[1,-2,0],"empty":{},"list":[],"none":null,"note":"第一行\n\"引号\"\t\\ ` + "\u2028" + `",` +
+	`"ok":false,"period_days":30,"title":"关于<公共>停车 & 收费的决定（征求意见稿）"}`
+
+const (
+	goldenPayloadHash = "7d3794c01f6d174cb8962a1226793c7c44cfeb9ea56d381c61a19afa80d6b922"
+	goldenHash        = "4ebaf53b8d53d1a6f9864ceb040495f5528280563a6544060099663f2ddb7447"
+)
+
+// goldenV1Encoding and goldenV1Hash pin format 1, which the previous
+// release wrote: the same event hashed whole, payload included, no "v".
+const goldenV1Encoding = `{"actor_id":"u42","actor_role":"staff","at":"2026-02-14T01:02:03.456Z","consultation":"c-2026-001",` +
+	`"payload":` + goldenPayload + `,"prev_hash":"","public":true,"seq":1,"type":"consultation.published"}`
+
+const goldenV1Hash = "aa69b6eef20743a96d87cbe0eb366bacf84e42e46a50d9b0a28823787ee38f22"
 
 func TestCanonicalEncodingGolden(t *testing.T) {
 	e := goldenEvent(t)
 	if got := string(CanonicalEncoding(e)); got != goldenEncoding {
 		t.Errorf("CanonicalEncoding(golden)\n got %s\nwant %s", got, goldenEncoding)
 	}
-	sum := sha256.Sum256([]byte(goldenEncoding))
-	if got := hex.EncodeToString(sum[:]); got != goldenHash {
-		t.Errorf("sha256(golden encoding) = %s, want %s", got, goldenHash)
+	if string(e.Payload) != goldenPayload {
+		t.Errorf("Next(golden).Payload\n got %s\nwant %s", e.Payload, goldenPayload)
 	}
-	if e.Hash != goldenHash {
-		t.Errorf("Next(golden).Hash = %s, want %s", e.Hash, goldenHash)
+	for _, c := range []struct{ name, data, want string }{
+		{"payload", goldenPayload, goldenPayloadHash}, {"encoding", goldenEncoding, goldenHash}, {"v1 encoding", goldenV1Encoding, goldenV1Hash},
+	} {
+		sum := sha256.Sum256([]byte(c.data))
+		if got := hex.EncodeToString(sum[:]); got != c.want {
+			t.Errorf("sha256(golden %s) = %s, want %s", c.name, got, c.want)
+		}
+	}
+	if e.Hash != goldenHash || e.PayloadHash != goldenPayloadHash || e.V != 2 {
+		t.Errorf("Next(golden) = hash %s payload_sha256 %s v %d, want %s, %s, 2", e.Hash, e.PayloadHash, e.V, goldenHash, goldenPayloadHash)
 	}
 	if got, want := e.At, time.Date(2026, 2, 14, 1, 2, 3, 456000000, time.UTC); !got.Equal(want) || got.Location() != time.UTC {
 		t.Errorf("Next(golden).At = %v, want %v", got, want)
+	}
+	// The same event as the previous release stored it: format 1.
+	old := e
+	old.V, old.PayloadHash, old.Hash = 0, "", goldenV1Hash
+	if got := string(CanonicalEncoding(old)); got != goldenV1Encoding {
+		t.Errorf("CanonicalEncoding(golden, format 1)\n got %s\nwant %s", got, goldenV1Encoding)
+	}
+	if err := Verify([]Event{old}); err != nil {
+		t.Errorf("Verify(golden, format 1) = %v", err)
 	}
 }
 
@@ -198,7 +229,7 @@ func TestVerifyClockStepBack(t *testing.T) {
 }
 
 func TestVerifyDetectsTampering(t *testing.T) {
-	rehash := func(e *Event) { e.Hash = hashOf(*e) } // an attacker recomputing one hash
+	rehash := func(e *Event) { e.PayloadHash = ""; e.PayloadHash = e.payloadHash(); e.Hash = hashOf(*e) } // an attacker recomputing one hash
 	tests := []struct {
 		name      string
 		tamper    func([]Event) []Event
@@ -206,7 +237,16 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		wantIndex int
 		want      string
 	}{
-		{"Payload", func(es []Event) []Event { es[2].Payload = json.RawMessage(`{"n":2,"text":"第9条"}`); return es }, 3, 2, "hash"},
+		{"Payload", func(es []Event) []Event { es[2].Payload = json.RawMessage(`{"n":2,"text":"第9条"}`); return es }, 3, 2, "payload altered"},
+		// As a store holds it: the payload's hash is not stored but recomputed.
+		{"PayloadInStore", func(es []Event) []Event {
+			es[2].Payload, es[2].PayloadHash = json.RawMessage(`{"n":2,"text":"第9条"}`), ""
+			return es
+		}, 3, 2, "hash"},
+		{"PayloadHash", func(es []Event) []Event { es[2].PayloadHash = strings.Repeat("0", 64); return es }, 3, 2, "payload altered"},
+		{"Format", func(es []Event) []Event { es[2].V = 0; return es }, 3, 2, "hash"},
+		{"FormatUnknown", func(es []Event) []Event { es[2].V = 3; return es }, 3, 2, "format"},
+		{"Withheld", func(es []Event) []Event { es[1] = es[1].Withhold(); return es }, 2, 1, "withheld"},
 		{"PayloadRehashed", func(es []Event) []Event {
 			es[2].Payload = json.RawMessage(`{"n":2,"text":"第9条"}`)
 			rehash(&es[2])
@@ -307,12 +347,14 @@ func TestEventJSON(t *testing.T) {
 		}
 		lines = append(lines, string(b))
 
-		// The outside verifier's recipe: drop "hash", re-encode canonically.
+		// The outside verifier's recipe: drop "hash" and (format 2)
+		// "payload", re-encode canonically.
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(b, &obj); err != nil {
 			t.Fatal(err)
 		}
 		delete(obj, "hash")
+		delete(obj, "payload")
 		c, err := Canonical(obj)
 		if err != nil {
 			t.Fatal(err)

@@ -360,6 +360,8 @@ var catalogue = map[string]message{
 	// Feeds and event names.
 	"feed.site_title":                 {"预公开：决策草案公开征求意见", "yugongkai: draft decisions open for comment"},
 	"feed.period":                     {"征求意见期限：%s 至 %s", "comment period: %s to %s"},
+	"feed.head_title":                 {"意见记录签名树头：%s（%d 条意见）", "Signed head of the comments' log: %s (%d comments)"},
+	"feed.head_summary":               {"征求意见 %s 的意见记录：树大小 %s，根哈希 %s。内容为签名树头，可用 /api/v1/log-key 的公钥验证。", "Comments' log of consultation %s: tree size %s, root hash %s. The content is the signed tree head; check it with the key at /api/v1/log-key."},
 	"event.consultation.created":      {"创建草案", "draft created"},
 	"event.consultation.edited":       {"修改草案", "draft edited"},
 	"event.consultation.opened":       {"开始公开征求意见", "opened for public comment"},

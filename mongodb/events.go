@@ -30,6 +30,9 @@ type eventDoc struct {
 	PrevHash     string    `bson:"prev_hash"`
 	Hash         string    `bson:"hash"`
 	Applied      int64     `bson:"applied,omitempty"` // log position, see apply.go
+	// V is the hash format (history.Event.V); documents written before
+	// formats were numbered have none and are format 1.
+	V int `bson:"v,omitempty"`
 }
 
 func eventID(consultationID string, seq int64) string {
@@ -49,6 +52,7 @@ func toEventDoc(e history.Event) eventDoc {
 		Payload:      string(e.Payload),
 		PrevHash:     e.PrevHash,
 		Hash:         e.Hash,
+		V:            e.V,
 	}
 }
 
@@ -63,6 +67,7 @@ func (d eventDoc) event() history.Event {
 		Public:       d.Public,
 		PrevHash:     d.PrevHash,
 		Hash:         d.Hash,
+		V:            d.V,
 	}
 	if d.Payload != "" {
 		e.Payload = json.RawMessage(d.Payload)

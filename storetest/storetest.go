@@ -5,9 +5,13 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -372,10 +376,17 @@ func testEvents(t *testing.T, s Stores) {
 	must(t, Update(s.Consultations, c, chain[2]))
 	got, err := s.Consultations.Events(ctx, c.ID)
 	must(t, err)
+	for i := range chain {
+		if chain[i].V != history.CurrentFormat {
+			t.Fatalf("Next wrote format %d", chain[i].V)
+		}
+		chain[i].PayloadHash = "" // derived from the payload, not stored
+	}
 	if !reflect.DeepEqual(got, chain) {
 		t.Errorf("Events =\n%+v\nwant\n%+v", got, chain)
 	}
 	must(t, history.Verify(got))
+	testOldFormatEvents(t, s)
 	// A duplicate seq is refused and the consultation is left as it was.
 	c2, _ := s.Consultations.Consultation(ctx, c.ID)
 	c2.Title = "should not be stored"
@@ -388,6 +399,35 @@ func testEvents(t *testing.T, s Stores) {
 	}
 	if _, err := s.Consultations.Events(ctx, "none"); err != nil && !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("Events(none) = %v", err)
+	}
+}
+
+// testOldFormatEvents stores a chain as the previous release wrote it
+// (hash format 1, no v) followed by a current one: both read back with
+// their format and verify.
+func testOldFormatEvents(t *testing.T, s Stores) {
+	c, v := NewConsultation(t, "d1", T0)
+	must(t, Create(s.Consultations, c, v))
+	var chain []history.Event
+	for i := 0; i < 2; i++ {
+		e := history.Event{Consultation: c.ID, Seq: int64(i + 1), At: T0.Add(time.Duration(i) * time.Second), ActorRole: "staff",
+			Type: "test.event", Public: i == 0, Payload: json.RawMessage(`{"i":` + strconv.Itoa(i) + `}`), PrevHash: history.Head(chain)}
+		sum := sha256.Sum256(history.CanonicalEncoding(e)) // V 0: format 1
+		e.Hash = hex.EncodeToString(sum[:])
+		chain = append(chain, e)
+	}
+	e, err := history.Next(&chain[1], history.Event{At: T0.Add(time.Minute), ActorRole: "staff", Type: "test.event", Payload: json.RawMessage(`{"i":2}`)})
+	must(t, err)
+	chain = append(chain, e)
+	c.HistorySeq, c.HistoryHead = 3, e.Hash
+	must(t, Update(s.Consultations, c, chain...))
+	got, err := s.Consultations.Events(ctx, c.ID)
+	must(t, err)
+	if len(got) != 3 || got[0].Format() != history.FormatWhole || got[1].V != 0 || got[2].V != history.FormatPayloadHash {
+		t.Fatalf("Events of a mixed-format chain = %+v, want formats 1, 1, 2", got)
+	}
+	if err := history.Verify(got); err != nil {
+		t.Errorf("Verify(stored format-1 then format-2 chain) = %v", err)
 	}
 }
 

@@ -315,3 +315,8 @@ func sortProblems(ps []Problem) []Problem {
 	slices.SortStableFunc(ps, func(a, b Problem) int { return cmp.Compare(a.Index, b.Index) })
 	return ps
 }
+
+// RootOfHashes is RFC 6962's Merkle tree hash (MTH) of the tree whose leaf
+// hashes are hashes: how an archive's sealed heads are recomputed from the
+// leaf hashes it carries.
+func RootOfHashes(hashes []tlog.Hash) tlog.Hash { return rootOf(hashes) }

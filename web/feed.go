@@ -11,10 +11,12 @@ import (
 	"yugongkai/auth"
 	"yugongkai/consultation"
 	"yugongkai/i18n"
+	"yugongkai/translog"
 )
 
-// Atom feeds: new consultations, and the updates of one consultation, so
-// residents and newsrooms can follow without visiting the site.
+// Atom feeds: new consultations and the comments' signed tree heads, and
+// the updates of one consultation, so residents and newsrooms can follow
+// without visiting the site, and outsiders keep copies of every head.
 
 type atomFeed struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
@@ -48,6 +50,7 @@ type atomEntry struct {
 	Updated string     `xml:"updated"`
 	Links   []atomLink `xml:"link"`
 	Summary atomText   `xml:"summary"`
+	Content *atomText  `xml:"content,omitempty"`
 }
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -89,7 +92,46 @@ func (s *Server) siteFeed(c *fiber.Ctx) error {
 		f.Entries = append(f.Entries, atomEntry{ID: base + "/consultations/" + x.ID, Title: x.Title, Updated: atomTime(updated),
 			Links: []atomLink{{Href: base + "/consultations/" + x.ID}}, Summary: atomText{Type: "text", Body: summary}})
 	}
+	heads, err := s.headEntries(c, lang, base)
+	if err != nil {
+		return err
+	}
+	f.Entries = append(f.Entries, heads...)
 	return s.sendFeed(c, f)
+}
+
+// headEntries are the newest signed tree head of every public consultation
+// (GET /api/v1/heads), one entry per head: its id names the consultation
+// and the tree size, so each new seal is a new entry a reader keeps. The
+// content is the signed note itself, checkable with GET /api/v1/log-key.
+func (s *Server) headEntries(c *fiber.Ctx, lang i18n.Lang, base string) ([]atomEntry, error) {
+	if s.cfg.Comments == nil {
+		return nil, nil
+	}
+	heads, _, err := s.cfg.Comments.Heads(c.UserContext(), auth.Principal{}, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []atomEntry
+	for _, h := range heads {
+		if h.Note == "" {
+			continue // the instance does not sign heads
+		}
+		updated := s.cfg.Now()
+		if th, err := translog.OpenHead([]byte(h.Note), s.cfg.Comments.LogKey); err == nil {
+			updated = th.At
+		}
+		size := strconv.FormatInt(h.TreeSize, 10)
+		page := base + "/consultations/" + h.ConsultationID
+		out = append(out, atomEntry{ID: page + "#comment-log-" + size,
+			Title: i18n.T(lang, "feed.head_title", h.Title, h.TreeSize), Updated: atomTime(updated),
+			Links: []atomLink{{Href: page},
+				{Rel: "related", Href: base + "/api/v1/heads", Type: "application/json"},
+				{Rel: "related", Href: base + "/api/v1/log-key", Type: "application/json"}},
+			Summary: atomText{Type: "text", Body: i18n.T(lang, "feed.head_summary", h.ConsultationID, size, h.RootHash)},
+			Content: &atomText{Type: "text", Body: h.Note}})
+	}
+	return out, nil
 }
 
 func (s *Server) consultationFeed(c *fiber.Ctx) error {

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"encoding/hex"
 	"encoding/xml"
 	"strings"
 	"testing"
 
+	"yugongkai/translog"
 	"yugongkai/web"
 )
 
@@ -69,5 +71,63 @@ func TestFeedLinksFromBaseURL(t *testing.T) {
 		if _, err := web.ParseBaseURL(bad); err == nil {
 			t.Errorf("ParseBaseURL(%q) accepted", bad)
 		}
+	}
+}
+
+// A sealed tree head appears in the site feed as an entry whose content is
+// the signed note, and its signature verifies with the log key.
+func TestSiteFeedCarriesSignedHeads(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id, _ := e.openConsultation(w, map[string]any{"moderation": false})
+	for _, body := range []string{"建议明确登记期限。", "建议减免费用。"} {
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment(body, "display", "anonymous")), 201, "comment")
+	}
+	type entry struct {
+		ID      string `xml:"id"`
+		Title   string `xml:"title"`
+		Summary string `xml:"summary"`
+		Content string `xml:"content"`
+	}
+	feedHeads := func() []entry {
+		r := e.want(e.do("GET", "/feed.atom", "", nil), 200, "site feed")
+		var feed struct {
+			Entries []entry `xml:"entry"`
+		}
+		if err := xml.Unmarshal(r.Body, &feed); err != nil {
+			t.Fatalf("site feed is not XML: %v", err)
+		}
+		var out []entry
+		for _, en := range feed.Entries {
+			if en.Content != "" {
+				out = append(out, en)
+			}
+		}
+		return out
+	}
+	if got := feedHeads(); len(got) != 0 {
+		t.Errorf("feed before any seal carries heads: %+v", got)
+	}
+	e.want(e.do("POST", "/api/v1/consultations/"+id+"/close", w.staffA, map[string]string{"reason": "提前结束", "shortening_reason": "情况紧急"}), 200, "close")
+	heads := feedHeads()
+	if len(heads) != 1 {
+		t.Fatalf("feed after the close carries %d heads, want 1", len(heads))
+	}
+	h := heads[0]
+	api := e.want(e.do("GET", "/api/v1/heads", "", nil), 200, "heads").JSON["items"].([]any)[0].(map[string]any)
+	if h.Content != api["note"] || !strings.HasSuffix(h.ID, "#comment-log-2") || !strings.Contains(h.Summary, api["root_hash"].(string)) || !strings.Contains(h.Summary, id) {
+		t.Errorf("feed head %+v, want the signed note, size and root of %v", h, api)
+	}
+	key := e.want(e.do("GET", "/api/v1/log-key", "", nil), 200, "log key").str("key")
+	th, err := translog.OpenHead([]byte(h.Content), key)
+	if err != nil {
+		t.Fatalf("feed head does not verify with the log key: %v", err)
+	}
+	if th.Consultation != id || th.Size != 2 || hex.EncodeToString(th.Root[:]) != api["root_hash"] {
+		t.Errorf("signed head %+v, want consultation %s, 2 comments, root %v", th, id, api["root_hash"])
+	}
+	forged := strings.Replace(h.Content, "\n2\n", "\n3\n", 1)
+	if _, err := translog.OpenHead([]byte(forged), key); err == nil {
+		t.Error("a head with an altered size verifies")
 	}
 }

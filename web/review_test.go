@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"yugongkai/consultation"
 	"yugongkai/lawtext"
 	"yugongkai/redline"
 	"yugongkai/workcal"
@@ -306,6 +307,9 @@ func TestArchiveCheckableFromOutside(t *testing.T) {
 	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政规〔2027〕3号", "registration_number": "R-3", "adopted_on": workcal.DateOf(e.clock.Now()).String(), "effective_on": "2027-06-01"}), 200, "finalize")
 	arch := e.want(e.do("GET", base+"/archive", "", nil), 200, "archive")
 	head := e.want(e.do("GET", base, "", nil), 200, "decision").str("history_head")
+	if v, err := consultation.VerifyArchive(arch.Body, head); err != nil || !v.OK || v.Events == 0 {
+		t.Errorf("VerifyArchive(published archive) = %+v, %v", v, err)
+	}
 	dir := t.TempDir()
 	good := filepath.Join(dir, "archive.json")
 	os.WriteFile(good, arch.Body, 0o600)
