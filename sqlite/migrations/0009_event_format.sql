@@ -1,4 +1,4 @@
--- 0008_event_format: the hash format of each event (history.Event.V).
+-- 0009_event_format: the hash format of each event (history.Event.V).
 -- Events stored before this migration were hashed whole, payload included
 -- (format 1); new events hash the header and the payload's SHA-256
 -- (format 2), so a public copy can withhold a private payload.
