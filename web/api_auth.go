@@ -96,7 +96,7 @@ func (s *Server) listDepartments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list})
+	return c.JSON(List[*auth.Department]{Items: list})
 }
 
 func (s *Server) createUser(c *fiber.Ctx) error {
@@ -116,5 +116,5 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list})
+	return c.JSON(List[*auth.User]{Items: list})
 }

@@ -9,8 +9,8 @@ import (
 )
 
 func init() {
-	registerOperations(apiOperation{"GET", "/search", "Search consultations and published comments (Chinese 1–4 character queries; exact substring semantics)", "", "",
-		[]string{"q", "status", "department", "type", "kind", "consultation", "after", "limit"}})
+	registerOperations(apiOperation{Method: "GET", Path: "/search", ID: "search", Summary: "Search consultations and published comments (Chinese 1–4 character queries; exact substring semantics)",
+		Params: []string{"q", "status", "department", "type", "kind", "consultation", "after", "limit"}, Response: SearchResults{}})
 }
 
 // searchFilter reads the search filters from the query string.
@@ -35,6 +35,13 @@ func searchFilter(c *fiber.Ctx) (search.Filter, error) {
 	return f, nil
 }
 
+// SearchResults is a page of search hits; Next is the after= value of the
+// next page.
+type SearchResults struct {
+	Hits []search.Hit `json:"hits"`
+	Next string       `json:"next,omitempty"`
+}
+
 func (s *Server) search(c *fiber.Ctx) error {
 	f, err := searchFilter(c)
 	if err != nil {
@@ -48,9 +55,9 @@ func (s *Server) search(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"hits": hits}
+	out := SearchResults{Hits: hits}
 	if len(hits) == limit && limit > 0 {
-		out["next"] = hits[len(hits)-1].Cursor
+		out.Next = hits[len(hits)-1].Cursor
 	}
 	return c.JSON(out)
 }

@@ -32,7 +32,7 @@ func (e *env) openConsultation(w world, extra map[string]any) (string, string) {
 		e.t.Errorf("a period within 2026 warns of missing years: %v", r.JSON["calendar_missing_years"])
 	}
 	v := e.want(e.do("GET", "/api/v1/consultations/"+id+"/versions/1", "", nil), 200, "version")
-	art := v.JSON["articles"].([]any)[0].(map[string]any)["ID"].(string)
+	art := v.JSON["articles"].([]any)[0].(map[string]any)["id"].(string)
 	return id, art
 }
 
@@ -141,7 +141,7 @@ func TestModerationAndDispositionRules(t *testing.T) {
 			t.Errorf("undisposed comments not named: %s", r.Body)
 		}
 		v2 := e.want(e.do("GET", "/api/v1/consultations/"+id+"/versions/2", w.staffA, nil), 200, "v2")
-		newArt := v2.JSON["articles"].([]any)[2].(map[string]any)["ID"].(string)
+		newArt := v2.JSON["articles"].([]any)[2].(map[string]any)["id"].(string)
 		e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]any{"status": "adopted", "changed_articles": []string{newArt}}), 200, "adopt")
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/review", w.staffA, map[string]any{}), 200, "review")
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful")
