@@ -10,8 +10,8 @@ import (
 )
 
 type loginForm struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username string `json:"username" jsonschema:"required"`
+	Password string `json:"password" jsonschema:"required"`
 }
 
 // TokenResponse is what login returns.
@@ -76,7 +76,7 @@ func (s *Server) me(c *fiber.Ctx) error {
 }
 
 type departmentForm struct {
-	Name string `json:"name"`
+	Name string `json:"name" jsonschema:"required"`
 }
 
 func (s *Server) createDepartment(c *fiber.Ctx) error {

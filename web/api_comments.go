@@ -313,7 +313,7 @@ func (s *Server) disposeGroup(c *fiber.Ctx) error {
 }
 
 type mergeForm struct {
-	GroupIDs []string `json:"group_ids"`
+	GroupIDs []string `json:"group_ids" jsonschema:"required"`
 }
 
 func (s *Server) mergeGroups(c *fiber.Ctx) error {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"yugongkai/auth"
 	"yugongkai/history"
 	"yugongkai/web"
 )
@@ -203,5 +204,16 @@ func TestOpenAPIDocumentRules(t *testing.T) {
 	}
 	if n < 45 {
 		t.Errorf("only %d operations documented", n)
+	}
+}
+
+// TestOpenAPIPasswordRule: the documented minimum is the one auth applies.
+func TestOpenAPIPasswordRule(t *testing.T) {
+	doc := apiContract(t).doc
+	for _, name := range []string{"RegistrationInput", "NewUserInput"} {
+		p := doc.Components.Schemas[name].Value.Properties["password"].Value
+		if p.MinLength != uint64(auth.MinPasswordLength) {
+			t.Errorf("%s.password minLength = %d, want auth.MinPasswordLength %d", name, p.MinLength, auth.MinPasswordLength)
+		}
 	}
 }
