@@ -78,17 +78,19 @@ func (r *schemaReflector) schema(t reflect.Type, mode schemaMode) map[string]any
 		return nullable(r.schema(t.Elem(), mode))
 	case reflect.Interface:
 		return map[string]any{}
-	case reflect.Struct:
-		if t.Name() == "" {
-			return r.object(t, mode)
-		}
-		return map[string]any{"$ref": "#/components/schemas/" + r.component(t, mode)}
 	}
-	if t.Implements(reflect.TypeFor[json.Marshaler]()) && !plainMarshalers[t] {
+	marshaler := reflect.TypeFor[json.Marshaler]()
+	if (t.Implements(marshaler) || reflect.PointerTo(t).Implements(marshaler)) && !plainMarshalers[t] {
 		panic(fmt.Sprintf("openapi: %v has its own MarshalJSON; give it a schemaOverride", t))
 	}
 	if t.Implements(reflect.TypeFor[encoding.TextMarshaler]()) {
 		return map[string]any{"type": "string"}
+	}
+	if t.Kind() == reflect.Struct {
+		if t.Name() == "" {
+			return r.object(t, mode)
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + r.component(t, mode)}
 	}
 	switch t.Kind() {
 	case reflect.String:
