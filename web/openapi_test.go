@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"yugongkai/auth"
+	"yugongkai/consultation"
 	"yugongkai/history"
 	"yugongkai/web"
 )
@@ -204,6 +205,17 @@ func TestOpenAPIDocumentRules(t *testing.T) {
 	}
 	if n < 45 {
 		t.Errorf("only %d operations documented", n)
+	}
+	// The lifecycle table travels with the document, one row per transition.
+	rows, _ := doc.Extensions["x-lifecycle"].([]any)
+	if len(rows) != len(consultation.Lifecycle) {
+		t.Errorf("x-lifecycle has %d rows, consultation.Lifecycle %d", len(rows), len(consultation.Lifecycle))
+	}
+	for i, row := range rows {
+		m, _ := row.(map[string]any)
+		if m["action"] != string(consultation.Lifecycle[i].Action) {
+			t.Errorf("x-lifecycle row %d = %v, want action %s", i, row, consultation.Lifecycle[i].Action)
+		}
 	}
 }
 
