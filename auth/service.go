@@ -67,17 +67,17 @@ func (s *Service) hash(password string) (string, error) {
 
 // Registration is a resident's sign-up form.
 type Registration struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username string `json:"username" jsonschema:"required"`
+	Password string `json:"password" jsonschema:"required,minLength=10"`
 	Phone    string `json:"phone"`
 	Email    string `json:"email"`
 }
 
 // NewUser is an account created by an administrator.
 type NewUser struct {
-	Username     string `json:"username"`
-	Password     string `json:"password"`
-	Role         Role   `json:"role"`
+	Username     string `json:"username" jsonschema:"required"`
+	Password     string `json:"password" jsonschema:"required,minLength=10"`
+	Role         Role   `json:"role" jsonschema:"required"`
 	DepartmentID string `json:"department_id"`
 	Phone        string `json:"phone"`
 	Email        string `json:"email"`

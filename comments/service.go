@@ -504,7 +504,7 @@ type RedactForm struct {
 	End   int `json:"end"`
 	// Text, when given instead of a span, hides its first occurrence.
 	Text   string          `json:"text"`
-	Reason RedactionReason `json:"reason"`
+	Reason RedactionReason `json:"reason" jsonschema:"required"`
 }
 
 // Redact hides a span of a comment's public copy behind ［已隐去］ without

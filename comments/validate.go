@@ -25,7 +25,7 @@ const (
 // Submission is the form a resident submits.
 type Submission struct {
 	ArticleID        string        `json:"article_id"`
-	Body             string        `json:"body"`
+	Body             string        `json:"body" jsonschema:"required"`
 	CommenterType    CommenterType `json:"commenter_type"`
 	OrganizationName string        `json:"organization_name"`
 	Display          Display       `json:"display"`
@@ -37,22 +37,22 @@ type Submission struct {
 // OfflineSubmission is a comment received offline and entered by staff.
 type OfflineSubmission struct {
 	Submission
-	Channel Channel `json:"channel"`
+	Channel Channel `json:"channel" jsonschema:"required"`
 	// ReceivedOn is the date (2026-12-31, Shanghai) or instant (RFC 3339) the
 	// department received the comment.
-	ReceivedOn string `json:"received_on"`
+	ReceivedOn string `json:"received_on" jsonschema:"required"`
 }
 
 // ModerationForm publishes or declines a comment.
 type ModerationForm struct {
-	Action Action        `json:"action"`
+	Action Action        `json:"action" jsonschema:"required"`
 	Reason DeclineReason `json:"reason"`
 	Note   string        `json:"note"`
 }
 
 // DispositionForm answers a comment or a group.
 type DispositionForm struct {
-	Outcome         Outcome  `json:"status"`
+	Outcome         Outcome  `json:"status" jsonschema:"required"`
 	Reason          string   `json:"reason"`
 	ChangedArticles []string `json:"changed_articles"`
 }

@@ -39,7 +39,7 @@ type FactsFunc func(ctx context.Context, c *Consultation) (RecordFacts, error)
 
 // RevisionForm adds a new version after the period.
 type RevisionForm struct {
-	Text string      `json:"text"`
+	Text string      `json:"text" jsonschema:"required"`
 	Note string      `json:"note"`
 	Kind VersionKind `json:"kind"`
 }
@@ -263,7 +263,7 @@ const (
 
 // OpinionForm is the legal office's review opinion.
 type OpinionForm struct {
-	Outcome string `json:"outcome"`
+	Outcome string `json:"outcome" jsonschema:"required,enum=lawful,enum=revise,enum=unlawful"`
 	Opinion string `json:"opinion"`
 }
 
@@ -301,10 +301,10 @@ type FinalizeForm struct {
 	// Title is the adopted title; empty takes the draft's title without a
 	// trailing （征求意见稿）, （草案） or （送审稿）.
 	Title              string `json:"title"`
-	DocumentNumber     string `json:"document_number"`
+	DocumentNumber     string `json:"document_number" jsonschema:"required"`
 	RegistrationNumber string `json:"registration_number"`
-	AdoptedOn          string `json:"adopted_on"`
-	EffectiveOn        string `json:"effective_on"`
+	AdoptedOn          string `json:"adopted_on" jsonschema:"required"`
+	EffectiveOn        string `json:"effective_on" jsonschema:"required"`
 	EffectiveException string `json:"effective_exception"`
 }
 
@@ -426,8 +426,8 @@ func (s *Service) numberFree(ctx context.Context, c *Consultation, field, number
 
 // LaterStatusForm stamps a published decision as amended, repealed or lapsed.
 type LaterStatusForm struct {
-	Status       string `json:"status"`
-	Reason       string `json:"reason"`
+	Status       string `json:"status" jsonschema:"required,enum=amended,enum=repealed,enum=lapsed"`
+	Reason       string `json:"reason" jsonschema:"required"`
 	SuccessorURL string `json:"successor_url"`
 }
 

@@ -448,7 +448,7 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id string, d
 // PublishForm opens the comment period.
 type PublishForm struct {
 	OpensAt          string `json:"opens_at"`
-	ClosesAt         string `json:"closes_at"`
+	ClosesAt         string `json:"closes_at" jsonschema:"required"`
 	ShorteningReason string `json:"shortening_reason"`
 }
 
@@ -528,8 +528,8 @@ func (s *Service) Publish(ctx context.Context, actor auth.Principal, id string, 
 
 // ExtendForm prolongs the period.
 type ExtendForm struct {
-	ClosesAt string `json:"closes_at"`
-	Reason   string `json:"reason"`
+	ClosesAt string `json:"closes_at" jsonschema:"required"`
+	Reason   string `json:"reason" jsonschema:"required"`
 }
 
 // Extend sets a later end for an open period, recording the reason.
@@ -566,7 +566,7 @@ func (s *Service) Extend(ctx context.Context, actor auth.Principal, id string, f
 
 // ReasonForm carries a required reason.
 type ReasonForm struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" jsonschema:"required"`
 }
 
 func requireReason(r string) (string, error) {
@@ -583,7 +583,7 @@ func requireReason(r string) (string, error) {
 // CloseForm ends the period early: a public reason, and a shortening
 // reason when the period actually run falls short of the minimum (rule 2).
 type CloseForm struct {
-	Reason           string `json:"reason"`
+	Reason           string `json:"reason" jsonschema:"required"`
 	ShorteningReason string `json:"shortening_reason"`
 }
 

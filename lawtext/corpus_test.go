@@ -1,32 +1,18 @@
 package lawtext
 
 import (
-	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"yugongkai/internal/corpus"
 )
 
-// corpusDir holds real draft and final texts shared by the project's tests.
-var corpusDir = filepath.Join("..", "..", "shared", "corpus")
-
-// readCorpus returns the text of a corpus file, skipping the test when the
-// shared corpus is not checked out next to the repository.
+// readCorpus returns the text of a file of the shared corpus of real draft
+// and final texts (internal/corpus).
 func readCorpus(tb testing.TB, name string) string {
 	tb.Helper()
-	if _, err := os.Stat(corpusDir); errors.Is(err, os.ErrNotExist) {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("corpus folder %s is absent; the corpus tests need the shared draft/final texts", corpusDir)
-		}
-		tb.Skipf("corpus folder %s is absent; the corpus tests need the shared draft/final texts", corpusDir)
-	}
-	b, err := os.ReadFile(filepath.Join(corpusDir, name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(b)
+	return corpus.Read(tb, name)
 }
 
 var corpusFiles = []struct {

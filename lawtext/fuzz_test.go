@@ -2,11 +2,10 @@ package lawtext
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"yugongkai/internal/corpus"
 )
 
 // FuzzParse checks, for arbitrary input, that Parse does not panic, that
@@ -31,8 +30,8 @@ func FuzzParse(f *testing.F) {
 	// their first lines (title, 目录, first chapter) because minimizing a 64 KB
 	// input stalls the fuzzing for minutes.
 	for _, tc := range corpusFiles {
-		if b, err := os.ReadFile(filepath.Join(corpusDir, tc.name)); err == nil {
-			f.Add(headLines(string(b), 30))
+		if text, ok := corpus.Lookup(f, tc.name); ok {
+			f.Add(headLines(text, 30))
 		}
 	}
 	f.Fuzz(func(t *testing.T, x string) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/history"
 	"yugongkai/ident"
+	"yugongkai/internal/corpus"
 	"yugongkai/lawtext"
 	"yugongkai/mongodb"
 	"yugongkai/mongodb/mongotest"
@@ -261,22 +261,13 @@ func TestOpenDatabaseFromURI(t *testing.T) {
 	}
 }
 
-// corpusPath is a real law of about 64 KB: 6 chapters, 15 sections, 144
-// articles with items, in the corpus beside the module root.
-var corpusPath = filepath.Join("..", "..", "shared", "corpus", "public-security-admin-penalties-law", "final.txt")
-
-// corpusDocument returns the corpus law parsed, with article ids, or skips
-// tb if the corpus is absent.
+// corpusDocument returns a real law of about 64 KB (6 chapters, 15
+// sections, 144 articles with items) from the shared corpus, parsed, with
+// article ids.
 func corpusDocument(tb testing.TB) (string, lawtext.Document) {
 	tb.Helper()
-	text, err := os.ReadFile(corpusPath)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("corpus absent: %v", err)
-		}
-		tb.Skipf("corpus absent: %v", err)
-	}
-	doc, err := lawtext.Parse(string(text))
+	text := corpus.Read(tb, "public-security-admin-penalties-law/final.txt")
+	doc, err := lawtext.Parse(text)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -285,7 +276,7 @@ func corpusDocument(tb testing.TB) (string, lawtext.Document) {
 			a.ID = ident.Short()
 		}
 	}
-	return string(text), doc
+	return text, doc
 }
 
 // TestLargeVersionRoundTrip checks that a whole parsed law — headings with

@@ -2,15 +2,12 @@ package redline
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
-)
 
-// corpusDir is the shared draft-vs-final corpus, two levels above the module root.
-var corpusDir = filepath.Join("..", "..", "shared", "corpus")
+	"yugongkai/internal/corpus"
+)
 
 // readVersion splits one corpus file into articles. A line starting with 第<numeral>条
 // and U+3000 starts an article; the lines after it belong to it until the next
@@ -18,17 +15,7 @@ var corpusDir = filepath.Join("..", "..", "shared", "corpus")
 // match an article line and are skipped.
 func readVersion(tb testing.TB, law, file string) []Article {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join(corpusDir, law, file))
-	if os.IsNotExist(err) {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("corpus not available (%v); it lives in ../shared/corpus beside the module root", err)
-		}
-		tb.Skipf("corpus not available (%v); it lives in ../shared/corpus beside the module root", err)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return splitArticles(string(data))
+	return splitArticles(corpus.Read(tb, law+"/"+file))
 }
 
 func splitArticles(text string) []Article {

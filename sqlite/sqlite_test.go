@@ -18,6 +18,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/history"
 	"yugongkai/ident"
+	"yugongkai/internal/corpus"
 	"yugongkai/lawtext"
 	"yugongkai/storetest"
 )
@@ -332,11 +333,8 @@ func must(tb testing.TB, err error) {
 // the time is the fsync of the commit (synchronous=FULL); read-ns/op reports
 // the read alone.
 func BenchmarkCreateAndRead(b *testing.B) {
-	text, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "public-security-admin-penalties-law", "final.txt"))
-	if err != nil {
-		b.Skipf("corpus absent: %v", err)
-	}
-	doc, err := lawtext.Parse(string(text))
+	text := corpus.Read(b, "public-security-admin-penalties-law/final.txt")
+	doc, err := lawtext.Parse(text)
 	if err != nil {
 		b.Fatal(err)
 	}

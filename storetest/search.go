@@ -1,11 +1,8 @@
 package storetest
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +11,7 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/consultation"
+	"yugongkai/internal/corpus"
 	"yugongkai/search"
 )
 
@@ -40,9 +38,8 @@ func newSearchService(idx search.Index) *search.Service {
 	return &search.Service{Index: idx, Now: func() time.Time { return SearchNow }}
 }
 
-// CorpusParagraphs returns the non-empty lines of the final texts in
-// /work/shared/corpus (reached as ../../shared/corpus from a package
-// directory), or nil if absent.
+// CorpusParagraphs returns the non-empty lines of the final texts in the
+// shared corpus (internal/corpus), or nil if it is absent outside CI.
 func CorpusParagraphs(tb testing.TB, names ...string) []string {
 	tb.Helper()
 	if len(names) == 0 {
@@ -50,15 +47,11 @@ func CorpusParagraphs(tb testing.TB, names ...string) []string {
 	}
 	var lines []string
 	for _, name := range names {
-		b, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", name, "final.txt"))
-		if errors.Is(err, os.ErrNotExist) {
-			tb.Logf("corpus %s absent", name)
+		text, ok := corpus.Lookup(tb, name+"/final.txt")
+		if !ok {
 			continue
 		}
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for _, l := range strings.Split(string(b), "\n") {
+		for _, l := range strings.Split(text, "\n") {
 			if strings.TrimSpace(l) != "" {
 				lines = append(lines, l)
 			}

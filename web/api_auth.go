@@ -10,8 +10,8 @@ import (
 )
 
 type loginForm struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username string `json:"username" jsonschema:"required"`
+	Password string `json:"password" jsonschema:"required"`
 }
 
 // TokenResponse is what login returns.
@@ -76,7 +76,7 @@ func (s *Server) me(c *fiber.Ctx) error {
 }
 
 type departmentForm struct {
-	Name string `json:"name"`
+	Name string `json:"name" jsonschema:"required"`
 }
 
 func (s *Server) createDepartment(c *fiber.Ctx) error {
@@ -96,7 +96,7 @@ func (s *Server) listDepartments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list})
+	return c.JSON(List[*auth.Department]{Items: list})
 }
 
 func (s *Server) createUser(c *fiber.Ctx) error {
@@ -116,5 +116,5 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list})
+	return c.JSON(List[*auth.User]{Items: list})
 }

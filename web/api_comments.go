@@ -10,6 +10,8 @@ import (
 	"yugongkai/apperr"
 	"yugongkai/auth"
 	"yugongkai/comments"
+	"yugongkai/consultation"
+	"yugongkai/translog"
 )
 
 func (s *Server) commentRoutes(api fiber.Router) {
@@ -39,38 +41,25 @@ func (s *Server) commentRoutes(api fiber.Router) {
 
 func init() {
 	registerOperations(
-		apiOperation{"POST", "/consultations/{id}/comments", "Comment on the draft or one article; returns a receipt (Idempotency-Key header supported)", "Comment", "", nil},
-		apiOperation{"GET", "/consultations/{id}/comments", "Comments: published public copies for everyone, every comment with originals for the department, legal and admin", "", "", []string{"status", "article", "cursor", "limit"}},
-		apiOperation{"POST", "/consultations/{id}/comments/offline", "Enter a comment received by letter, email, phone, symposium or hearing", "OfflineComment", "staff", nil},
-		apiOperation{"GET", "/receipts/{code}", "What happened to a comment, by its receipt code", "", "", nil},
-		apiOperation{"GET", "/receipts/{code}/proof", "Proof that the comment is in the consultation's transparency log unchanged (RFC 9162 inclusion proof against the newest signed tree head)", "", "", nil},
-		apiOperation{"GET", "/consultations/{id}/log/consistency", "Proof that the comment log at size to extends the log at size from (RFC 9162 consistency proof)", "", "", []string{"from", "to"}},
-		apiOperation{"GET", "/heads", "The newest signed tree head of every public consultation, for outside parties to keep", "", "", []string{"cursor"}},
-		apiOperation{"GET", "/log-key", "The public key (golang.org/x/mod/sumdb/note verifier key) that signs the tree heads", "", "", nil},
-		apiOperation{"POST", "/comments/{id}/moderation", "Publish or decline a pending comment", "Moderation", "staff", nil},
-		apiOperation{"POST", "/comments/{id}/disposition", "Answer a comment: adopted, partially_adopted, not_adopted, out_of_scope", "Disposition", "staff", nil},
-		apiOperation{"POST", "/comments/{id}/split", "Take a comment out of its group", "", "staff", nil},
-		apiOperation{"POST", "/comments/{id}/redaction", "Hide a span of a comment's public copy (shown as ［已隐去］); the original stays for staff", "Redaction", "staff", nil},
-		apiOperation{"POST", "/consultations/{id}/groups/merge", "Merge groups of identical or near-identical comments", "Merge", "staff", nil},
-		apiOperation{"POST", "/consultations/{id}/groups/{gid}/disposition", "Answer every comment of a group at once", "Disposition", "staff", nil},
-		apiOperation{"GET", "/consultations/{id}/groups/proposals", "Near-duplicate groups proposed for merging", "", "staff", nil},
-		apiOperation{"GET", "/consultations/{id}/report", "The adoption report (采纳情况), public once the period has closed", "", "", nil},
-		apiOperation{"GET", "/consultations/{id}/report.csv", "The adoption report as CSV (UTF-8 with BOM)", "", "", nil},
-		apiOperation{"GET", "/queues", "Work queues of the caller's department: pending moderation, undisposed comments, overdue reports", "", "staff", nil},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/comments", ID: "submitComment", Summary: "Comment on the draft or one article; returns a receipt (Idempotency-Key header supported: a repeated key answers 200 with the first receipt)", Request: comments.Submission{}, Status: 201, Also: []int{200}, Response: comments.Receipt{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/comments", ID: "listComments", Summary: "Comments: published public copies for everyone, every comment with originals for the department, legal and admin", Params: []string{"status", "article", "cursor", "limit"}, Response: oneOf{PublicCommentPage{}, CommentPage{}}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/comments/offline", ID: "enterOfflineComment", Summary: "Enter a comment received by letter, email, phone, symposium or hearing", Auth: "staff", Request: comments.OfflineSubmission{}, Status: 201, Response: comments.Receipt{}},
+		apiOperation{Method: "GET", Path: "/receipts/{code}", ID: "receipt", Summary: "What happened to a comment, by its receipt code", Response: ReceiptView{}},
+		apiOperation{Method: "GET", Path: "/receipts/{code}/proof", ID: "receiptProof", Summary: "Proof that the comment is in the consultation's transparency log unchanged (RFC 9162 inclusion proof against the newest signed tree head)", Response: comments.InclusionProof{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/log/consistency", ID: "logConsistency", Summary: "Proof that the comment log at size to extends the log at size from (RFC 9162 consistency proof)", Params: []string{"from", "to"}, Response: translog.ConsistencyProof{}},
+		apiOperation{Method: "GET", Path: "/heads", ID: "logHeads", Summary: "The newest signed tree head of every public consultation, for outside parties to keep", Params: []string{"cursor"}, Response: HeadList{}},
+		apiOperation{Method: "GET", Path: "/log-key", ID: "logKey", Summary: "The public key (golang.org/x/mod/sumdb/note verifier key) that signs the tree heads", Response: LogKey{}},
+		apiOperation{Method: "POST", Path: "/comments/{id}/moderation", ID: "moderateComment", Summary: "Publish or decline a pending comment", Auth: "staff", Request: comments.ModerationForm{}, Response: comments.Comment{}},
+		apiOperation{Method: "POST", Path: "/comments/{id}/disposition", ID: "disposeComment", Summary: "Answer a comment: adopted, partially_adopted, not_adopted, out_of_scope", Auth: "staff", Request: comments.DispositionForm{}, Response: comments.Comment{}},
+		apiOperation{Method: "POST", Path: "/comments/{id}/split", ID: "splitComment", Summary: "Take a comment out of its group", Auth: "staff", Request: struct{}{}, Status: 204},
+		apiOperation{Method: "POST", Path: "/comments/{id}/redaction", ID: "redactComment", Summary: "Hide a span of a comment's public copy (shown as ［已隐去］); the original stays for staff", Auth: "staff", Request: comments.RedactForm{}, Response: comments.Comment{}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/groups/merge", ID: "mergeGroups", Summary: "Merge groups of identical or near-identical comments", Auth: "staff", Request: mergeForm{}, Response: MergedGroup{}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/groups/{gid}/disposition", ID: "disposeGroup", Summary: "Answer every comment of a group at once", Auth: "staff", Request: comments.DispositionForm{}, Response: GroupAnswer{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/groups/proposals", ID: "proposeGroups", Summary: "Near-duplicate groups proposed for merging", Auth: "staff", Response: List[comments.Proposal]{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/report", ID: "report", Summary: "The adoption report (采纳情况), public once the period has closed", Response: comments.Report{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/report.csv", ID: "reportCSV", Summary: "The adoption report as CSV (UTF-8 with BOM)", Media: []string{"text/csv"}},
+		apiOperation{Method: "GET", Path: "/queues", ID: "queues", Summary: "Work queues of the caller's department: pending moderation, undisposed comments, overdue reports", Auth: "staff", Response: comments.Queues{}},
 	)
-	sub := props{"article_id": str(), "body": str(), "commenter_type": enum("individual", "organization"),
-		"organization_name": str(), "display": enum("masked", "real_name", "anonymous"), "real_name": str(),
-		"contact_phone": str(), "contact_email": str()}
-	requestSchemas["Comment"] = obj(sub, "body")
-	off := props{"channel": enum("letter", "email", "phone", "symposium", "hearing"), "received_on": str()}
-	for k, v := range sub {
-		off[k] = v
-	}
-	requestSchemas["OfflineComment"] = obj(off, "body", "channel", "received_on")
-	requestSchemas["Moderation"] = obj(props{"action": enum("publish", "decline"), "reason": enum("spam", "abusive", "off_topic", "personal_data", "duplicate"), "note": str()}, "action")
-	requestSchemas["Redaction"] = obj(props{"start": integer(), "end": integer(), "text": str(), "reason": enum("personal_data", "third_party", "abusive", "trade_secret")}, "reason")
-	requestSchemas["Disposition"] = obj(props{"status": enum("adopted", "partially_adopted", "not_adopted", "out_of_scope"), "reason": str(), "changed_articles": arr(str())}, "status")
-	requestSchemas["Merge"] = obj(props{"group_ids": arr(str())}, "group_ids")
 }
 
 func (s *Server) submitComment(c *fiber.Ctx) error {
@@ -126,7 +115,7 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	articles := map[string]any{}
+	articles := map[string]consultation.ArticleFate{}
 	addFate := func(id string) {
 		if f, ok := fates[id]; ok && id != "" {
 			articles[id] = f
@@ -139,9 +128,51 @@ func (s *Server) listComments(c *fiber.Ctx) error {
 		addFate(cm.ArticleID)
 	}
 	if page.Internal {
-		return c.JSON(fiber.Map{"items": page.Comments, "next_cursor": page.Next, "internal": true, "articles": articles})
+		return c.JSON(CommentPage{Items: page.Comments, NextCursor: page.Next, Internal: true, Articles: articles})
 	}
-	return c.JSON(fiber.Map{"items": page.Public, "next_cursor": page.Next, "articles": articles})
+	return c.JSON(PublicCommentPage{Items: page.Public, NextCursor: page.Next, Articles: articles})
+}
+
+// CommentPage is a page of comments with their originals, for the
+// department, legal and admin; Articles tells what became of each
+// commented article in the newest visible version.
+type CommentPage struct {
+	Items      []*comments.Comment                 `json:"items"`
+	NextCursor string                              `json:"next_cursor,omitempty"`
+	Internal   bool                                `json:"internal"`
+	Articles   map[string]consultation.ArticleFate `json:"articles"`
+}
+
+// PublicCommentPage is a page of published comments' public copies.
+type PublicCommentPage struct {
+	Items      []*comments.PublicComment           `json:"items"`
+	NextCursor string                              `json:"next_cursor,omitempty"`
+	Articles   map[string]consultation.ArticleFate `json:"articles"`
+}
+
+// HeadList is the newest signed tree head of each public consultation.
+type HeadList struct {
+	Items []comments.ConsultationHead `json:"items"`
+	Next  string                      `json:"next"`
+	// LogKey verifies the heads' signatures.
+	LogKey string `json:"log_key"`
+}
+
+// LogKey is the key that signs the tree heads.
+type LogKey struct {
+	Key    string `json:"key"`
+	Format string `json:"format"`
+}
+
+// GroupAnswer says how many comments of a group were answered.
+type GroupAnswer struct {
+	GroupID  string `json:"group_id"`
+	Answered int    `json:"answered"`
+}
+
+// MergedGroup names the group merged comments now belong to.
+type MergedGroup struct {
+	GroupID string `json:"group_id"`
 }
 
 func (s *Server) receipt(c *fiber.Ctx) error {
@@ -188,11 +219,11 @@ func (s *Server) logHeads(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": heads, "next": next, "log_key": s.cfg.Comments.LogKey})
+	return c.JSON(HeadList{Items: heads, Next: next, LogKey: s.cfg.Comments.LogKey})
 }
 
 func (s *Server) logKey(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"key": s.cfg.Comments.LogKey, "format": "golang.org/x/mod/sumdb/note verifier key (Ed25519)"})
+	return c.JSON(LogKey{Key: s.cfg.Comments.LogKey, Format: "golang.org/x/mod/sumdb/note verifier key (Ed25519)"})
 }
 
 // ReceiptView is the receipt lookup: the comment's status plus, once the
@@ -280,11 +311,11 @@ func (s *Server) disposeGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"group_id": c.Params("gid"), "answered": n})
+	return c.JSON(GroupAnswer{GroupID: c.Params("gid"), Answered: n})
 }
 
 type mergeForm struct {
-	GroupIDs []string `json:"group_ids"`
+	GroupIDs []string `json:"group_ids" jsonschema:"required"`
 }
 
 func (s *Server) mergeGroups(c *fiber.Ctx) error {
@@ -296,7 +327,7 @@ func (s *Server) mergeGroups(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"group_id": id})
+	return c.JSON(MergedGroup{GroupID: id})
 }
 
 func (s *Server) splitComment(c *fiber.Ctx) error {
@@ -317,7 +348,7 @@ func (s *Server) proposeGroups(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list})
+	return c.JSON(List[comments.Proposal]{Items: list})
 }
 
 func (s *Server) report(c *fiber.Ctx) error {

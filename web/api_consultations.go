@@ -174,7 +174,7 @@ func (s *Server) listVersions(c *fiber.Ctx) error {
 		out = append(out, VersionSummary{Number: v.Number, Kind: v.Kind, Title: v.Title, SHA256: v.SHA256, Note: v.Note,
 			CreatedAt: v.CreatedAt, Frozen: v.Frozen, Public: v.Public, ArticleCount: len(v.Articles())})
 	}
-	return c.JSON(fiber.Map{"items": out})
+	return c.JSON(List[VersionSummary]{Items: out})
 }
 
 func (s *Server) getVersion(c *fiber.Ctx) error {
@@ -186,7 +186,7 @@ func (s *Server) getVersion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"version": v, "articles": v.Articles()})
+	return c.JSON(versionResponse(v))
 }
 
 func (s *Server) getCalendar(c *fiber.Ctx) error {

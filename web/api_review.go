@@ -6,7 +6,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yugongkai/apperr"
+	"yugongkai/comments"
 	"yugongkai/consultation"
+	"yugongkai/history"
 )
 
 func (s *Server) reviewRoutes(api fiber.Router) {
@@ -26,23 +28,18 @@ func (s *Server) reviewRoutes(api fiber.Router) {
 
 func init() {
 	registerOperations(
-		apiOperation{"POST", "/consultations/{id}/versions", "Add a revised version (after the period, or when returned)", "Revision", "staff", nil},
-		apiOperation{"GET", "/consultations/{id}/diff", "Redline between two versions (format=json|html|text)", "", "", []string{"from", "to", "format"}},
-		apiOperation{"POST", "/consultations/{id}/review", "Submit for legality review (package must be complete)", "Submit", "staff", nil},
-		apiOperation{"GET", "/consultations/{id}/review", "The review package: procedure statement, missing items, due date", "", "login", nil},
-		apiOperation{"POST", "/consultations/{id}/review/opinion", "Review opinion: lawful, revise or unlawful", "Opinion", "legal", nil},
-		apiOperation{"POST", "/consultations/{id}/finalize", "Publish the adopted decision (文号, dates)", "Finalize", "legal", nil},
-		apiOperation{"POST", "/consultations/{id}/later-status", "Stamp a published decision as amended, repealed or lapsed", "LaterStatus", "staff", nil},
-		apiOperation{"GET", "/consultations/{id}/history", "The event chain (决策档案) visible to the caller", "", "", nil},
-		apiOperation{"GET", "/consultations/{id}/history/verify", "Recompute the hash chain", "", "", nil},
-		apiOperation{"GET", "/consultations/{id}/archive", "The whole record as one JSON archive with a SHA-256 manifest", "", "", nil},
-		apiOperation{"GET", "/review-queue", "Consultations awaiting review or finalization", "", "legal", nil},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/versions", ID: "addVersion", Summary: "Add a revised version (after the period, or when returned)", Auth: "staff", Request: consultation.RevisionForm{}, Status: 201, Response: VersionResponse{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/diff", ID: "diff", Summary: "Redline between two versions (format=json|html|text)", Params: []string{"from", "to", "format"}, Response: DiffResponse{}, Media: []string{"text/html", "text/plain"}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/review", ID: "submitForReview", Summary: "Submit for legality review (package must be complete)", Auth: "staff", Request: consultation.SubmitForm{}, Response: ConsultationView{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/review", ID: "reviewPackage", Summary: "The review package: procedure statement, missing items, due date", Auth: "login", Response: ReviewPackage{}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/review/opinion", ID: "giveOpinion", Summary: "Review opinion: lawful, revise or unlawful", Auth: "legal", Request: consultation.OpinionForm{}, Response: ConsultationView{}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/finalize", ID: "finalize", Summary: "Publish the adopted decision (文号, dates)", Auth: "legal", Request: consultation.FinalizeForm{}, Response: ConsultationView{}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/later-status", ID: "laterStatus", Summary: "Stamp a published decision as amended, repealed or lapsed", Auth: "staff", Request: consultation.LaterStatusForm{}, Response: ConsultationView{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/history", ID: "history", Summary: "The event chain (决策档案) visible to the caller", Response: List[history.Event]{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/history/verify", ID: "verifyHistory", Summary: "Recompute the hash chain", Response: consultation.Verification{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/archive", ID: "archive", Summary: "The whole record as one JSON archive with a SHA-256 manifest (docs/ARCHIVE.md; versions keep the stored document format)", Response: consultation.Archive{}},
+		apiOperation{Method: "GET", Path: "/review-queue", ID: "reviewQueue", Summary: "Consultations awaiting review or finalization", Auth: "legal", Response: List[ConsultationView]{}},
 	)
-	requestSchemas["Revision"] = obj(props{"text": str(), "note": str(), "kind": enum("revision")}, "text")
-	requestSchemas["Submit"] = obj(props{"review_days": map[string]any{"type": "integer"}})
-	requestSchemas["Opinion"] = obj(props{"outcome": enum("lawful", "revise", "unlawful"), "opinion": str()}, "outcome")
-	requestSchemas["Finalize"] = obj(props{"title": str(), "document_number": str(), "registration_number": str(), "adopted_on": str(), "effective_on": str(), "effective_exception": str()}, "document_number", "adopted_on", "effective_on")
-	requestSchemas["LaterStatus"] = obj(props{"status": enum("amended", "repealed", "lapsed"), "reason": str(), "successor_url": str()}, "status", "reason")
 }
 
 func (s *Server) addVersion(c *fiber.Ctx) error {
@@ -54,7 +51,7 @@ func (s *Server) addVersion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"version": v, "articles": v.Articles()})
+	return c.Status(fiber.StatusCreated).JSON(versionResponse(v))
 }
 
 func intQuery(c *fiber.Ctx, name string, def int) (int, error) {
@@ -108,8 +105,8 @@ func (s *Server) diff(c *fiber.Ctx) error {
 				unlinked = append(unlinked, ch.ID)
 			}
 		}
-		return c.JSON(fiber.Map{"from": from, "to": to, "changes": r.Changes, "stats": r.Stats,
-			"linked_comments": links, "unlinked_changes": unlinked})
+		return c.JSON(DiffResponse{From: from, To: to, Changes: changeViews(r.Changes), Stats: statsView(r.Stats),
+			LinkedComments: links, UnlinkedChanges: unlinked})
 	}
 	return apperr.New(apperr.Invalid, "error.bad_param", "format")
 }
@@ -124,6 +121,16 @@ func (s *Server) submitForReview(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(s.view(c, x))
+}
+
+// ReviewPackage is what the legal office reviews: the procedure statement,
+// what is still missing, the review record and its due window.
+type ReviewPackage struct {
+	Consultation ConsultationView                 `json:"consultation"`
+	Statement    *consultation.ProcedureStatement `json:"statement"`
+	Missing      []string                         `json:"missing"`
+	Review       *consultation.Review             `json:"review"`
+	Window       consultation.ReviewWindow        `json:"window"`
 }
 
 func (s *Server) reviewPackage(c *fiber.Ctx) error {
@@ -143,8 +150,8 @@ func (s *Server) reviewPackage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"consultation": s.view(c, x), "statement": st, "missing": missing,
-		"review": x.Review, "window": consultation.ReviewWindowFor(x.ProcedureType)})
+	return c.JSON(ReviewPackage{Consultation: s.view(c, x), Statement: st, Missing: missing,
+		Review: x.Review, Window: consultation.ReviewWindowFor(x.ProcedureType)})
 }
 
 func (s *Server) giveOpinion(c *fiber.Ctx) error {
@@ -188,7 +195,7 @@ func (s *Server) history(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": events})
+	return c.JSON(List[history.Event]{Items: events})
 }
 
 func (s *Server) verifyHistory(c *fiber.Ctx) error {
@@ -217,14 +224,14 @@ func (s *Server) reviewQueue(c *fiber.Ctx) error {
 	for _, x := range list {
 		out = append(out, s.view(c, x))
 	}
-	return c.JSON(fiber.Map{"items": out})
+	return c.JSON(List[ConsultationView]{Items: out})
 }
 
 // linkedComments returns, per changed article id, the public copies of the
 // comments whose disposition names it (set once the comments API is wired).
-func (s *Server) linkedComments(c *fiber.Ctx, x *consultation.Consultation) (map[string]any, error) {
+func (s *Server) linkedComments(c *fiber.Ctx, x *consultation.Consultation) (map[string][]comments.PublicComment, error) {
 	if s.links == nil {
-		return map[string]any{}, nil
+		return map[string][]comments.PublicComment{}, nil
 	}
 	return s.links(c, x)
 }

@@ -9,8 +9,8 @@ import (
 )
 
 func init() {
-	registerOperations(apiOperation{"GET", "/search", "Search consultations and published comments (Chinese 1–4 character queries; exact substring semantics)", "", "",
-		[]string{"q", "status", "department", "type", "kind", "consultation", "after", "limit"}})
+	registerOperations(apiOperation{Method: "GET", Path: "/search", ID: "search", Summary: "Search consultations and published comments (Chinese 1–4 character queries; exact substring semantics)",
+		Params: []string{"q", "status", "department", "type", "kind", "consultation", "after", "limit"}, Response: SearchResults{}})
 }
 
 // searchFilter reads the search filters from the query string.
@@ -35,6 +35,16 @@ func searchFilter(c *fiber.Ctx) (search.Filter, error) {
 	return f, nil
 }
 
+// SearchResults is a page of search hits; Next is the after= value of the
+// next page.
+type SearchResults struct {
+	Hits []search.Hit `json:"hits"`
+	Next string       `json:"next,omitempty"`
+	// IndexLag is how many records the index has still to take in (absent
+	// when it has caught up).
+	IndexLag int `json:"index_lag,omitempty"`
+}
+
 func (s *Server) search(c *fiber.Ctx) error {
 	f, err := searchFilter(c)
 	if err != nil {
@@ -48,13 +58,13 @@ func (s *Server) search(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"hits": hits}
+	out := SearchResults{Hits: hits}
 	// Records the index has still to take in: fresh comments may be missing.
 	if lag, err := s.cfg.Search.Lag(c.UserContext()); err == nil && lag > 0 {
-		out["index_lag"] = lag
+		out.IndexLag = lag
 	}
 	if len(hits) == limit && limit > 0 {
-		out["next"] = hits[len(hits)-1].Cursor
+		out.Next = hits[len(hits)-1].Cursor
 	}
 	return c.JSON(out)
 }

@@ -2,25 +2,18 @@ package web_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	corpusfiles "yugongkai/internal/corpus"
 	"yugongkai/workcal"
 )
 
+// corpus is the text of a file of the shared corpus (internal/corpus).
 func corpus(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", name))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus not available (../shared/corpus): %v", err)
-		}
-		t.Skipf("corpus not available (../shared/corpus): %v", err)
-	}
-	return string(b)
+	return corpusfiles.Read(t, name)
 }
 
 func TestAuth(t *testing.T) {

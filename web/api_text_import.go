@@ -14,7 +14,15 @@ import (
 const WordBodyLimit = wordtext.MaxSize + 64<<10
 
 func init() {
-	registerOperations(apiOperation{"POST", "/text/import", "Read a Word (.docx) draft into text and parsed articles, for review before saving (multipart/form-data, field file); nothing is stored", "", "staff", nil})
+	registerOperations(apiOperation{Method: "POST", Path: "/text/import", ID: "importText", Auth: "staff", Files: []string{"file"},
+		Summary:  "Read a Word (.docx) draft into text and parsed articles, for review before saving; nothing is stored",
+		Response: ImportedTextResponse{}})
+}
+
+// ImportedTextResponse is a Word draft read into text and articles.
+type ImportedTextResponse struct {
+	Text     string        `json:"text"`
+	Articles []ArticleView `json:"articles"`
 }
 
 // wordUpload reads the uploaded file of field; a missing file is a field
@@ -53,5 +61,5 @@ func (s *Server) importText(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"text": t.Text, "articles": t.Document.Articles()})
+	return c.JSON(ImportedTextResponse{Text: t.Text, Articles: articleViews(t.Document.Articles())})
 }

@@ -5,11 +5,10 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	corpusfiles "yugongkai/internal/corpus"
 	"yugongkai/storetest"
 
 	"yugongkai/auth"
@@ -63,10 +62,7 @@ func newBenchEnv(b *testing.B, store string) *benchEnv {
 // 治安管理处罚法 text and reading it back, through the HTTP API and, as the
 // baseline in the same run, directly on the store.
 func BenchmarkCreateRead(b *testing.B) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "public-security-admin-penalties-law", "final.txt"))
-	if err != nil {
-		b.Skip("corpus not available")
-	}
+	raw := corpusfiles.Read(b, "public-security-admin-penalties-law/final.txt")
 	body, _ := json.Marshal(draftBody(string(raw)))
 	for _, store := range []string{"sqlite", "mongodb"} {
 		b.Run(store+"/api", func(b *testing.B) {

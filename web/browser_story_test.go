@@ -3,14 +3,13 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	corpusfiles "yugongkai/internal/corpus"
 	"yugongkai/workcal"
 )
 
@@ -24,21 +23,8 @@ import (
 // No page may log a console error.
 func TestBrowserWholeStory(t *testing.T) {
 	needBrowser(t)
-	corpus := filepath.Join("..", "..", "shared", "corpus", "animal-epidemic-prevention-law")
-	draft, err := os.ReadFile(filepath.Join(corpus, "draft.txt"))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus not available: %v", err)
-		}
-		t.Skipf("corpus not available: %v", err)
-	}
-	draft2, err := os.ReadFile(filepath.Join(corpus, "draft2.txt"))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus not available: %v", err)
-		}
-		t.Skipf("corpus not available: %v", err)
-	}
+	draft := corpusfiles.Read(t, "animal-epidemic-prevention-law/draft.txt")
+	draft2 := corpusfiles.Read(t, "animal-epidemic-prevention-law/draft2.txt")
 
 	e := newEnv(t, "sqlite")
 	e.clock.Set(time.Now()) // cookies expire in real time; the server's clock moves on later

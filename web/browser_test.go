@@ -1,13 +1,13 @@
 package web_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	corpusfiles "yugongkai/internal/corpus"
 )
 
 // TestBrowserEndToEnd drives the real server in headless Chromium: a staff
@@ -16,13 +16,7 @@ import (
 // Each step is saved under testdata/screenshots; no page may log an error.
 func TestBrowserEndToEnd(t *testing.T) {
 	needBrowser(t)
-	draft, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "animal-epidemic-prevention-law", "draft.txt"))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus not available: %v", err)
-		}
-		t.Skipf("corpus not available: %v", err)
-	}
+	draft := corpusfiles.Read(t, "animal-epidemic-prevention-law/draft.txt")
 
 	e := newEnv(t, "sqlite")
 	e.clock.Set(time.Now()) // the browser keeps the session cookie only until the token expires

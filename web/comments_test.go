@@ -32,7 +32,7 @@ func (e *env) openConsultation(w world, extra map[string]any) (string, string) {
 		e.t.Errorf("a period within 2026 warns of missing years: %v", r.JSON["calendar_missing_years"])
 	}
 	v := e.want(e.do("GET", "/api/v1/consultations/"+id+"/versions/1", "", nil), 200, "version")
-	art := v.JSON["articles"].([]any)[0].(map[string]any)["ID"].(string)
+	art := v.JSON["articles"].([]any)[0].(map[string]any)["id"].(string)
 	return id, art
 }
 
@@ -141,7 +141,7 @@ func TestModerationAndDispositionRules(t *testing.T) {
 			t.Errorf("undisposed comments not named: %s", r.Body)
 		}
 		v2 := e.want(e.do("GET", "/api/v1/consultations/"+id+"/versions/2", w.staffA, nil), 200, "v2")
-		newArt := v2.JSON["articles"].([]any)[2].(map[string]any)["ID"].(string)
+		newArt := v2.JSON["articles"].([]any)[2].(map[string]any)["id"].(string)
 		e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]any{"status": "adopted", "changed_articles": []string{newArt}}), 200, "adopt")
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/review", w.staffA, map[string]any{}), 200, "review")
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful")
@@ -428,4 +428,49 @@ func TestProofCheckableFromOutside(t *testing.T) {
 	if gp.InclusionProof.Verify() == nil {
 		t.Error("Go accepts the tampered proof")
 	}
+}
+
+// TestGroupsSplitMergeAndRedaction drives the grouping and redaction
+// operations through the API (and so through the contract check).
+func TestGroupsSplitMergeAndRedaction(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	if r := e.want(e.do("GET", "/api/v1/departments", "", nil), 200, "departments"); len(r.JSON["items"].([]any)) != 2 {
+		t.Errorf("departments = %s, want the 2 of the world", r.Body)
+	}
+	id, _ := e.openConsultation(w, map[string]any{"moderation": false})
+	base := "/api/v1/consultations/" + id
+	letter := "强烈反对禁止饲养大型犬的规定，请予以删除！我家的狗很温顺，从来没有伤过人。"
+	var first string
+	for i := 0; i < 2; i++ {
+		first = e.want(e.do("POST", base+"/comments", "", comment(letter)), 201, "campaign copy").str("comment_id")
+	}
+	e.want(e.do("POST", base+"/comments", "", comment(letter+"谢谢")), 201, "near copy")
+	public := func() int {
+		return len(e.want(e.do("GET", base+"/comments", "", nil), 200, "public").JSON["items"].([]any))
+	}
+	if n := public(); n != 2 {
+		t.Fatalf("public shows %d entries, want 2 (a group of 2 and the near copy)", n)
+	}
+	e.want(e.do("GET", base+"/groups/proposals", w.resident, nil), 403, "proposals for a resident")
+	props := e.want(e.do("GET", base+"/groups/proposals", w.staffA, nil), 200, "proposals").JSON["items"].([]any)
+	if len(props) != 1 {
+		t.Fatalf("proposals = %v, want 1 (the near copy with the group)", props)
+	}
+	ids := props[0].(map[string]any)["group_ids"]
+	if gid := e.want(e.do("POST", base+"/groups/merge", w.staffA, map[string]any{"group_ids": ids}), 200, "merge").str("group_id"); gid == "" {
+		t.Error("merge names no group")
+	}
+	if n := public(); n != 1 {
+		t.Errorf("after the merge public shows %d entries, want 1", n)
+	}
+	e.want(e.do("POST", "/api/v1/comments/"+first+"/split", w.staffA, nil), 204, "split")
+	if n := public(); n != 2 {
+		t.Errorf("after the split public shows %d entries, want 2", n)
+	}
+	r := e.want(e.do("POST", "/api/v1/comments/"+first+"/redaction", w.staffA, map[string]string{"text": "我家的狗很温顺", "reason": "personal_data"}), 200, "redact")
+	if !strings.Contains(string(r.Body), "［已隐去］") {
+		t.Errorf("redacted comment = %s", r.Body)
+	}
+	e.want(e.do("POST", "/api/v1/comments/"+first+"/redaction", w.staffA, map[string]string{"text": "不在文中"}), 422, "redaction without a reason")
 }

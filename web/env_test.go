@@ -160,21 +160,26 @@ func (r response) field(name string) string {
 
 func (r response) str(key string) string { s, _ := r.JSON[key].(string); return s }
 
-// do sends a request through the real Fiber app.
+// do sends a request through the real Fiber app and checks the request
+// and the response against the OpenAPI document (contract_test.go).
 func (e *env) do(method, path, tok string, body any, header ...string) response {
 	e.t.Helper()
-	var rd io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = b
 	case string:
-		rd = bytes.NewReader([]byte(b))
+		raw = []byte(b)
 	default:
-		raw, err := json.Marshal(b)
+		var err error
+		raw, err = json.Marshal(b)
 		if err != nil {
 			e.t.Fatal(err)
 		}
+	}
+	var rd io.Reader
+	if body != nil {
 		rd = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(method, path, rd)
@@ -187,14 +192,18 @@ func (e *env) do(method, path, tok string, body any, header ...string) response 
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	reqHeader := req.Header.Clone()
 	res, err := e.srv.App.Test(req, -1)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	r := response{Status: res.StatusCode, Header: res.Header, Body: raw}
-	_ = json.Unmarshal(raw, &r.JSON)
+	got, _ := io.ReadAll(res.Body)
+	if err := apiContract(e.t).check(method, path, reqHeader, raw, res.StatusCode, res.Header, got); err != nil {
+		e.t.Error(err)
+	}
+	r := response{Status: res.StatusCode, Header: res.Header, Body: got}
+	_ = json.Unmarshal(got, &r.JSON)
 	return r
 }
 

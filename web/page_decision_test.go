@@ -71,8 +71,8 @@ func newDecisionCase(t *testing.T) *decisionCase {
 	e.relogin(&d.w)
 	v2 := e.want(e.do("POST", base+"/versions", d.w.staffA, map[string]string{"text": revisedText, "note": "修改说明" + xssImg}), 201, "revise")
 	arts := v2.JSON["articles"].([]any)
-	d.drafting = arts[1].(map[string]any)["ID"].(string)
-	d.linked = arts[2].(map[string]any)["ID"].(string)
+	d.drafting = arts[1].(map[string]any)["id"].(string)
+	d.linked = arts[2].(map[string]any)["id"].(string)
 	e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", d.w.staffA, map[string]any{"status": "adopted", "changed_articles": []string{d.linked}}), 200, "adopt")
 	e.want(e.do("POST", "/api/v1/comments/"+c2+"/disposition", d.w.staffA, map[string]string{"status": "not_adopted", "reason": "理由" + xssScript}), 200, "not adopted")
 	return d

@@ -2,13 +2,12 @@ package web_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 
 	"yugongkai/consultation"
 	"yugongkai/history"
+	corpusfiles "yugongkai/internal/corpus"
 )
 
 // countingStore counts the reads a page makes of the consultation store.
@@ -94,12 +93,12 @@ func TestConsultationPageStoreCalls(t *testing.T) {
 // corpusOrShort is the animal epidemic prevention law draft when the
 // corpus is present, else the short test text.
 func corpusOrShort(t *testing.T) string {
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "animal-epidemic-prevention-law", "draft.txt"))
-	if err != nil {
-		t.Logf("corpus not available, using the short text: %v", err)
+	t.Helper()
+	text, ok := corpusfiles.Lookup(t, "animal-epidemic-prevention-law/draft.txt")
+	if !ok {
 		return shortText
 	}
-	return string(b)
+	return text
 }
 
 // TestArticleFatesCached: the fate of each commented article is computed

@@ -54,11 +54,11 @@ func TestRevisionKeepsArticleIDs(t *testing.T) {
 		a2 := r.JSON["articles"].([]any)
 		ids1 := map[string]bool{}
 		for _, a := range a1 {
-			ids1[a.(map[string]any)["ID"].(string)] = true
+			ids1[a.(map[string]any)["id"].(string)] = true
 		}
 		kept := 0
 		for _, a := range a2 {
-			if ids1[a.(map[string]any)["ID"].(string)] {
+			if ids1[a.(map[string]any)["id"].(string)] {
 				kept++
 			}
 		}
@@ -67,12 +67,12 @@ func TestRevisionKeepsArticleIDs(t *testing.T) {
 			t.Errorf("only %d of %d articles kept their id", kept, len(a2))
 		}
 		// The 第一条 purpose clause is the same provision in both.
-		if a1[0].(map[string]any)["ID"] != a2[0].(map[string]any)["ID"] {
+		if a1[0].(map[string]any)["id"] != a2[0].(map[string]any)["id"] {
 			t.Error("第一条 lost its id")
 		}
 		d := e.want(e.do("GET", "/api/v1/consultations/"+id+"/diff?from=1&to=2", w.staffA, nil), 200, "diff")
 		stats := d.JSON["stats"].(map[string]any)
-		if stats["Modified"].(float64) == 0 || stats["Added"].(float64)+stats["Deleted"].(float64) == 0 {
+		if stats["modified"].(float64) == 0 || stats["added"].(float64)+stats["deleted"].(float64) == 0 {
 			t.Errorf("diff stats %v", stats)
 		}
 		html := e.want(e.do("GET", "/api/v1/consultations/"+id+"/diff?from=1&to=2&format=html", w.staffA, nil), 200, "diff html")
@@ -256,8 +256,8 @@ func TestCommentsFollowTheirArticle(t *testing.T) {
 	arts := e.want(e.do("GET", "/api/v1/consultations/"+id+"/versions/1", "", nil), 200, "v1").JSON["articles"].([]any)
 	idOf := func(label string) string {
 		for _, a := range arts {
-			if m := a.(map[string]any); m["Label"] == label {
-				return m["ID"].(string)
+			if m := a.(map[string]any); m["label"] == label {
+				return m["id"].(string)
 			}
 		}
 		t.Fatalf("no %s", label)

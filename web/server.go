@@ -127,7 +127,7 @@ type Server struct {
 	pages *pageSet // HTML templates and static files, parsed in pageRoutes (pages.go) [pages]
 
 	// Hooks filled in when the comments service is configured.
-	links            func(c *fiber.Ctx, x *consultation.Consultation) (map[string]any, error)
+	links            func(c *fiber.Ctx, x *consultation.Consultation) (map[string][]comments.PublicComment, error)
 	commentsArchiver consultation.CommentsArchiver
 
 	routesOnce sync.Once
@@ -179,16 +179,8 @@ func New(cfg Config) *Server {
 	})
 	if cfg.Comments != nil {
 		s.commentsArchiver = cfg.Comments.Archive
-		s.links = func(c *fiber.Ctx, x *consultation.Consultation) (map[string]any, error) {
-			linked, err := cfg.Comments.Linked(c.UserContext(), x)
-			if err != nil {
-				return nil, err
-			}
-			out := make(map[string]any, len(linked))
-			for id, list := range linked {
-				out[id] = list
-			}
-			return out, nil
+		s.links = func(c *fiber.Ctx, x *consultation.Consultation) (map[string][]comments.PublicComment, error) {
+			return cfg.Comments.Linked(c.UserContext(), x)
 		}
 	}
 	s.routes()
