@@ -29,11 +29,6 @@ var catalogue = map[string]message{
 	"auth.department_only": {"只有本部门工作人员可以执行此操作。", "Only staff of the owning department may do this."},
 
 	// Field validation.
-	"import.not_docx":           {"这不是 Word（.docx）文件。请在 Word 中“另存为”.docx 格式后再上传。", "This is not a Word (.docx) file. Save it as .docx in Word, then upload it again."},
-	"import.old_doc":            {"这是旧版 Word（.doc）文件，无法读取。请在 Word 中“另存为”.docx 格式后再上传。", "This is an old Word (.doc) file, which cannot be read. Save it as .docx in Word, then upload it again."},
-	"import.encrypted":          {"文件设有打开密码，无法读取。请在 Word 中取消密码后再上传。", "The file is password-protected and cannot be read. Remove the password in Word, then upload it again."},
-	"import.empty":              {"文件中没有文字。", "The file holds no text."},
-	"import.too_large":          {"文件不能超过 %d MB。", "The file may be at most %d MB."},
 	"field.required":            {"必填。", "Required."},
 	"field.too_long":            {"不能超过 %d 个字符。", "Must be at most %d {character|characters}."},
 	"field.too_short":           {"至少需要 %d 个字符。", "Must be at least %d {character|characters}."},
@@ -301,10 +296,6 @@ var catalogue = map[string]message{
 	"page.draft.text_hint":           {"按“第一章”“第一条”“（一）”分行粘贴；点击“预览”检查识别出的条文，修改后可再次预览。", "Paste the text with 第一章, 第一条 and （一） at the start of lines; use Preview to check the recognised articles, fix and preview again."},
 	"page.draft.preview":             {"预览条文", "Preview articles"},
 	"page.draft.save":                {"保存草稿", "Save draft"},
-	"page.draft.f_word":              {"从 Word 文件导入正文（可选）", "Import the text from a Word file (optional)"},
-	"page.draft.word_hint":           {"选择 .docx 文件。自动编号的“第一条”“第一章”、表格和全角空格都会读出；读取后先预览，核对无误再保存。", "Choose a .docx file. Automatically numbered 第一条 and 第一章 labels, tables and full-width spaces are read; you see a preview to check before saving."},
-	"page.draft.word_read":           {"读取 Word 文件并预览", "Read the Word file and preview"},
-	"page.draft.imported":            {"已从 Word 文件读取正文，请核对下面的条文，无误后点击“保存草稿”。", "The text was read from the Word file. Check the articles below, then save the draft."},
 	"page.draft.preview_heading":     {"预览：识别出 %d 条", "Preview: %d {article|articles} recognised"},
 	"page.draft.gaps":                {"条文编号不连续，缺少第 %s 条。", "Article numbers have gaps: %s missing."},
 	"page.draft.duplicates":          {"条文编号重复：第 %s 条。", "Duplicate article numbers: %s."},

@@ -111,8 +111,6 @@ type draftPageData struct {
 	Gaps       []int
 	Duplicates []int
 	NoArticles bool
-	// Imported says the text was just read from a Word file.
-	Imported bool
 	// Editing is the saved draft being edited (page_work.go); nil for a new one.
 	Editing *consultation.Consultation
 }

@@ -167,7 +167,6 @@ func (s *Server) pageRoutes() {
 	app.Get("/staff", s.staffDashboardPage)
 	app.Get("/staff/consultations/new", s.draftNewPage)
 	app.Post("/staff/consultations/new", limitBody(DraftBodyLimit), s.draftNewSubmit)
-	app.Post("/staff/consultations/new/import", limitBody(WordBodyLimit), s.draftImportSubmit)
 	app.Get("/staff/consultations/:id/publish", s.publishPage)
 	app.Post("/staff/consultations/:id/publish", small, s.publishSubmit)
 

@@ -217,7 +217,6 @@ func (s *Server) routes() {
 	api.Post("/consultations/:id/withdraw", small, s.withdrawConsultation)
 	api.Get("/consultations/:id/versions", s.listVersions)
 	api.Get("/consultations/:id/versions/:n", s.getVersion)
-	api.Post("/text/import", limitBody(WordBodyLimit), s.importText)
 
 	s.reviewRoutes(api)
 	s.commentRoutes(api)
