@@ -76,10 +76,11 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 		search.Queue
 	}
 	var ready func(context.Context) error
+	var writeStats func() (int64, int64)
 	switch store {
 	case "sqlite":
 		db := sqlite.OpenTemp(t)
-		as, cs, ms, si, ready = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping
+		as, cs, ms, si, ready, writeStats = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping, db.WriteStats
 	case "mongodb":
 		db := mongotest.Open(t)
 		as, cs, ms, si, ready = db, db, db.Comments(), db.Search(), db.Ping
@@ -116,7 +117,7 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	}
 	// Warnings and errors only: every request logs a line at info level.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet}
+	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet, WriteStats: writeStats}
 	for _, o := range options {
 		o(&cfg)
 	}

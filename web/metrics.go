@@ -29,6 +29,7 @@ type Metrics struct {
 	comments *prometheus.CounterVec   // outcome, reason
 	store    *prometheus.HistogramVec // store, op, outcome
 
+	writesOnce sync.Once
 	searchOnce sync.Once
 	mu         sync.Mutex
 	// searchProgress is when the search queue was last seen empty or a
@@ -172,5 +173,23 @@ func (m *Metrics) watchSearch(svc *search.Service) {
 			defer m.mu.Unlock()
 			return m.now().Sub(m.searchProgress).Seconds()
 		}))
+	})
+}
+
+// watchWrites adds the store's group-commit counters: write transactions
+// and the writes they held (writes / batches is the average batch).
+func (m *Metrics) watchWrites(stats func() (batches, writes int64)) {
+	if m == nil || stats == nil {
+		return
+	}
+	m.writesOnce.Do(func() {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "yugongkai_store_write_batches_total",
+			Help: "Write transactions the embedded store committed or tried (group commit).",
+		}, func() float64 { b, _ := stats(); return float64(b) }))
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "yugongkai_store_writes_total",
+			Help: "Writes (commands) the embedded store's write transactions held.",
+		}, func() float64 { _, w := stats(); return float64(w) }))
 	})
 }

@@ -75,6 +75,10 @@ func TestMetrics(t *testing.T) {
 		{`yugongkai_search_queue_depth`, 0},
 		{`yugongkai_search_queue_lag_seconds`, 0},
 	}
+	// Every write the store made went through the group commit's writer.
+	if b, w := metricValue(text, "yugongkai_store_write_batches_total"), metricValue(text, "yugongkai_store_writes_total"); b < 1 || w < b {
+		t.Errorf("write batches %v, writes %v: want ≥ 1 batch holding ≥ that many writes", b, w)
+	}
 	for _, tt := range tests {
 		if got := metricValue(text, tt.sample); got != tt.want {
 			t.Errorf("%s = %v, want %v", tt.sample, got, tt.want)

@@ -147,6 +147,7 @@ func New(cfg Config) *Server {
 		cfg.ReadTimeout = 30 * time.Second
 	}
 	cfg.Metrics.watchSearch(cfg.Search)
+	cfg.Metrics.watchWrites(cfg.WriteStats)
 	cfg.Limits.defaults(cfg.Now)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost"
