@@ -65,7 +65,7 @@ type Event struct {
 	Public bool `json:"public"`
 	// Payload is a canonical JSON object (see Canonical): integers and
 	// strings, no floats.
-	Payload json.RawMessage `json:"payload"`
+	Payload json.RawMessage `json:"payload,omitempty"` // absent when withheld
 	// PrevHash is the Hash of the previous event, "" for seq 1.
 	PrevHash string `json:"prev_hash"`
 	// Hash is the lower-case hex SHA-256 of CanonicalEncoding(e).
