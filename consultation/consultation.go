@@ -106,6 +106,10 @@ type Consultation struct {
 	Contact       Contact       `json:"contact" bson:"contact"`
 	Channels      Channels      `json:"channels" bson:"channels"`
 	MarketRelated bool          `json:"market_related" bson:"market_related"`
+	// Technical and HighRisk are the flags that call for an expert review
+	// and a risk assessment (StepRules).
+	Technical bool `json:"technical" bson:"technical"`
+	HighRisk  bool `json:"high_risk" bson:"high_risk"`
 	// AllowAnonymous lets people comment without an account (default on).
 	AllowAnonymous bool `json:"allow_anonymous" bson:"allow_anonymous"`
 	// Moderation holds comments as pending until staff publish them (先审后发, default on).
@@ -128,6 +132,9 @@ type Consultation struct {
 
 	Review *Review `json:"review,omitempty" bson:"review,omitempty"`
 	Final  *Final  `json:"final,omitempty" bson:"final,omitempty"`
+	// Steps are the records of the procedure's other steps (steps.go), in
+	// the order they were entered.
+	Steps []Step `json:"steps,omitempty" bson:"steps,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`

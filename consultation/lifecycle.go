@@ -26,6 +26,8 @@ const (
 	ActOpinion  Action = "opinion"  // give the review opinion
 	ActFinalize Action = "finalize" // publish the adopted decision
 	ActStamp    Action = "stamp"    // mark a published decision amended, repealed or lapsed
+	ActStep     Action = "step"     // enter an expert review, risk assessment, fair-competition review or hearing record
+	ActDecide   Action = "decide"   // enter the collective decision (集体讨论决定)
 
 	ActComment  Action = "comment"  // a resident comments (while the period runs)
 	ActOffline  Action = "offline"  // staff enter a comment received offline
@@ -86,6 +88,8 @@ var Lifecycle = []Transition{
 	{ActOpinion, []State{InReview}, "", Reviewer}, // to approved, returned or rejected: see OpinionState
 	{ActFinalize, []State{Approved}, Published, Finalizer},
 	{ActStamp, []State{Published}, "", DepartmentOrLaw},
+	{ActStep, []State{Draft, Open, Closed, Returned}, "", Department},
+	{ActDecide, []State{Approved}, "", Department}, // stays approved, or to returned or rejected: see DecisionState
 
 	{ActComment, []State{Open}, "", Public},
 	{ActOffline, []State{Open, Closed, InReview, Returned, Approved}, "", Department},

@@ -185,6 +185,7 @@ func (s *Service) PackageMissing(ctx context.Context, c *Consultation) ([]string
 	if c.LegalBasis == "" {
 		missing = append(missing, "item.legal_basis")
 	}
+	missing = append(missing, c.MissingSteps(ActSubmit)...)
 	if s.Facts != nil {
 		facts, err := s.Facts(ctx, c)
 		if err != nil {
@@ -362,6 +363,9 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		}
 		if err := f.Err(); err != nil {
 			return err
+		}
+		if missing := c.MissingSteps(ActFinalize); len(missing) > 0 {
+			return missingStepsError(missing)
 		}
 		if s.Facts != nil {
 			facts, err := s.Facts(ctx, c)

@@ -134,6 +134,8 @@ type DraftForm struct {
 	Contact        *Contact       `json:"contact"`
 	Channels       *Channels      `json:"channels"`
 	MarketRelated  *bool          `json:"market_related"`
+	Technical      *bool          `json:"technical"`
+	HighRisk       *bool          `json:"high_risk"`
 	AllowAnonymous *bool          `json:"allow_anonymous"`
 	Moderation     *bool          `json:"moderation"`
 	Text           *string        `json:"text"`
@@ -244,6 +246,12 @@ func (s *Service) apply(ctx context.Context, actor auth.Principal, c *Consultati
 	c.Channels.Online = true
 	if d.MarketRelated != nil {
 		c.MarketRelated = *d.MarketRelated
+	}
+	if d.Technical != nil {
+		c.Technical = *d.Technical
+	}
+	if d.HighRisk != nil {
+		c.HighRisk = *d.HighRisk
 	}
 	if d.AllowAnonymous != nil {
 		c.AllowAnonymous = *d.AllowAnonymous

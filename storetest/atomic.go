@@ -226,6 +226,10 @@ func (w *world) advance(fx *fixture, stage string) *fixture {
 	}
 	_, err = w.cs.GiveOpinion(ctx, atomicLegal, c.ID, consultation.OpinionForm{Outcome: consultation.Lawful, Opinion: "经审查，草案合法。"})
 	w.ok(err)
+	// A 重大行政决策 is finalized after its collective decision.
+	_, err = w.cs.RecordStep(ctx, atomicStaff, c.ID, consultation.StepForm{Kind: consultation.CollectiveDecision, HeldOn: "2026-11-30",
+		Participants: "县政府第12次常务会议", Summary: "会议讨论通过。", Outcome: consultation.DecisionPassed, Public: true})
+	w.ok(err)
 	if stage == "approved" {
 		fx.c = w.get(c.ID)
 		return fx
@@ -334,6 +338,16 @@ var commands = []command{
 	}},
 	{"opinion", "in_review", func(w *world, fx *fixture) error {
 		_, err := w.cs.GiveOpinion(ctx, atomicLegal, fx.c.ID, consultation.OpinionForm{Outcome: consultation.Revise, Opinion: "第三条需修改。"})
+		return err
+	}},
+	{"step", "closed", func(w *world, fx *fixture) error {
+		_, err := w.cs.RecordStep(ctx, atomicStaff, fx.c.ID, consultation.StepForm{Kind: consultation.ExpertReview, HeldOn: "2026-11-30",
+			Participants: "县律师协会、县畜牧兽医站", Summary: "专家认为登记期限宜为三十日。", Public: true})
+		return err
+	}},
+	{"decide", "approved", func(w *world, fx *fixture) error {
+		_, err := w.cs.RecordStep(ctx, atomicStaff, fx.c.ID, consultation.StepForm{Kind: consultation.CollectiveDecision, HeldOn: "2026-11-30",
+			Participants: "县政府第13次常务会议", Summary: "修改后再议。", Outcome: consultation.DecisionRevise})
 		return err
 	}},
 	{"finalize", "approved", func(w *world, fx *fixture) error {
@@ -676,7 +690,7 @@ func testRaces(t *testing.T, open AtomicOpener) {
 
 // repeatable are the commands that may run twice in a row on a fixture.
 var repeatable = map[string]bool{"submit_comment": true, "offline": true, "revise": true, "dispose": true,
-	"dispose_group": true, "redact": true}
+	"dispose_group": true, "redact": true, "step": true}
 
 func isNumberTaken(err error) bool {
 	var ae *apperr.Error

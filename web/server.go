@@ -218,6 +218,8 @@ func (s *Server) routes() {
 	api.Post("/consultations/:id/withdraw", small, s.withdrawConsultation)
 	api.Get("/consultations/:id/versions", s.listVersions)
 	api.Get("/consultations/:id/versions/:n", s.getVersion)
+	api.Post("/consultations/:id/steps", small, s.recordStep)
+	api.Get("/consultations/:id/steps", s.listSteps)
 
 	s.reviewRoutes(api)
 	s.commentRoutes(api)

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"yugongkai/consultation"
+)
+
+func init() {
+	registerOperations(
+		apiOperation{Method: "POST", Path: "/consultations/{id}/steps", ID: "recordStep", Auth: "staff",
+			Summary: "Enter the record of a procedure step: expert review, risk assessment, fair-competition review, hearing (before the legality review) or the collective decision (after approval; revise returns the draft, rejected ends it)",
+			Request: consultation.StepForm{}, Status: 201, Response: consultation.Step{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/steps", ID: "listSteps",
+			Summary:  "The procedure step records: the public ones for everyone, all of them for the department, the legal office and administrators",
+			Response: List[consultation.Step]{}},
+	)
+}
+
+func (s *Server) recordStep(c *fiber.Ctx) error {
+	var f consultation.StepForm
+	if err := decodeJSON(c, &f); err != nil {
+		return err
+	}
+	st, err := s.cfg.Consultations.RecordStep(c.UserContext(), principal(c), c.Params("id"), f)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(st)
+}
+
+func (s *Server) listSteps(c *fiber.Ctx) error {
+	p := principal(c)
+	x, err := s.cfg.Consultations.Get(c.UserContext(), p, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	steps := consultation.StepsFor(p, x)
+	if steps == nil {
+		steps = []consultation.Step{}
+	}
+	return c.JSON(List[consultation.Step]{Items: steps})
+}
