@@ -45,6 +45,11 @@ type User struct {
 	Email        string    `json:"email,omitempty" bson:"email,omitempty"`
 	TokenVersion int64     `json:"-" bson:"token_version"` // bumped to revoke every token issued before
 	CreatedAt    time.Time `json:"created_at" bson:"created_at"`
+	// Disabled accounts cannot log in, and their tokens stop working.
+	Disabled bool `json:"disabled" bson:"disabled"`
+	// MustChangePassword is set when an administrator reset the password:
+	// the account can do nothing but change it.
+	MustChangePassword bool `json:"must_change_password" bson:"must_change_password"`
 }
 
 // Principal is the acting party of a request. The zero value is an anonymous
@@ -76,6 +81,9 @@ func PrincipalOf(u *User) Principal {
 type Store interface {
 	// CreateDepartment inserts d. Returns a Conflict error if the name exists.
 	CreateDepartment(ctx context.Context, d *Department) error
+	// RenameDepartment sets the name of department d.ID. Returns
+	// apperr.ErrNotFound, or a Conflict error if another department has it.
+	RenameDepartment(ctx context.Context, d *Department) error
 	// Department returns one department or apperr.ErrNotFound.
 	Department(ctx context.Context, id string) (*Department, error)
 	// Departments returns all departments ordered by name.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -53,6 +54,9 @@ type Service struct {
 	Now   func() time.Time
 	// Hash hashes a new password; HashPassword unless a test lightens it.
 	Hash func(password string) (string, error)
+	// Log receives the audit line of every account administration (who did
+	// what to whom; never a password); nil: slog.Default.
+	Log *slog.Logger
 }
 
 // NewService returns a Service using the wall clock.
@@ -196,6 +200,9 @@ func (s *Service) Login(ctx context.Context, username, password string) (*User, 
 	if !CheckPassword(u.PasswordHash, password) {
 		return nil, apperr.New(apperr.Unauthorized, "auth.bad_credentials")
 	}
+	if u.Disabled {
+		return nil, apperr.New(apperr.Forbidden, "auth.disabled")
+	}
 	return u, nil
 }
 
@@ -208,7 +215,7 @@ func (s *Service) Authenticate(ctx context.Context, userID string, tokenVersion 
 	} else if err != nil {
 		return nil, err
 	}
-	if u.TokenVersion != tokenVersion {
+	if u.TokenVersion != tokenVersion || u.Disabled {
 		return nil, apperr.New(apperr.Unauthorized, "auth.token_invalid")
 	}
 	return u, nil
@@ -242,6 +249,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor Principal, old, new 
 		return apperr.Wrap(err, "hash password")
 	}
 	u.TokenVersion++
+	u.MustChangePassword = false
 	return s.Store.UpdateUser(ctx, u)
 }
 

@@ -85,6 +85,8 @@ func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 		{Key: "password_hash", Value: u.PasswordHash},
 		{Key: "role", Value: u.Role},
 		{Key: "token_version", Value: u.TokenVersion},
+		{Key: "disabled", Value: u.Disabled},
+		{Key: "must_change_password", Value: u.MustChangePassword},
 	}
 	var unset bson.D
 	// The optional fields are omitempty in auth.User: an emptied field is
@@ -107,6 +109,19 @@ func (db *DB) UpdateUser(ctx context.Context, u *auth.User) error {
 	res, err := db.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, update)
 	if err != nil {
 		return storeErr(err, "update user")
+	}
+	if res.MatchedCount == 0 {
+		return apperr.ErrNotFound
+	}
+	return nil
+}
+
+// RenameDepartment sets the name of department d.ID. Returns
+// apperr.ErrNotFound, or Conflict if another department has the name.
+func (db *DB) RenameDepartment(ctx context.Context, d *auth.Department) error {
+	res, err := db.departments.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: d.Name}}}})
+	if err != nil {
+		return storeErr(err, "rename department")
 	}
 	if res.MatchedCount == 0 {
 		return apperr.ErrNotFound

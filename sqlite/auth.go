@@ -34,6 +34,18 @@ func (s *AuthStore) Department(ctx context.Context, id string) (*auth.Department
 	return d, classify(err, "department")
 }
 
+// RenameDepartment sets the name of department d.ID. Returns
+// apperr.ErrNotFound, or Conflict if another department has the name.
+func (s *AuthStore) RenameDepartment(ctx context.Context, d *auth.Department) error {
+	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE departments SET name = ? WHERE id = ?", d.Name, d.ID)
+		if err != nil {
+			return classify(err, "rename department")
+		}
+		return mustHaveChanged(res, "rename department")
+	})
+}
+
 // Departments returns all departments ordered by name.
 func (s *AuthStore) Departments(ctx context.Context) ([]*auth.Department, error) {
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT id, name, created_at FROM departments ORDER BY name, id")
@@ -66,14 +78,15 @@ func scanDepartment(row interface{ Scan(...any) error }) (*auth.Department, erro
 }
 
 // userColumns are the columns scanUser reads, in order.
-const userColumns = "id, username, password_hash, role, department_id, phone, email, token_version, created_at"
+const userColumns = "id, username, password_hash, role, department_id, phone, email, token_version, created_at, disabled, must_change_password"
 
 // CreateUser inserts u. Returns a Conflict error if the id or the username
 // exists.
 func (s *AuthStore) CreateUser(ctx context.Context, u *auth.User) error {
 	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO users ("+userColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			u.ID, u.Username, u.PasswordHash, string(u.Role), u.DepartmentID, u.Phone, u.Email, u.TokenVersion, formatTime(u.CreatedAt))
+		_, err := tx.ExecContext(ctx, "INSERT INTO users ("+userColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			u.ID, u.Username, u.PasswordHash, string(u.Role), u.DepartmentID, u.Phone, u.Email, u.TokenVersion, formatTime(u.CreatedAt),
+			u.Disabled, u.MustChangePassword)
 		return classify(err, "create user")
 	})
 }
@@ -110,13 +123,14 @@ func (s *AuthStore) Users(ctx context.Context) ([]*auth.User, error) {
 }
 
 // UpdateUser replaces the mutable fields of u: password hash, role,
-// department, contact and token version. The username and the creation
-// time stay as they were. Returns apperr.ErrNotFound.
+// department, contact, token version, disabled and must-change-password.
+// The username and the creation time stay as they were. Returns
+// apperr.ErrNotFound.
 func (s *AuthStore) UpdateUser(ctx context.Context, u *auth.User) error {
 	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, role = ?, department_id = ?,
-			phone = ?, email = ?, token_version = ? WHERE id = ?`,
-			u.PasswordHash, string(u.Role), u.DepartmentID, u.Phone, u.Email, u.TokenVersion, u.ID)
+			phone = ?, email = ?, token_version = ?, disabled = ?, must_change_password = ? WHERE id = ?`,
+			u.PasswordHash, string(u.Role), u.DepartmentID, u.Phone, u.Email, u.TokenVersion, u.Disabled, u.MustChangePassword, u.ID)
 		if err != nil {
 			return classify(err, "update user")
 		}
@@ -135,7 +149,7 @@ func scanUser(row interface{ Scan(...any) error }) (*auth.User, error) {
 	var u auth.User
 	var role, created string
 	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &role, &u.DepartmentID,
-		&u.Phone, &u.Email, &u.TokenVersion, &created); err != nil {
+		&u.Phone, &u.Email, &u.TokenVersion, &created, &u.Disabled, &u.MustChangePassword); err != nil {
 		return nil, err
 	}
 	u.Role = auth.Role(role)

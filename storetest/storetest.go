@@ -118,6 +118,12 @@ func testDepartments(t *testing.T, s Stores) {
 	if len(list) != 2 {
 		t.Fatalf("Departments() = %d, want 2", len(list))
 	}
+	must(t, s.Auth.RenameDepartment(ctx, &auth.Department{ID: d.ID, Name: "县农业农村局（畜牧兽医局）"}))
+	if got, _ := s.Auth.Department(ctx, d.ID); got == nil || got.Name != "县农业农村局（畜牧兽医局）" {
+		t.Errorf("after RenameDepartment: %+v", got)
+	}
+	wantKind(t, "rename to a taken name", s.Auth.RenameDepartment(ctx, &auth.Department{ID: d.ID, Name: "县公安局"}), apperr.Conflict)
+	wantKind(t, "rename missing", s.Auth.RenameDepartment(ctx, &auth.Department{ID: "nope", Name: "x"}), apperr.NotFound)
 }
 
 func testUsers(t *testing.T, s Stores) {
@@ -132,11 +138,12 @@ func testUsers(t *testing.T, s Stores) {
 	wantKind(t, "duplicate username", s.Auth.CreateUser(ctx, &auth.User{ID: ident.ID(), Username: "zhang", Role: auth.Resident, CreatedAt: T0}), apperr.Conflict)
 	u.TokenVersion = 3
 	u.PasswordHash = "$argon2id$y"
+	u.Disabled, u.MustChangePassword = true, true
 	must(t, s.Auth.UpdateUser(ctx, u))
 	got, err = s.Auth.User(ctx, u.ID)
 	must(t, err)
-	if got.TokenVersion != 3 || got.PasswordHash != "$argon2id$y" {
-		t.Errorf("after UpdateUser: %+v", got)
+	if !reflect.DeepEqual(got, u) {
+		t.Errorf("after UpdateUser: %+v, want %+v", got, u)
 	}
 	wantKind(t, "update missing", s.Auth.UpdateUser(ctx, &auth.User{ID: "missing", Username: "x"}), apperr.NotFound)
 	_, err = s.Auth.UserByName(ctx, "nobody")

@@ -117,6 +117,7 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	}
 	// Warnings and errors only: every request logs a line at info level.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a.Log = quiet
 	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet, WriteStats: writeStats}
 	for _, o := range options {
 		o(&cfg)

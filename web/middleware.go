@@ -101,6 +101,13 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		}
 		return apperr.New(apperr.Unauthorized, "auth.token_invalid")
 	}
+	if u.MustChangePassword && !mustChangePasswordAllows[c.Path()] && !strings.HasPrefix(c.Path(), "/static/") {
+		// An administrator reset the password: nothing else until it is changed.
+		if fromCookie {
+			return c.Redirect("/me/password", fiber.StatusSeeOther)
+		}
+		return apperr.New(apperr.Forbidden, "auth.must_change_password")
+	}
 	c.Locals(localPrincipal, auth.PrincipalOf(u))
 	return c.Next()
 }

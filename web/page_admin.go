@@ -78,6 +78,10 @@ type adminPageData struct {
 	Years          []int
 	// Done names what the last form did (after the redirect).
 	Done string
+	// AccountErrors is the refusal of an account action; Reset a password
+	// just reset.
+	AccountErrors formErrors
+	Reset         *passwordReset
 }
 
 func (s *Server) adminData(c *fiber.Ctx) (adminPageData, error) {
@@ -97,10 +101,7 @@ func (s *Server) adminData(c *fiber.Ctx) (adminPageData, error) {
 		return d, err
 	}
 	d.Years = s.cfg.Consultations.Calendar(ctx).Years()
-	switch c.Query("done") {
-	case "department", "user", "calendar":
-		d.Done = i18n.T(lang, "page.admin.done_"+c.Query("done"))
-	}
+	d.Done = doneMessage(lang, c.Query("done"))
 	d.UserForm.Role = string(auth.Staff)
 	return d, nil
 }

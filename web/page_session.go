@@ -126,6 +126,7 @@ func clearSessionCookie(c *fiber.Ctx) {
 // loginPageData is the login form.
 type loginPageData struct {
 	pageBase
+	Notice   string
 	Username string
 	Next     string
 	Error    string
@@ -139,7 +140,11 @@ type loginPageForm struct {
 
 func (s *Server) loginPage(c *fiber.Ctx) error {
 	b := s.base(c, i18n.T(langOf(c), "page.login.title"))
-	return s.render(c, fiber.StatusOK, "login", loginPageData{pageBase: b, Next: localPath(c.Query("next"))})
+	d := loginPageData{pageBase: b, Next: localPath(c.Query("next"))}
+	if c.Query("changed") == "1" {
+		d.Notice = i18n.T(langOf(c), "page.login.changed")
+	}
+	return s.render(c, fiber.StatusOK, "login", d)
 }
 
 // loginSubmit checks the password under the same rate limits as the API's
@@ -147,11 +152,14 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	f := loginPageForm{Username: c.FormValue("username"), Password: c.FormValue("password"), Next: localPath(c.FormValue("next"))}
 	u, err := s.loginAttempt(c, f.Username, f.Password)
-	if apperr.Is(err, apperr.Unauthorized) {
+	if apperr.Is(err, apperr.Unauthorized) || apperr.Is(err, apperr.Forbidden) {
 		lang := langOf(c)
 		b := s.base(c, i18n.T(lang, "page.login.title"))
-		return s.render(c, fiber.StatusUnauthorized, "login", loginPageData{pageBase: b, Username: f.Username, Next: f.Next,
-			Error: i18n.T(lang, "auth.bad_credentials")})
+		msg, status := i18n.T(lang, "auth.bad_credentials"), fiber.StatusUnauthorized
+		if apperr.Is(err, apperr.Forbidden) {
+			msg, status = i18n.T(lang, "page.login.disabled"), fiber.StatusForbidden
+		}
+		return s.render(c, status, "login", loginPageData{pageBase: b, Username: f.Username, Next: f.Next, Error: msg})
 	}
 	if err != nil {
 		return err

@@ -176,6 +176,7 @@ func (s *Server) pageRoutes() {
 	app.Post("/admin/departments", small, s.adminDepartmentSubmit)
 	app.Post("/admin/users", small, s.adminUserSubmit)
 	app.Post("/admin/calendar", small, s.adminCalendarSubmit)
+	s.adminAccountRoutes(small)
 
 	s.commentPageRoutes()
 	s.workPageRoutes()     // page_work.go: moderation, dispositions, revisions, review submission

@@ -205,6 +205,10 @@ func (s *Server) routes() {
 	api.Post("/departments", small, s.createDepartment)
 	api.Get("/users", s.listUsers)
 	api.Post("/users", small, s.createUser)
+	api.Patch("/users/:id", small, s.updateAccount)
+	api.Post("/users/:id/password-reset", small, s.resetPassword)
+	api.Post("/me/password", small, s.changePassword)
+	api.Patch("/departments/:id", small, s.renameDepartment)
 	api.Get("/calendar", s.getCalendar)
 	api.Put("/calendar", small, s.loadCalendar)
 
@@ -233,4 +237,5 @@ func (s *Server) routes() {
 	s.pageRoutes()
 	s.publicCommentPageRoutes()
 	s.offlinePageRoutes()
+	s.passwordPageRoutes()
 }

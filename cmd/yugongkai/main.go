@@ -294,6 +294,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	authSvc := auth.NewService(st.auth)
+	authSvc.Log = log
 	consSvc := consultation.NewService(st.consultations, st.auth)
 	consSvc.Log = log
 	commentSvc := comments.NewService(st.comments, consSvc)
