@@ -84,13 +84,23 @@ func parsePages() (*pageSet, error) {
 		"static": ps.staticURL,
 		"paras":  paragraphs,
 		"inc":    func(n int64) int64 { return n + 1 },
+		// shortHash shows the first 12 hex digits of a hash; pages put the
+		// full value one tap away (<details>).
+		"shortHash": func(h string) string {
+			if len(h) <= 12 {
+				return h
+			}
+			return h[:12] + "…"
+		},
 		"blockArgs": func(page any, blocks []block, comment func(string) string) map[string]any {
 			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment}
 		},
 		// blockArgsCounted adds each article's number of published comments
 		// and the address of the comments list ("" hides the counts).
+		// The consultation page's blocks also link back to its table of
+		// contents (#toc) from every article.
 		"blockArgsCounted": func(page any, blocks []block, comment func(string) string, counts map[string]int, list string) map[string]any {
-			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment, "Counts": counts, "List": list}
+			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment, "Counts": counts, "List": list, "TOC": true}
 		},
 		"fieldArgs": func(page any, id, name, label, value, typ string, max int) map[string]any {
 			return map[string]any{"Page": page, "ID": id, "Name": name, "Label": label, "Value": value, "Type": typ, "Max": max}
@@ -158,6 +168,7 @@ func (s *Server) pageRoutes() {
 
 	small := limitBody(DefaultBodyLimit)
 	app.Get("/", s.homePage)
+	app.Get("/display", s.displaySwitch)
 	app.Get("/consultations", s.consultationListPage)
 	app.Get("/consultations/:id", s.consultationPage)
 	app.Get("/login", s.loginPage)
@@ -180,6 +191,7 @@ func (s *Server) pageRoutes() {
 	s.commentPageRoutes()
 	s.workPageRoutes()     // page_work.go: moderation, dispositions, revisions, review submission
 	s.decisionPageRoutes() // page_decision.go: redline, report, decision, search, legal review
+	s.downloadRoutes()     // page_download.go: .txt, .docx and .xlsx downloads
 	// Hooks for the pages built with the redline, review and history work
 	// (moderation, disposition, report, version diff, decision): register
 	// them here, one page_<name>.go file and template each.
@@ -223,6 +235,10 @@ type pageBase struct {
 	Now   time.Time
 	// Query is the request's query string, kept by the language switch.
 	Query string
+	// Large is the 大字版 display (page_display.go).
+	Large bool
+	// Feed is the address of the page's own Atom feed, "" for the site's.
+	Feed, FeedTitle string
 }
 
 // SwitchLang is the address of this page in the other language.
@@ -240,7 +256,7 @@ func (p pageBase) SwitchLang() string {
 func (s *Server) base(c *fiber.Ctx, title string) pageBase {
 	lang := langOf(c)
 	return pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now(),
-		Query: string(c.Request().URI().QueryString())}
+		Query: string(c.Request().URI().QueryString()), Large: largeDisplay(c)}
 }
 
 // T translates a catalogue key in the page's language.
@@ -355,7 +371,7 @@ func (s *Server) renderErrorPage(c *fiber.Ctx, status int, e ErrorDetail) error 
 	}
 	lang := langOf(c)
 	title := i18n.T(lang, "page.error.title")
-	data := errorPage{pageBase: pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now()},
+	data := errorPage{pageBase: pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now(), Large: largeDisplay(c)},
 		Status: status, Message: e.Message, Fields: e.Fields, Login: status == fiber.StatusUnauthorized}
 	if s.pages == nil {
 		return c.Status(status).SendString(e.Message)

@@ -42,4 +42,25 @@
       if (link) { link.focus(); }
     });
   });
+
+  // "打印 / 另存为 PDF": hidden without JavaScript (the browser's own print
+  // command works the same), shown and wired here.
+  document.querySelectorAll("button[data-print]").forEach(function (btn) {
+    btn.hidden = false;
+    btn.addEventListener("click", function () { window.print(); });
+  });
+
+  // Jumping to an article from the contents opens nothing and loses no
+  // place; focus follows the jump so keyboard users continue from there.
+  document.querySelectorAll(".toc a[href^='#'], a.to-toc").forEach(function (a) {
+    a.addEventListener("click", function () {
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      if (!target) { return; }
+      setTimeout(function () {
+        var focusable = target.matches(".toc") ? target : target.querySelector(".art-no") || target;
+        if (focusable.tabIndex < 0 && !focusable.matches("a, .toc")) { focusable.setAttribute("tabindex", "-1"); }
+        focusable.focus({ preventScroll: true });
+      }, 0);
+    });
+  });
 })();
