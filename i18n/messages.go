@@ -444,7 +444,7 @@ var catalogue = map[string]message{
 	"page.work.members":               {"查看本组 %d 条意见", "Show the %d comments of the group"},
 	"page.work.split":                 {"从本组拆出", "Take out of the group"},
 	"page.work.reason":                {"理由", "Reason"},
-	"page.work.reason_hint":           {"除“采纳”外，须说明理由；理由将在采纳情况中公开。", "Required unless adopted; shown in the adoption report."},
+	"page.work.reason_hint":           {"除“采纳”外，须说明理由；采纳但未修改任何条文的，也须说明理由（如已在其他条文或配套文件中规定）。理由将在采纳情况中公开。", "Required unless adopted, and also for an adoption that changes no article (say where it is provided for). Shown in the adoption report."},
 	"page.work.changed_articles":      {"据此修改的条文（第 %d 稿）", "Articles changed in response (version %d)"},
 	"page.work.changed_hint":          {"可多选（按住 Ctrl 或 ⌘）。公众可据回执查看这些条文的新表述。", "Choose one or more (hold Ctrl or ⌘). The public sees their new wording with the receipt."},
 	"page.work.answer":                {"保存答复", "Save the answer"},
@@ -687,5 +687,6 @@ var catalogue = map[string]message{
 	"comments.adopted_unchanged_reason": {"采纳但未修改任何条文的，应当说明理由（如已在其他条文或配套文件中规定）。", "An adoption that changes no article needs a reason (for example: already provided for elsewhere, or in the implementing rules)."},
 	"page.comments.adopted_unchanged":   {"该意见已采纳，但该条文未作修改。说明：%s", "Adopted, though this article was not changed. Explanation: %s"},
 	"page.comments.adopted_elsewhere":   {"该意见已采纳，已通过修改%s落实。", "Adopted by changing %s."},
+	"page.comments.adopted_other":       {"该意见已采纳，已通过修改其他条文落实。", "Adopted by changing other articles."},
 	"page.comments.adopted_no_reason":   {"该意见已采纳，但该条文未作修改，起草部门未说明理由。", "Adopted, though this article was not changed; the department gave no reason."},
 }
