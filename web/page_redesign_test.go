@@ -66,7 +66,7 @@ func TestDisplaySwitch(t *testing.T) {
 	wantSwitch := `href="/display?large=1&amp;next=` + url.QueryEscape(path) + `"`
 	p.has(t, "switch link", wantSwitch)
 
-	p = b.get("/display?large=1&next=" + url.QueryEscape(path)).want(t, 303, "switch on")
+	p = b.get("/display?large=1&next="+url.QueryEscape(path)).want(t, 303, "switch on")
 	if p.Location != path {
 		t.Errorf("after switching on: Location %q, want %q", p.Location, path)
 	}
@@ -77,12 +77,12 @@ func TestDisplaySwitch(t *testing.T) {
 	b.get("/consultations/nosuch").want(t, 404, "error page").has(t, "large error page", `<body class="large">`, "退出大字版")
 	b.get("/receipts").want(t, 200, "receipts").has(t, "large receipts", `<body class="large">`)
 
-	p = b.get("/display?large=0&next=" + url.QueryEscape(path)).want(t, 303, "switch off")
+	p = b.get("/display?large=0&next="+url.QueryEscape(path)).want(t, 303, "switch off")
 	b.get(path).want(t, 200, "normal again").lacks(t, "normal again", `<body class="large">`)
 
 	// next= is the login form's same-origin rule: anything else goes home.
 	for _, next := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""} {
-		p := e.browser().get("/display?large=1&next=" + url.QueryEscape(next)).want(t, 303, "switch to "+next)
+		p := e.browser().get("/display?large=1&next="+url.QueryEscape(next)).want(t, 303, "switch to "+next)
 		if p.Location != "/" {
 			t.Errorf("next=%q: Location %q, want /", next, p.Location)
 		}
