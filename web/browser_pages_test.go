@@ -201,3 +201,49 @@ func TestBrowserPhonePages(t *testing.T) {
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// TestBrowserPrint prints (print media) the published decision as a 公文 —
+// title, 文号, body, date and nothing of the site — and the adoption
+// report as a table, also from a phone-sized window.
+func TestBrowserPrint(t *testing.T) {
+	needBrowser(t)
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id := e.publishedConsultation(&w)
+	b := startBrowser(t, e, "print-", 60*time.Second)
+	printMedia := func(media string) {
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.step("01-decision-screen",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(b.base+"/consultations/"+id+"?lang=zh-CN"),
+		chromedp.WaitVisible(chromedp.ID("decision-h")),
+	)
+	if got := b.eval("screen", `getComputedStyle(document.querySelector(".gongwen-head")).display`); got != "none" {
+		t.Errorf("the 公文 head shows on screen: display %s", got)
+	}
+	printMedia("print")
+	b.step("02-decision-print")
+	const shown = `(function(){var out=[]; %s.forEach(function(sel){var el=document.querySelector(sel); out.push(sel + "=" + (el && el.getClientRects().length > 0 ? "shown" : "hidden"))}); return out.join(" ")})()`
+	want := `.gongwen-title=shown .gongwen-docno=shown .lawtext=shown .gongwen-date=shown header.site=hidden footer.site=hidden #notice-h=hidden #decision-h=hidden .toc=hidden .art-actions=hidden .page-head=hidden`
+	if got := b.eval("print", sprintf(shown, `[".gongwen-title", ".gongwen-docno", ".lawtext", ".gongwen-date", "header.site", "footer.site", "#notice-h", "#decision-h", ".toc", ".art-actions", ".page-head"]`)); got != want {
+		t.Errorf("printed decision:\n got %s\nwant %s", got, want)
+	}
+	if got := b.eval("docno", `document.querySelector(".gongwen-docno").textContent + " " + document.querySelector(".gongwen-date").textContent`); got != "某政规〔2027〕1号 2026年12月31日" {
+		t.Errorf("文号 and date: %q", got)
+	}
+	printMedia("")
+	b.step("03-report-screen",
+		chromedp.Navigate(b.base+"/consultations/"+id+"/report"),
+		chromedp.WaitVisible(chromedp.ID("rows-h")),
+	)
+	printMedia("print")
+	b.step("04-report-print")
+	if got := b.eval("report print", `getComputedStyle(document.querySelector(".report-table td")).display + " " + getComputedStyle(document.querySelector(".report-table thead")).display + " " + getComputedStyle(document.querySelector("header.site")).display`); got != "table-cell table-header-group none" {
+		t.Errorf("printed report: %q, want a table with its header and no site chrome", got)
+	}
+	printMedia("")
+	b.checkConsole()
+}

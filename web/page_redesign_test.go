@@ -169,9 +169,7 @@ func TestAdoptionAndDownloads(t *testing.T) {
 		e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]any{"status": "adopted", "reason": "已在配套实施细则中规定。"}), 200, "adopted with reason")
 	})
 
-	e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 200, "submit for review")
-	e.want(e.do("POST", base+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "合法。"}), 200, "opinion")
-	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政规〔2027〕1号", "adopted_on": "2026-12-31", "effective_on": "2027-02-01", "registration_number": "ZJSD01-2027-0001"}), 200, "finalize")
+	e.finalizeConsultation(w, id)
 
 	t.Run("PublicListExplains", func(t *testing.T) {
 		p := e.browser().get("/consultations/"+id+"/comments").want(t, 200, "public comments")
@@ -227,4 +225,31 @@ func TestAdoptionAndDownloads(t *testing.T) {
 			}
 		}
 	})
+}
+
+// finalizeConsultation submits a closed, revised and answered consultation
+// for review, gives the lawful opinion and publishes it as 某政规〔2027〕1号
+// adopted on 2026-12-31.
+func (e *env) finalizeConsultation(w world, id string) {
+	e.t.Helper()
+	base := "/api/v1/consultations/" + id
+	e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 200, "submit for review")
+	e.want(e.do("POST", base+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "合法。"}), 200, "opinion")
+	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政规〔2027〕1号", "adopted_on": "2026-12-31",
+		"effective_on": "2027-02-01", "registration_number": "ZJSD01-2027-0001"}), 200, "finalize")
+}
+
+// publishedConsultation is a consultation of shortText with one comment
+// on 第一条, revised to revisedText, answered and published.
+func (e *env) publishedConsultation(w *world) string {
+	e.t.Helper()
+	id, art := e.openConsultation(*w, map[string]any{"moderation": false})
+	base := "/api/v1/consultations/" + id
+	c1 := e.want(e.do("POST", base+"/comments", "", comment("建议第一条写明目的。", "article_id", art)), 201, "comment").str("comment_id")
+	e.clock.Set(workcal.EndOfDay(workcal.MustParseDate("2026-12-31")))
+	e.relogin(w)
+	e.want(e.do("POST", base+"/versions", w.staffA, map[string]string{"text": revisedText, "note": "修改"}), 201, "revise")
+	e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]any{"status": "adopted", "reason": "已在配套实施细则中规定。"}), 200, "adopt")
+	e.finalizeConsultation(*w, id)
+	return id
 }
