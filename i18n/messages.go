@@ -689,4 +689,12 @@ var catalogue = map[string]message{
 	"page.comments.adopted_elsewhere":   {"该意见已采纳，已通过修改%s落实。", "Adopted by changing %s."},
 	"page.comments.adopted_other":       {"该意见已采纳，已通过修改其他条文落实。", "Adopted by changing other articles."},
 	"page.comments.adopted_no_reason":   {"该意见已采纳，但该条文未作修改，起草部门未说明理由。", "Adopted, though this article was not changed; the department gave no reason."},
+	"import.empty":                      {"请选择要导入的 Word 文档（.docx）。", "Choose a Word document (.docx) to import."},
+	"import.not_docx":                   {"该文件不是 Word 文档（.docx）。旧版 .doc 或 WPS 文件请先另存为 .docx 再导入。", "This file is not a Word document (.docx). Save an old .doc or WPS file as .docx first."},
+	"import.encrypted":                  {"该 Word 文档设有打开密码，请先取消密码保护再导入。", "This Word document is password-protected. Remove the password, then import it."},
+	"import.no_articles":                {"文档中未识别到条文（如“第一条”），请检查文档后再导入。", "No article (such as 第一条) was found in the document."},
+	"page.draft.f_file":                 {"从 Word 文档导入（.docx）", "Import from a Word document (.docx)"},
+	"page.draft.file_hint":              {"导入后先显示识别出的条文，核对无误再保存；导入会替换下方的文本。Word 自动编号的“第X条”也能识别。", "The recognised articles are shown first; check them, then save. Importing replaces the text below. Labels from Word's automatic numbering are recognised."},
+	"page.draft.import":                 {"导入并预览", "Import and preview"},
+	"page.draft.imported":               {"已从 %s 导入，请核对识别出的条文后保存。", "Imported from %s. Check the recognised articles, then save."},
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -28,7 +27,7 @@ func (s *Server) workPageRoutes() {
 	app := s.App
 	small := limitBody(DefaultBodyLimit)
 	app.Get("/staff/consultations/:id/edit", s.workEditPage)
-	app.Post("/staff/consultations/:id/edit", limitBody(DraftBodyLimit), s.workEditSubmit)
+	app.Post("/staff/consultations/:id/edit", limitBody(ImportBodyLimit), s.workEditSubmit)
 	app.Get("/staff/consultations/:id/period", s.workPeriodPage)
 	app.Post("/staff/consultations/:id/extend", small, s.workExtendSubmit)
 	app.Post("/staff/consultations/:id/close", small, s.workCloseSubmit)
@@ -191,10 +190,12 @@ func (s *Server) workEditSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	d.Editing, d.Title = w.C, w.Title
-	if c.FormValue("action") == "preview" {
+	switch c.FormValue("action") {
+	case "import":
+		return s.draftImport(c, d)
+	case "preview":
 		doc, perr := lawtext.Parse(f.Text)
-		d.Preview, d.Blocks, d.Articles = true, blocksOf(doc), len(doc.Articles())
-		d.Gaps, d.Duplicates, d.NoArticles = doc.Gaps(), doc.Duplicates(), errors.Is(perr, lawtext.ErrNoArticles)
+		d.preview(doc, perr)
 		return s.render(c, fiber.StatusOK, "draft_new", d)
 	}
 	_, err = s.cfg.Consultations.Update(c.UserContext(), w.User, w.C.ID, f.draft())
