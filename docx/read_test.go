@@ -35,7 +35,9 @@ func document(body string) string {
 	return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ` + w + `><w:body>` + body + `<w:sectPr/></w:body></w:document>`
 }
 
-func p(text string) string { return `<w:p><w:r><w:t xml:space="preserve">` + text + `</w:t></w:r></w:p>` }
+func p(text string) string {
+	return `<w:p><w:r><w:t xml:space="preserve">` + text + `</w:t></w:r></w:p>`
+}
 
 // numbered is a paragraph with Word's automatic numbering numID at ilvl.
 func numbered(numID, ilvl, text string) string {
