@@ -697,4 +697,7 @@ var catalogue = map[string]message{
 	"page.draft.file_hint":              {"导入后先显示识别出的条文，核对无误再保存；导入会替换下方的文本。Word 自动编号的“第X条”也能识别。", "The recognised articles are shown first; check them, then save. Importing replaces the text below. Labels from Word's automatic numbering are recognised."},
 	"page.draft.import":                 {"导入并预览", "Import and preview"},
 	"page.draft.imported":               {"已从 %s 导入，请核对识别出的条文后保存。", "Imported from %s. Check the recognised articles, then save."},
+	"field.invalid_choice_page":         {"请从列出的选项中选择一项。", "Choose one of the options shown."},
+	"page.errors.heading":               {"有 %d 处需要修改", "%d {problem|problems} to fix"},
+	"page.errors.hint":                  {"点击下列各项可跳到相应的填写位置：", "Follow each link to the field:"},
 }

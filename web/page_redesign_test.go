@@ -253,3 +253,28 @@ func (e *env) publishedConsultation(w *world) string {
 	e.finalizeConsultation(*w, id)
 	return id
 }
+
+// TestErrorSummary: a failed form starts with a summary of its errors, each
+// linked to its field, and pages show no internal codes (enum values).
+func TestErrorSummary(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	staff := e.browser()
+	staff.login("staffa", "password-staffa")
+	p := staff.post("/staff/consultations/new", url.Values{"action": {"save"}, "title": {""}, "text": {"没有条文"}, "procedure_type": {"rule"}}).want(t, 422, "invalid draft")
+	p.checkPage(t, "invalid draft", "zh-CN")
+	summary := strings.Index(p.Body, `<div class="error-summary" id="error-summary" role="alert"`)
+	if summary < 0 || summary > strings.Index(p.Body, `class="stack draft-form"`) {
+		t.Fatalf("no error summary above the form (at %d)", summary)
+	}
+	p.has(t, "invalid draft", `<a href="#title">标题：必填。</a>`, `<a href="#text">草案全文（粘贴纯文本）：`)
+
+	id, _ := e.openConsultation(w, nil)
+	anon := e.browser()
+	p = anon.post("/consultations/"+id+"/comment", url.Values{"body": {""}, "display": {"bogus"}, "commenter_type": {"individual"}}).want(t, 422, "invalid comment")
+	p.has(t, "invalid comment", `<a href="#body">意见内容：必填。</a>`, `<a href="#d-masked">`, "请从列出的选项中选择一项。")
+	p.lacks(t, "invalid comment", "masked, real_name, anonymous")
+	en := e.browser()
+	en.get("/?lang=en")
+	en.post("/consultations/"+id+"/comment", url.Values{"body": {""}}).want(t, 422, "en").has(t, "en comment", "to fix", `<a href="#body">Your comment: Required.</a>`)
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"sort"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -115,6 +116,9 @@ func parsePages() (*pageSet, error) {
 		"queueArgs": func(page any, items any, count string) map[string]any {
 			return map[string]any{"Page": page, "Items": items, "Count": count}
 		},
+		// summary lists a form's errors for the "errorsummary" partial, in
+		// form order: triples of field name, input id and label key.
+		"summary": errorSummary,
 		"listArgs": func(page any, items []consultationItem) map[string]any {
 			return map[string]any{"Page": page, "Items": items}
 		},
@@ -317,6 +321,49 @@ type formErrors map[string]string
 // Err returns the message of field, "" when it is fine.
 func (e formErrors) Err(field string) string { return e[field] }
 
+// summaryItem is one entry of a form's error summary: the message with
+// the field's label, linked to the field.
+type summaryItem struct {
+	ID, Label, Message string
+}
+
+// errorSummary builds the "errorsummary" partial's data. triples name each
+// field of the form in order: field, input id, label catalogue key. Errors
+// on fields not named (the whole form, e.g. "consultation") come first,
+// without a link.
+func errorSummary(page interface{ T(string, ...any) string }, errs formErrors, triples ...string) map[string]any {
+	var items []summaryItem
+	named := map[string]bool{}
+	for i := 0; i+2 < len(triples); i += 3 {
+		named[triples[i]] = true
+	}
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		if !named[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		items = append(items, summaryItem{Message: errs[k]})
+	}
+	for i := 0; i+2 < len(triples); i += 3 {
+		if msg := errs[triples[i]]; msg != "" {
+			items = append(items, summaryItem{ID: triples[i+1], Label: page.T(triples[i+2]), Message: msg})
+		}
+	}
+	return map[string]any{"Page": page, "Items": items}
+}
+
+// pageMessage replaces messages that would show internal codes on a page
+// (the API's list of allowed enum values) with words for people.
+func pageMessage(key string) string {
+	if key == "field.invalid_choice" {
+		return "field.invalid_choice_page"
+	}
+	return key
+}
+
 // fieldErrors turns a domain error with Fields into messages in lang; it
 // returns nil for any other error, which then goes to the error page.
 func fieldErrors(lang i18n.Lang, err error) formErrors {
@@ -326,7 +373,11 @@ func fieldErrors(lang i18n.Lang, err error) formErrors {
 	}
 	out := formErrors{}
 	for _, f := range ae.Fields {
-		msg := i18n.T(lang, f.Key, f.Args...)
+		key, args := f.Key, f.Args
+		if pk := pageMessage(key); pk != key {
+			key, args = pk, nil
+		}
+		msg := i18n.T(lang, key, args...)
 		if prev, ok := out[f.Field]; ok {
 			msg = prev + " " + msg
 		}

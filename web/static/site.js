@@ -63,4 +63,9 @@
       }, 0);
     });
   });
+
+  // After a failed POST the error summary gets focus, so screen readers
+  // read it and Tab goes through its links to the fields.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
 })();
