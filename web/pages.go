@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"sort"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -13,6 +12,7 @@ import (
 	"mime"
 	"net/url"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
