@@ -700,4 +700,5 @@ var catalogue = map[string]message{
 	"field.invalid_choice_page":         {"请从列出的选项中选择一项。", "Choose one of the options shown."},
 	"page.errors.heading":               {"有 %d 处需要修改", "%d {problem|problems} to fix"},
 	"page.errors.hint":                  {"点击下列各项可跳到相应的填写位置：", "Follow each link to the field:"},
+	"page.draft.edit_text":              {"修改文本", "Edit the text"},
 }

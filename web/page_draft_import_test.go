@@ -82,7 +82,7 @@ func TestTextImport(t *testing.T) {
 		form := url.Values{"_csrf": {b.csrf()}, "action": {"import"}, "title": {"某县养犬管理办法（征求意见稿）"}}
 		p := b.postFile("/staff/consultations/new", "file", "草案.docx", word, form).want(t, 200, "import")
 		p.checkPage(t, "import", "zh-CN")
-		p.has(t, "import", "已从 草案.docx 导入", "识别出 3 条", "第二条　收费标准如下：\n小型犬\u3000100元", `value="某县养犬管理办法（征求意见稿）"`)
+		p.has(t, "import", "已从 草案.docx 导入", "识别出 3 条", `<button type="submit" form="draft-form" name="action" value="save">`, `id="draft-form"`, "第二条　收费标准如下：\n小型犬\u3000100元", `value="某县养犬管理办法（征求意见稿）"`)
 		p = b.postFile("/staff/consultations/new", "file", "a.pdf", []byte("%PDF"), form).want(t, 422, "bad file")
 		p.has(t, "bad file", "该文件不是 Word 文档（.docx）", `id="file" name="file"`, `aria-invalid="true"`)
 	})
