@@ -701,4 +701,6 @@ var catalogue = map[string]message{
 	"page.errors.heading":               {"有 %d 处需要修改", "%d {problem|problems} to fix"},
 	"page.errors.hint":                  {"点击下列各项可跳到相应的填写位置：", "Follow each link to the field:"},
 	"page.draft.edit_text":              {"修改文本", "Edit the text"},
+	"comments.select_some":              {"请先勾选要处理的意见。", "Select the comments first."},
+	"comments.too_many":                 {"一次最多处理 %d 条意见。", "At most %d comments at a time."},
 }
