@@ -703,4 +703,13 @@ var catalogue = map[string]message{
 	"page.draft.edit_text":              {"修改文本", "Edit the text"},
 	"comments.select_some":              {"请先勾选要处理的意见。", "Select the comments first."},
 	"comments.too_many":                 {"一次最多处理 %d 条意见。", "At most %d comments at a time."},
+	"page.work.done_bulk_published":     {"所选意见已公开。", "The selected comments were published."},
+	"page.work.done_bulk_declined":      {"所选意见已标记为不予公开。", "The selected comments were declined."},
+	"page.work.done_bulk_none":          {"所选意见此前已处理，未作变更。", "The selected comments had been handled already; nothing changed."},
+	"page.work.bulk_legend":             {"批量处理", "Handle several at once"},
+	"page.work.bulk_hint":               {"勾选下方意见（或选择“本页全部”），再选择公开或不予公开。", "Tick comments below (or all on this page), then publish or decline them."},
+	"page.work.bulk_all":                {"本页全部 %d 条", "All %d on this page"},
+	"page.work.bulk_publish":            {"公开所选", "Publish selected"},
+	"page.work.bulk_decline":            {"不予公开所选", "Decline selected"},
+	"page.work.select":                  {"选择此条", "Select"},
 }

@@ -40,6 +40,7 @@ func (s *Server) workPageRoutes() {
 		return
 	}
 	app.Get("/staff/consultations/:id/moderation", s.workModerationPage)
+	app.Post("/staff/consultations/:id/moderation/bulk", small, s.workModerationBulkSubmit) // page_moderation_bulk.go
 	app.Post("/staff/consultations/:id/moderation/:cid", small, s.workModerationSubmit)
 	app.Post("/staff/consultations/:id/moderation/:cid/redact", small, s.workRedactSubmit)
 	app.Get("/staff/consultations/:id/dispositions", s.workDispositionsPage)
@@ -105,6 +106,7 @@ func (w workBase) WorkURL(page string) string {
 var workDone = map[string]string{
 	"saved": "page.work.done_saved", "extended": "page.work.done_extended", "closed": "page.work.done_closed",
 	"published": "page.work.done_published", "declined": "page.work.done_declined", "answered": "page.work.done_answered",
+	"bulk_published": "page.work.done_bulk_published", "bulk_declined": "page.work.done_bulk_declined", "bulk_none": "page.work.done_bulk_none",
 	"merged": "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline", "redacted": "page.work.done_redacted",
 }
 
@@ -306,6 +308,8 @@ type moderationItem struct {
 	Reason, Note string
 	// First gets the access keys (they must be unique on the page).
 	First bool
+	// Selected: checked in the bulk form (kept when it failed).
+	Selected bool
 }
 
 type workModerationData struct {
@@ -314,6 +318,10 @@ type workModerationData struct {
 	Reasons          []comments.DeclineReason
 	RedactionReasons []comments.RedactionReason
 	More             bool
+	// The bulk form's state after a failed submission.
+	BulkErrors           formErrors
+	BulkReason, BulkNote string
+	BulkAll              bool
 }
 
 // articleLabels maps the ids of the consultation draft's articles to their
@@ -392,7 +400,11 @@ func (s *Server) workModerationSubmit(c *fiber.Ctx) error {
 	if f.Action == comments.Decline {
 		done = "declined"
 	}
-	return redirectWork(c, d.C.ID, "moderation", done, "")
+	anchor := ""
+	if next := nextAfter(d.Items, map[string]bool{c.Params("cid"): true}); next != "" {
+		anchor = "m-" + next // the page opens at the next comment
+	}
+	return redirectWork(c, d.C.ID, "moderation", done, anchor)
 }
 
 // workRedactSubmit hides a passage of a comment's public copy.

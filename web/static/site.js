@@ -68,4 +68,12 @@
   // read it and Tab goes through its links to the fields.
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
+
+  // "All on this page" also ticks every checkbox of the list (the server
+  // reads the all field without JavaScript).
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var form = all.form;
+    var boxes = function () { return document.querySelectorAll('input[type=checkbox][name="' + all.getAttribute("data-select-all") + '"][form="' + form.id + '"]'); };
+    all.addEventListener("change", function () { boxes().forEach(function (b) { b.checked = all.checked; }); });
+  });
 })();
