@@ -201,6 +201,12 @@ func (d DispositionForm) validate(articleExists func(string) bool) (DispositionF
 	if len(out.ChangedArticles) > MaxChangedArticle {
 		f.Add("changed_articles", "field.too_long", MaxChangedArticle)
 	}
+	// An answer that adopts nothing changed no article: the articles are
+	// kept only for adopted and partially adopted comments (the page's
+	// picker ticks the comment's article to begin with).
+	if out.Outcome == NotAdopted || out.Outcome == OutOfScope {
+		out.ChangedArticles = nil
+	}
 	if key := ReasonRequired(out.Outcome, len(out.ChangedArticles)); key != "" && out.Reason == "" {
 		f.Add("reason", key)
 	} else {

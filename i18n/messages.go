@@ -446,7 +446,7 @@ var catalogue = map[string]message{
 	"page.work.reason":                {"理由", "Reason"},
 	"page.work.reason_hint":           {"除“采纳”外，须说明理由；采纳但未修改任何条文的，也须说明理由（如已在其他条文或配套文件中规定）。理由将在采纳情况中公开。", "Required unless adopted, and also for an adoption that changes no article (say where it is provided for). Shown in the adoption report."},
 	"page.work.changed_articles":      {"据此修改的条文（第 %d 稿）", "Articles changed in response (version %d)"},
-	"page.work.changed_hint":          {"可多选（按住 Ctrl 或 ⌘）。公众可据回执查看这些条文的新表述。", "Choose one or more (hold Ctrl or ⌘). The public sees their new wording with the receipt."},
+	"page.work.changed_hint":          {"勾选一条或多条；默认勾选意见所针对的条文。公众可据回执查看这些条文的新表述。", "Tick one or more; the article the comment is on is ticked to begin with. The public sees their new wording with the receipt."},
 	"page.work.answer":                {"保存答复", "Save the answer"},
 	"page.work.no_comments":           {"尚未收到意见。", "No comments yet."},
 	"page.work.revise_hint":           {"粘贴修改后的全文。保存后形成新的版本，与第 %d 稿逐条对照；已保存的版本不再更改。", "Paste the revised text. Saving adds a new version compared article by article with version %d; saved versions never change."},
@@ -712,4 +712,9 @@ var catalogue = map[string]message{
 	"page.work.bulk_publish":            {"公开所选", "Publish selected"},
 	"page.work.bulk_decline":            {"不予公开所选", "Decline selected"},
 	"page.work.select":                  {"选择此条", "Select"},
+	"page.work.current_wording":         {"%s现行表述（第 %d 稿）", "%s as worded now (version %d)"},
+	"page.work.find_article":            {"查找条文（条号或文字）", "Find an article (number or words)"},
+	"page.work.all_articles":            {"全部条文（%d 条）", "All articles (%d)"},
+	"page.work.picked":                  {"已勾选", "Ticked"},
+	"page.work.picked_none":             {"无", "none"},
 }

@@ -160,7 +160,7 @@ func TestBrowserWholeStory(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.disp-form`)),
 		chromedp.Click(chromedp.CSS(`.disp-form input[value="adopted"]`)),
 	)
-	if got := eval("link article", `(function(){var s=document.querySelector('.disp-form select[name="changed_articles"]'); for (var o of s.options) { if (o.textContent === "第一条") o.selected = true } return s.selectedOptions.length + " " + s.selectedOptions[0].textContent})()`); got != "1 第一条" {
+	if got := eval("link article", `(function(){var f=document.querySelector('.disp-form'); f.querySelectorAll('input[name="changed_articles"]').forEach(function(b){ b.checked = b.labels[0].textContent === "第一条" }); var on=f.querySelectorAll('input[name="changed_articles"]:checked'); return on.length + " " + on[0].labels[0].textContent})()`); got != "1 第一条" {
 		t.Fatalf("selecting the changed article: %q", got)
 	}
 	step("16-answered",

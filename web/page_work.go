@@ -440,6 +440,41 @@ type dispositionForm struct {
 	Reason  string
 	Changed map[string]bool
 	Errors  formErrors
+	// Article is the article the comment is on, when the newest version
+	// still has it: the picker shows its wording and ticks it for a new
+	// answer.
+	Article string
+}
+
+// Picked lists the labels of the ticked articles, in text order.
+func (f dispositionForm) Picked(latest []latestArticle) []string {
+	var out []string
+	for _, a := range latest {
+		if f.Changed[a.Value] {
+			out = append(out, a.Label)
+		}
+	}
+	return out
+}
+
+// withArticle sets the form's article; an unanswered form ticks it.
+func (f dispositionForm) withArticle(id string, latest map[string]latestArticle) dispositionForm {
+	if _, ok := latest[id]; !ok || id == "" {
+		return f
+	}
+	f.Article = id
+	if f.Status == "" && len(f.Changed) == 0 {
+		f.Changed = map[string]bool{id: true}
+	}
+	return f
+}
+
+// latestArticle is an article of the newest version in the answer form's
+// article picker: its label, number (searchable as digits) and wording.
+type latestArticle struct {
+	Value, Label string
+	Number       int
+	Text         string
 }
 
 // Checked reports whether article id is linked (a method, so the template
@@ -486,9 +521,11 @@ type dispositionSection struct {
 
 type workDispositionsData struct {
 	workBase
-	Sections  []dispositionSection
-	Latest    []option // articles of the newest version (changed_articles)
-	LatestN   int
+	Sections []dispositionSection
+	Latest   []latestArticle // articles of the newest version (changed_articles)
+	LatestN  int
+	// Wording maps the newest version's article ids to their articles.
+	Wording   map[string]latestArticle
 	Outcomes  []comments.Outcome
 	Proposals []comments.Proposal
 	Truncated bool
@@ -514,8 +551,11 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 			return d, err
 		}
 		d.LatestN = v.Number
+		d.Wording = map[string]latestArticle{}
 		for _, a := range v.Articles() {
-			d.Latest = append(d.Latest, option{Value: a.ID, Label: a.Label})
+			la := latestArticle{Value: a.ID, Label: a.Label, Number: a.Number, Text: a.Body()}
+			d.Latest = append(d.Latest, la)
+			d.Wording[a.ID] = la
 		}
 	}
 	f := comments.ListFilter{Status: "all", Limit: 500}
@@ -569,7 +609,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 		if cm.Disposition == nil {
 			g.Undisposed++
 		}
-		g.Forms[cm.ID] = formOf("c-"+cm.ID, w.WorkURL("dispositions/comments/"+url.PathEscape(cm.ID)), cm.Disposition)
+		g.Forms[cm.ID] = formOf("c-"+cm.ID, w.WorkURL("dispositions/comments/"+url.PathEscape(cm.ID)), cm.Disposition).withArticle(cm.ArticleID, d.Wording)
 	}
 	for _, g := range groups {
 		// The group's answer is the one given to the group, if any.
@@ -583,7 +623,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 		if gd == nil && len(g.Members) == 1 {
 			gd = g.Members[0].Disposition
 		}
-		g.Form = formOf("g-"+g.ID, w.WorkURL("dispositions/groups/"+url.PathEscape(g.ID)), gd)
+		g.Form = formOf("g-"+g.ID, w.WorkURL("dispositions/groups/"+url.PathEscape(g.ID)), gd).withArticle(g.First().ArticleID, d.Wording)
 	}
 	seen := map[string]bool{}
 	for _, id := range order {

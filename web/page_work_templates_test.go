@@ -26,7 +26,8 @@ func addWorkTemplateData(data map[string]any, base pageBase, x *consultation.Con
 	g.Form.Errors = errs
 	single := &dispositionGroup{ID: "g2", Members: []*comments.Comment{&cm2}, Undisposed: 1, Forms: map[string]dispositionForm{"m2": formOf("c-m2", "/x", nil)}}
 	data["work_dispositions"] = workDispositionsData{workBase: tab("dispositions"), LatestN: 2, Outcomes: comments.Outcomes, Truncated: true,
-		Latest:    []option{{Value: v.Articles()[0].ID, Label: "第一条"}},
+		Latest:    []latestArticle{{Value: v.Articles()[0].ID, Label: "第一条", Number: 1, Text: "正文"}},
+		Wording:   map[string]latestArticle{v.Articles()[0].ID: {Value: v.Articles()[0].ID, Label: "第一条", Number: 1, Text: "正文"}},
 		Sections:  []dispositionSection{{ArticleID: "", Label: "总体意见", Groups: []*dispositionGroup{single}}, {ArticleID: "a1", Label: "第一条", Groups: []*dispositionGroup{g}, Fate: "第 2 稿已修改（第一条）"}},
 		Proposals: []comments.Proposal{{GroupIDs: []string{"g1", "g2"}, Count: 3, Similarity: 0.9, Sample: "样本"}}, Failed: "merge", MergeErrors: errs}
 	r := redline.Compare(consultation.RedlineArticles(v), nil)

@@ -308,7 +308,7 @@ func TestWorkDispositionsPage(t *testing.T) {
 			}
 		}
 		p = b.get(strings.Split(p.Location, "#")[0]).want(t, 200, "after answer")
-		p.has(t, "after answer", "答复已保存。", `<option value="`+arts[0]+`" selected>第一条</option>`)
+		p.has(t, "after answer", "答复已保存。", `-a-`+arts[0]+`" name="changed_articles" value="`+arts[0]+`" checked>`)
 	})
 	t.Run("AnswerOne", func(t *testing.T) {
 		b.post(workURL(id, "dispositions/comments/"+lone), url.Values{"status": {"not_adopted"}, "reason": {"已有规定。" + xss}}).want(t, 303, "answer one")
