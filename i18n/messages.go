@@ -717,4 +717,5 @@ var catalogue = map[string]message{
 	"page.work.all_articles":            {"全部条文（%d 条）", "All articles (%d)"},
 	"page.work.picked":                  {"已勾选", "Ticked"},
 	"page.work.picked_none":             {"无", "none"},
+	"page.work.adopted_at_hand":         {"已采纳、部分采纳的意见（%d 项），修改时参照", "Adopted and partly adopted comments (%d), to revise with"},
 }

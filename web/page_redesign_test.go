@@ -169,6 +169,13 @@ func TestAdoptionAndDownloads(t *testing.T) {
 		e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]any{"status": "adopted", "reason": "已在配套实施细则中规定。"}), 200, "adopted with reason")
 	})
 
+	t.Run("ReviseWithAnswersAtHand", func(t *testing.T) {
+		staff := e.browser()
+		staff.login("staffa", "password-staffa")
+		staff.get("/staff/consultations/"+id+"/revise").want(t, 200, "revise").has(t, "revise",
+			"已采纳、部分采纳的意见（1 项），修改时参照", "建议第一条写明目的。", "理由：已在配套实施细则中规定。")
+	})
+
 	e.finalizeConsultation(w, id)
 
 	t.Run("PublicListExplains", func(t *testing.T) {

@@ -778,6 +778,28 @@ type workReviseData struct {
 	Stats    *redline.Stats
 	Previous int
 	Preview  bool
+	// Adopted are the answers that adopt a comment (fully or partly), so the
+	// text is revised with them at hand.
+	Adopted []comments.ReportRow
+}
+
+// adoptedAnswers lists the adopted and partially adopted rows of the
+// adoption report, in the report's article order.
+func (s *Server) adoptedAnswers(c *fiber.Ctx, w workBase) ([]comments.ReportRow, error) {
+	if s.cfg.Comments == nil {
+		return nil, nil
+	}
+	r, err := s.cfg.Comments.Report(c.UserContext(), w.User, w.C.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []comments.ReportRow
+	for _, row := range r.Rows {
+		if row.Outcome == comments.Adopted || row.Outcome == comments.PartiallyAdopted {
+			out = append(out, row)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) reviseData(c *fiber.Ctx) (workReviseData, error) {
@@ -788,7 +810,9 @@ func (s *Server) reviseData(c *fiber.Ctx) (workReviseData, error) {
 	if !w.C.Allows(consultation.ActRevise) {
 		return workReviseData{}, consultation.WrongState(w.C.State, "revise")
 	}
-	return workReviseData{workBase: w, Previous: w.C.CurrentVersion}, nil
+	d := workReviseData{workBase: w, Previous: w.C.CurrentVersion}
+	d.Adopted, err = s.adoptedAnswers(c, w)
+	return d, err
 }
 
 func (s *Server) workRevisePage(c *fiber.Ctx) error {
