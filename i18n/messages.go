@@ -718,4 +718,6 @@ var catalogue = map[string]message{
 	"page.work.picked":                  {"已勾选", "Ticked"},
 	"page.work.picked_none":             {"无", "none"},
 	"page.work.adopted_at_hand":         {"已采纳、部分采纳的意见（%d 项），修改时参照", "Adopted and partly adopted comments (%d), to revise with"},
+	"page.work.outcome":                 {"处理结果", "Outcome"},
+	"page.work.changed_label":           {"据此修改的条文", "Articles changed"},
 }

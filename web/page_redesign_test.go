@@ -165,7 +165,7 @@ func TestAdoptionAndDownloads(t *testing.T) {
 		staff := e.browser()
 		staff.login("staffa", "password-staffa")
 		p := staff.post("/staff/consultations/"+id+"/dispositions/comments/"+c1, url.Values{"status": {"adopted"}}).want(t, 422, "answer form")
-		p.has(t, "answer form", "采纳但未修改任何条文的，应当说明理由")
+		p.has(t, "answer form", "采纳但未修改任何条文的，应当说明理由", `<a href="#c-`+c1+`-reason">理由：采纳但未修改任何条文的`)
 		e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]any{"status": "adopted", "reason": "已在配套实施细则中规定。"}), 200, "adopted with reason")
 	})
 

@@ -529,9 +529,11 @@ type workDispositionsData struct {
 	Outcomes  []comments.Outcome
 	Proposals []comments.Proposal
 	Truncated bool
-	// Failed is the key of the form that was refused (its errors are shown).
-	Failed      string
-	MergeErrors formErrors
+	// Failed is the key of the form that was refused (its errors are shown),
+	// FailedErrors its messages for the summary at the top.
+	Failed       string
+	FailedErrors formErrors
+	MergeErrors  formErrors
 }
 
 // dispositionLimit caps the comments the workspace loads at once; a
@@ -678,7 +680,7 @@ func postedDisposition(c *fiber.Ctx) comments.DispositionForm {
 // dispositionFailed re-renders the workspace with the refused form's
 // messages and the values that were posted.
 func (s *Server) dispositionFailed(c *fiber.Ctx, d workDispositionsData, key string, in comments.DispositionForm, fe formErrors) error {
-	d.Failed = key
+	d.Failed, d.FailedErrors = key, fe
 	apply := func(f *dispositionForm) {
 		f.Status, f.Reason, f.Errors, f.Changed = string(in.Outcome), in.Reason, fe, map[string]bool{}
 		for _, id := range in.ChangedArticles {
