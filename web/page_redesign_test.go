@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -284,4 +285,29 @@ func TestErrorSummary(t *testing.T) {
 	en := e.browser()
 	en.get("/?lang=en")
 	en.post("/consultations/"+id+"/comment", url.Values{"body": {""}}).want(t, 422, "en").has(t, "en comment", "to fix", `<a href="#body">Your comment: Required.</a>`)
+}
+
+// TestCompressionAndCaching: pages and assets are compressed on request;
+// an asset addressed by its content version is cached for good.
+func TestCompressionAndCaching(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	page := e.do("GET", "/consultations", "", nil, "Accept", "text/html", "Accept-Encoding", "gzip")
+	if page.Status != 200 || page.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("page: %d, Content-Encoding %q, want gzip", page.Status, page.Header.Get("Content-Encoding"))
+	}
+	plain := e.do("GET", "/consultations", "", nil, "Accept", "text/html")
+	if plain.Header.Get("Content-Encoding") != "" || !strings.Contains(string(plain.Body), "<html") {
+		t.Errorf("page without Accept-Encoding: %q", plain.Header.Get("Content-Encoding"))
+	}
+	href := regexp.MustCompile(`href="(/static/site\.css\?v=[0-9a-f]+)"`).FindStringSubmatch(string(plain.Body))
+	if href == nil {
+		t.Fatal("no versioned stylesheet link")
+	}
+	css := e.do("GET", href[1], "", nil, "Accept-Encoding", "gzip")
+	if css.Header.Get("Content-Encoding") != "gzip" || css.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Errorf("versioned asset: Content-Encoding %q, Cache-Control %q", css.Header.Get("Content-Encoding"), css.Header.Get("Cache-Control"))
+	}
+	if old := e.do("GET", "/static/site.css?v=0000000000", "", nil); old.Header.Get("Cache-Control") != "public, max-age=86400" {
+		t.Errorf("asset with a stale version: Cache-Control %q", old.Header.Get("Cache-Control"))
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"yugongkai/apperr"
 	"yugongkai/auth"
@@ -167,6 +168,10 @@ func (s *Server) pageRoutes() {
 	}
 	s.pages = ps
 	app := s.App
+	// Pages, downloads and static assets are compressed for clients that
+	// ask (gzip, brotli, deflate); the API and feeds registered before are
+	// left as they are.
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	app.Get("/static/*", s.serveStatic)
 	app.Use(s.pageSession)
 
@@ -212,14 +217,20 @@ func pageRequest(c *fiber.Ctx) bool {
 }
 
 // serveStatic serves an embedded asset. Addresses carry a content version
-// (staticURL), so assets may be cached for a day.
+// (staticURL): with the current version an asset is cached for good,
+// without it for a day.
 func (s *Server) serveStatic(c *fiber.Ctx) error {
 	f, ok := s.pages.static[c.Params("*")]
 	if !ok {
 		return errNotFound
 	}
 	etag := `"` + f.etag[:16] + `"`
-	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	if c.Query("v") == f.etag[:10] {
+		// The address names this content (staticURL): it never changes.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	}
 	c.Set(fiber.HeaderETag, etag)
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
