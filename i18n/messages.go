@@ -419,7 +419,7 @@ var catalogue = map[string]message{
 	"page.work.close_shortening_hint": {"本类事项最短征求意见期限为 %s。提前结束后实际期限不足的，必须填写缩短理由，理由将在公告中公示。", "The minimum period for this kind of decision is %s. If closing now leaves less, give a shortening reason; it is shown on the notice."},
 	"page.work.withdraw":              {"撤回决策草案", "Withdraw the draft decision"},
 	"page.work.withdraw_hint":         {"撤回后本决策不再继续办理，理由将公示。", "The decision is abandoned; the reason is shown publicly."},
-	"page.work.moderation_hint":       {"左侧为原文（仅工作人员可见），右侧为公开文本（已遮蔽个人信息）。每条意见单独审核。", "Left: the original (staff only); right: the public copy with personal data masked. Each comment has its own form."},
+	"page.work.moderation_hint":       {"左侧为原文（仅工作人员可见），右侧为公开文本（已遮蔽个人信息）。可逐条审核，也可勾选多条一并处理。", "Left: the original (staff only); right: the public copy with personal data masked. Handle each comment on its own, or tick several and handle them at once."},
 	"page.work.original":              {"原文", "Original"},
 	"page.work.public_copy":           {"公开文本", "Public copy"},
 	"page.work.masked":                {"已遮蔽", "masked"},
