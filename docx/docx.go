@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"strconv"
 	"time"
 )
 
@@ -144,7 +145,7 @@ func stylesXML(lang string) string {
 		if bold {
 			s += `<w:b/>`
 		}
-		s += `<w:sz w:val="` + itoa(size*2) + `"/><w:szCs w:val="` + itoa(size*2) + `"/></w:rPr></w:style>`
+		s += `<w:sz w:val="` + strconv.Itoa(size*2) + `"/><w:szCs w:val="` + strconv.Itoa(size*2) + `"/></w:rPr></w:style>`
 		return s
 	}
 	return xml.Header + `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` +
@@ -158,17 +159,4 @@ func stylesXML(lang string) string {
 		style("Heading3", "heading 3", "KaiTi", 16, "center", false, false) +
 		style("Right", "Closing", "FangSong", 16, "right", false, false) +
 		`</w:styles>`
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for ; n > 0; n /= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-	}
-	return string(b[i:])
 }

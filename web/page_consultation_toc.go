@@ -1,6 +1,10 @@
 package web
 
-import "yugongkai/lawtext"
+import (
+	"strconv"
+
+	"yugongkai/lawtext"
+)
 
 // The consultation page's table of contents: the draft's 编/章/节 headings,
 // each with a jump link, the articles under it and the number of published
@@ -32,20 +36,7 @@ func (e tocEntry) First() string { return e.Articles[0].Label }
 func (e tocEntry) Last() string  { return e.Articles[len(e.Articles)-1].Label }
 
 // headingAnchor is the id of the i-th block when it is a heading.
-func headingAnchor(i int) string { return "sec-" + itoa(i) }
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for ; n > 0; n /= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-	}
-	return string(b[i:])
-}
+func headingAnchor(i int) string { return "sec-" + strconv.Itoa(i) }
 
 // tableOfContents lays out blocks (see blocksOf) as a table of contents;
 // counts maps article ids to published comments (nil shows none).
