@@ -153,7 +153,7 @@ func TestWorkPeriodPage(t *testing.T) {
 		p.has(t, "extend earlier", "延长后的截止时间必须晚于原截止时间", `value="2026-12-20"`, "&lt;script&gt;")
 		p.lacks(t, "extend earlier", xss)
 		p = b.post(workURL(id, "extend"), url.Values{"closes_at": {"2027-01-15"}}).want(t, 422, "extend without reason")
-		p.has(t, "extend without reason", "请填写理由。")
+		p.has(t, "extend without reason", "请填写理由。", `<div class="error-summary"`, `<a href="#extend-reason">`)
 	})
 	t.Run("Extend", func(t *testing.T) {
 		b.post(workURL(id, "extend"), url.Values{"closes_at": {"2027-01-15"}, "reason": {"收到意见较多，" + xss}}).want(t, 303, "extend")
