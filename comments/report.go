@@ -229,20 +229,15 @@ func summarize(s string) string {
 	return s
 }
 
-// WriteCSV writes the report table as UTF-8 CSV with a byte-order mark (so
-// spreadsheet programs read the Chinese text), header in lang.
-func (r *Report) WriteCSV(w io.Writer, lang i18n.Lang) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
+// Table returns the report table as text cells, header first in lang:
+// what the CSV and the .xlsx downloads hold, cell for cell. User-written
+// text that a spreadsheet would read as a formula is defused (cell).
+func (r *Report) Table(lang i18n.Lang) [][]string {
 	header := []string{"report.no", "report.commenter", "report.article", "report.summary", "report.count", "report.disposition", "report.reason"}
 	for i, k := range header {
 		header[i] = i18n.T(lang, k)
 	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
+	out := [][]string{header}
 	for _, row := range r.Rows {
 		name := row.Commenter
 		if row.Anonymous || name == "" {
@@ -260,11 +255,24 @@ func (r *Report) WriteCSV(w io.Writer, lang i18n.Lang) error {
 		for i := range rec {
 			rec[i] = cell(rec[i])
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		out = append(out, rec)
 	}
-	cw.Flush()
+	return out
+}
+
+// TableNumeric are the columns of Table holding whole numbers.
+var TableNumeric = []int{0, 4}
+
+// WriteCSV writes the report table as UTF-8 CSV with a byte-order mark (so
+// spreadsheet programs read the Chinese text), header in lang.
+func (r *Report) WriteCSV(w io.Writer, lang i18n.Lang) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(r.Table(lang)); err != nil {
+		return err
+	}
 	return cw.Error()
 }
 

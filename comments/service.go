@@ -454,6 +454,102 @@ func (s *Service) Receipt(ctx context.Context, code string) (*ReceiptStatus, err
 	return st, nil
 }
 
+// moderation validates a moderation form: the moderation to record and
+// the status it moves a comment to.
+func (in ModerationForm) moderation(actor auth.Principal, now time.Time) (Moderation, Status, error) {
+	var f apperr.Fields
+	m := Moderation{Action: in.Action, Note: strings.TrimSpace(in.Note), By: actor.UserID, At: now}
+	var to Status
+	switch in.Action {
+	case Publish:
+		to = Published
+	case Decline:
+		to = Declined
+		valid := false
+		for _, r := range DeclineReasons {
+			valid = valid || in.Reason == r
+		}
+		if !valid {
+			f.Add("reason", "field.invalid_choice", "spam, abusive, off_topic, personal_data, duplicate")
+		}
+		m.Reason = in.Reason
+	default:
+		f.Add("action", "field.invalid_choice", "publish, decline")
+	}
+	checkText(&f, "note", m.Note, MaxNote, false)
+	return m, to, f.Err()
+}
+
+// MaxModerateMany bounds one bulk moderation (a page of the queue).
+const MaxModerateMany = 200
+
+// ModerateMany publishes or declines several comments of a consultation
+// with one action, reason and note, in one commit: each comment gets its
+// moderation and its event in the history, as with Moderate. Comments
+// already in the target status are left as they are. Returns how many
+// changed. Errors: Forbidden, Invalid (no comment named, too many, action,
+// reason, note), NotFound (a comment not of this consultation), Conflict
+// (the comment record is closed).
+func (s *Service) ModerateMany(ctx context.Context, actor auth.Principal, consultationID string, ids []string, in ModerationForm) (int, error) {
+	var unique []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id != "" && !seen[id] {
+			seen[id] = true
+			unique = append(unique, id)
+		}
+	}
+	var changed []string
+	err := s.run(ctx, actor, consultationID, consultation.ActModerate, func(c *consultation.Consultation, ch *Change) error {
+		changed = changed[:0]
+		m, to, err := in.moderation(actor, s.now())
+		var f apperr.Fields
+		switch {
+		case len(unique) == 0:
+			f.Add("ids", "comments.select_some")
+		case len(unique) > MaxModerateMany:
+			f.Add("ids", "comments.too_many", MaxModerateMany)
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		for _, id := range unique {
+			cm, err := s.Store.Comment(ctx, id)
+			if err != nil {
+				return err
+			}
+			if cm.ConsultationID != c.ID {
+				return apperr.New(apperr.NotFound, "error.not_found")
+			}
+			if cm.Status == to {
+				continue
+			}
+			ch.Moderate = append(ch.Moderate, Moderated{ID: cm.ID, From: cm.Status, To: to, M: m})
+			if err := s.Consultations.Record(&ch.Change, actor, "comment.moderated", false,
+				map[string]any{"comment": cm.ID, "action": string(m.Action), "reason": string(m.Reason)}); err != nil {
+				return err
+			}
+			changed = append(changed, cm.ID)
+		}
+		if len(changed) == 0 {
+			return errNoChange
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range changed {
+		if _, err := s.notifyID(ctx, id); err != nil {
+			return len(changed), err
+		}
+	}
+	return len(changed), nil
+}
+
 // Moderate publishes or declines a comment (先审后发). Declined comments stay
 // in the record. Errors: NotFound, Forbidden (not the owning department),
 // Invalid (action, reason not from the list, note), Conflict (already in
@@ -461,27 +557,8 @@ func (s *Service) Receipt(ctx context.Context, code string) (*ReceiptStatus, err
 // record is closed then).
 func (s *Service) Moderate(ctx context.Context, actor auth.Principal, commentID string, in ModerationForm) (*Comment, error) {
 	err := s.onComment(ctx, actor, commentID, consultation.ActModerate, func(c *consultation.Consultation, cm *Comment, ch *Change) error {
-		var f apperr.Fields
-		m := Moderation{Action: in.Action, Note: strings.TrimSpace(in.Note), By: actor.UserID, At: s.now()}
-		var to Status
-		switch in.Action {
-		case Publish:
-			to = Published
-		case Decline:
-			to = Declined
-			valid := false
-			for _, r := range DeclineReasons {
-				valid = valid || in.Reason == r
-			}
-			if !valid {
-				f.Add("reason", "field.invalid_choice", "spam, abusive, off_topic, personal_data, duplicate")
-			}
-			m.Reason = in.Reason
-		default:
-			f.Add("action", "field.invalid_choice", "publish, decline")
-		}
-		checkText(&f, "note", m.Note, MaxNote, false)
-		if err := f.Err(); err != nil {
+		m, to, err := in.moderation(actor, s.now())
+		if err != nil {
 			return err
 		}
 		if cm.Status == to {

@@ -447,6 +447,8 @@ func TestDisposition(t *testing.T) {
 		field string
 	}{
 		{"adopted without reason", staff, comments.DispositionForm{Outcome: comments.Adopted, ChangedArticles: []string{arts[1]}}, "", ""},
+		{"adopted, no article changed, with reason", staff, comments.DispositionForm{Outcome: comments.Adopted, Reason: "已在实施细则中规定。"}, "", ""},
+		{"adopted, no article changed, no reason", staff, comments.DispositionForm{Outcome: comments.Adopted}, apperr.Invalid, "reason"},
 		{"not adopted with reason", staff2, comments.DispositionForm{Outcome: comments.NotAdopted, Reason: "上位法已有规定"}, "", ""},
 		{"partially adopted", admin, comments.DispositionForm{Outcome: comments.PartiallyAdopted, Reason: "部分采纳", ChangedArticles: []string{arts[0], arts[1]}}, "", ""},
 		{"not adopted without reason", staff, comments.DispositionForm{Outcome: comments.NotAdopted}, apperr.Invalid, "reason"},
@@ -840,7 +842,7 @@ func TestReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dispose(r1.CommentID, comments.Adopted, "")
+	dispose(r1.CommentID, comments.Adopted, "已在实施细则中规定。")
 	g := e.comment(t, r2.CommentID).GroupID
 	if _, err := e.svc.DisposeGroup(ctx, staff, c.ID, g, comments.DispositionForm{Outcome: comments.PartiallyAdopted, Reason: "扩大至近郊"}); err != nil {
 		t.Fatal(err)
@@ -891,7 +893,7 @@ func TestReport(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(out, "\ufeff")), "\n")
 	wantLines := []string{
 		"序号,意见人,条文,意见摘要,件数,处理情况,理由",
-		"1,张*祥,总体意见,总体赞成。,1,采纳,",
+		"1,张*祥,总体意见,总体赞成。,1,采纳,已在实施细则中规定。",
 		"2,匿名,总体意见,\"'=HYPERLINK(\"\"x\"\")\",1,待答复,",
 		"3,张*,第二条,第二条范围太窄。,2,部分采纳,扩大至近郊",
 	}
@@ -945,7 +947,7 @@ func TestQueues(t *testing.T) {
 	}
 	list, _ := e.svc.List(ctx, staff, c.ID, comments.ListFilter{})
 	for _, cm := range list.Comments {
-		if _, err := e.svc.Dispose(ctx, staff, cm.ID, comments.DispositionForm{Outcome: comments.Adopted}); err != nil {
+		if _, err := e.svc.Dispose(ctx, staff, cm.ID, comments.DispositionForm{Outcome: comments.Adopted, Reason: "已在实施细则中规定。"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -988,7 +990,7 @@ func TestDecisionsInHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := e.comment(t, r.CommentID).GroupID
-	if _, err := e.svc.DisposeGroup(ctx, staff, c.ID, g, comments.DispositionForm{Outcome: comments.Adopted}); err != nil {
+	if _, err := e.svc.DisposeGroup(ctx, staff, c.ID, g, comments.DispositionForm{Outcome: comments.Adopted, Reason: "已在实施细则中规定。"}); err != nil {
 		t.Fatal(err)
 	}
 	events, err := e.db.Consultations().Events(ctx, c.ID)

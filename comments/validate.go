@@ -184,12 +184,6 @@ func (d DispositionForm) validate(articleExists func(string) bool) (DispositionF
 	default:
 		f.Add("status", "field.invalid_choice", "adopted, partially_adopted, not_adopted, out_of_scope")
 	}
-	// 未予采纳的，应当说明理由: anything but adopted needs a written reason.
-	if out.Reason == "" && out.Outcome != Adopted && out.Outcome != "" {
-		f.Add("reason", "comments.reason_required")
-	} else {
-		checkText(&f, "reason", out.Reason, MaxReason, false)
-	}
 	out.ChangedArticles = nil
 	seen := map[string]bool{}
 	for _, id := range d.ChangedArticles {
@@ -207,5 +201,35 @@ func (d DispositionForm) validate(articleExists func(string) bool) (DispositionF
 	if len(out.ChangedArticles) > MaxChangedArticle {
 		f.Add("changed_articles", "field.too_long", MaxChangedArticle)
 	}
+	// An answer that adopts nothing changed no article: the articles are
+	// kept only for adopted and partially adopted comments (the page's
+	// picker ticks the comment's article to begin with).
+	if out.Outcome == NotAdopted || out.Outcome == OutOfScope {
+		out.ChangedArticles = nil
+	}
+	if key := ReasonRequired(out.Outcome, len(out.ChangedArticles)); key != "" && out.Reason == "" {
+		f.Add("reason", key)
+	} else {
+		checkText(&f, "reason", out.Reason, MaxReason, false)
+	}
 	return out, f.Err()
+}
+
+// ReasonRequired returns the catalogue key of the message asking for a
+// reason when an answer with outcome o naming changed articles needs one,
+// "" when it does not:
+//   - 未予采纳的，应当说明理由: anything but adopted needs a written reason;
+//   - an adoption that changes no article needs one too, or the public page
+//     would show 采纳 beside 未作修改 unexplained (already provided for
+//     elsewhere, adopted in the implementing rules, …).
+func ReasonRequired(o Outcome, changedArticles int) string {
+	switch {
+	case o == "":
+		return ""
+	case o != Adopted:
+		return "comments.reason_required"
+	case changedArticles == 0:
+		return "comments.adopted_unchanged_reason"
+	}
+	return ""
 }

@@ -146,7 +146,11 @@ func TestBrowserWholeStory(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.disp-form`)),
 		chromedp.Click(chromedp.CSS(`.disp-form input[value="adopted"]`)),
 	)
-	if got := eval("link article", `(function(){var s=document.querySelector('.disp-form select[name="changed_articles"]'); for (var o of s.options) { if (o.textContent === "第一条") o.selected = true } return s.selectedOptions.length + " " + s.selectedOptions[0].textContent})()`); got != "1 第一条" {
+	// The picker finds an article by its number.
+	if got := eval("find article", `(function(){var f=document.querySelector('.disp-form'); var q=f.querySelector('input[data-picker-filter]'); if (q.closest('[data-picker-search]').hidden) return "search hidden"; q.value="2"; q.dispatchEvent(new Event("input")); var shown=[]; f.querySelectorAll('.picker-list li').forEach(function(li){ if(!li.hidden) shown.push(li.textContent.trim()) }); var open=f.querySelector('details.picker').open; q.value=""; q.dispatchEvent(new Event("input")); return shown.join(",") + " " + open})()`); got != "第二条 true" {
+		t.Errorf("finding article 2 in the picker: %q", got)
+	}
+	if got := eval("link article", `(function(){var f=document.querySelector('.disp-form'); f.querySelectorAll('input[name="changed_articles"]').forEach(function(b){ b.checked = b.labels[0].textContent === "第一条" }); var on=f.querySelectorAll('input[name="changed_articles"]:checked'); return on.length + " " + on[0].labels[0].textContent})()`); got != "1 第一条" {
 		t.Fatalf("selecting the changed article: %q", got)
 	}
 	step("16-answered",

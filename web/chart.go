@@ -30,11 +30,14 @@ func reportChart(r *comments.Report, lang i18n.Lang) template.HTML {
 			max = b.n
 		}
 	}
-	const rowH, labelW, barW, width = 34, 150, 300, 520
+	// The chart is drawn at the width of a phone's column (360 user units
+	// shown at 360 CSS px at most), so its 15 px text never shrinks below
+	// 12 px on a 320 px screen and is not blown up on a wide one.
+	const rowH, labelW, barW, width = 34, 140, 180, 360
 	height := rowH*len(bars) + 10
 	var sb strings.Builder
 	title := template.HTMLEscapeString(i18n.T(lang, "report.chart_title"))
-	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 %d %d" width="100%%" xmlns="http://www.w3.org/2000/svg">`, width, height)
+	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 %d %d" width="%d" xmlns="http://www.w3.org/2000/svg">`, width, height, width)
 	fmt.Fprintf(&sb, `<title id="chart-title">%s</title>`, title)
 	var desc []string
 	for _, b := range bars {

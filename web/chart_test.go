@@ -21,7 +21,7 @@ func TestReportChart(t *testing.T) {
 		}
 	}
 	// The longest bar is the full width; the others are proportional.
-	if !strings.Contains(svg, `width="300" height="24" class="bar-not_adopted"`) || !strings.Contains(svg, `width="75" height="24" class="bar-adopted"`) {
+	if !strings.Contains(svg, `width="180" height="24" class="bar-not_adopted"`) || !strings.Contains(svg, `width="45" height="24" class="bar-adopted"`) {
 		t.Errorf("bar widths wrong:\n%s", svg)
 	}
 }

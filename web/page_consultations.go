@@ -186,7 +186,8 @@ func matchTitle(list []*consultation.Consultation, q string) []*consultation.Con
 // its level in the page's outline, or an article.
 type block struct {
 	Heading *lawtext.Heading
-	Level   int // HTML heading level, 3..5
+	Level   int    // HTML heading level, 3..5
+	Anchor  string // a heading's id, the table of contents' jump target
 	Article *lawtext.Article
 }
 
@@ -222,6 +223,13 @@ type consultationPageData struct {
 	// beside each article with a link to CommentsList ("" hides them).
 	ArticleComments map[string]int
 	CommentsList    string
+	// TOC is the draft's table of contents (page_consultation_toc.go).
+	TOC []tocEntry
+	// WholeCommentURL is where a resident comments on the whole draft,
+	// "" while comments are not accepted.
+	WholeCommentURL string
+	// Downloads are the texts offered as .txt and .docx (page_download.go).
+	Downloads []textDownload
 }
 
 // articleCommentURL is where a resident comments on one article.
@@ -270,6 +278,11 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 	d.Accepting = x.AcceptsComments(d.Now)
 	if d.Accepting && s.commentsEnabled() {
 		d.CommentURL = articleCommentURL(x.ID)
+		d.WholeCommentURL = "/consultations/" + url.PathEscape(x.ID) + "/comment"
+	}
+	if x.PublishedAt != nil {
+		d.Feed = "/consultations/" + url.PathEscape(x.ID) + "/feed.atom"
+		d.FeedTitle = x.Title
 	}
 	d.DaysLeft = daysLeft(x, d.Now)
 	if s.commentsEnabled() && x.PublishedAt != nil {
@@ -280,7 +293,9 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 	}
 	if d.Version != nil {
 		d.Blocks = blocksOf(d.Version.Document)
+		d.TOC = tableOfContents(d.Blocks, d.ArticleComments)
 	}
+	d.Downloads = textDownloads(lang, x, d.Version)
 	if x.State == consultation.Draft && d.Manage {
 		d.Missing = s.cfg.Consultations.MissingItems(x)
 	}
@@ -334,9 +349,9 @@ func blocksOf(doc lawtext.Document) []block {
 		}
 	}
 	out := make([]block, 0, len(doc.Blocks))
-	for _, b := range doc.Blocks {
+	for i, b := range doc.Blocks {
 		if b.Heading != nil {
-			out = append(out, block{Heading: b.Heading, Level: rank[b.Heading.Level]})
+			out = append(out, block{Heading: b.Heading, Level: rank[b.Heading.Level], Anchor: headingAnchor(i)})
 		} else if b.Article != nil {
 			out = append(out, block{Article: b.Article})
 		}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"yugongkai/auth"
@@ -25,6 +27,42 @@ type publicCommentItem struct {
 	*comments.PublicComment
 	ArticleLabel string
 	Fate         *consultation.ArticleFate
+	// AdoptionNote explains an adopted comment whose article the newest
+	// text leaves unchanged (adoptionNote); it replaces the fate line.
+	AdoptionNote string
+}
+
+// adoptionNote says why a comment answered 采纳 sits beside an article
+// that was not changed: the department's reason, else the other articles
+// the adoption changed, else that no reason was given (answers recorded
+// before the rule of comments.ReasonRequired). "" when nothing needs
+// explaining.
+func adoptionNote(lang i18n.Lang, d *comments.PublicDisposition, articleID string, fate *consultation.ArticleFate, label func(string) string) string {
+	if d == nil || d.Outcome != comments.Adopted || fate == nil || fate.Status != "unchanged" {
+		return ""
+	}
+	if d.Reason != "" {
+		return i18n.T(lang, "page.comments.adopted_unchanged", d.Reason)
+	}
+	var labels []string
+	unknown := false
+	for _, id := range d.ChangedArticles {
+		if id == articleID {
+			continue
+		}
+		if l := label(id); l != "" {
+			labels = append(labels, l)
+		} else {
+			unknown = true
+		}
+	}
+	switch {
+	case len(labels) > 0:
+		return i18n.T(lang, "page.comments.adopted_elsewhere", strings.Join(labels, i18n.T(lang, "page.list_sep")))
+	case unknown:
+		return i18n.T(lang, "page.comments.adopted_other")
+	}
+	return i18n.T(lang, "page.comments.adopted_no_reason")
 }
 
 type articleOption struct {
@@ -84,6 +122,12 @@ func (s *Server) publicCommentsPage(c *fiber.Ctx) error {
 		if fate, ok := fates[pc.ArticleID]; ok && fate.Version > 1 {
 			it.Fate = &fate
 		}
+		it.AdoptionNote = adoptionNote(lang, pc.Disposition, pc.ArticleID, it.Fate, func(id string) string {
+			if f, ok := fates[id]; ok && f.ToLabel != "" {
+				return f.ToLabel
+			}
+			return labels[id]
+		})
 		d.Items = append(d.Items, it)
 	}
 	if page.Next != "" {

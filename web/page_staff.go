@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/url"
 	"strings"
 
@@ -113,6 +112,8 @@ type draftPageData struct {
 	NoArticles bool
 	// Editing is the saved draft being edited (page_work.go); nil for a new one.
 	Editing *consultation.Consultation
+	// Imported names the Word file the text was just read from.
+	Imported string
 }
 
 // FormAction is where the draft form posts.
@@ -161,14 +162,16 @@ func (s *Server) draftNewSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	f := parseDraftForm(c)
-	if c.FormValue("action") == "preview" {
+	if a := c.FormValue("action"); a == "preview" || a == "import" {
 		d, err := s.draftPage(c, p, f)
 		if err != nil {
 			return err
 		}
+		if a == "import" {
+			return s.draftImport(c, d)
+		}
 		doc, perr := lawtext.Parse(f.Text)
-		d.Preview, d.Blocks, d.Articles = true, blocksOf(doc), len(doc.Articles())
-		d.Gaps, d.Duplicates, d.NoArticles = doc.Gaps(), doc.Duplicates(), errors.Is(perr, lawtext.ErrNoArticles)
+		d.preview(doc, perr)
 		return s.render(c, fiber.StatusOK, "draft_new", d)
 	}
 	x, err := s.cfg.Consultations.Create(c.UserContext(), p, f.draft())

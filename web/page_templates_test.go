@@ -81,6 +81,8 @@ func TestRenderEveryTemplate(t *testing.T) {
 			Items: []publicCommentItem{
 				{PublicComment: &comments.PublicComment{ID: "m1", ArticleID: art.ID, Body: "意见正文", Name: "张*祥", Count: 3, ReceivedAt: now,
 					Disposition: &comments.PublicDisposition{Outcome: comments.PartiallyAdopted, Reason: "理由"}}, ArticleLabel: art.Label, Fate: &fate},
+				{PublicComment: &comments.PublicComment{ID: "m3", ArticleID: art.ID, Body: "意见", Count: 1, ReceivedAt: now,
+					Disposition: &comments.PublicDisposition{Outcome: comments.Adopted, Reason: "已有规定"}}, ArticleLabel: art.Label, Fate: &fate, AdoptionNote: "说明"},
 				{PublicComment: &comments.PublicComment{ID: "m2", Body: "整体意见", Anonymous: true, Count: 1, ReceivedAt: now}},
 			}}
 		addWorkTemplateData(data, base(staff), x, v) // page_work_templates_test.go

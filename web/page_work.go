@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -28,7 +27,7 @@ func (s *Server) workPageRoutes() {
 	app := s.App
 	small := limitBody(DefaultBodyLimit)
 	app.Get("/staff/consultations/:id/edit", s.workEditPage)
-	app.Post("/staff/consultations/:id/edit", limitBody(DraftBodyLimit), s.workEditSubmit)
+	app.Post("/staff/consultations/:id/edit", limitBody(ImportBodyLimit), s.workEditSubmit)
 	app.Get("/staff/consultations/:id/period", s.workPeriodPage)
 	app.Post("/staff/consultations/:id/extend", small, s.workExtendSubmit)
 	app.Post("/staff/consultations/:id/close", small, s.workCloseSubmit)
@@ -41,6 +40,7 @@ func (s *Server) workPageRoutes() {
 		return
 	}
 	app.Get("/staff/consultations/:id/moderation", s.workModerationPage)
+	app.Post("/staff/consultations/:id/moderation/bulk", small, s.workModerationBulkSubmit) // page_moderation_bulk.go
 	app.Post("/staff/consultations/:id/moderation/:cid", small, s.workModerationSubmit)
 	app.Post("/staff/consultations/:id/moderation/:cid/redact", small, s.workRedactSubmit)
 	app.Get("/staff/consultations/:id/dispositions", s.workDispositionsPage)
@@ -106,6 +106,7 @@ func (w workBase) WorkURL(page string) string {
 var workDone = map[string]string{
 	"saved": "page.work.done_saved", "extended": "page.work.done_extended", "closed": "page.work.done_closed",
 	"published": "page.work.done_published", "declined": "page.work.done_declined", "answered": "page.work.done_answered",
+	"bulk_published": "page.work.done_bulk_published", "bulk_declined": "page.work.done_bulk_declined", "bulk_none": "page.work.done_bulk_none",
 	"merged": "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline", "redacted": "page.work.done_redacted",
 }
 
@@ -191,10 +192,12 @@ func (s *Server) workEditSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	d.Editing, d.Title = w.C, w.Title
-	if c.FormValue("action") == "preview" {
+	switch c.FormValue("action") {
+	case "import":
+		return s.draftImport(c, d)
+	case "preview":
 		doc, perr := lawtext.Parse(f.Text)
-		d.Preview, d.Blocks, d.Articles = true, blocksOf(doc), len(doc.Articles())
-		d.Gaps, d.Duplicates, d.NoArticles = doc.Gaps(), doc.Duplicates(), errors.Is(perr, lawtext.ErrNoArticles)
+		d.preview(doc, perr)
 		return s.render(c, fiber.StatusOK, "draft_new", d)
 	}
 	_, err = s.cfg.Consultations.Update(c.UserContext(), w.User, w.C.ID, f.draft())
@@ -305,6 +308,8 @@ type moderationItem struct {
 	Reason, Note string
 	// First gets the access keys (they must be unique on the page).
 	First bool
+	// Selected: checked in the bulk form (kept when it failed).
+	Selected bool
 }
 
 type workModerationData struct {
@@ -313,6 +318,10 @@ type workModerationData struct {
 	Reasons          []comments.DeclineReason
 	RedactionReasons []comments.RedactionReason
 	More             bool
+	// The bulk form's state after a failed submission.
+	BulkErrors           formErrors
+	BulkReason, BulkNote string
+	BulkAll              bool
 }
 
 // articleLabels maps the ids of the consultation draft's articles to their
@@ -391,7 +400,11 @@ func (s *Server) workModerationSubmit(c *fiber.Ctx) error {
 	if f.Action == comments.Decline {
 		done = "declined"
 	}
-	return redirectWork(c, d.C.ID, "moderation", done, "")
+	anchor := ""
+	if next := nextAfter(d.Items, map[string]bool{c.Params("cid"): true}); next != "" {
+		anchor = "m-" + next // the page opens at the next comment
+	}
+	return redirectWork(c, d.C.ID, "moderation", done, anchor)
 }
 
 // workRedactSubmit hides a passage of a comment's public copy.
@@ -427,6 +440,41 @@ type dispositionForm struct {
 	Reason  string
 	Changed map[string]bool
 	Errors  formErrors
+	// Article is the article the comment is on, when the newest version
+	// still has it: the picker shows its wording and ticks it for a new
+	// answer.
+	Article string
+}
+
+// Picked lists the labels of the ticked articles, in text order.
+func (f dispositionForm) Picked(latest []latestArticle) []string {
+	var out []string
+	for _, a := range latest {
+		if f.Changed[a.Value] {
+			out = append(out, a.Label)
+		}
+	}
+	return out
+}
+
+// withArticle sets the form's article; an unanswered form ticks it.
+func (f dispositionForm) withArticle(id string, latest map[string]latestArticle) dispositionForm {
+	if _, ok := latest[id]; !ok || id == "" {
+		return f
+	}
+	f.Article = id
+	if f.Status == "" && len(f.Changed) == 0 {
+		f.Changed = map[string]bool{id: true}
+	}
+	return f
+}
+
+// latestArticle is an article of the newest version in the answer form's
+// article picker: its label, number (searchable as digits) and wording.
+type latestArticle struct {
+	Value, Label string
+	Number       int
+	Text         string
 }
 
 // Checked reports whether article id is linked (a method, so the template
@@ -473,18 +521,22 @@ type dispositionSection struct {
 
 type workDispositionsData struct {
 	workBase
-	Sections  []dispositionSection
-	Latest    []option // articles of the newest version (changed_articles)
-	LatestN   int
+	Sections []dispositionSection
+	Latest   []latestArticle // articles of the newest version (changed_articles)
+	LatestN  int
+	// Wording maps the newest version's article ids to their articles.
+	Wording   map[string]latestArticle
 	Outcomes  []comments.Outcome
 	Proposals []comments.Proposal
 	// Near says proposals were asked for (?near=1): finding them reads every
 	// group's keys, too slow to do on every load of a large consultation.
 	Near      bool
 	Truncated bool
-	// Failed is the key of the form that was refused (its errors are shown).
-	Failed      string
-	MergeErrors formErrors
+	// Failed is the key of the form that was refused (its errors are shown),
+	// FailedErrors its messages for the summary at the top.
+	Failed       string
+	FailedErrors formErrors
+	MergeErrors  formErrors
 }
 
 // dispositionLimit caps the comments the workspace loads at once; a
@@ -504,8 +556,11 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 			return d, err
 		}
 		d.LatestN = v.Number
+		d.Wording = map[string]latestArticle{}
 		for _, a := range v.Articles() {
-			d.Latest = append(d.Latest, option{Value: a.ID, Label: a.Label})
+			la := latestArticle{Value: a.ID, Label: a.Label, Number: a.Number, Text: a.Body()}
+			d.Latest = append(d.Latest, la)
+			d.Wording[a.ID] = la
 		}
 	}
 	f := comments.ListFilter{Status: "all", Limit: 500}
@@ -559,7 +614,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 		if cm.Disposition == nil {
 			g.Undisposed++
 		}
-		g.Forms[cm.ID] = formOf("c-"+cm.ID, w.WorkURL("dispositions/comments/"+url.PathEscape(cm.ID)), cm.Disposition)
+		g.Forms[cm.ID] = formOf("c-"+cm.ID, w.WorkURL("dispositions/comments/"+url.PathEscape(cm.ID)), cm.Disposition).withArticle(cm.ArticleID, d.Wording)
 	}
 	for _, g := range groups {
 		// The group's answer is the one given to the group, if any.
@@ -573,7 +628,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 		if gd == nil && len(g.Members) == 1 {
 			gd = g.Members[0].Disposition
 		}
-		g.Form = formOf("g-"+g.ID, w.WorkURL("dispositions/groups/"+url.PathEscape(g.ID)), gd)
+		g.Form = formOf("g-"+g.ID, w.WorkURL("dispositions/groups/"+url.PathEscape(g.ID)), gd).withArticle(g.First().ArticleID, d.Wording)
 	}
 	seen := map[string]bool{}
 	for _, id := range order {
@@ -630,7 +685,7 @@ func postedDisposition(c *fiber.Ctx) comments.DispositionForm {
 // dispositionFailed re-renders the workspace with the refused form's
 // messages and the values that were posted.
 func (s *Server) dispositionFailed(c *fiber.Ctx, d workDispositionsData, key string, in comments.DispositionForm, fe formErrors) error {
-	d.Failed = key
+	d.Failed, d.FailedErrors = key, fe
 	apply := func(f *dispositionForm) {
 		f.Status, f.Reason, f.Errors, f.Changed = string(in.Outcome), in.Reason, fe, map[string]bool{}
 		for _, id := range in.ChangedArticles {
@@ -730,6 +785,28 @@ type workReviseData struct {
 	Stats    *redline.Stats
 	Previous int
 	Preview  bool
+	// Adopted are the answers that adopt a comment (fully or partly), so the
+	// text is revised with them at hand.
+	Adopted []comments.ReportRow
+}
+
+// adoptedAnswers lists the adopted and partially adopted rows of the
+// adoption report, in the report's article order.
+func (s *Server) adoptedAnswers(c *fiber.Ctx, w workBase) ([]comments.ReportRow, error) {
+	if s.cfg.Comments == nil {
+		return nil, nil
+	}
+	r, err := s.cfg.Comments.Report(c.UserContext(), w.User, w.C.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []comments.ReportRow
+	for _, row := range r.Rows {
+		if row.Outcome == comments.Adopted || row.Outcome == comments.PartiallyAdopted {
+			out = append(out, row)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) reviseData(c *fiber.Ctx) (workReviseData, error) {
@@ -740,7 +817,9 @@ func (s *Server) reviseData(c *fiber.Ctx) (workReviseData, error) {
 	if !w.C.Allows(consultation.ActRevise) {
 		return workReviseData{}, consultation.WrongState(w.C.State, "revise")
 	}
-	return workReviseData{workBase: w, Previous: w.C.CurrentVersion}, nil
+	d := workReviseData{workBase: w, Previous: w.C.CurrentVersion}
+	d.Adopted, err = s.adoptedAnswers(c, w)
+	return d, err
 }
 
 func (s *Server) workRevisePage(c *fiber.Ctx) error {

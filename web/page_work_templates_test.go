@@ -26,11 +26,13 @@ func addWorkTemplateData(data map[string]any, base pageBase, x *consultation.Con
 	g.Form.Errors = errs
 	single := &dispositionGroup{ID: "g2", Members: []*comments.Comment{&cm2}, Undisposed: 1, Forms: map[string]dispositionForm{"m2": formOf("c-m2", "/x", nil)}}
 	data["work_dispositions"] = workDispositionsData{workBase: tab("dispositions"), LatestN: 2, Outcomes: comments.Outcomes, Truncated: true,
-		Latest:    []option{{Value: v.Articles()[0].ID, Label: "第一条"}},
+		Latest:    []latestArticle{{Value: v.Articles()[0].ID, Label: "第一条", Number: 1, Text: "正文"}},
+		Wording:   map[string]latestArticle{v.Articles()[0].ID: {Value: v.Articles()[0].ID, Label: "第一条", Number: 1, Text: "正文"}},
 		Sections:  []dispositionSection{{ArticleID: "", Label: "总体意见", Groups: []*dispositionGroup{single}}, {ArticleID: "a1", Label: "第一条", Groups: []*dispositionGroup{g}, Fate: "第 2 稿已修改（第一条）"}},
 		Proposals: []comments.Proposal{{GroupIDs: []string{"g1", "g2"}, Count: 3, Similarity: 0.9, Sample: "样本"}}, Failed: "merge", MergeErrors: errs}
 	r := redline.Compare(consultation.RedlineArticles(v), nil)
-	data["work_revise"] = workReviseData{workBase: tab("revise"), Text: "第一条　x", Note: "说明", Errors: errs, Redline: template.HTML(r.HTML()), Stats: &r.Stats, Previous: 1, Preview: true}
+	data["work_revise"] = workReviseData{workBase: tab("revise"), Text: "第一条　x", Note: "说明", Errors: errs, Redline: template.HTML(r.HTML()), Stats: &r.Stats, Previous: 1, Preview: true,
+		Adopted: []comments.ReportRow{{No: 1, ArticleID: "a1", ArticleLabel: "第一条", Summary: "意见", Count: 2, Outcome: comments.Adopted, Reason: "理由"}}}
 	st := &consultation.ProcedureStatement{ProcedureType: x.ProcedureType, OpensAt: x.OpensAt, ClosesAt: x.ClosesAt, ShorteningReason: "急",
 		Extensions: x.Extensions, ClosedEarly: x.ClosedEarly, Channels: x.Channels, ConsultedVersion: 1, RevisedVersion: 2, ReviewRounds: 1,
 		Comments: consultation.RecordFacts{Received: 3, Published: 2, Declined: 1, Undisposed: 1, ByChannel: map[string]int{"online": 2, "letter": 1}}}

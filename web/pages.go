@@ -12,11 +12,13 @@ import (
 	"mime"
 	"net/url"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"yugongkai/apperr"
 	"yugongkai/auth"
@@ -84,13 +86,23 @@ func parsePages() (*pageSet, error) {
 		"static": ps.staticURL,
 		"paras":  paragraphs,
 		"inc":    func(n int64) int64 { return n + 1 },
+		// shortHash shows the first 12 hex digits of a hash; pages put the
+		// full value one tap away (<details>).
+		"shortHash": func(h string) string {
+			if len(h) <= 12 {
+				return h
+			}
+			return h[:12] + "…"
+		},
 		"blockArgs": func(page any, blocks []block, comment func(string) string) map[string]any {
 			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment}
 		},
 		// blockArgsCounted adds each article's number of published comments
 		// and the address of the comments list ("" hides the counts).
+		// The consultation page's blocks also link back to its table of
+		// contents (#toc) from every article.
 		"blockArgsCounted": func(page any, blocks []block, comment func(string) string, counts map[string]int, list string) map[string]any {
-			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment, "Counts": counts, "List": list}
+			return map[string]any{"Page": page, "Blocks": blocks, "Comment": comment, "Counts": counts, "List": list, "TOC": true}
 		},
 		"fieldArgs": func(page any, id, name, label, value, typ string, max int) map[string]any {
 			return map[string]any{"Page": page, "ID": id, "Name": name, "Label": label, "Value": value, "Type": typ, "Max": max}
@@ -105,6 +117,9 @@ func parsePages() (*pageSet, error) {
 		"queueArgs": func(page any, items any, count string) map[string]any {
 			return map[string]any{"Page": page, "Items": items, "Count": count}
 		},
+		// summary lists a form's errors for the "errorsummary" partial, in
+		// form order: triples of field name, input id and label key.
+		"summary": errorSummary,
 		"listArgs": func(page any, items []consultationItem) map[string]any {
 			return map[string]any{"Page": page, "Items": items}
 		},
@@ -153,11 +168,16 @@ func (s *Server) pageRoutes() {
 	}
 	s.pages = ps
 	app := s.App
+	// Pages, downloads and static assets are compressed for clients that
+	// ask (gzip, brotli, deflate); the API and feeds registered before are
+	// left as they are.
+	app.Use(compress.New(compress.Config{Level: compress.LevelDefault}))
 	app.Get("/static/*", s.serveStatic)
 	app.Use(s.pageSession)
 
 	small := limitBody(DefaultBodyLimit)
 	app.Get("/", s.homePage)
+	app.Get("/display", s.displaySwitch)
 	app.Get("/consultations", s.consultationListPage)
 	app.Get("/consultations/:id", s.consultationPage)
 	app.Get("/login", s.loginPage)
@@ -166,7 +186,7 @@ func (s *Server) pageRoutes() {
 
 	app.Get("/staff", s.staffDashboardPage)
 	app.Get("/staff/consultations/new", s.draftNewPage)
-	app.Post("/staff/consultations/new", limitBody(DraftBodyLimit), s.draftNewSubmit)
+	app.Post("/staff/consultations/new", limitBody(ImportBodyLimit), s.draftNewSubmit)
 	app.Get("/staff/consultations/:id/publish", s.publishPage)
 	app.Post("/staff/consultations/:id/publish", small, s.publishSubmit)
 
@@ -181,6 +201,7 @@ func (s *Server) pageRoutes() {
 	s.commentPageRoutes()
 	s.workPageRoutes()     // page_work.go: moderation, dispositions, revisions, review submission
 	s.decisionPageRoutes() // page_decision.go: redline, report, decision, search, legal review
+	s.downloadRoutes()     // page_download.go: .txt, .docx and .xlsx downloads
 	// Hooks for the pages built with the redline, review and history work
 	// (moderation, disposition, report, version diff, decision): register
 	// them here, one page_<name>.go file and template each.
@@ -197,14 +218,20 @@ func pageRequest(c *fiber.Ctx) bool {
 }
 
 // serveStatic serves an embedded asset. Addresses carry a content version
-// (staticURL), so assets may be cached for a day.
+// (staticURL): with the current version an asset is cached for good,
+// without it for a day.
 func (s *Server) serveStatic(c *fiber.Ctx) error {
 	f, ok := s.pages.static[c.Params("*")]
 	if !ok {
 		return errNotFound
 	}
 	etag := `"` + f.etag[:16] + `"`
-	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	if c.Query("v") == f.etag[:10] {
+		// The address names this content (staticURL): it never changes.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	}
 	c.Set(fiber.HeaderETag, etag)
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
@@ -224,6 +251,10 @@ type pageBase struct {
 	Now   time.Time
 	// Query is the request's query string, kept by the language switch.
 	Query string
+	// Large is the 大字版 display (page_display.go).
+	Large bool
+	// Feed is the address of the page's own Atom feed, "" for the site's.
+	Feed, FeedTitle string
 }
 
 // SwitchLang is the address of this page in the other language.
@@ -241,7 +272,7 @@ func (p pageBase) SwitchLang() string {
 func (s *Server) base(c *fiber.Ctx, title string) pageBase {
 	lang := langOf(c)
 	return pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now(),
-		Query: string(c.Request().URI().QueryString())}
+		Query: string(c.Request().URI().QueryString()), Large: largeDisplay(c)}
 }
 
 // T translates a catalogue key in the page's language.
@@ -302,6 +333,49 @@ type formErrors map[string]string
 // Err returns the message of field, "" when it is fine.
 func (e formErrors) Err(field string) string { return e[field] }
 
+// summaryItem is one entry of a form's error summary: the message with
+// the field's label, linked to the field.
+type summaryItem struct {
+	ID, Label, Message string
+}
+
+// errorSummary builds the "errorsummary" partial's data. triples name each
+// field of the form in order: field, input id, label catalogue key. Errors
+// on fields not named (the whole form, e.g. "consultation") come first,
+// without a link.
+func errorSummary(page interface{ T(string, ...any) string }, errs formErrors, triples ...string) map[string]any {
+	var items []summaryItem
+	named := map[string]bool{}
+	for i := 0; i+2 < len(triples); i += 3 {
+		named[triples[i]] = true
+	}
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		if !named[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		items = append(items, summaryItem{Message: errs[k]})
+	}
+	for i := 0; i+2 < len(triples); i += 3 {
+		if msg := errs[triples[i]]; msg != "" {
+			items = append(items, summaryItem{ID: triples[i+1], Label: page.T(triples[i+2]), Message: msg})
+		}
+	}
+	return map[string]any{"Page": page, "Items": items}
+}
+
+// pageMessage replaces messages that would show internal codes on a page
+// (the API's list of allowed enum values) with words for people.
+func pageMessage(key string) string {
+	if key == "field.invalid_choice" {
+		return "field.invalid_choice_page"
+	}
+	return key
+}
+
 // fieldErrors turns a domain error with Fields into messages in lang; it
 // returns nil for any other error, which then goes to the error page.
 func fieldErrors(lang i18n.Lang, err error) formErrors {
@@ -311,7 +385,11 @@ func fieldErrors(lang i18n.Lang, err error) formErrors {
 	}
 	out := formErrors{}
 	for _, f := range ae.Fields {
-		msg := i18n.T(lang, f.Key, f.Args...)
+		key, args := f.Key, f.Args
+		if pk := pageMessage(key); pk != key {
+			key, args = pk, nil
+		}
+		msg := i18n.T(lang, key, args...)
 		if prev, ok := out[f.Field]; ok {
 			msg = prev + " " + msg
 		}
@@ -356,7 +434,7 @@ func (s *Server) renderErrorPage(c *fiber.Ctx, status int, e ErrorDetail) error 
 	}
 	lang := langOf(c)
 	title := i18n.T(lang, "page.error.title")
-	data := errorPage{pageBase: pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now()},
+	data := errorPage{pageBase: pageBase{Lang: lang, User: principal(c), CSRF: csrfToken(c), Path: c.Path(), Title: title, Now: s.cfg.Now(), Large: largeDisplay(c)},
 		Status: status, Message: e.Message, Fields: e.Fields, Login: status == fiber.StatusUnauthorized}
 	if s.pages == nil {
 		return c.Status(status).SendString(e.Message)

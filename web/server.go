@@ -211,6 +211,7 @@ func (s *Server) routes() {
 	api.Patch("/departments/:id", small, s.renameDepartment)
 	api.Get("/calendar", s.getCalendar)
 	api.Put("/calendar", small, s.loadCalendar)
+	api.Post("/text/import", limitBody(ImportBodyLimit), s.textImport) // page_draft_import.go
 
 	api.Get("/consultations", s.listConsultations)
 	api.Post("/consultations", limitBody(DraftBodyLimit), s.createConsultation)

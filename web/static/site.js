@@ -42,4 +42,72 @@
       if (link) { link.focus(); }
     });
   });
+
+  // "打印 / 另存为 PDF": hidden without JavaScript (the browser's own print
+  // command works the same), shown and wired here.
+  document.querySelectorAll("button[data-print]").forEach(function (btn) {
+    btn.hidden = false;
+    btn.addEventListener("click", function () { window.print(); });
+  });
+
+  // Jumping to an article from the contents opens nothing and loses no
+  // place; focus follows the jump so keyboard users continue from there.
+  document.querySelectorAll(".toc a[href^='#'], a.to-toc").forEach(function (a) {
+    a.addEventListener("click", function () {
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      if (!target) { return; }
+      setTimeout(function () {
+        var focusable = target.matches(".toc") ? target : target.querySelector(".art-no") || target;
+        if (focusable.tabIndex < 0 && !focusable.matches("a, .toc")) { focusable.setAttribute("tabindex", "-1"); }
+        focusable.focus({ preventScroll: true });
+      }, 0);
+    });
+  });
+
+  // After a failed POST the error summary gets focus, so screen readers
+  // read it and Tab goes through its links to the fields.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
+  // "All on this page" also ticks every checkbox of the list (the server
+  // reads the all field without JavaScript).
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    var form = all.form;
+    var boxes = function () { return document.querySelectorAll('input[type=checkbox][name="' + all.getAttribute("data-select-all") + '"][form="' + form.id + '"]'); };
+    all.addEventListener("change", function () { boxes().forEach(function (b) { b.checked = all.checked; }); });
+  });
+
+  // The answer form's article picker: find an article by its number (12
+  // finds 第十二条) or by words of its current wording, and keep the list
+  // of ticked articles up to date.
+  var wording = {};
+  document.querySelectorAll("#latest-wording [data-id]").forEach(function (p) { wording[p.getAttribute("data-id")] = p.textContent; });
+  document.querySelectorAll("[data-picker-search]").forEach(function (box) { box.hidden = false; });
+  document.querySelectorAll("input[data-picker-filter]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("data-picker-filter"));
+    if (!list) { return; }
+    input.addEventListener("input", function () {
+      var q = input.value.trim();
+      var details = list.closest("details");
+      if (details && q) { details.open = true; }
+      list.querySelectorAll("li").forEach(function (li) {
+        var box = li.querySelector("input");
+        var label = li.textContent.trim();
+        var hit = !q || li.getAttribute("data-n") === q || label.indexOf(q) >= 0 || (wording[box.value] || "").indexOf(q) >= 0;
+        li.hidden = !hit;
+      });
+    });
+  });
+  document.querySelectorAll("[data-picked]").forEach(function (out) {
+    var list = document.getElementById(out.getAttribute("data-picked"));
+    if (!list) { return; }
+    var span = out.querySelector("span"), none = span.textContent;
+    var sep = document.documentElement.lang === "en" ? ", " : "、";
+    list.addEventListener("change", function () {
+      var picked = [];
+      list.querySelectorAll("input:checked").forEach(function (b) { picked.push(b.labels[0].textContent); });
+      span.textContent = picked.length ? picked.join(sep) : (span.getAttribute("data-none") || none);
+    });
+    if (!list.querySelector("input:checked")) { span.setAttribute("data-none", none); } else { span.setAttribute("data-none", document.documentElement.lang === "en" ? "none" : "无"); }
+  });
 })();

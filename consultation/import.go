@@ -1,0 +1,57 @@
+package consultation
+
+import (
+	"errors"
+
+	"yugongkai/apperr"
+	"yugongkai/auth"
+	"yugongkai/docx"
+	"yugongkai/lawtext"
+)
+
+// ImportedText is a Word document read as the text of a draft, for staff
+// to check before they save it.
+type ImportedText struct {
+	// Text is the document in the canonical form a draft is saved in.
+	Text     string            `json:"text"`
+	Articles []lawtext.Article `json:"articles"`
+	Document lawtext.Document  `json:"-"`
+}
+
+// CanDraft reports whether p may write drafts (and import them from Word).
+func CanDraft(p auth.Principal) bool { return p.Is(auth.Staff) || p.Is(auth.Admin) }
+
+// ImportWord reads a .docx file as a draft's text: labels from Word's
+// automatic numbering count, tables become lines (see docx.Text). Nothing
+// is saved. Errors: Forbidden (not staff), Invalid on field "file" (no
+// file, not a .docx, encrypted, no article found).
+func ImportWord(actor auth.Principal, data []byte) (*ImportedText, error) {
+	if !CanDraft(actor) {
+		return nil, apperr.New(apperr.Forbidden, "auth.role_required", "staff")
+	}
+	var f apperr.Fields
+	if len(data) == 0 {
+		f.Add("file", "import.empty")
+		return nil, f.Err()
+	}
+	text, err := docx.Text(data)
+	switch {
+	case errors.Is(err, docx.ErrEncrypted):
+		f.Add("file", "import.encrypted")
+		return nil, f.Err()
+	case errors.Is(err, docx.ErrNotDocx):
+		f.Add("file", "import.not_docx")
+		return nil, f.Err()
+	case err != nil:
+		return nil, apperr.Wrap(err, "import word")
+	}
+	doc, err := lawtext.Parse(text)
+	if errors.Is(err, lawtext.ErrNoArticles) || len(doc.Articles()) == 0 {
+		f.Add("file", "import.no_articles")
+		return nil, f.Err()
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, "import word")
+	}
+	return &ImportedText{Text: lawtext.Render(doc), Articles: doc.Articles(), Document: doc}, nil
+}
