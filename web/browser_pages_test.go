@@ -84,7 +84,7 @@ func TestBrowserPhonePages(t *testing.T) {
 	if len(arts) < 50 {
 		t.Fatalf("the corpus draft has %d articles", len(arts))
 	}
-	art5 := arts[4].(map[string]any)["ID"].(string)
+	art5 := arts[4].(map[string]any)["id"].(string)
 	for i := 0; i < 3; i++ {
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("关于第五条的意见"+strings.Repeat("。", i+1), "article_id", art5)), 201, "comment")
 	}
