@@ -43,6 +43,32 @@ var catalogue = map[string]message{
 	"field.not_found":           {"不存在。", "Does not exist."},
 	"field.department_required": {"工作人员必须属于一个部门。", "Staff accounts must belong to a department."},
 
+	// Notifications to commenters (package notify). Email: subject, body
+	// paragraphs; SMS: short zh-CN texts.
+	"notify.subject.receipt":    {"意见回执：%s", "Receipt of your comment: %s"},
+	"notify.subject.published":  {"您的意见已公开：%s", "Your comment was published: %s"},
+	"notify.subject.declined":   {"您的意见未予公开：%s", "Your comment was not published: %s"},
+	"notify.subject.answered":   {"您的意见的采纳情况：%s", "The answer to your comment: %s"},
+	"notify.greeting":           {"您好：", "Hello,"},
+	"notify.body.receipt":       {"您对“%s”提交的意见已收到。请保存以下回执，用于查询审核和采纳情况。", "We received your comment on “%s”. Keep this receipt to follow its moderation and the answer."},
+	"notify.body.published":     {"您对“%s”提交的意见已审核通过并公开。", "Your comment on “%s” was checked and published."},
+	"notify.body.declined":      {"您对“%s”提交的意见未予公开，原因：%s。意见仍记入征求意见档案。", "Your comment on “%s” was not published. Reason: %s. It stays in the consultation's record."},
+	"notify.body.answered":      {"“%s”的意见采纳情况已公布。对您的意见的处理结果：%s。", "The adoption report of “%s” is published. The answer to your comment: %s."},
+	"notify.body.answer_reason": {"理由：%s", "Reason: %s"},
+	"notify.receipt.code":       {"回执编号：%s", "Receipt code: %s"},
+	"notify.receipt.time":       {"收到时间：%s", "Received: %s"},
+	"notify.receipt.sha256":     {"意见文本 SHA-256：%s", "SHA-256 of your text: %s"},
+	"notify.lookup":             {"查询办理情况：%s", "Follow it here: %s"},
+	"notify.unsubscribe":        {"不想再收到此类通知？点击退订：%s", "No more of these messages? Unsubscribe: %s"},
+	"notify.unsubscribe_link":   {"退订通知", "Unsubscribe"},
+	"notify.automatic":          {"本邮件由系统自动发送，请勿直接回复。", "This message was sent automatically; please do not reply to it."},
+	"notify.sms.receipt":        {"【意见征集】您对“%s”的意见已收到，回执编号%s。", "【意见征集】您对“%s”的意见已收到，回执编号%s。"},
+	"notify.sms.published":      {"【意见征集】您的意见（回执%s）已公开。", "【意见征集】您的意见（回执%s）已公开。"},
+	"notify.sms.declined":       {"【意见征集】您的意见（回执%s）未予公开，原因：%s。", "【意见征集】您的意见（回执%s）未予公开，原因：%s。"},
+	"notify.sms.answered":       {"【意见征集】您的意见（回执%s）处理结果：%s。", "【意见征集】您的意见（回执%s）处理结果：%s。"},
+	"notify.unsubscribed":       {"已退订，您将不再收到此类通知。", "You are unsubscribed and will receive no more of these messages."},
+	"notify.bad_link":           {"退订链接无效。", "The unsubscribe link is invalid."},
+
 	// Consultation lifecycle.
 	"consultation.closes_too_far":       {"截止日期不能晚于今天起 %d 年。", "The closing date may be at most %d {year|years} from today."},
 	"consultation.wrong_state":          {"当前状态为“%s”，不能%s。", "The consultation is %s; it cannot be %s."},
