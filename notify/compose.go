@@ -24,9 +24,10 @@ type Message struct {
 	Subject       string
 	Text          string // the plain text (the whole SMS)
 	HTML          string // email only
-	// Unsubscribe is the unsubscribe URL; "" for a verification code,
-	// which carries none.
-	Unsubscribe string
+	// Unsubscribe is the unsubscribe page (a link in the body); OneClick
+	// the List-Unsubscribe URL (RFC 8058 one-click POST). Both "" for a
+	// verification code, which carries none.
+	Unsubscribe, OneClick string
 }
 
 // Links makes the URLs messages carry. Key signs unsubscribe links and
@@ -39,6 +40,12 @@ type Links struct {
 // UnsubscribeURL is the link that stops notifications to n's recipient.
 func (l Links) UnsubscribeURL(id string) string {
 	return strings.TrimRight(l.BaseURL, "/") + "/notifications/unsubscribe?n=" + url.QueryEscape(id) + "&t=" + l.token(id)
+}
+
+// OneClickURL is the List-Unsubscribe address: a POST to it (RFC 8058)
+// unsubscribes without a page.
+func (l Links) OneClickURL(id string) string {
+	return strings.TrimRight(l.BaseURL, "/") + "/api/v1/notifications/unsubscribe?n=" + url.QueryEscape(id) + "&t=" + l.token(id)
 }
 
 func (l Links) token(id string) string {
@@ -82,7 +89,7 @@ func Compose(n *consultation.Notification, l Links, domain string) Message {
 	p := n.Params
 	title := p["consultation_title"]
 	m := Message{ID: n.ID, MessageID: MessageID(n.ID, domain), Channel: n.Channel, To: n.To, Lang: lang,
-		Unsubscribe: l.UnsubscribeURL(n.ID)}
+		Unsubscribe: l.UnsubscribeURL(n.ID), OneClick: l.OneClickURL(n.ID)}
 	reason := func() string {
 		if p["reason"] == "" {
 			return "—"

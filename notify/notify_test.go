@@ -374,8 +374,8 @@ func TestEmailAndSMS(t *testing.T) {
 			t.Fatalf("Message-ID %q names no notification", p.header.Get("Message-ID"))
 		}
 		unsub := links.UnsubscribeURL(nt.ID)
-		if got := p.header.Get("List-Unsubscribe"); got != "<"+unsub+">" {
-			t.Errorf("List-Unsubscribe %q, want <%s>", got, unsub)
+		if got, want := p.header.Get("List-Unsubscribe"), "<"+links.OneClickURL(nt.ID)+">"; got != want {
+			t.Errorf("List-Unsubscribe %q, want %s", got, want)
 		}
 		if p.header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
 			t.Errorf("no one-click unsubscribe")

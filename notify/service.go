@@ -37,12 +37,16 @@ type Status struct {
 }
 
 // Status returns the delivery state of consultation id's notifications.
-// Errors: NotFound (no such consultation visible to actor), Forbidden (not
+// Errors: NotFound (no such consultation visible to actor), Unauthorized
+// (anonymous), Forbidden (not
 // staff of the owning department or an admin).
 func (s *Service) Status(ctx context.Context, actor auth.Principal, id string) (*Status, error) {
 	c, err := s.Consultations.Get(ctx, actor, id)
 	if err != nil {
 		return nil, err
+	}
+	if actor.Anonymous() {
+		return nil, apperr.New(apperr.Unauthorized, "error.unauthorized")
 	}
 	if !consultation.CanManage(actor, c) {
 		return nil, apperr.New(apperr.Forbidden, "auth.department_only")

@@ -146,8 +146,8 @@ func Build(m Message, from, to *mail.Address, date time.Time) ([]byte, error) {
 		{"Auto-Submitted", "auto-generated"},
 		{"Content-Language", string(m.Lang)},
 	}
-	if m.Unsubscribe != "" {
-		h = append(h, struct{ k, v string }{"List-Unsubscribe", "<" + m.Unsubscribe + ">"},
+	if m.OneClick != "" {
+		h = append(h, struct{ k, v string }{"List-Unsubscribe", "<" + m.OneClick + ">"},
 			struct{ k, v string }{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})
 	}
 	h = append(h, struct{ k, v string }{"Content-Type", `multipart/alternative; boundary="` + boundary + `"`})

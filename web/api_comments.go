@@ -60,7 +60,7 @@ func init() {
 	)
 	sub := props{"article_id": str(), "body": str(), "commenter_type": enum("individual", "organization"),
 		"organization_name": str(), "display": enum("masked", "real_name", "anonymous"), "real_name": str(),
-		"contact_phone": str(), "contact_email": str()}
+		"contact_phone": str(), "contact_email": str(), "notify": boolean()}
 	requestSchemas["Comment"] = obj(sub, "body")
 	off := props{"channel": enum("letter", "email", "phone", "symposium", "hearing"), "received_on": str()}
 	for k, v := range sub {
@@ -82,6 +82,7 @@ func (s *Server) submitComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
+	f.Lang = string(langOf(c)) // the language of notifications
 	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f, c.Get("Idempotency-Key"))
 	s.cfg.Metrics.commentOutcome(r != nil && r.Repeated, err)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/mongodb/mongotest"
+	"yugongkai/notify"
 	"yugongkai/search"
 	"yugongkai/sqlite"
 	"yugongkai/token"
@@ -49,6 +50,7 @@ type env struct {
 	comments *comments.Service
 	search   *search.Service
 	store    string
+	outbox   notify.Store // notify_test.go
 }
 
 // T0 is 2026-12-01 09:00 Asia/Shanghai.
@@ -76,13 +78,14 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 		search.Queue
 	}
 	var ready func(context.Context) error
+	var ob notify.Store
 	switch store {
 	case "sqlite":
 		db := sqlite.OpenTemp(t)
-		as, cs, ms, si, ready = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping
+		as, cs, ms, si, ready, ob = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping, db
 	case "mongodb":
 		db := mongotest.Open(t)
-		as, cs, ms, si, ready = db, db, db.Comments(), db.Search(), db.Ping
+		as, cs, ms, si, ready, ob = db, db, db.Comments(), db.Search(), db.Ping, db
 	}
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
@@ -116,12 +119,13 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	}
 	// Warnings and errors only: every request logs a line at info level.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet}
+	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet,
+		Notify: &notify.Service{Store: ob, Consultations: c, Links: testLinks, Now: clk.Now}}
 	for _, o := range options {
 		o(&cfg)
 	}
 	srv := web.New(cfg)
-	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store}
+	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store, outbox: ob}
 }
 
 // response is a decoded API response.
