@@ -67,9 +67,9 @@ var catalogue = map[string]message{
 	"notify.sms.declined":       {"【意见征集】您的意见（回执%s）未予公开，原因：%s。", "【意见征集】您的意见（回执%s）未予公开，原因：%s。"},
 	"notify.sms.answered":       {"【意见征集】您的意见（回执%s）处理结果：%s。", "【意见征集】您的意见（回执%s）处理结果：%s。"},
 	"notify.unsubscribed":       {"已退订，您将不再收到此类通知。", "You are unsubscribed and will receive no more of these messages."},
-	"page.comment.notify":      {"通过以上联系方式告知我回执、审核结果和采纳情况（可随时退订）", "Send me the receipt, the moderation outcome and the answer at the contact above (unsubscribe at any time)"},
-	"page.notify.title":        {"退订通知", "Unsubscribe"},
-	"page.notify.confirm":      {"退订后，将不再向此联系方式发送任何意见办理通知。", "After this, no more notifications about comments will be sent to this contact."},
+	"page.comment.notify":       {"通过以上联系方式告知我回执、审核结果和采纳情况（可随时退订）", "Send me the receipt, the moderation outcome and the answer at the contact above (unsubscribe at any time)"},
+	"page.notify.title":         {"退订通知", "Unsubscribe"},
+	"page.notify.confirm":       {"退订后，将不再向此联系方式发送任何意见办理通知。", "After this, no more notifications about comments will be sent to this contact."},
 	"notify.bad_link":           {"退订链接无效。", "The unsubscribe link is invalid."},
 
 	// Consultation lifecycle.
