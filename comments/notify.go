@@ -1,6 +1,7 @@
 package comments
 
 import (
+	"context"
 	"time"
 
 	"yugongkai/consultation"
@@ -76,4 +77,25 @@ func answerNotifications(c *consultation.Consultation, cm *Comment, now time.Tim
 	}
 	return notifications(c, cm, consultation.NotifyAnswered, map[string]string{
 		"outcome": string(cm.Disposition.Outcome), "reason": cm.Disposition.Reason}, now)
+}
+
+// AnswerNotifications returns, for the publication of c's decision (the
+// adoption report is final then), the answer of every answered comment
+// whose commenter opted in (consultation.Service.AnswerNotices).
+func (s *Service) AnswerNotifications(ctx context.Context, c *consultation.Consultation, now time.Time) ([]consultation.Notification, error) {
+	var out []consultation.Notification
+	f := Filter{ConsultationID: c.ID, Limit: 500}
+	for {
+		page, next, err := s.Store.Comments(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, cm := range page {
+			out = append(out, answerNotifications(c, cm, now)...)
+		}
+		if next == "" || len(page) == 0 {
+			return out, nil
+		}
+		f.Cursor = next
+	}
 }

@@ -652,3 +652,30 @@ func TestLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestComposeAnswer(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		n := &consultation.Notification{ID: "n1", Kind: consultation.NotifyAnswered, Channel: consultation.ChannelEmail, To: "a@example.cn", Lang: string(lang),
+			Params: map[string]string{"consultation_title": title, "receipt": "YG-ABCD-EFGH-JKMN", "outcome": "partially_adopted", "reason": "已在第三条<script>x</script>中体现"}}
+		m := notify.Compose(n, links, "yj.example.gov.cn")
+		if want := i18n.T(lang, "notify.subject.answered", title); m.Subject != want {
+			t.Errorf("%s: subject %q, want %q", lang, m.Subject, want)
+		}
+		for _, want := range []string{i18n.T(lang, "notify.body.answered", title, i18n.T(lang, "outcome.partially_adopted")), i18n.T(lang, "notify.body.answer_reason", n.Params["reason"]), "YG-ABCD-EFGH-JKMN"} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("%s: text lacks %q:\n%s", lang, want, m.Text)
+			}
+		}
+		if strings.Contains(m.HTML, "<script>") || !strings.Contains(m.HTML, "&lt;script&gt;") {
+			t.Errorf("%s: reason not escaped in HTML:\n%s", lang, m.HTML)
+		}
+		if m.MessageID != "notify.n1@yj.example.gov.cn" || m.OneClick != links.OneClickURL("n1") {
+			t.Errorf("%s: Message-ID %q, one-click %q", lang, m.MessageID, m.OneClick)
+		}
+		n.Channel = consultation.ChannelSMS
+		sms := notify.Compose(n, links, "yj.example.gov.cn")
+		if want := i18n.T(i18n.ZH, "notify.sms.answered", "YG-ABCD-EFGH-JKMN", "部分采纳"); sms.Text != want {
+			t.Errorf("%s: SMS %q, want %q (zh-CN)", lang, sms.Text, want)
+		}
+	}
+}

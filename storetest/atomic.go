@@ -124,6 +124,7 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.ms.Now = clock
 	w.cs.Facts = w.ms.Facts
 	w.cs.LogHead = w.ms.SignedLogHead
+	w.cs.AnswerNotices = w.ms.AnswerNotifications
 	must(t, s.Auth.CreateDepartment(ctx, &auth.Department{ID: "dept", Name: "县农业农村局", CreatedAt: T0}))
 	return w
 }
@@ -352,7 +353,7 @@ var commands = []command{
 		_, err := w.cs.GiveOpinion(ctx, atomicLegal, fx.c.ID, consultation.OpinionForm{Outcome: consultation.Revise, Opinion: "第三条需修改。"})
 		return err
 	}},
-	{"finalize", "approved", func(w *world, fx *fixture) error {
+	{"finalize", "approved+comments", func(w *world, fx *fixture) error {
 		_, err := w.cs.Finalize(ctx, atomicLegal, fx.c.ID, finalizeForm(fx.c.ID))
 		return err
 	}},

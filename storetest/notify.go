@@ -18,7 +18,9 @@ import (
 // comments: each opted-in comment has one receipt notification per
 // contact, and one moderation notification per contact each time it was
 // moderated (the current status among them); a comment without the opt-in
-// has none; no notification names a comment that is not stored.
+// has none; once the decision is published, each answered one has one
+// answer notification per contact; no notification names a comment that
+// is not stored.
 func consistentOutbox(t *testing.T, what string, s snapshot) {
 	t.Helper()
 	type key struct{ comment, kind string }
@@ -28,9 +30,6 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 		if n.State == "" || n.ID == "" || n.To == "" {
 			t.Errorf("%s: notification %+v incomplete", what, n.ID)
 		}
-	}
-	isModeration := func(kind string) bool {
-		return kind == consultation.NotifyPublished || kind == consultation.NotifyDeclined
 	}
 	stored := map[string]bool{}
 	for _, cm := range s.Comments {
@@ -55,6 +54,14 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 				t.Errorf("%s: %d %s notifications of comment %s with %d contacts", what, n, kind, cm.ID, contacts)
 			}
 		}
+		// The answers go out with the decision (and its final report).
+		answers := 0
+		if s.Consultation != nil && s.Consultation.State == consultation.Published && cm.Disposition != nil {
+			answers = contacts
+		}
+		if n := got[key{cm.ID, consultation.NotifyAnswered}]; n != answers {
+			t.Errorf("%s: %d answer notifications of comment %s, want %d", what, n, cm.ID, answers)
+		}
 		if cm.Moderation != nil && contacts > 0 {
 			kind := consultation.NotifyPublished
 			if cm.Status == comments.Declined {
@@ -66,7 +73,7 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 		}
 	}
 	for k := range got {
-		if !stored[k.comment] && (k.kind == consultation.NotifyReceipt || isModeration(k.kind)) {
+		if !stored[k.comment] {
 			t.Errorf("%s: %s notification of comment %s, which is not stored", what, k.kind, k.comment)
 		}
 	}

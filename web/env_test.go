@@ -97,6 +97,7 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
 	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog
+	c.AnswerNotices = cm.AnswerNotifications
 	skey, vkey, err := note.GenerateKey(rand.Reader, "yugongkai-test")
 	if err != nil {
 		t.Fatal(err)

@@ -302,6 +302,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc.Facts = commentSvc.Facts
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
 	consSvc.LogHead, consSvc.ArchiveLog = commentSvc.SignedLogHead, commentSvc.ArchiveLog
+	consSvc.AnswerNotices = commentSvc.AnswerNotifications // the outbox of the decision's publication
 	logSigner, logVerifier, err := logKey(cfg, log)
 	if err != nil {
 		return err
