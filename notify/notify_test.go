@@ -340,10 +340,22 @@ func TestEmailAndSMS(t *testing.T) {
 			TLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}, Now: e.clock.now},
 		consultation.ChannelSMS: &notify.SMSGateway{URL: gw.URL + "/send", Token: "tok-123"},
 	})
+	var logs syncBuffer
+	w.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	n, err := w.RunOnce(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() {
+		for _, contact := range []string{"张三@例子.cn", "13900001111", "jane@example.org"} {
+			if strings.Contains(logs.String(), contact) {
+				t.Errorf("the worker's log names a recipient (%s):\n%s", contact, logs.String())
+			}
+		}
+		if !strings.Contains(logs.String(), "notify: attempt") {
+			t.Errorf("no attempt logged:\n%s", logs.String())
+		}
+	}()
 	if n != 3 {
 		t.Fatalf("RunOnce attempted %d, want 3 (two emails, one SMS)", n)
 	}
@@ -677,5 +689,78 @@ func TestComposeAnswer(t *testing.T) {
 		if want := i18n.T(i18n.ZH, "notify.sms.answered", "YG-ABCD-EFGH-JKMN", "部分采纳"); sms.Text != want {
 			t.Errorf("%s: SMS %q, want %q (zh-CN)", lang, sms.Text, want)
 		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestConcurrentWorkersSendOnce: workers racing over one outbox (several
+// instances) send each notification once: an attempt is leased first.
+func TestConcurrentWorkersSendOnce(t *testing.T) {
+	cert, pool := selfSigned(t)
+	mb := &mailbox{}
+	addr, _ := smtpServer(t, mb, "", &cert)
+	e := newEnv(t, "")
+	e.open(t)
+	const n = 12
+	for i := 0; i < n; i++ {
+		e.submit(t, comments.Submission{Body: "建议" + strings.Repeat("二", i+1), ContactEmail: "jane@example.org"})
+	}
+	sender := &notify.SMTP{Addr: addr, From: "notify@yj.example.gov.cn", TLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}}
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := e.worker(map[string]notify.Sender{consultation.ChannelEmail: sender}).RunOnce(ctx); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	counts := countByMessageID(t, mb)
+	if len(counts) != n {
+		t.Errorf("%d distinct messages, want %d", len(counts), n)
+	}
+	for id, c := range counts {
+		if c != 1 {
+			t.Errorf("%s sent %d times by racing workers", id, c)
+		}
+	}
+}
+
+// TestPlainSMTPOnlyToLoopback: a server on a non-loopback address that
+// offers no STARTTLS gets nothing.
+func TestPlainSMTPOnlyToLoopback(t *testing.T) {
+	var ip net.IP
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+			ip = n.IP
+			break
+		}
+	}
+	if ip == nil {
+		t.Skip("no non-loopback IPv4 address on this machine")
+	}
+	mb := &mailbox{}
+	addr, _ := smtpServer(t, mb, net.JoinHostPort(ip.String(), "0"), nil)
+	m := notify.Message{ID: "n1", MessageID: "notify.n1@x", Channel: consultation.ChannelEmail, To: "jane@example.org", Subject: "s", Text: "t", HTML: "<p>t</p>"}
+	err := (&notify.SMTP{Addr: addr, From: "notify@yj.example.gov.cn", User: "notifier", Password: "秘密pw"}).Send(ctx, m)
+	if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
+		t.Errorf("plain SMTP to %s: %v, want refused for want of STARTTLS", addr, err)
+	}
+	if len(mb.all()) != 0 {
+		t.Errorf("a message went over plain SMTP to %s", addr)
 	}
 }
