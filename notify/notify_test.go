@@ -764,3 +764,22 @@ func TestPlainSMTPOnlyToLoopback(t *testing.T) {
 		t.Errorf("a message went over plain SMTP to %s", addr)
 	}
 }
+
+// TestRepeatedSubmissionNotifiesOnce: a retry with the same
+// Idempotency-Key returns the first receipt and queues nothing more.
+func TestRepeatedSubmissionNotifiesOnce(t *testing.T) {
+	e := newEnv(t, "")
+	e.open(t)
+	sub := comments.Submission{ArticleID: e.art, Body: "建议明确犬只登记的期限。", Display: comments.Anonymous, ContactEmail: "jane@example.org"}
+	first, err := e.ms.Submit(ctx, resident, e.c.ID, sub, "key-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.ms.Submit(ctx, resident, e.c.ID, sub, "key-1")
+	if err != nil || !again.Repeated || again.Code != first.Code {
+		t.Fatalf("retry: %+v, %v; want the first receipt", again, err)
+	}
+	if got := len(e.outbox(t)); got != 1 {
+		t.Errorf("%d notifications after a retried submission, want 1", got)
+	}
+}
