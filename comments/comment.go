@@ -159,6 +159,10 @@ type Comment struct {
 	ContactPhone string `json:"contact_phone,omitempty" bson:"contact_phone,omitempty"`
 	ContactEmail string `json:"contact_email,omitempty" bson:"contact_email,omitempty"`
 	UserID       string `json:"user_id,omitempty" bson:"user_id,omitempty"` // account that submitted, if any
+	// Notify: the commenter asked to hear what becomes of the comment, in
+	// Lang, at the contacts above (notify.go).
+	Notify bool   `json:"notify,omitempty" bson:"notify,omitempty"`
+	Lang   string `json:"lang,omitempty" bson:"lang,omitempty"`
 
 	Channel    Channel   `json:"channel" bson:"channel"`
 	ReceivedAt time.Time `json:"received_at" bson:"received_at"` // server time online; date received offline

@@ -313,6 +313,7 @@ func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consul
 		cm.EnteredBy = actor.UserID
 		cm.Receipt = NewReceiptCode()
 		ch.Insert = []*Comment{cm}
+		ch.Notify = receiptNotifications(c, cm, now) // outbox: a copy of the receipt
 		r = receiptOf(cm, false)
 		return s.Consultations.Record(&ch.Change, actor, "comment.entered", false, map[string]any{
 			"comment": cm.ID, "channel": string(cm.Channel), "received_at": cm.ReceivedAt, "state": string(c.State)})
@@ -340,6 +341,7 @@ func (s *Service) build(c *consultation.Consultation, in Submission, ch Channel,
 		RealName: in.RealName, PublicName: publicName(in, privacy.MaskName),
 		ContactPhone: in.ContactPhone, ContactEmail: in.ContactEmail,
 		Channel: ch, ReceivedAt: received, CreatedAt: now, Status: Published}
+	cm.Notify, cm.Lang = in.wantsNotify(), in.Lang // notify.go
 	if c.Moderation {
 		cm.Status = Pending
 	}
@@ -355,6 +357,7 @@ func (s *Service) insert(ctx context.Context, ch *Change, cm *Comment) (*Receipt
 	ch.Insert = []*Comment{cm}
 	for attempt := 0; ; attempt++ {
 		cm.Receipt = NewReceiptCode()
+		ch.Notify = receiptNotifications(ch.Consultation, cm, s.now()) // outbox: a copy of the receipt
 		err := s.commit(ctx, ch)
 		if err == nil {
 			return receiptOf(cm, false), nil
@@ -565,6 +568,7 @@ func (s *Service) Moderate(ctx context.Context, actor auth.Principal, commentID 
 			return apperr.New(apperr.Conflict, "comments.already_moderated", i18n.M("status."+string(to)))
 		}
 		ch.Moderate = []Moderated{{ID: cm.ID, From: cm.Status, To: to, M: m}}
+		ch.Notify = moderationNotifications(c, cm, to, m, m.At) // outbox: published / not published
 		return s.Consultations.Record(&ch.Change, actor, "comment.moderated", false,
 			map[string]any{"comment": cm.ID, "action": string(m.Action), "reason": string(m.Reason)})
 	})

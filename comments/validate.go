@@ -32,6 +32,10 @@ type Submission struct {
 	RealName         string        `json:"real_name"`
 	ContactPhone     string        `json:"contact_phone"`
 	ContactEmail     string        `json:"contact_email"`
+	// Notify asks for notifications to the contacts given (nil: yes when
+	// a contact is given); Lang is their language (set by the web layer).
+	Notify *bool  `json:"notify"`
+	Lang   string `json:"-"`
 }
 
 // OfflineSubmission is a comment received offline and entered by staff.

@@ -46,6 +46,9 @@ type Change struct {
 	// The store queues them in the same commit; the search index applies
 	// the queue after the commit, and at start whatever a crash left.
 	Index []IndexJob
+	// Notify are the notifications the change causes (an outbox): the
+	// store writes them in the same commit, Pending (notification.go).
+	Notify []Notification
 }
 
 // IndexJob asks the search index to bring the document of one record to

@@ -405,6 +405,11 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		if err := s.seal(ctx, ch, actor); err != nil {
 			return err
 		}
+		if s.AnswerNotices != nil { // outbox: the answers, with the report that is final now
+			if ch.Notify, err = s.AnswerNotices(ctx, c, now); err != nil {
+				return err
+			}
+		}
 		return s.Record(ch, actor, "consultation.finalized", true, map[string]any{
 			"title": title, "document_number": number, "registration_number": reg, "adopted_on": c.Final.AdoptedOn,
 			"effective_on": c.Final.EffectiveOn, "effective_exception": exception, "version": final.Number, "text_sha256": final.SHA256})

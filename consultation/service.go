@@ -45,6 +45,11 @@ type Service struct {
 	// state or public fields (the search index follows it). Its error is
 	// logged: the change itself is already stored.
 	OnChange func(ctx context.Context, c *Consultation) error
+	// AnswerNotices returns the notifications the publication of c's
+	// decision, and with it the final adoption report, causes: each
+	// opted-in commenter's answer (comments.Service.AnswerNotifications);
+	// Finalize writes them in its commit. nil: none.
+	AnswerNotices func(ctx context.Context, c *Consultation, now time.Time) ([]Notification, error)
 
 	mu         sync.Mutex
 	calendar   *workcal.Calendar

@@ -82,6 +82,7 @@ type state struct {
 	Comments     []*comments.Comment
 	Groups       map[string]*comments.Group
 	Counts       map[comments.Status]map[string]int
+	Outbox       []*consultation.Notification // notifications of the consultation
 }
 
 func readState(t *testing.T, db *mongodb.DB, cid string, groups []string) state {
@@ -95,6 +96,9 @@ func readState(t *testing.T, db *mongodb.DB, cid string, groups []string) state 
 		t.Fatal(err)
 	}
 	if s.Events, err = db.Events(ctx, cid); err != nil {
+		t.Fatal(err)
+	}
+	if s.Outbox, err = db.ConsultationNotifications(ctx, cid); err != nil {
 		t.Fatal(err)
 	}
 	cs := db.Comments()
@@ -334,6 +338,12 @@ func faultScenarios(t *testing.T) []faultScenario {
 	lone := comment(cid, "cl", "xl", comments.Published, 2*time.Second)
 	lone.ArticleID = "art1"
 	gd := comments.Disposition{Outcome: comments.Adopted, GroupID: "xg", By: "u1", At: storetest.T0.Add(time.Hour)}
+	// notice is a notification with a fixed id (the outbox rolls forward with the record).
+	notice := func(id, comment, kind string) consultation.Notification {
+		return consultation.Notification{ID: id, Consultation: cid, Comment: comment, Kind: kind, Channel: consultation.ChannelEmail,
+			To: "r@example.cn", Lang: "zh-CN", Params: map[string]string{"receipt": "YGK-X"}, CreatedAt: storetest.T0.Add(time.Hour),
+			Delivery: consultation.Delivery{State: consultation.NotifyPending, NextTry: storetest.T0.Add(time.Hour)}}
+	}
 	return []faultScenario{
 		{
 			name: "InsertConsultation", cid: cid,
@@ -365,7 +375,8 @@ func faultScenarios(t *testing.T) []faultScenario {
 				v := *v0
 				v.Number, v.Kind, v.Frozen = 2, consultation.FinalText, true
 				return db.Commit(ctx, &consultation.Change{Consultation: c, NewVersions: []*consultation.Version{&v},
-					Events: []history.Event{event(t, c, "consultation.finalized")}})
+					Events: []history.Event{event(t, c, "consultation.finalized")},
+					Notify: []consultation.Notification{notice("n-answer-1", "c1", consultation.NotifyAnswered), notice("n-answer-2", "c2", consultation.NotifyAnswered)}})
 			},
 		},
 		{
@@ -383,9 +394,11 @@ func faultScenarios(t *testing.T) []faultScenario {
 			name: "DeclineRepresentative", cid: cid, groups: []string{"xg"},
 			setup: withComments(a, b),
 			commit: func(t *testing.T, db *mongodb.DB) error {
-				return command(t, db, "comment.moderated", &comments.Change{Moderate: []comments.Moderated{{ID: a.ID,
+				ch := &comments.Change{Moderate: []comments.Moderated{{ID: a.ID,
 					From: comments.Published, To: comments.Declined,
-					M: comments.Moderation{Action: comments.Decline, Reason: comments.Spam, By: "u1", At: storetest.T0.Add(time.Hour)}}}})
+					M: comments.Moderation{Action: comments.Decline, Reason: comments.Spam, By: "u1", At: storetest.T0.Add(time.Hour)}}}}
+				ch.Notify = []consultation.Notification{notice("n-declined", a.ID, consultation.NotifyDeclined)}
+				return command(t, db, "comment.moderated", ch)
 			},
 		},
 		{

@@ -145,7 +145,10 @@ func (p *planner) plan(ch *consultation.Change, cm *comments.Change) error {
 			return err
 		}
 	}
-	return p.planIndexJobs(ch.Index)
+	if err := p.planIndexJobs(ch.Index); err != nil {
+		return err
+	}
+	return p.planNotifications(ch.Notify) // notify.go
 }
 
 // planIndexJobs queues the change's search index jobs with it: the queue

@@ -61,6 +61,10 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 				return classify(err, "queue index job")
 			}
 		}
+		// notify: the outbox entries of the change, in its transaction.
+		if err := insertNotifications(ctx, t, ch.Notify); err != nil {
+			return err
+		}
 		if cm != nil {
 			return commitComments(ctx, t, cm)
 		}

@@ -17,6 +17,7 @@ import (
 	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/history"
+	"yugongkai/notify"
 	"yugongkai/search"
 )
 
@@ -70,6 +71,9 @@ type AtomicStores struct {
 	Comments      comments.Store
 	// Queue is the store's search index queue: a failed commit queues nothing.
 	Queue search.Queue
+	// Outbox is the store's notification outbox: a failed commit leaves
+	// no notification, a successful one every notification it causes.
+	Outbox notify.Store
 	// Recover does what a restart does after a crash (MongoDB rolls its
 	// commit log forward); nil when the store needs nothing.
 	Recover func(t *testing.T)
@@ -120,6 +124,7 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.ms.Now = clock
 	w.cs.Facts = w.ms.Facts
 	w.cs.LogHead = w.ms.SignedLogHead
+	w.cs.AnswerNotices = w.ms.AnswerNotifications
 	must(t, s.Auth.CreateDepartment(ctx, &auth.Department{ID: "dept", Name: "县农业农村局", CreatedAt: T0}))
 	return w
 }
@@ -175,11 +180,22 @@ func (w *world) stage(name string) *fixture {
 	}
 	var same []*comments.Receipt
 	for i := 0; i < 3; i++ {
-		r, err := w.ms.Submit(ctx, atomicResident, c.ID, comments.Submission{ArticleID: fx.articles[0], Body: "建议明确犬只登记的期限。", Display: comments.Anonymous}, "")
+		// The outbox: the first comment's commenter is notified by
+		// email (opt-in by default), the pending one's by email and SMS.
+		sub := comments.Submission{ArticleID: fx.articles[0], Body: "建议明确犬只登记的期限。", Display: comments.Anonymous}
+		switch i {
+		case 0:
+			sub.ContactEmail = "first@example.cn"
+		case 2:
+			sub.ContactEmail, sub.ContactPhone = "third@example.cn", "13900001111"
+		}
+		r, err := w.ms.Submit(ctx, atomicResident, c.ID, sub, "")
 		w.ok(err)
 		same = append(same, r)
 	}
-	r, err := w.ms.Submit(ctx, atomicResident, c.ID, comments.Submission{Body: "建议增加文明养犬宣传，电话13812345678。", Display: comments.Anonymous}, "")
+	// A contact without the opt-in: never notified.
+	r, err := w.ms.Submit(ctx, atomicResident, c.ID, comments.Submission{Body: "建议增加文明养犬宣传，电话13812345678。", Display: comments.Anonymous,
+		ContactEmail: "quiet@example.cn", Notify: ptrTo(false)}, "")
 	w.ok(err)
 	for _, id := range []string{same[0].CommentID, same[1].CommentID, r.CommentID} {
 		_, err := w.ms.Moderate(ctx, atomicStaff, id, comments.ModerationForm{Action: comments.Publish})
@@ -285,7 +301,8 @@ var commands = []command{
 		return err
 	}},
 	{"submit_comment", "open", func(w *world, fx *fixture) error {
-		_, err := w.ms.Submit(ctx, atomicResident, fx.c.ID, comments.Submission{ArticleID: fx.articles[0], Body: "建议明确犬只登记的期限。", Display: comments.Anonymous}, "")
+		_, err := w.ms.Submit(ctx, atomicResident, fx.c.ID, comments.Submission{ArticleID: fx.articles[0], Body: "建议明确犬只登记的期限。", Display: comments.Anonymous,
+			ContactEmail: "new@example.cn", ContactPhone: "13900002222", Notify: ptrTo(true)}, "")
 		return err
 	}},
 	{"moderate", "open+comments", func(w *world, fx *fixture) error {
@@ -350,7 +367,7 @@ var commands = []command{
 			Participants: "县政府第13次常务会议", Summary: "修改后再议。", Outcome: consultation.DecisionRevise})
 		return err
 	}},
-	{"finalize", "approved", func(w *world, fx *fixture) error {
+	{"finalize", "approved+comments", func(w *world, fx *fixture) error {
 		_, err := w.cs.Finalize(ctx, atomicLegal, fx.c.ID, finalizeForm(fx.c.ID))
 		return err
 	}},
@@ -372,6 +389,7 @@ type snapshot struct {
 	Counts       map[comments.Status]map[string]int
 	All          int // every consultation stored (for create)
 	Queued       int // index jobs queued, every consultation
+	Outbox       []*consultation.Notification
 }
 
 func (w *world) snapshot(id string) snapshot {
@@ -405,6 +423,10 @@ func (w *world) snapshot(id string) snapshot {
 	s.Counts = map[comments.Status]map[string]int{}
 	for _, st := range []comments.Status{comments.Pending, comments.Published, comments.Declined} {
 		s.Counts[st], err = w.s.Comments.CountByArticle(ctx, id, st)
+		w.ok(err)
+	}
+	if w.s.Outbox != nil {
+		s.Outbox, err = w.s.Outbox.ConsultationNotifications(ctx, id)
 		w.ok(err)
 	}
 	return s
@@ -456,6 +478,9 @@ func (w *world) consistent(what string, s snapshot) {
 		if got := s.Counts[st]; !reflect.DeepEqual(nonEmpty(got), nonEmpty(want)) {
 			w.t.Errorf("%s: per-article %s counts %v, recount %v", what, st, got, want)
 		}
+	}
+	if w.s.Outbox != nil {
+		consistentOutbox(w.t, what, s) // notify.go
 	}
 }
 

@@ -71,6 +71,7 @@ func (s *Server) submitComment(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
+	f.Lang = string(langOf(c)) // the language of notifications
 	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f, c.Get("Idempotency-Key"))
 	s.cfg.Metrics.commentOutcome(r != nil && r.Repeated, err)
 	if err != nil {

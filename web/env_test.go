@@ -21,6 +21,7 @@ import (
 	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/mongodb/mongotest"
+	"yugongkai/notify"
 	"yugongkai/search"
 	"yugongkai/sqlite"
 	"yugongkai/token"
@@ -49,6 +50,7 @@ type env struct {
 	comments *comments.Service
 	search   *search.Service
 	store    string
+	outbox   notify.Store // notify_test.go
 }
 
 // T0 is 2026-12-01 09:00 Asia/Shanghai.
@@ -77,13 +79,14 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	}
 	var ready func(context.Context) error
 	var writeStats func() (int64, int64)
+	var ob notify.Store
 	switch store {
 	case "sqlite":
 		db := sqlite.OpenTemp(t)
-		as, cs, ms, si, ready, writeStats = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping, db.WriteStats
+		as, cs, ms, si, ready, writeStats, ob = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping, db.WriteStats, db
 	case "mongodb":
 		db := mongotest.Open(t)
-		as, cs, ms, si, ready = db, db, db.Comments(), db.Search(), db.Ping
+		as, cs, ms, si, ready, ob = db, db, db.Comments(), db.Search(), db.Ping, db
 	}
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
@@ -95,6 +98,7 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
 	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog
+	c.AnswerNotices = cm.AnswerNotifications
 	skey, vkey, err := note.GenerateKey(rand.Reader, "yugongkai-test")
 	if err != nil {
 		t.Fatal(err)
@@ -118,12 +122,13 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	// Warnings and errors only: every request logs a line at info level.
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a.Log = quiet
-	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet, WriteStats: writeStats}
+	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet, WriteStats: writeStats,
+		Notify: &notify.Service{Store: ob, Consultations: c, Links: testLinks, Now: clk.Now}}
 	for _, o := range options {
 		o(&cfg)
 	}
 	srv := web.New(cfg)
-	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store}
+	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store, outbox: ob}
 }
 
 // response is a decoded API response.

@@ -18,6 +18,7 @@ import (
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
+	"yugongkai/notify"
 	"yugongkai/ratelimit"
 	"yugongkai/search"
 	"yugongkai/token"
@@ -71,6 +72,9 @@ type Config struct {
 	// ReadTimeout bounds reading a request, and an idle new connection's
 	// first one; 0 is 30 s.
 	ReadTimeout time.Duration
+	// Notify is the notifications service (delivery state, unsubscribe);
+	// nil disables its routes (notify.go).
+	Notify *notify.Service
 }
 
 // ParseBaseURL checks a public base URL (http or https, a host, no query or
@@ -228,6 +232,7 @@ func (s *Server) routes() {
 
 	s.reviewRoutes(api)
 	s.commentRoutes(api)
+	s.notifyRoutes(api) // notify.go
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
 	}
@@ -239,4 +244,5 @@ func (s *Server) routes() {
 	s.publicCommentPageRoutes()
 	s.offlinePageRoutes()
 	s.passwordPageRoutes()
+	s.notifyPageRoutes() // notify.go
 }

@@ -36,6 +36,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/demo"
 	"yugongkai/mongodb"
+	"yugongkai/notify"
 	"yugongkai/ratelimit"
 	"yugongkai/search"
 	"yugongkai/sqlite"
@@ -172,6 +173,7 @@ type stores struct {
 	consultations consultation.Store
 	comments      comments.Store
 	search        searchStore
+	outbox        notify.Store // notify.go
 	ping          func(context.Context) error
 	writeStats    func() (batches, writes int64)
 	close         func() error
@@ -190,7 +192,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 			_ = db.Close(context.Background())
 			return nil, fmt.Errorf("roll the MongoDB commit log forward: %w", err)
 		}
-		return &stores{auth: db, consultations: db, comments: db.Comments(), search: db.Search(), ping: db.Ping,
+		return &stores{auth: db, consultations: db, comments: db.Comments(), search: db.Search(), outbox: db, ping: db.Ping,
 			close: func() error { return db.Close(context.Background()) }}, nil
 	}
 	unlock, err := lockDataDir(cfg.dataDir)
@@ -212,7 +214,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		unlock()
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
 	}
-	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), ping: db.Ping,
+	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), outbox: db, ping: db.Ping,
 		writeStats: db.WriteStats, close: func() error { return errors.Join(db.Close(), unlock()) }}, nil
 }
 
@@ -301,6 +303,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc.Facts = commentSvc.Facts
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
 	consSvc.LogHead, consSvc.ArchiveLog = commentSvc.SignedLogHead, commentSvc.ArchiveLog
+	consSvc.AnswerNotices = commentSvc.AnswerNotifications // the outbox of the decision's publication
 	logSigner, logVerifier, err := logKey(cfg, log)
 	if err != nil {
 		return err
@@ -320,6 +323,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	go searchSvc.Run(ctx, time.Second, func(err error) { log.Error("search index queue", "err", err) })
 	go sealHourly(ctx, consSvc, log)
+	notifySvc, err := startNotify(ctx, getenv, st, consSvc, secret, cfg.baseURL, log) // notify.go
+	if err != nil {
+		return err
+	}
 
 	pass := cfg.adminPass
 	if pass != "" {
@@ -351,7 +358,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
-		Ready: st.ping, WriteStats: st.writeStats, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL, Metrics: metrics,
+		Ready: st.ping, WriteStats: st.writeStats, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL, Metrics: metrics, Notify: notifySvc,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),
