@@ -1,0 +1,169 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"yugongkai/demo"
+)
+
+// axeSource is axe-core, installed from npm by .ci/run into tools/axe.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	// Tests run in the package directory; the module root is its parent.
+	b, err := os.ReadFile(filepath.Join("..", "tools", "axe", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("axe-core is not installed (.ci/run installs it: cd tools/axe && npm ci): %v", err)
+		}
+		t.Skipf("axe-core not installed (cd tools/axe && npm ci): %v", err)
+	}
+	return string(b)
+}
+
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// runAxe injects axe-core into the current page and returns its violations.
+func (b *headless) runAxe(src string) []axeViolation {
+	b.t.Helper()
+	js := src + `;
+	axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({
+		id: v.id, impact: v.impact || "", help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))`
+	out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js, func(p *runtime.EvaluateParams) { t := true; p.AwaitPromise = &t }))
+	if err != nil {
+		b.t.Fatalf("axe: %v", err)
+	}
+	var vs []axeViolation
+	if err := json.Unmarshal([]byte(out), &vs); err != nil {
+		b.t.Fatalf("axe result: %v", err)
+	}
+	return vs
+}
+
+// TestAxeEveryPage runs axe-core on every page of the demo data, in both
+// languages and at phone and desktop width, as the public and logged in
+// as each role where a page needs it: no violation of any impact.
+func TestAxeEveryPage(t *testing.T) {
+	needBrowser(t)
+	src := axeSource(t)
+	e := newEnv(t, "sqlite")
+	e.clock.Set(time.Now())
+	accounts, err := demo.Load(t.Context(), demo.Services{Auth: e.auth, Consultations: e.cons, Comments: e.comments})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := map[string]string{}
+	for _, a := range accounts {
+		if _, ok := pass[string(a.Role)]; !ok {
+			pass[string(a.Role)] = a.Username + "\x00" + a.Password
+		}
+	}
+	b := startBrowser(t, e, "axe-", 10*time.Minute)
+
+	// The consultations by state, as the administrator sees them.
+	adminTok := e.login(strings.Split(pass["admin"], "\x00")[0], strings.Split(pass["admin"], "\x00")[1])
+	list := e.want(e.do("GET", "/api/v1/consultations?limit=100", adminTok, nil), 200, "list")
+	byState := map[string]string{}
+	for _, it := range list.JSON["items"].([]any) {
+		m := it.(map[string]any)
+		if _, ok := byState[m["state"].(string)]; !ok {
+			byState[m["state"].(string)] = m["id"].(string)
+		}
+	}
+	c := func(state, rest string) string {
+		id, ok := byState[state]
+		if !ok {
+			t.Fatalf("the demo data has no %s consultation (%v)", state, byState)
+		}
+		return "/consultations/" + id + rest
+	}
+	w := func(state, rest string) string { return "/staff" + c(state, rest) }
+	public := []string{"/", "/consultations", c("open", ""), c("open", "/comment"), c("open", "/comments"), c("published", ""),
+		c("published", "/comments"), c("published", "/report"), c("published", "/history"), c("published", "/diff"), "/search?q=" + url.QueryEscape("充电"),
+		"/receipts", "/login", "/no-such-page"}
+	roles := []struct {
+		role  string
+		pages []string
+	}{
+		{"", public},
+		{"staff", []string{"/staff/", "/staff/consultations/new", w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
+			w("open", "/period"), w("closed", "/revise"), w("closed", "/review"), c("draft", "/publish")}},
+		{"legal", []string{"/legal/", c("published", "")}},
+		{"admin", []string{"/admin/"}},
+	}
+	// A probe first: axe must see a violation planted in a page.
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+"/"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	b.eval("plant", `document.querySelector("main").insertAdjacentHTML("beforeend", '<img src="/static/none.png">'); "ok"`)
+	planted := false
+	for _, v := range b.runAxe(src) {
+		planted = planted || v.ID == "image-alt"
+	}
+	if !planted {
+		t.Fatal("axe did not report an image without alt text planted in the page: the check is not running")
+	}
+	type finding struct{ page, id, impact, help, nodes string }
+	var found []finding
+	for _, r := range roles {
+		if r.role != "" {
+			up := strings.Split(pass[r.role], "\x00")
+			if len(up) != 2 {
+				t.Fatalf("no demo account with role %s", r.role)
+			}
+			b.step("login-"+r.role,
+				chromedp.Navigate(b.base+"/login?lang=zh-CN"),
+				chromedp.WaitVisible(chromedp.ID("username")),
+				chromedp.SendKeys(chromedp.ID("username"), up[0]),
+				chromedp.SendKeys(chromedp.ID("password"), up[1]),
+				chromedp.Submit(chromedp.ID("password")),
+				chromedp.WaitNotPresent(chromedp.ID("password")))
+		}
+		for _, vp := range []struct {
+			name   string
+			w, h   int64
+			mobile bool
+		}{{"phone", 390, 844, true}, {"desktop", 1366, 900, false}} {
+			for _, lang := range []string{"zh-CN", "en"} {
+				for _, page := range r.pages {
+					sep := "?"
+					if strings.Contains(page, "?") {
+						sep = "&"
+					}
+					emulate := chromedp.EmulateViewport(vp.w, vp.h)
+					if vp.mobile {
+						emulate = chromedp.EmulateViewport(vp.w, vp.h, chromedp.EmulateMobile, chromedp.EmulateTouch)
+					}
+					if err := chromedp.Do(b.ctx, emulate, chromedp.Navigate(b.base+page+sep+"lang="+lang), chromedp.WaitReady("body")); err != nil {
+						t.Fatalf("%s: %v", page, err)
+					}
+					for _, v := range b.runAxe(src) {
+						found = append(found, finding{fmt.Sprintf("%s %s %s %s", r.role, vp.name, lang, page), v.ID, v.Impact, v.Help, strings.Join(v.Nodes, " | ")})
+					}
+				}
+			}
+		}
+		if r.role != "" {
+			b.step("logout-"+r.role, chromedp.Navigate(b.base+"/"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("main")))
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].id+found[i].page < found[j].id+found[j].page })
+	for _, f := range found {
+		t.Errorf("axe %s (%s) on %s: %s — %s", f.id, f.impact, f.page, f.help, f.nodes)
+	}
+}
