@@ -152,6 +152,12 @@ func TestAxeEveryPage(t *testing.T) {
 					if err := chromedp.Do(b.ctx, emulate, chromedp.Navigate(b.base+page+sep+"lang="+lang), chromedp.WaitReady("body")); err != nil {
 						t.Fatalf("%s: %v", page, err)
 					}
+					// A screenshot of every page, for a reviewer to look at.
+					name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "=", "-", "%", "").Replace(page), "-")
+					if name == "" {
+						name = "home"
+					}
+					b.step(fmt.Sprintf("%s-%s-%s-%s", roleName(r.role), vp.name, lang, name))
 					for _, v := range b.runAxe(src) {
 						found = append(found, finding{fmt.Sprintf("%s %s %s %s", r.role, vp.name, lang, page), v.ID, v.Impact, v.Help, strings.Join(v.Nodes, " | ")})
 					}
@@ -166,4 +172,11 @@ func TestAxeEveryPage(t *testing.T) {
 	for _, f := range found {
 		t.Errorf("axe %s (%s) on %s: %s — %s", f.id, f.impact, f.page, f.help, f.nodes)
 	}
+}
+
+func roleName(r string) string {
+	if r == "" {
+		return "public"
+	}
+	return r
 }
