@@ -102,7 +102,7 @@ func TestAxeEveryPage(t *testing.T) {
 	}{
 		{"", public},
 		{"staff", []string{"/staff/", "/staff/consultations/new", w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
-			w("open", "/period"), w("closed", "/revise"), w("closed", "/review"), c("draft", "/publish")}},
+			w("open", "/period"), w("open", "/steps"), w("closed", "/revise"), w("closed", "/review"), c("draft", "/publish")}},
 		{"legal", []string{"/legal/", c("published", "")}},
 		{"admin", []string{"/admin/"}},
 	}

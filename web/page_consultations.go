@@ -392,6 +392,19 @@ func timeline(lang i18n.Lang, x *consultation.Consultation, internal bool) []tim
 	if x.Withdrawal != nil {
 		add(&x.Withdrawal.At, "page.timeline.withdrawn", x.Withdrawal.Reason)
 	}
+	for _, st := range x.Steps {
+		if !st.Public && !internal {
+			continue
+		}
+		at, detail := st.EnteredAt, st.Summary
+		if st.Participants != "" {
+			detail = st.Participants + "：" + detail
+		}
+		if st.Outcome != "" {
+			detail = i18n.T(lang, "step.outcome."+st.Outcome) + "。" + detail
+		}
+		add(&at, "page.timeline.step", detail, i18n.T(lang, "step.kind."+string(st.Kind)), st.HeldOn)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out
 }

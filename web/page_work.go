@@ -73,6 +73,7 @@ var workTabs = map[string][]consultation.Action{
 	"offline":      {consultation.ActOffline},
 	"revise":       {consultation.ActRevise},
 	"review":       {consultation.ActSubmit, consultation.ActOpinion},
+	"steps":        {consultation.ActStep, consultation.ActDecide},
 }
 
 // Can reports whether the lifecycle table allows a step of a work page now,
@@ -108,6 +109,7 @@ var workDone = map[string]string{
 	"published": "page.work.done_published", "declined": "page.work.done_declined", "answered": "page.work.done_answered",
 	"bulk_published": "page.work.done_bulk_published", "bulk_declined": "page.work.done_bulk_declined", "bulk_none": "page.work.done_bulk_none",
 	"merged": "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline", "redacted": "page.work.done_redacted",
+	"step": "page.work.done_step",
 }
 
 // workData loads the consultation for a work page: 401/403 for the wrong

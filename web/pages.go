@@ -197,6 +197,7 @@ func (s *Server) pageRoutes() {
 	app.Post("/admin/users", small, s.adminUserSubmit)
 	app.Post("/admin/calendar", small, s.adminCalendarSubmit)
 	s.adminAccountRoutes(small)
+	s.stepsPageRoutes(small)
 
 	s.commentPageRoutes()
 	s.workPageRoutes()     // page_work.go: moderation, dispositions, revisions, review submission
