@@ -109,7 +109,7 @@ func TestStepsPage(t *testing.T) {
 	e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": workcal.DateOf(e.clock.Now()).AddDays(40).String()}), 200, "publish")
 	br := e.browser()
 	br.login("staffa", "password-staffa")
-	p := br.get("/staff/consultations/" + id + "/steps").want(t, 200, "steps page")
+	p := br.get("/staff/consultations/"+id+"/steps").want(t, 200, "steps page")
 	p.has(t, "missing", "本决策尚缺：公平竞争审查", `name="kind"`, `value="fair_competition_review"`)
 	if strings.Contains(p.Body, `value="collective_decision"`) {
 		t.Error("the collective decision is offered before the legal opinion")
@@ -121,12 +121,12 @@ func TestStepsPage(t *testing.T) {
 		"participants": {"县市场监管局"}, "summary": {"未发现排除、限制竞争的内容。"}, "public": {"1"}}).want(t, 303, "fair competition")
 	br.post("/staff/consultations/"+id+"/steps", url.Values{"kind": {"risk_assessment"}, "held_on": {today},
 		"summary": {"风险可控。"}, "risk_types": {"social_stability", "fiscal"}, "measures": {"内部措施甲乙丙"}}).want(t, 303, "risk (internal)")
-	after := br.get("/staff/consultations/" + id + "/steps?done=step").want(t, 200, "after")
+	after := br.get("/staff/consultations/"+id+"/steps?done=step").want(t, 200, "after")
 	after.has(t, "records", "程序记录已保存", "未发现排除、限制竞争的内容。", "内部措施甲乙丙", "内部")
 	if strings.Contains(after.Body, "本决策尚缺") {
 		t.Error("still says a step is missing after the fair-competition review")
 	}
-	pub := e.browser().get("/consultations/" + id).want(t, 200, "public page")
+	pub := e.browser().get("/consultations/"+id).want(t, 200, "public page")
 	pub.has(t, "public timeline", "公平竞争审查", "县市场监管局")
 	if strings.Contains(pub.Body, "内部措施甲乙丙") {
 		t.Error("the internal risk assessment is on the public page")
