@@ -171,16 +171,18 @@ type Review struct {
 // Final is the record of final publication (公布).
 type Final struct {
 	// Title is the adopted title; DraftTitle the title consulted on.
-	Title              string    `json:"title" bson:"title"`
-	DraftTitle         string    `json:"draft_title,omitempty" bson:"draft_title,omitempty"`
-	DocumentNumber     string    `json:"document_number" bson:"document_number"`
-	RegistrationNumber string    `json:"registration_number,omitempty" bson:"registration_number,omitempty"`
-	AdoptedOn          string    `json:"adopted_on" bson:"adopted_on"`
-	EffectiveOn        string    `json:"effective_on" bson:"effective_on"`
-	EffectiveException string    `json:"effective_exception,omitempty" bson:"effective_exception,omitempty"`
-	PublishedAt        time.Time `json:"published_at" bson:"published_at"`
-	FinalizedBy        string    `json:"finalized_by" bson:"finalized_by"`
-	Version            int       `json:"version" bson:"version"`
+	Title              string `json:"title" bson:"title"`
+	DraftTitle         string `json:"draft_title,omitempty" bson:"draft_title,omitempty"`
+	DocumentNumber     string `json:"document_number" bson:"document_number"`
+	RegistrationNumber string `json:"registration_number,omitempty" bson:"registration_number,omitempty"`
+	AdoptedOn          string `json:"adopted_on" bson:"adopted_on"`
+	EffectiveOn        string `json:"effective_on" bson:"effective_on"`
+	EffectiveException string `json:"effective_exception,omitempty" bson:"effective_exception,omitempty"`
+	// Interpretation is the 政策解读 published with the decision.
+	Interpretation string    `json:"interpretation,omitempty" bson:"interpretation,omitempty"`
+	PublishedAt    time.Time `json:"published_at" bson:"published_at"`
+	FinalizedBy    string    `json:"finalized_by" bson:"finalized_by"`
+	Version        int       `json:"version" bson:"version"`
 	// LaterStatus is amended / repealed / lapsed, stamped on the public record.
 	LaterStatus  string     `json:"later_status,omitempty" bson:"later_status,omitempty"`
 	LaterAt      *time.Time `json:"later_at,omitempty" bson:"later_at,omitempty"`

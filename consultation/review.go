@@ -307,7 +307,13 @@ type FinalizeForm struct {
 	AdoptedOn          string `json:"adopted_on" jsonschema:"required"`
 	EffectiveOn        string `json:"effective_on" jsonschema:"required"`
 	EffectiveException string `json:"effective_exception"`
+	// Interpretation is the 政策解读 published with the decision: what it
+	// changes for whom, in plain words.
+	Interpretation string `json:"interpretation"`
 }
+
+// MaxInterpretation bounds the 政策解读.
+const MaxInterpretation = 20000
 
 // AdoptedTitle is the title a decision is published under by default: the
 // draft title without a trailing （征求意见稿）, （草案） or （送审稿）.
@@ -347,6 +353,8 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		checkText(&f, "registration_number", reg, 100, c.ProcedureType == NormativeDocument)
 		exception := strings.TrimSpace(form.EffectiveException)
 		checkText(&f, "effective_exception", exception, MaxReason, false)
+		interpretation := strings.TrimSpace(form.Interpretation)
+		checkText(&f, "interpretation", interpretation, MaxInterpretation, false)
 		adopted, err1 := workcal.ParseDate(strings.TrimSpace(form.AdoptedOn))
 		if err1 != nil {
 			f.Add("adopted_on", "field.bad_date")
@@ -399,7 +407,8 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		c.CurrentVersion = final.Number
 		c.Move(ActFinalize)
 		c.Final = &Final{Title: title, DraftTitle: c.Title, DocumentNumber: number, RegistrationNumber: reg, AdoptedOn: adopted.String(),
-			EffectiveOn: effective.String(), EffectiveException: exception, PublishedAt: now, FinalizedBy: actor.UserID, Version: final.Number}
+			EffectiveOn: effective.String(), EffectiveException: exception, PublishedAt: now, FinalizedBy: actor.UserID, Version: final.Number,
+			Interpretation: interpretation}
 		c.Title = title
 		c.UpdatedAt = now
 		if err := s.seal(ctx, ch, actor); err != nil {
@@ -412,7 +421,8 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		}
 		return s.Record(ch, actor, "consultation.finalized", true, map[string]any{
 			"title": title, "document_number": number, "registration_number": reg, "adopted_on": c.Final.AdoptedOn,
-			"effective_on": c.Final.EffectiveOn, "effective_exception": exception, "version": final.Number, "text_sha256": final.SHA256})
+			"effective_on": c.Final.EffectiveOn, "effective_exception": exception, "version": final.Number, "text_sha256": final.SHA256,
+			"interpretation": interpretation})
 	})
 }
 

@@ -140,7 +140,7 @@ func (s *Server) legalReviewSubmit(c *fiber.Ctx) error {
 
 // legalFinalizeForm is the record of publication as posted.
 type legalFinalizeForm struct {
-	DocumentNumber, RegistrationNumber, AdoptedOn, EffectiveOn, EffectiveException string
+	DocumentNumber, RegistrationNumber, AdoptedOn, EffectiveOn, EffectiveException, Interpretation string
 }
 
 type legalFinalizeData struct {
@@ -190,10 +190,11 @@ func (s *Server) legalFinalizeSubmit(c *fiber.Ctx) error {
 	}
 	v := func(k string) string { return c.FormValue(k) }
 	d.Form = legalFinalizeForm{DocumentNumber: v("document_number"), RegistrationNumber: v("registration_number"),
-		AdoptedOn: v("adopted_on"), EffectiveOn: v("effective_on"), EffectiveException: v("effective_exception")}
+		AdoptedOn: v("adopted_on"), EffectiveOn: v("effective_on"), EffectiveException: v("effective_exception"), Interpretation: formText(c, "interpretation")}
 	x, err := s.cfg.Consultations.Finalize(c.UserContext(), d.User, d.C.ID, consultation.FinalizeForm{
 		DocumentNumber: d.Form.DocumentNumber, RegistrationNumber: d.Form.RegistrationNumber,
-		AdoptedOn: d.Form.AdoptedOn, EffectiveOn: d.Form.EffectiveOn, EffectiveException: d.Form.EffectiveException})
+		AdoptedOn: d.Form.AdoptedOn, EffectiveOn: d.Form.EffectiveOn, EffectiveException: d.Form.EffectiveException,
+		Interpretation: d.Form.Interpretation})
 	if fe := fieldErrors(d.Lang, err); fe != nil {
 		d.Errors = fe
 		return s.render(c, fiber.StatusUnprocessableEntity, "review_finalize", d)

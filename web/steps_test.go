@@ -56,7 +56,8 @@ func TestMajorDecisionSteps(t *testing.T) {
 			t.Errorf("the reviewer sees %d step records, want 3 (internal ones included)", len(steps))
 		}
 		e.want(e.do("POST", base+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "合法。"}), 200, "lawful")
-		fin := map[string]string{"document_number": "某政发〔2026〕9号", "adopted_on": today, "effective_on": today}
+		fin := map[string]string{"document_number": "某政发〔2026〕9号", "adopted_on": today, "effective_on": today,
+			"interpretation": "本办法明确养犬登记期限为三十日，收费标准另行规定。"}
 		r = e.want(e.do("POST", base+"/finalize", w.legal, fin), 422, "finalize without a collective decision")
 		if msg := r.field("steps"); !strings.Contains(msg, "集体讨论决定") {
 			t.Errorf("finalize refused with %q, want it to name 集体讨论决定", msg)
@@ -75,6 +76,10 @@ func TestMajorDecisionSteps(t *testing.T) {
 			"summary": "会议讨论通过。", "outcome": "passed_in_principle", "public": true}, 201, "原则通过 (entered by the government office)")
 		e.want(e.do("POST", base+"/finalize", w.legal, fin), 200, "finalize")
 
+		e.browser().get("/consultations/"+id).want(t, 200, "decision page").has(t, "interpretation", "政策解读", "本办法明确养犬登记期限为三十日")
+		if got := e.want(e.do("GET", base, "", nil), 200, "decision").JSON["final"].(map[string]any)["interpretation"]; got != fin["interpretation"] {
+			t.Errorf("final.interpretation = %v", got)
+		}
 		pub := e.want(e.do("GET", base+"/steps", "", nil), 200, "public steps")
 		items, _ := pub.JSON["items"].([]any)
 		var kinds []string
