@@ -100,6 +100,9 @@ func (db *DB) applyWrite(ctx context.Context, w logWrite, pos int64) error {
 		// A duplicate _id is a document an earlier application inserted;
 		// any other duplicate is a unique key the commit should have
 		// claimed, and the log stops here for an operator to look at.
+		// The index queue has no key but _id, and its documents are
+		// consumed: one another process inserted may be drained (deleted)
+		// before it is looked up here.
 		var bwe mongo.BulkWriteException
 		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
 			return storeErr(err, "insert into "+w.Coll)
@@ -113,7 +116,7 @@ func (db *DB) applyWrite(ctx context.Context, w logWrite, pos int64) error {
 			if ferr != nil {
 				return ferr
 			}
-			if !found {
+			if !found && w.Coll != searchQueueCollection {
 				return apperr.Wrap(fmt.Errorf("unique key of %v taken: %w", id, err), "mongodb: insert into "+w.Coll)
 			}
 		}

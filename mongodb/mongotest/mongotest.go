@@ -7,9 +7,14 @@ package mongotest
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -93,6 +98,105 @@ func start() {
 	server.dir, server.cancel, server.done = dir, cancel, done
 }
 
+var serialized struct {
+	once     sync.Once
+	uri      string
+	err      error
+	listener net.Listener
+}
+
+// StartSerialized returns the URI of a proxy in front of the embedded
+// FerretDB that passes one command at a time, from whichever connection,
+// for tests that run several processes on one database. FerretDB v1 runs
+// an update as a query and then a write in separate transactions, so two
+// connections updating one document can lose an update, filters
+// included; MongoDB applies each command to a document atomically. With
+// the commands serialized FerretDB gives at least that (and more: a
+// multi-document command is atomic too).
+func StartSerialized(tb testing.TB) (uri string) {
+	tb.Helper()
+	upstream := Start(tb)
+	serialized.once.Do(func() { serialized.uri, serialized.err = serveSerialized(upstream) })
+	if serialized.err != nil {
+		tb.Fatalf("mongotest: start the serializing proxy: %v", serialized.err)
+	}
+	return serialized.uri
+}
+
+func serveSerialized(upstream string) (string, error) {
+	u, err := url.Parse(upstream)
+	if err != nil {
+		return "", err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	serialized.listener = l
+	var one sync.Mutex
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go relay(conn, u.Host, &one)
+		}
+	}()
+	return "mongodb://" + l.Addr().String() + "/?maxPoolSize=1", nil
+}
+
+// relay passes a client's commands to FerretDB over a connection of its
+// own, each command with its reply while holding one. The wire protocol
+// is one reply per command here: FerretDB v1 streams nothing (no
+// awaitable hello, no exhaust cursors) and the store never writes
+// unacknowledged.
+func relay(client net.Conn, host string, one *sync.Mutex) {
+	defer client.Close()
+	up, err := net.Dial("tcp", host)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	for {
+		req, err := readMessage(client)
+		if err != nil {
+			return
+		}
+		one.Lock()
+		_, err = up.Write(req)
+		var reply []byte
+		if err == nil {
+			reply, err = readMessage(up)
+		}
+		one.Unlock()
+		if err != nil {
+			return
+		}
+		if _, err := client.Write(reply); err != nil {
+			return
+		}
+	}
+}
+
+// readMessage reads one wire protocol message: its length comes first.
+func readMessage(r io.Reader) ([]byte, error) {
+	var head [4]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return nil, err
+	}
+	n := binary.LittleEndian.Uint32(head[:])
+	if n < 16 || n > 64<<20 {
+		return nil, errors.New("mongotest: bad message length")
+	}
+	msg := make([]byte, n)
+	copy(msg, head[:])
+	if _, err := io.ReadFull(r, msg[4:]); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
 // Main runs the tests of a package that uses Start, then stops FerretDB and
 // removes its files. Call it from TestMain:
 //
@@ -102,6 +206,9 @@ func start() {
 // os.TempDir.
 func Main(m *testing.M) int {
 	code := m.Run()
+	if serialized.listener != nil {
+		serialized.listener.Close()
+	}
 	if server.cancel != nil {
 		server.cancel()
 		select {
