@@ -68,12 +68,18 @@ func (db *DB) apply(ctx context.Context, rec *commitDoc) error {
 	if rec.Seq == 1 {
 		return nil
 	}
-	// The log is a write-ahead log: applied records are of no further use,
-	// but the latest one carries the tail.
-	if err := db.write("delete " + commitsCollection); err != nil {
+	// The log is a write-ahead log: the writes of applied records are of
+	// no further use, but the records stay as stubs. Their _id is the
+	// serialization point: a process that read the tail before record
+	// seq-1 existed plans seq-1 again, and only an existing seq-1 makes
+	// its insert fail; deleting it would let a record planned against an
+	// old state in (a comment given a leaf index already taken).
+	if err := db.write("update " + commitsCollection); err != nil {
 		return err
 	}
-	_, err := db.commits.DeleteMany(ctx, bson.D{{Key: "consultation", Value: rec.Consultation}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: rec.Seq}}}})
+	_, err := db.commits.UpdateMany(ctx, bson.D{{Key: "consultation", Value: rec.Consultation},
+		{Key: "seq", Value: bson.D{{Key: "$lt", Value: rec.Seq}}}, {Key: "writes", Value: bson.D{{Key: "$exists", Value: true}}}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "writes", Value: ""}, {Key: "claims", Value: ""}}}})
 	return storeErr(err, "trim commit log")
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"strings"
 	"sync"
@@ -567,6 +568,33 @@ func TestThreeInstancesOnMongoDB(t *testing.T) {
 			if got, _ := counts[outcome].(float64); int(got) != want {
 				t.Errorf("report on %s counts %v %s, the comments %d", in.name, counts[outcome], outcome, want)
 			}
+		}
+	}
+	// The search index, which every instance drains, ends as the record
+	// is: a published comment is found, a declined one is not.
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		r := a.do(t, "GET", "/api/v1/search?q="+url.QueryEscape("犬只登记"), "", "", nil)
+		if _, lagging := r.body["index_lag"]; !lagging || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for i, cm := range all {
+		body := fmt.Sprint(cm["body"])
+		q, _, _ := strings.Cut(body, "：")
+		in := ins[i%len(ins)]
+		r := in.do(t, "GET", "/api/v1/search?limit=100&q="+url.QueryEscape(q), "", fmt.Sprintf("10.30.%d.%d", i/250, i%250), nil)
+		if r.status != 200 {
+			t.Errorf("search %q on %s: %s", q, in.name, r)
+			continue
+		}
+		found := false
+		hits, _ := r.body["hits"].([]any)
+		for _, h := range hits {
+			found = found || h.(map[string]any)["id"] == cm["id"]
+		}
+		if want := cm["status"] == "published"; found != want {
+			t.Errorf("search %q on %s: comment %s (%s) found %v", q, in.name, cm["id"], cm["status"], found)
 		}
 	}
 	// Groups and per-article counters equal a recount, read from the store.
