@@ -150,10 +150,11 @@ func TestThreeInstancesOnMongoDB(t *testing.T) {
 		t.Skip("builds and runs three server binaries")
 	}
 	began := time.Now()
-	// The instances reach FerretDB through a proxy that passes one command
-	// at a time, as MongoDB applies each to a document atomically
-	// (FerretDB v1 alone can lose updates made over several connections).
-	server := mongotest.StartSerialized(t)
+	// FerretDB in a process of its own (not slowed by -race), on a
+	// loopback port, behind a proxy that passes one command at a time, as
+	// MongoDB applies each to a document atomically (FerretDB v1 alone can
+	// lose updates made over several connections).
+	server := mongotest.StartProcess(t)
 	dbName := mongotest.DatabaseName()
 	uri := withDatabase(server, dbName)
 	t.Cleanup(func() { mongotest.Drop(context.Background(), server, dbName) })

@@ -16,6 +16,8 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -133,17 +135,22 @@ func serveSerialized(upstream string) (string, error) {
 		return "", err
 	}
 	serialized.listener = l
-	var one sync.Mutex
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go relay(conn, u.Host, &one)
-		}
-	}()
+	go Serialize(l, u.Host)
 	return "mongodb://" + l.Addr().String() + "/?maxPoolSize=1", nil
+}
+
+// Serialize accepts connections on l until it is closed and relays them to
+// the server at host, one command at a time across all of them (see
+// StartSerialized).
+func Serialize(l net.Listener, host string) {
+	var one sync.Mutex
+	for {
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go relay(conn, host, &one)
+	}
 }
 
 // relay passes a client's commands to FerretDB over a connection of its
@@ -197,6 +204,93 @@ func readMessage(r io.Reader) ([]byte, error) {
 	return msg, nil
 }
 
+var process struct {
+	once sync.Once
+	uri  string
+	err  error
+	cmd  *exec.Cmd
+	dir  string
+}
+
+// StartProcess starts FerretDB in a process of its own, behind the proxy
+// of StartSerialized, and returns its URI: for tests that run several
+// server processes on one database. The program (./ferretdb) is built once
+// per test process, without the race detector, so a test run with -race
+// does not run the database's own code ten times slower. It exits when the
+// test process does (Main stops it, and it ends when its stdin closes).
+func StartProcess(tb testing.TB) (uri string) {
+	tb.Helper()
+	process.once.Do(startProcess)
+	if process.err != nil {
+		tb.Fatalf("mongotest: start FerretDB process: %v", process.err)
+	}
+	return process.uri
+}
+
+func startProcess() {
+	dir, err := os.MkdirTemp(tmpfsOrDefault(), "yugongkai-ferretdb-proc-")
+	if err != nil {
+		process.err = err
+		return
+	}
+	process.dir = dir
+	bin := filepath.Join(dir, "ferretdb")
+	build := exec.Command("go", "build", "-o", bin, "yugongkai/mongodb/mongotest/ferretdb")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		process.err = fmt.Errorf("build: %w", err)
+		return
+	}
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o700); err != nil {
+		process.err = err
+		return
+	}
+	cmd := exec.Command(bin, "-dir", filepath.Join(dir, "data"))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		process.err = err
+		return
+	}
+	_ = stdin // kept open: the process exits when it closes, i.e. with us
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		process.err = err
+		return
+	}
+	if err := cmd.Start(); err != nil {
+		process.err = err
+		return
+	}
+	process.cmd = cmd
+	line := make([]byte, 0, 64)
+	b := make([]byte, 1)
+	for {
+		if _, err := out.Read(b); err != nil {
+			process.err = fmt.Errorf("read its address: %w", err)
+			return
+		}
+		if b[0] == '\n' {
+			break
+		}
+		line = append(line, b[0])
+	}
+	process.uri = string(line) + "?maxPoolSize=1"
+}
+
+// tmpfsOrDefault is /dev/shm when the machine has a writable tmpfs there
+// (the tests need no durability), else the default temporary directory.
+func tmpfsOrDefault() string {
+	const tmpfs = "/dev/shm"
+	if fi, err := os.Stat(tmpfs); err == nil && fi.IsDir() {
+		if probe, err := os.MkdirTemp(tmpfs, "yugongkai-probe-"); err == nil {
+			os.Remove(probe)
+			return tmpfs
+		}
+	}
+	return ""
+}
+
 // Main runs the tests of a package that uses Start, then stops FerretDB and
 // removes its files. Call it from TestMain:
 //
@@ -208,6 +302,13 @@ func Main(m *testing.M) int {
 	code := m.Run()
 	if serialized.listener != nil {
 		serialized.listener.Close()
+	}
+	if process.cmd != nil {
+		process.cmd.Process.Kill()
+		process.cmd.Wait()
+	}
+	if process.dir != "" {
+		os.RemoveAll(process.dir)
 	}
 	if server.cancel != nil {
 		server.cancel()
