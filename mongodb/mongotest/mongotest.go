@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,15 +60,7 @@ func start() {
 	// FerretDB's SQLite files go to memory when the machine has a tmpfs
 	// (/dev/shm): the tests need no durability, and fsync is what they
 	// would otherwise wait on.
-	parent := ""
-	const tmpfs = "/dev/shm"
-	if fi, err := os.Stat(tmpfs); err == nil && fi.IsDir() {
-		if probe, err := os.MkdirTemp(tmpfs, "yugongkai-probe-"); err == nil {
-			os.Remove(probe)
-			parent = tmpfs
-		}
-	}
-	dir, err := os.MkdirTemp(parent, "yugongkai-ferretdb-")
+	dir, err := os.MkdirTemp(tmpfsOrDefault(), "yugongkai-ferretdb-")
 	if err != nil {
 		server.err = err
 		return
@@ -100,48 +91,14 @@ func start() {
 	server.dir, server.cancel, server.done = dir, cancel, done
 }
 
-var serialized struct {
-	once     sync.Once
-	uri      string
-	err      error
-	listener net.Listener
-}
-
-// StartSerialized returns the URI of a proxy in front of the embedded
-// FerretDB that passes one command at a time, from whichever connection,
-// for tests that run several processes on one database. FerretDB v1 runs
-// an update as a query and then a write in separate transactions, so two
-// connections updating one document can lose an update, filters
+// Serialize accepts connections on l until it is closed and relays them to
+// the server at host, one command at a time across all of them, for tests
+// that run several processes on one database (StartProcess). FerretDB v1
+// runs an update as a query and then a write in separate transactions, so
+// two connections updating one document can lose an update, filters
 // included; MongoDB applies each command to a document atomically. With
 // the commands serialized FerretDB gives at least that (and more: a
 // multi-document command is atomic too).
-func StartSerialized(tb testing.TB) (uri string) {
-	tb.Helper()
-	upstream := Start(tb)
-	serialized.once.Do(func() { serialized.uri, serialized.err = serveSerialized(upstream) })
-	if serialized.err != nil {
-		tb.Fatalf("mongotest: start the serializing proxy: %v", serialized.err)
-	}
-	return serialized.uri
-}
-
-func serveSerialized(upstream string) (string, error) {
-	u, err := url.Parse(upstream)
-	if err != nil {
-		return "", err
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	serialized.listener = l
-	go Serialize(l, u.Host)
-	return "mongodb://" + l.Addr().String() + "/?maxPoolSize=1", nil
-}
-
-// Serialize accepts connections on l until it is closed and relays them to
-// the server at host, one command at a time across all of them (see
-// StartSerialized).
 func Serialize(l net.Listener, host string) {
 	var one sync.Mutex
 	for {
@@ -213,7 +170,7 @@ var process struct {
 }
 
 // StartProcess starts FerretDB in a process of its own, behind the proxy
-// of StartSerialized, and returns its URI: for tests that run several
+// of Serialize, and returns its URI: for tests that run several
 // server processes on one database. The program (./ferretdb) is built once
 // per test process, without the race detector, so a test run with -race
 // does not run the database's own code ten times slower. It exits when the
@@ -300,9 +257,6 @@ func tmpfsOrDefault() string {
 // os.TempDir.
 func Main(m *testing.M) int {
 	code := m.Run()
-	if serialized.listener != nil {
-		serialized.listener.Close()
-	}
 	if process.cmd != nil {
 		process.cmd.Process.Kill()
 		process.cmd.Wait()
