@@ -576,6 +576,25 @@ func TestThreeInstancesOnMongoDB(t *testing.T) {
 			}
 		}
 	}
+	// One log key: every instance serves the same verifier key, and a
+	// receipt's proof (a tree head signed by whichever instance) is
+	// served by every instance.
+	var keys []string
+	for _, in := range ins {
+		keys = append(keys, fmt.Sprint(must(in.do(t, "GET", "/api/v1/log-key", "", "", nil), 200, "log key on "+in.name).body["key"]))
+	}
+	if keys[0] != keys[1] || keys[1] != keys[2] || keys[0] == "" {
+		t.Errorf("the instances serve log keys %q", keys)
+	}
+	proofs := 0
+	for code := range receipts {
+		if proofs++; proofs > 3 {
+			break
+		}
+		for _, in := range ins {
+			must(in.do(t, "GET", "/api/v1/receipts/"+code+"/proof", "", "", nil), 200, "proof of "+code+" on "+in.name)
+		}
+	}
 	// Moderation and answers as acknowledged; the report's counts equal a
 	// recount of the comments, on every instance.
 	status := map[string]string{}
