@@ -172,7 +172,9 @@ func (s *Service) create(ctx context.Context, username, password string, role Ro
 }
 
 // EnsureAdmin creates the admin account with password when no account named
-// "admin" exists. It reports whether it created one.
+// "admin" exists. It reports whether it created one. Instances starting
+// together on one MongoDB race for it: the one that loses finds the
+// account another made and reports false, like a later start.
 func (s *Service) EnsureAdmin(ctx context.Context, password string) (bool, error) {
 	if _, err := s.Store.UserByName(ctx, "admin"); err == nil {
 		return false, nil
@@ -180,6 +182,9 @@ func (s *Service) EnsureAdmin(ctx context.Context, password string) (bool, error
 		return false, err
 	}
 	if _, err := s.create(ctx, "admin", password, Admin, "", "", ""); err != nil {
+		if _, again := s.Store.UserByName(ctx, "admin"); again == nil && apperr.Is(err, apperr.Invalid) {
+			return false, nil // auth.username_taken: another instance made it
+		}
 		return false, err
 	}
 	return true, nil

@@ -68,12 +68,18 @@ func (db *DB) apply(ctx context.Context, rec *commitDoc) error {
 	if rec.Seq == 1 {
 		return nil
 	}
-	// The log is a write-ahead log: applied records are of no further use,
-	// but the latest one carries the tail.
-	if err := db.write("delete " + commitsCollection); err != nil {
+	// The log is a write-ahead log: the writes of applied records are of
+	// no further use, but the records stay as stubs. Their _id is the
+	// serialization point: a process that read the tail before record
+	// seq-1 existed plans seq-1 again, and only an existing seq-1 makes
+	// its insert fail; deleting it would let a record planned against an
+	// old state in (a comment given a leaf index already taken).
+	if err := db.write("update " + commitsCollection); err != nil {
 		return err
 	}
-	_, err := db.commits.DeleteMany(ctx, bson.D{{Key: "consultation", Value: rec.Consultation}, {Key: "seq", Value: bson.D{{Key: "$lt", Value: rec.Seq}}}})
+	_, err := db.commits.UpdateMany(ctx, bson.D{{Key: "consultation", Value: rec.Consultation},
+		{Key: "seq", Value: bson.D{{Key: "$lt", Value: rec.Seq}}}, {Key: "writes", Value: bson.D{{Key: "$exists", Value: true}}}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "writes", Value: ""}, {Key: "claims", Value: ""}}}})
 	return storeErr(err, "trim commit log")
 }
 
@@ -100,6 +106,9 @@ func (db *DB) applyWrite(ctx context.Context, w logWrite, pos int64) error {
 		// A duplicate _id is a document an earlier application inserted;
 		// any other duplicate is a unique key the commit should have
 		// claimed, and the log stops here for an operator to look at.
+		// The index queue has no key but _id, and its documents are
+		// consumed: one another process inserted may be drained (deleted)
+		// before it is looked up here.
 		var bwe mongo.BulkWriteException
 		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
 			return storeErr(err, "insert into "+w.Coll)
@@ -113,7 +122,7 @@ func (db *DB) applyWrite(ctx context.Context, w logWrite, pos int64) error {
 			if ferr != nil {
 				return ferr
 			}
-			if !found {
+			if !found && w.Coll != searchQueueCollection {
 				return apperr.Wrap(fmt.Errorf("unique key of %v taken: %w", id, err), "mongodb: insert into "+w.Coll)
 			}
 		}

@@ -693,3 +693,75 @@ func TestReadRollsForward(t *testing.T) {
 		t.Errorf("Repair after the read = %d, %v; want 0 (nothing left)", n, err)
 	}
 }
+
+// TestStalePlannerLosesItsSeq has one process plan a comment against the
+// log's tail while another commits twice before the first inserts its
+// record: the first must lose its seq and plan again, although the record
+// at that seq has been applied and trimmed meanwhile. (When trimming
+// deleted applied records, the stale record went in at the freed seq and
+// its comment took a leaf index already taken.)
+func TestStalePlannerLosesItsSeq(t *testing.T) {
+	uri := mongotest.Start(t)
+	other := mongotest.OpenURI(t, uri)
+	c, v := storetest.NewConsultation(t, "d1", storetest.T0)
+	mustCommit(t, create(other, c, v))
+	submit := func(store *mongodb.DB, cm *comments.Comment) error {
+		return consultation.Retry(func() error {
+			cur, err := store.Consultation(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			cp := *cm
+			return store.Comments().Commit(ctx, &comments.Change{Change: consultation.Change{Consultation: cur, Write: consultation.CheckRev},
+				Insert: []*comments.Comment{&cp}})
+		})
+	}
+	var once sync.Once
+	var otherErr error
+	stale, err := mongodb.Open(ctx, uri, mongodb.WithDatabase(other.Name()), mongodb.WithFaults(func(op string) error {
+		if op == "insert commits" {
+			// Planned already: two commits of another process get in first.
+			once.Do(func() {
+				for i := range 2 {
+					if err := submit(other, storetest.NewComment(c.ID, "", fmt.Sprintf("另一进程的意见%d", i), storetest.T0.Add(time.Duration(i+1)*time.Millisecond))); err != nil {
+						otherErr = err
+					}
+				}
+			})
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stale.Close(ctx)
+	if err := submit(stale, storetest.NewComment(c.ID, "", "迟到的意见", storetest.T0.Add(3*time.Millisecond))); err != nil {
+		t.Fatalf("the stale process's comment: %v", err)
+	}
+	if otherErr != nil {
+		t.Fatalf("the other process's comments: %v", otherErr)
+	}
+	list, _, err := other.Comments().Comments(ctx, comments.Filter{ConsultationID: c.ID, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves, err := other.Comments().LogLeaves(ctx, c.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := map[int64]string{}
+	for _, l := range leaves {
+		owner[l.Index] = l.CommentID
+	}
+	if len(list) != 3 || len(leaves) != 3 {
+		t.Fatalf("%d comments, %d leaves; want 3 and 3", len(list), len(leaves))
+	}
+	for _, cm := range list {
+		if owner[cm.LeafIndex] != cm.ID {
+			t.Errorf("comment %s (%s) has leaf %d, which is comment %s's", cm.ID, cm.Body, cm.LeafIndex, owner[cm.LeafIndex])
+		}
+	}
+	if n, err := other.Comments().LogSize(ctx, c.ID); err != nil || n != 3 {
+		t.Errorf("LogSize = %d, %v; want 3", n, err)
+	}
+}

@@ -36,6 +36,7 @@ type Opener func(t *testing.T) Stores
 func Run(t *testing.T, open Opener) {
 	t.Run("Departments", func(t *testing.T) { testDepartments(t, open(t)) })
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
+	t.Run("EnsureAdminRace", func(t *testing.T) { testEnsureAdminRace(t, open(t)) })
 	t.Run("ConsultationRoundTrip", func(t *testing.T) { testConsultationRoundTrip(t, open(t)) })
 	t.Run("UpdateIsCompareAndSwap", func(t *testing.T) { testUpdateCAS(t, open(t)) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, open(t)) })
@@ -157,6 +158,36 @@ func testUsers(t *testing.T, s Stores) {
 	must(t, err)
 	if len(users) != 1 || users[0].Username != "zhang" {
 		t.Errorf("Users = %v", users)
+	}
+}
+
+// testEnsureAdminRace starts two services on one store at once, as two
+// instances starting together on MongoDB do: both start, one made the
+// account.
+func testEnsureAdminRace(t *testing.T, s Stores) {
+	created := make(chan bool, 2)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			ok, err := auth.NewService(s.Auth).EnsureAdmin(ctx, "race-admin-password")
+			created <- ok
+			errs <- err
+		}()
+	}
+	n := 0
+	for range 2 {
+		if <-created {
+			n++
+		}
+		if err := <-errs; err != nil {
+			t.Errorf("EnsureAdmin racing another: %v", err)
+		}
+	}
+	if n != 1 {
+		t.Errorf("EnsureAdmin created the admin %d times, want once", n)
+	}
+	if users, err := s.Auth.Users(ctx); err != nil || len(users) != 1 {
+		t.Errorf("Users = %v, %v; want the one admin", users, err)
 	}
 }
 

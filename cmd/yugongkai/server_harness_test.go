@@ -1,11 +1,12 @@
 package main
 
 import (
-	"bytes"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -45,7 +46,8 @@ type testServer struct {
 	dir  string
 	addr string
 	args []string
-	log  bytes.Buffer
+	env  []string // added to the process's environment
+	log  syncBuffer
 }
 
 func newTestServer(t *testing.T, args ...string) *testServer {
@@ -63,23 +65,42 @@ func (s *testServer) base() string { return "http://" + s.addr }
 // start runs the server and waits until it is ready; the caller kills it.
 func (s *testServer) start() *exec.Cmd {
 	s.t.Helper()
-	cmd := exec.Command(s.bin, append([]string{"-addr", s.addr, "-data", s.dir}, s.args...)...)
-	cmd.Env = append(os.Environ(), "YUGONGKAI_ADMIN_PASSWORD=crash-admin-password")
-	cmd.Stderr = &s.log
-	if err := cmd.Start(); err != nil {
+	cmd, err := s.launch()
+	if err != nil {
 		s.t.Fatal(err)
 	}
+	if err := s.ready(cmd); err != nil {
+		s.t.Fatal(err)
+	}
+	return cmd
+}
+
+// launch starts the server process without waiting for it.
+func (s *testServer) launch() (*exec.Cmd, error) {
+	cmd := exec.Command(s.bin, append([]string{"-addr", s.addr, "-data", s.dir}, s.args...)...)
+	cmd.Env = append(append(os.Environ(), "YUGONGKAI_ADMIN_PASSWORD=crash-admin-password"), s.env...)
+	cmd.Stderr = &s.log
+	return cmd, cmd.Start()
+}
+
+// ready waits until the launched server answers /readyz, or kills it.
+func (s *testServer) ready(cmd *exec.Cmd) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if res, err := http.Get(s.base() + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return cmd
+				return nil
 			}
+		}
+		// main prints "yugongkai: <err>" when run fails, then exits.
+		if log := s.log.String(); strings.HasPrefix(log, "yugongkai: ") || strings.Contains(log, "\nyugongkai: ") {
+			cmd.Process.Kill()
+			return fmt.Errorf("server %s failed to start:\n%s", s.addr, log)
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
-			s.t.Fatal("server did not start")
+			return fmt.Errorf("server %s did not start:\n%s", s.addr, s.log.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

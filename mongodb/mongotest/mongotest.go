@@ -7,10 +7,16 @@ package mongotest
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -54,15 +60,7 @@ func start() {
 	// FerretDB's SQLite files go to memory when the machine has a tmpfs
 	// (/dev/shm): the tests need no durability, and fsync is what they
 	// would otherwise wait on.
-	parent := ""
-	const tmpfs = "/dev/shm"
-	if fi, err := os.Stat(tmpfs); err == nil && fi.IsDir() {
-		if probe, err := os.MkdirTemp(tmpfs, "yugongkai-probe-"); err == nil {
-			os.Remove(probe)
-			parent = tmpfs
-		}
-	}
-	dir, err := os.MkdirTemp(parent, "yugongkai-ferretdb-")
+	dir, err := os.MkdirTemp(tmpfsOrDefault(), "yugongkai-ferretdb-")
 	if err != nil {
 		server.err = err
 		return
@@ -93,6 +91,163 @@ func start() {
 	server.dir, server.cancel, server.done = dir, cancel, done
 }
 
+// Serialize accepts connections on l until it is closed and relays them to
+// the server at host, one command at a time across all of them, for tests
+// that run several processes on one database (StartProcess). FerretDB v1
+// runs an update as a query and then a write in separate transactions, so
+// two connections updating one document can lose an update, filters
+// included; MongoDB applies each command to a document atomically. With
+// the commands serialized FerretDB gives at least that (and more: a
+// multi-document command is atomic too).
+func Serialize(l net.Listener, host string) {
+	var one sync.Mutex
+	for {
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		go relay(conn, host, &one)
+	}
+}
+
+// relay passes a client's commands to FerretDB over a connection of its
+// own, each command with its reply while holding one. The wire protocol
+// is one reply per command here: FerretDB v1 streams nothing (no
+// awaitable hello, no exhaust cursors) and the store never writes
+// unacknowledged.
+func relay(client net.Conn, host string, one *sync.Mutex) {
+	defer client.Close()
+	up, err := net.Dial("tcp", host)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	for {
+		req, err := readMessage(client)
+		if err != nil {
+			return
+		}
+		one.Lock()
+		_, err = up.Write(req)
+		var reply []byte
+		if err == nil {
+			reply, err = readMessage(up)
+		}
+		one.Unlock()
+		if err != nil {
+			return
+		}
+		if _, err := client.Write(reply); err != nil {
+			return
+		}
+	}
+}
+
+// readMessage reads one wire protocol message: its length comes first.
+func readMessage(r io.Reader) ([]byte, error) {
+	var head [4]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return nil, err
+	}
+	n := binary.LittleEndian.Uint32(head[:])
+	if n < 16 || n > 64<<20 {
+		return nil, errors.New("mongotest: bad message length")
+	}
+	msg := make([]byte, n)
+	copy(msg, head[:])
+	if _, err := io.ReadFull(r, msg[4:]); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+var process struct {
+	once sync.Once
+	uri  string
+	err  error
+	cmd  *exec.Cmd
+	dir  string
+}
+
+// StartProcess starts FerretDB in a process of its own, behind the proxy
+// of Serialize, and returns its URI: for tests that run several
+// server processes on one database. The program (./ferretdb) is built once
+// per test process, without the race detector, so a test run with -race
+// does not run the database's own code ten times slower. It exits when the
+// test process does (Main stops it, and it ends when its stdin closes).
+func StartProcess(tb testing.TB) (uri string) {
+	tb.Helper()
+	process.once.Do(startProcess)
+	if process.err != nil {
+		tb.Fatalf("mongotest: start FerretDB process: %v", process.err)
+	}
+	return process.uri
+}
+
+func startProcess() {
+	dir, err := os.MkdirTemp(tmpfsOrDefault(), "yugongkai-ferretdb-proc-")
+	if err != nil {
+		process.err = err
+		return
+	}
+	process.dir = dir
+	bin := filepath.Join(dir, "ferretdb")
+	build := exec.Command("go", "build", "-o", bin, "yugongkai/mongodb/mongotest/ferretdb")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		process.err = fmt.Errorf("build: %w", err)
+		return
+	}
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o700); err != nil {
+		process.err = err
+		return
+	}
+	cmd := exec.Command(bin, "-dir", filepath.Join(dir, "data"))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		process.err = err
+		return
+	}
+	_ = stdin // kept open: the process exits when it closes, i.e. with us
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		process.err = err
+		return
+	}
+	if err := cmd.Start(); err != nil {
+		process.err = err
+		return
+	}
+	process.cmd = cmd
+	line := make([]byte, 0, 64)
+	b := make([]byte, 1)
+	for {
+		if _, err := out.Read(b); err != nil {
+			process.err = fmt.Errorf("read its address: %w", err)
+			return
+		}
+		if b[0] == '\n' {
+			break
+		}
+		line = append(line, b[0])
+	}
+	process.uri = string(line) + "?maxPoolSize=1"
+}
+
+// tmpfsOrDefault is /dev/shm when the machine has a writable tmpfs there
+// (the tests need no durability), else the default temporary directory.
+func tmpfsOrDefault() string {
+	const tmpfs = "/dev/shm"
+	if fi, err := os.Stat(tmpfs); err == nil && fi.IsDir() {
+		if probe, err := os.MkdirTemp(tmpfs, "yugongkai-probe-"); err == nil {
+			os.Remove(probe)
+			return tmpfs
+		}
+	}
+	return ""
+}
+
 // Main runs the tests of a package that uses Start, then stops FerretDB and
 // removes its files. Call it from TestMain:
 //
@@ -102,6 +257,13 @@ func start() {
 // os.TempDir.
 func Main(m *testing.M) int {
 	code := m.Run()
+	if process.cmd != nil {
+		process.cmd.Process.Kill()
+		process.cmd.Wait()
+	}
+	if process.dir != "" {
+		os.RemoveAll(process.dir)
+	}
 	if server.cancel != nil {
 		server.cancel()
 		select {
