@@ -192,7 +192,7 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 }
 
 func (s *Server) receiptProof(c *fiber.Ctx) error {
-	if err := limit(s.cfg.Limits.ReceiptPerIP, c.IP()); err != nil {
+	if err := limit(s.cfg.Limits.ReceiptPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
 	p, err := s.cfg.Comments.Proof(c.UserContext(), c.Params("code"))
