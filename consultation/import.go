@@ -53,5 +53,9 @@ func ImportWord(actor auth.Principal, data []byte) (*ImportedText, error) {
 	if err != nil {
 		return nil, apperr.Wrap(err, "import word")
 	}
+	if n := len(doc.Articles()); n > MaxArticles {
+		f.Add("file", "field.too_many_articles", MaxArticles)
+		return nil, f.Err()
+	}
 	return &ImportedText{Text: lawtext.Render(doc), Articles: doc.Articles(), Document: doc}, nil
 }

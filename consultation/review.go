@@ -70,8 +70,10 @@ func (s *Service) Revise(ctx context.Context, actor auth.Principal, id string, f
 			f.Add("text", "field.control_chars")
 		default:
 			parsed, err := lawtext.Parse(form.Text)
-			if err != nil || len(parsed.Articles()) == 0 {
+			if n := len(parsed.Articles()); err != nil || n == 0 {
 				f.Add("text", "field.no_articles")
+			} else if n > MaxArticles {
+				f.Add("text", "field.too_many_articles", MaxArticles)
 			}
 			doc = parsed
 		}

@@ -45,6 +45,7 @@ var catalogue = map[string]message{
 	"action.decide":                {"录入集体讨论决定", "enter the collective decision"},
 	"field.required":               {"必填。", "Required."},
 	"field.too_long":               {"不能超过 %d 个字符。", "Must be at most %d {character|characters}."},
+	"field.too_many_articles":      {"条文不能超过 %d 条。", "At most %d articles."},
 	"field.too_short":              {"至少需要 %d 个字符。", "Must be at least %d {character|characters}."},
 	"field.invalid":                {"格式无效。", "Invalid format."},
 	"field.invalid_choice":         {"取值无效，可选：%s。", "Invalid value; allowed: %s."},

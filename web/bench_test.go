@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +114,56 @@ func BenchmarkCreateRead(b *testing.B) {
 			}
 		})
 	}
+}
+
+// largestDraft is a text of consultation.MaxArticles articles (the largest
+// accepted), each sentence varied by seed.
+func largestDraft(n, seed int) string {
+	var sb strings.Builder
+	sb.WriteString("某市综合管理条例\n\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&sb, "第%s条　本条规定第%d项管理事项，主管部门应当在%d个工作日内依法办理并公开结果，当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼（%d）。\n",
+			lawtext.FormatNumeral(i), i, (i*7+seed)%30+1, seed)
+	}
+	return sb.String()
+}
+
+// BenchmarkSaveLargestDraft saves an edit of the largest draft accepted
+// (consultation.MaxArticles articles, every one changed and one inserted at
+// the top, so every article is renumbered and matched) through the API:
+//
+//	go test ./web -run '^$' -bench SaveLargestDraft -benchtime 5x
+//
+// The goal is < 1 s and < 100 MB allocated per save.
+func BenchmarkSaveLargestDraft(b *testing.B) {
+	e := newBenchEnv(b, "sqlite")
+	body, _ := json.Marshal(draftBody(largestDraft(consultation.MaxArticles, 0)))
+	req := httptest.NewRequest("POST", "/api/v1/consultations", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	res, err := e.srv.App.Test(req, -1)
+	if err != nil || res.StatusCode != 201 {
+		b.Fatalf("create: %v %d", err, res.StatusCode)
+	}
+	var created struct{ ID string }
+	json.NewDecoder(res.Body).Decode(&created)
+	res.Body.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		text := strings.Replace(largestDraft(consultation.MaxArticles-1, i+1), "第一条", "第一条　新增的第一条规定。\n第二条", 1)
+		patch, _ := json.Marshal(map[string]string{"text": text})
+		req := httptest.NewRequest("PATCH", "/api/v1/consultations/"+created.ID, strings.NewReader(string(patch)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		res, err := e.srv.App.Test(req, -1)
+		if err != nil || res.StatusCode != 200 {
+			b.Fatalf("save: %v %d", err, res.StatusCode)
+		}
+		res.Body.Close()
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
 }

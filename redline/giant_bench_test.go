@@ -1,0 +1,77 @@
+package redline
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// giant returns n articles of generated legal-sounding text.
+func giant(rng *rand.Rand, n int, prefix string) []Article {
+	arts := make([]Article, n)
+	for i := range arts {
+		arts[i] = Article{ID: fmt.Sprintf("%s%d", prefix, i), Number: i + 1, Label: fmt.Sprintf("第%d条", i+1), Text: genText(rng, 60+rng.IntN(120))}
+	}
+	return arts
+}
+
+func BenchmarkMatchGiant(b *testing.B) {
+	for _, n := range []int{1000, 2000, 3000} {
+		rng := rand.New(rand.NewPCG(1, uint64(n)))
+		prev := giant(rng, n, "p")
+		same := make([]Article, n)
+		copy(same, prev)
+		rewritten := giant(rng, n, "x")
+		for _, tc := range []struct {
+			name string
+			next []Article
+		}{{"unchanged", same}, {"rewritten", rewritten}} {
+			b.Run(fmt.Sprintf("%d/%s", n, tc.name), func(b *testing.B) {
+				for range b.N {
+					next := make([]Article, len(tc.next))
+					copy(next, tc.next)
+					Match(prev, next, counter("n"))
+				}
+			})
+		}
+	}
+}
+
+// TestMatchNearIdenticalArticles: a text of many near-identical articles
+// (the case that makes the bigram join quadratic, past overlapBudget) still
+// keeps every article's id through an insertion at the top.
+func TestMatchNearIdenticalArticles(t *testing.T) {
+	const n = 2000
+	mk := func(i, number int) Article {
+		return Article{Number: number, Label: fmt.Sprintf("第%d条", number),
+			Text: fmt.Sprintf("本条规定第%d项管理事项，主管部门应当在法定期限内依法办理并公开结果，当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼。", i)}
+	}
+	prev := make([]Article, n)
+	for i := range prev {
+		prev[i] = mk(i, i+1)
+		prev[i].ID = fmt.Sprintf("p%d", i)
+	}
+	next := []Article{{Number: 1, Label: "第1条", Text: "新增的第一条规定，与其他条文都不同。"}}
+	for i := range n {
+		next = append(next, mk(i, i+2))
+	}
+	olds, news := make([][]uint64, n), make([][]uint64, len(next))
+	for i := range prev {
+		olds[i] = bigrams(decodeRunes(prev[i].Text))
+	}
+	for j := range next {
+		news[j] = bigrams(decodeRunes(next[j].Text))
+	}
+	if got := overlaps(olds, news); got[5][6] == 0 || got[5][1500] != 0 {
+		t.Fatalf("overlaps of a near-identical text: diagonal %d, far %d; want the banded join (diagonal only)", got[5][6], got[5][1500])
+	}
+	m := Match(prev, next, counter("n"))
+	for i := range n {
+		if got, want := m.Articles[i+1].ID, fmt.Sprintf("p%d", i); got != want {
+			t.Fatalf("article %d: id %s, want %s", i+2, got, want)
+		}
+	}
+	if m.Articles[0].ID != "n1" || len(m.Deleted) != 0 {
+		t.Errorf("new first article %s, deleted %v", m.Articles[0].ID, m.Deleted)
+	}
+}
