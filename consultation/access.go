@@ -40,3 +40,42 @@ func CanSeeVersion(p auth.Principal, c *Consultation, v *Version) bool {
 	}
 	return c.PublishedAt != nil && (v.Public || c.State == Published)
 }
+
+// PublicCopy returns c as the public may see it: the accounts that acted
+// (internal user ids) and the internal procedure records left out. The
+// hash chain keeps the actors; the consultation's own JSON does not need
+// them outside the department and the legal office.
+func (c *Consultation) PublicCopy() *Consultation {
+	cp := *c
+	cp.CreatedBy = ""
+	cp.Extensions = append([]Extension(nil), c.Extensions...)
+	for i := range cp.Extensions {
+		cp.Extensions[i].By = ""
+	}
+	if c.ClosedEarly != nil {
+		x := *c.ClosedEarly
+		x.By = ""
+		cp.ClosedEarly = &x
+	}
+	if c.Withdrawal != nil {
+		x := *c.Withdrawal
+		x.By = ""
+		cp.Withdrawal = &x
+	}
+	if c.Review != nil {
+		x := *c.Review
+		x.SubmittedBy, x.DecidedBy = "", ""
+		cp.Review = &x
+	}
+	if c.Final != nil {
+		x := *c.Final
+		x.FinalizedBy = ""
+		cp.Final = &x
+	}
+	cp.Steps = nil
+	for _, s := range c.PublicSteps() {
+		s.EnteredBy = ""
+		cp.Steps = append(cp.Steps, s)
+	}
+	return &cp
+}

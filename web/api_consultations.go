@@ -25,10 +25,8 @@ type ConsultationView struct {
 }
 
 func (s *Server) view(c *fiber.Ctx, x *consultation.Consultation) ConsultationView {
-	if steps := consultation.StepsFor(principal(c), x); len(steps) != len(x.Steps) {
-		cp := *x // the internal step records stay with the department and the legal office
-		cp.Steps = steps
-		x = &cp
+	if p := principal(c); !consultation.CanSeeInternal(p, x) && !consultation.CanFinalize(p) {
+		x = x.PublicCopy() // no internal account ids, no internal step records
 	}
 	v := ConsultationView{Consultation: x, AcceptingComments: x.AcceptsComments(s.cfg.Now().UTC()),
 		MinimumPeriod: consultation.MinimumPeriod(x.ProcedureType, x.MarketRelated)}

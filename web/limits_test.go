@@ -19,3 +19,22 @@ func TestLargestDraft(t *testing.T) {
 		t.Errorf("refusal: %q", got)
 	}
 }
+
+// TestNoAccountIDsInPublicJSON: the public view of a consultation names no
+// account (created_by, by, submitted_by, decided_by, finalized_by,
+// entered_by are internal user ids); the department still sees them.
+func TestNoAccountIDsInPublicJSON(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id := e.openAndClose(&w, "normative_document", shortText)
+	staffID := e.userID(w.admin, "staffa")
+	for _, who := range []struct {
+		name, tok string
+		want     bool
+	}{{"anonymous", "", false}, {"resident", w.resident, false}, {"other department", w.staffB, false}, {"department", w.staffA, true}} {
+		body := string(e.want(e.do("GET", "/api/v1/consultations/"+id, who.tok, nil), 200, who.name).Body)
+		if got := strings.Contains(body, staffID); got != who.want {
+			t.Errorf("%s: the creating account's id in the JSON = %v, want %v", who.name, got, who.want)
+		}
+	}
+}
