@@ -71,6 +71,7 @@ var workTabs = map[string][]consultation.Action{
 	"moderation":   {consultation.ActModerate},
 	"dispositions": {consultation.ActDispose},
 	"offline":      {consultation.ActOffline},
+	"import":       {consultation.ActOffline},
 	"revise":       {consultation.ActRevise},
 	"review":       {consultation.ActSubmit, consultation.ActOpinion},
 }
@@ -78,7 +79,7 @@ var workTabs = map[string][]consultation.Action{
 // Can reports whether the lifecycle table allows a step of a work page now,
 // so the tabs only offer what would succeed.
 func (w workBase) Can(step string) bool {
-	if (step == "moderation" || step == "dispositions" || step == "offline") && (!w.Comments || w.C.OpensAt == nil) {
+	if (step == "moderation" || step == "dispositions" || step == "offline" || step == "import") && (!w.Comments || w.C.OpensAt == nil) {
 		return false
 	}
 	for _, a := range workTabs[step] {

@@ -161,8 +161,9 @@ func New(cfg Config) *Server {
 		AppName:      "yugongkai",
 		ErrorHandler: s.handleError,
 		// Route middleware enforces the real limits (limitBody) so that the
-		// 413 goes through the error handler; this is the transport's cap.
-		BodyLimit:             2 * DraftBodyLimit,
+		// 413 goes through the error handler; this is the transport's cap,
+		// set by the largest route's (a bulk import's file).
+		BodyLimit:             ImportBodyLimit,
 		DisableStartupMessage: true,
 		// Without the check Fiber believes X-Forwarded-Proto/-Host from
 		// anyone. The client IP is computed by clientIP, not c.IP().
@@ -228,6 +229,7 @@ func (s *Server) routes() {
 
 	s.reviewRoutes(api)
 	s.commentRoutes(api)
+	s.importRoutes(api)
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
 	}
@@ -238,4 +240,5 @@ func (s *Server) routes() {
 	s.pageRoutes()
 	s.publicCommentPageRoutes()
 	s.offlinePageRoutes()
+	s.importPageRoutes()
 }
