@@ -147,6 +147,9 @@ func (s *Service) previewImport(ctx context.Context, c *consultation.Consultatio
 		var ae *apperr.Error
 		if errors.As(err, &ae) {
 			for _, fe := range ae.Fields {
+				if r.formula[fe.Field] {
+					continue // reported as a formula
+				}
 				p.Errors = append(p.Errors, ImportRowError{Row: r.n, Column: t.column(fe.Field), Field: fe.Field, Key: fe.Key, Args: fe.Args})
 			}
 		} else if err != nil {

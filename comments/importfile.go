@@ -89,8 +89,9 @@ type importTable struct {
 }
 
 type importRow struct {
-	n     int // spreadsheet row number
-	cells map[string]string
+	n       int // spreadsheet row number
+	cells   map[string]string
+	formula map[string]bool // fields whose cell is a formula (already reported)
 }
 
 // column returns the heading of field as the file spells it, or the field.
@@ -230,6 +231,9 @@ func (t *importTable) add(n int, rec []string, formula []bool) error {
 	for _, v := range rec {
 		blank = blank && strings.TrimSpace(v) == ""
 	}
+	for _, fx := range formula {
+		blank = blank && !fx
+	}
 	if blank {
 		return nil
 	}
@@ -244,10 +248,16 @@ func (t *importTable) add(n int, rec []string, formula []bool) error {
 			}
 			continue
 		}
-		if i < len(formula) && formula[i] {
-			t.errs = append(t.errs, ImportRowError{Row: n, Column: t.headings[i], Field: t.fields[i], Key: "import.formula"})
-		}
 		row.cells[t.fields[i]] = v
+	}
+	for i, fx := range formula {
+		if fx && i < len(t.fields) {
+			t.errs = append(t.errs, ImportRowError{Row: n, Column: t.headings[i], Field: t.fields[i], Key: "import.formula"})
+			if row.formula == nil {
+				row.formula = map[string]bool{}
+			}
+			row.formula[t.fields[i]] = true
+		}
 	}
 	t.rows = append(t.rows, row)
 	return nil
@@ -296,17 +306,16 @@ func parseXLSX(data []byte) (*importTable, error) {
 			}
 			continue
 		}
-		formula := make([]bool, len(rec))
-		for i, v := range rec {
-			if v == "" && i < len(t.fields) {
-				continue
-			}
+		// A formula cell without a cached value reads as empty: every
+		// column is checked.
+		formula := make([]bool, max(len(rec), len(t.fields)))
+		for i := range formula {
 			cell, _ := excelize.CoordinatesToCellName(i+1, n)
 			if fx, _ := f.GetCellFormula(sheet, cell); fx != "" {
 				formula[i] = true
 			}
-			if i < len(t.fields) && t.fields[i] == "received_on" {
-				rec[i] = excelDate(v)
+			if i < len(rec) && i < len(t.fields) && t.fields[i] == "received_on" {
+				rec[i] = excelDate(rec[i])
 			}
 		}
 		if err := t.add(n, rec, formula); err != nil {
