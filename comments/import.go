@@ -83,8 +83,9 @@ func FileSHA256(data []byte) string {
 // PreviewImport checks every row of an import file for consultation id as
 // EnterOffline would and stores nothing. Errors: Forbidden (not the owning
 // department), Conflict (consultation never opened, withdrawn or
-// finalized), and the file's own errors — TooLarge (over 50 MiB or
-// MaxImportRows), BadRequest (not CSV/XLSX, invalid UTF-8, unknown
+// finalized), and the file's own errors — TooLarge (over 50 MiB,
+// MaxImportRows, or the store's own limit per import: a store with a
+// MaxImportRows() int method), BadRequest (not CSV/XLSX, invalid UTF-8, unknown
 // encoding, unreadable), Invalid (empty, missing, unknown or repeated
 // columns). Bad rows are not an error: they are listed in the preview.
 func (s *Service) PreviewImport(ctx context.Context, actor auth.Principal, consultationID string, data []byte) (*ImportPreview, error) {
@@ -105,6 +106,9 @@ func (s *Service) previewImport(ctx context.Context, c *consultation.Consultatio
 	t, err := parseImport(data)
 	if err != nil {
 		return nil, err
+	}
+	if l, ok := s.Store.(interface{ MaxImportRows() int }); ok && len(t.rows) > l.MaxImportRows() {
+		return nil, apperr.New(apperr.TooLarge, "import.too_many_rows_store", len(t.rows), l.MaxImportRows())
 	}
 	v, err := s.Consultations.Store.Version(ctx, c.ID, c.PublicVersion)
 	if err != nil {

@@ -686,6 +686,7 @@ var catalogue = map[string]message{
 	"import.has_errors":          {"文件中有 %d 处错误，未导入任何意见。", "The file has %d {error|errors}; nothing was imported."},
 	"import.already_imported":    {"该文件已于 %s 导入。", "This file was already imported on %s."},
 	"import.too_large_for_store": {"%d 条意见超出本存储单次提交的上限，未导入任何意见；请拆分文件后分批导入。", "%d comments exceed what this store commits at once; nothing was imported. Split the file."},
+	"import.too_many_rows_store": {"文件有 %d 行，本存储每次导入最多 %d 行，请拆分后分批导入；未导入任何意见。", "The file has %d rows; this store imports at most %d at once. Split the file; nothing was imported."},
 	"import.csv_row":             {"行号", "Row"},
 	"import.csv_receipt":         {"回执编号", "Receipt code"},
 	"import.csv_comment":         {"意见编号", "Comment ID"},

@@ -312,3 +312,51 @@ func TestImportCommitFailure(t *testing.T) {
 		})
 	}
 }
+
+// rowLimitless hides a store's per-import row limit.
+type rowLimitless struct{ comments.Store }
+
+// A file larger than MongoDB commits at once (one 15 MiB log record) is
+// refused with a clear error and stores nothing; SQLite imports it.
+func TestImportTooLargeForOneRecord(t *testing.T) {
+	long := strings.Repeat("建议", 1000) // 2,000 characters, 6 KB
+	var b strings.Builder
+	b.WriteString("body,channel,received_on,display\n")
+	for i := range 1400 {
+		fmt.Fprintf(&b, "%s%d,letter,2026-12-01,anonymous\n", long, i)
+	}
+	data := []byte(b.String())
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, nil)
+		path := "/api/v1/consultations/" + id + "/comments/import"
+		if e.store == "mongodb" {
+			// The per-import row limit refuses the file at the preview.
+			r := e.upload(path, w.staffA, data, nil, "Accept-Language", "en")
+			if r.Status != 413 || !strings.Contains(r.errMessage(), "at most 100") {
+				t.Errorf("preview over MongoDB's row limit: %d %s", r.Status, r.Body)
+			}
+			// The record limit holds even without the row limit.
+			e.comments.Store = rowLimitless{e.comments.Store}
+		}
+		p := decodePreview(t, e.want(e.upload(path, w.staffA, data, nil), 200, "preview").Body)
+		r := e.upload(path, w.staffA, data, map[string]string{"confirm": "true", "sha256": p.SHA256}, "Accept-Language", "en")
+		size, err := e.comments.Store.LogSize(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e.store {
+		case "mongodb":
+			if r.Status != 413 || r.errCode() != "too_large" || !strings.Contains(r.errMessage(), "Split the file") {
+				t.Errorf("too large for one record: %d %s", r.Status, r.Body)
+			}
+			if size != 0 {
+				t.Errorf("a refused import stored %d comments", size)
+			}
+		default:
+			if r.Status != 201 || size != 1400 {
+				t.Errorf("import of 1,400 long rows: %d, %d stored; %.200s", r.Status, size, r.Body)
+			}
+		}
+	})
+}

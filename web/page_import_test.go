@@ -54,7 +54,7 @@ func TestWorkImportPage(t *testing.T) {
 	}
 	p = b.get(done.Location).want(t, 200, "after import")
 	p.has(t, "after import", "已导入 2 条意见", u+"/"+sha[1]+"/receipts.csv")
-	csv := b.get(u + "/" + sha[1] + "/receipts.csv").want(t, 200, "receipts csv")
+	csv := b.get(u+"/"+sha[1]+"/receipts.csv").want(t, 200, "receipts csv")
 	if !strings.HasPrefix(csv.Body, "\xEF\xBB\xBF行号,回执编号") || strings.Count(csv.Body, "YGK-") != 2 {
 		t.Errorf("receipts csv: %q", csv.Body)
 	}
