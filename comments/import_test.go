@@ -188,9 +188,10 @@ func BenchmarkImport100k(b *testing.B) {
 		if err != nil || !p.OK() {
 			b.Fatalf("preview: %v %+v", err, p.Errors)
 		}
-		preview := time.Since(start)
+		preview, sha := time.Since(start), p.SHA256
+		p = nil
 		b0, w0 := e.db.WriteStats()
-		_, res, err := e.svc.Import(ctx, staff, c.ID, data, p.SHA256)
+		_, res, err := e.svc.Import(ctx, staff, c.ID, data, sha)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -24,7 +24,7 @@ func (s *CommentStore) Commit(ctx context.Context, ch *comments.Change) error {
 // page cache of bulkCacheKiB.
 const (
 	bulkInserts  = 1000
-	bulkCacheKiB = 256 << 10
+	bulkCacheKiB = 64 << 10
 )
 
 // commit is the one write path of a command: everything it changes —
