@@ -168,6 +168,8 @@ type Comment struct {
 	ReceivedAt time.Time `json:"received_at" bson:"received_at"` // server time online; date received offline
 	CreatedAt  time.Time `json:"created_at" bson:"created_at"`   // when stored
 	EnteredBy  string    `json:"entered_by,omitempty" bson:"entered_by,omitempty"`
+	// Import is the file row the comment was imported from, if it was.
+	Import *ImportRef `json:"import,omitempty" bson:"import,omitempty"`
 
 	Receipt string `json:"receipt" bson:"receipt"`
 	// LeafIndex is the comment's place in its consultation's transparency

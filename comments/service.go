@@ -275,38 +275,8 @@ func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consul
 		if err != nil {
 			return err
 		}
-		form, verr := in.Submission.validate(func(id string) bool { _, ok := v.Article(id); return ok })
-		var f apperr.Fields
-		if verr != nil {
-			var ae *apperr.Error
-			if errors.As(verr, &ae) {
-				for _, fe := range ae.Fields {
-					f.Add(fe.Field, fe.Key, fe.Args...)
-				}
-			}
-		}
-		validChannel := false
-		for _, ch := range OfflineChannels {
-			validChannel = validChannel || in.Channel == ch
-		}
-		if !validChannel {
-			f.Add("channel", "field.invalid_choice", "letter, email, phone, symposium, hearing")
-		}
-		received, ok := parseReceived(in.ReceivedOn)
-		switch {
-		case strings.TrimSpace(in.ReceivedOn) == "":
-			f.Add("received_on", "field.required")
-		case !ok:
-			f.Add("received_on", "field.bad_time")
-		case received.After(now):
-			f.Add("received_on", "comments.received_in_future")
-		case !received.Before(closedAt(c)):
-			f.Add("received_on", "comments.received_after_close", consultation.FormatDateTime(closedAt(c)))
-		case received.Before(c.OpensAt.Add(-24 * time.Hour)):
-			// A date-only entry may name the opening day itself.
-			f.Add("received_on", "comments.received_before_open", consultation.FormatDateTime(*c.OpensAt))
-		}
-		if err := f.Err(); err != nil {
+		form, received, err := checkOffline(c, in, func(id string) bool { _, ok := v.Article(id); return ok }, now)
+		if err != nil {
 			return err
 		}
 		cm := s.build(c, form, in.Channel, stamp(received), now)
@@ -329,6 +299,45 @@ func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consul
 	}
 	_, _ = s.notifyID(ctx, r.CommentID)
 	return r, nil
+}
+
+// checkOffline validates a comment received offline against consultation
+// c at now: the submission's fields, the channel, and a received date inside
+// the period (not in the future). It returns the trimmed form and the
+// instant received, or an Invalid error naming every bad field.
+func checkOffline(c *consultation.Consultation, in OfflineSubmission, articleOK func(string) bool, now time.Time) (Submission, time.Time, error) {
+	form, verr := in.Submission.validate(articleOK)
+	var f apperr.Fields
+	if verr != nil {
+		var ae *apperr.Error
+		if errors.As(verr, &ae) {
+			for _, fe := range ae.Fields {
+				f.Add(fe.Field, fe.Key, fe.Args...)
+			}
+		}
+	}
+	validChannel := false
+	for _, ch := range OfflineChannels {
+		validChannel = validChannel || in.Channel == ch
+	}
+	if !validChannel {
+		f.Add("channel", "field.invalid_choice", "letter, email, phone, symposium, hearing")
+	}
+	received, ok := parseReceived(in.ReceivedOn)
+	switch {
+	case strings.TrimSpace(in.ReceivedOn) == "":
+		f.Add("received_on", "field.required")
+	case !ok:
+		f.Add("received_on", "field.bad_time")
+	case received.After(now):
+		f.Add("received_on", "comments.received_in_future")
+	case !received.Before(closedAt(c)):
+		f.Add("received_on", "comments.received_after_close", consultation.FormatDateTime(closedAt(c)))
+	case received.Before(c.OpensAt.Add(-24 * time.Hour)):
+		// A date-only entry may name the opening day itself.
+		f.Add("received_on", "comments.received_before_open", consultation.FormatDateTime(*c.OpensAt))
+	}
+	return form, received, f.Err()
 }
 
 // build makes the stored comment, public copy included.

@@ -31,23 +31,23 @@ func ImportWord(actor auth.Principal, data []byte) (*ImportedText, error) {
 	}
 	var f apperr.Fields
 	if len(data) == 0 {
-		f.Add("file", "import.empty")
+		f.Add("file", "word.empty")
 		return nil, f.Err()
 	}
 	text, err := docx.Text(data)
 	switch {
 	case errors.Is(err, docx.ErrEncrypted):
-		f.Add("file", "import.encrypted")
+		f.Add("file", "word.encrypted")
 		return nil, f.Err()
 	case errors.Is(err, docx.ErrNotDocx):
-		f.Add("file", "import.not_docx")
+		f.Add("file", "word.not_docx")
 		return nil, f.Err()
 	case err != nil:
 		return nil, apperr.Wrap(err, "import word")
 	}
 	doc, err := lawtext.Parse(text)
 	if errors.Is(err, lawtext.ErrNoArticles) || len(doc.Articles()) == 0 {
-		f.Add("file", "import.no_articles")
+		f.Add("file", "word.no_articles")
 		return nil, f.Err()
 	}
 	if err != nil {

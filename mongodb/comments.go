@@ -378,3 +378,15 @@ func (s *CommentStore) CountByArticle(ctx context.Context, consultationID string
 	}
 	return out, storeErr(cur.Err(), "count by article")
 }
+
+// MaxImportRows is the most rows one bulk import may commit on this store
+// (comments.Service.PreviewImport refuses more). An import is one commit
+// record, and the commit claims every receipt code before it: one write
+// per row, all within half the claim lease (30 s). On FerretDB a claim
+// takes tens of milliseconds; 100 rows leave a wide margin. A MongoDB
+// replica set (2–4 ms per majority write) would allow several thousand,
+// within the 15 MiB record either way.
+const MaxImportRows = 100
+
+// MaxImportRows tells comments.Service the per-import row limit.
+func (s *CommentStore) MaxImportRows() int { return MaxImportRows }

@@ -96,6 +96,11 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 	if err != nil || cid == "" {
 		return err
 	}
+	if cm != nil && estimateInserts(cm.Insert) > maxRecord {
+		// Refused before planning and claiming: a bulk import that cannot fit
+		// would otherwise claim every receipt first.
+		return fmt.Errorf("mongodb: %d comments in one change: %w", len(cm.Insert), comments.ErrChangeTooLarge)
+	}
 	unlock := db.lock(cid)
 	defer unlock()
 
@@ -152,7 +157,7 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		}
 		if len(raw) > maxRecord {
 			release()
-			return apperr.Wrap(fmt.Errorf("change of %d bytes is too large for one commit", len(raw)), "mongodb: commit")
+			return fmt.Errorf("mongodb: change of %d bytes is too large for one commit: %w", len(raw), comments.ErrChangeTooLarge)
 		}
 		if err := db.write("insert " + commitsCollection); err != nil {
 			release()
@@ -175,6 +180,19 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 	}
 	release()
 	return fmt.Errorf("mongodb: commit of %s: %d rounds lost to other writers: %w", cid, commitAttempts, consultation.ErrStale)
+}
+
+// estimateInserts is a lower bound of the bytes inserted comments take in
+// a commit record: their texts, band keys, log leaves and hashes, claims.
+func estimateInserts(list []*comments.Comment) int {
+	n := 0
+	for _, c := range list {
+		n += len(c.Body) + len(c.PublicBody) + len(c.RealName) + len(c.OrganizationName) + 600
+		for _, b := range c.Bands {
+			n += len(b) + 8
+		}
+	}
+	return n
 }
 
 // changeConsultation returns the id of the consultation whose log takes the

@@ -20,12 +20,29 @@ func (s *CommentStore) Commit(ctx context.Context, ch *comments.Change) error {
 	return s.db.commit(ctx, &ch.Change, ch)
 }
 
+// Bulk changes: from bulkInserts inserted comments, a commit runs with a
+// page cache of bulkCacheKiB.
+const (
+	bulkInserts  = 1000
+	bulkCacheKiB = 64 << 10
+)
+
 // commit is the one write path of a command: everything it changes —
 // consultation, versions, events, comments, group and article counters —
 // in one SQLite transaction, so a failure at any statement leaves nothing.
 func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.Change) error {
 	var rev int64
 	err := db.commitTx(ctx, func(ctx context.Context, t *txn) error {
+		if cm != nil && len(cm.Insert) >= bulkInserts {
+			// A bulk import touches far more pages than the default cache
+			// (2 MiB) holds: SQLite would spill them to the WAL mid-transaction
+			// and read them back for every row. The writer's connection gets a
+			// larger cache for this one write.
+			if _, err := t.Tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB)); err != nil {
+				return classify(err, "bulk cache")
+			}
+			defer t.Tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+		}
 		if ch.Consultation != nil {
 			var err error
 			if rev, err = writeConsultation(ctx, t, ch); err != nil {
@@ -82,10 +99,8 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 // commitComments applies the comment part of a change within t.
 func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 	cid := ch.ConsultationID()
-	for _, c := range ch.Insert {
-		if err := insertComment(ctx, t, c); err != nil {
-			return err
-		}
+	if err := insertComments(ctx, t, ch.Insert); err != nil {
+		return err
 	}
 	for _, m := range ch.Moderate {
 		if err := setModeration(ctx, t, m.ID, m.From, m.To, m.M); err != nil {

@@ -20,6 +20,7 @@ import (
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
+	"yugongkai/mongodb"
 	"yugongkai/mongodb/mongotest"
 	"yugongkai/notify"
 	"yugongkai/search"
@@ -70,6 +71,13 @@ func forEachStore(t *testing.T, f func(t *testing.T, e *env)) {
 // configuration before the server is built.
 func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	t.Helper()
+	return newFaultEnv(t, store, nil, options...)
+}
+
+// newFaultEnv is newEnv on a store whose commits first ask fault before
+// every write (sqlite.WithFaults, mongodb.WithFaults); nil asks nothing.
+func newFaultEnv(t testing.TB, store string, fault func(op string) error, options ...func(*web.Config)) *env {
+	t.Helper()
 	var as auth.Store
 	var cs consultation.Store
 	var ms comments.Store
@@ -82,10 +90,18 @@ func newEnv(t testing.TB, store string, options ...func(*web.Config)) *env {
 	var ob notify.Store
 	switch store {
 	case "sqlite":
-		db := sqlite.OpenTemp(t)
+		var opts []sqlite.Option
+		if fault != nil {
+			opts = append(opts, sqlite.WithFaults(fault))
+		}
+		db := sqlite.OpenTemp(t, opts...)
 		as, cs, ms, si, ready, writeStats, ob = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping, db.WriteStats, db
 	case "mongodb":
-		db := mongotest.Open(t)
+		var opts []mongodb.Option
+		if fault != nil {
+			opts = append(opts, mongodb.WithFaults(fault))
+		}
+		db := mongotest.OpenURI(t, mongotest.Start(t), opts...)
 		as, cs, ms, si, ready, ob = db, db, db.Comments(), db.Search(), db.Ping, db
 	}
 	clk := &clock{t: T0}

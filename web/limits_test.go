@@ -30,7 +30,7 @@ func TestNoAccountIDsInPublicJSON(t *testing.T) {
 	staffID := e.userID(w.admin, "staffa")
 	for _, who := range []struct {
 		name, tok string
-		want     bool
+		want      bool
 	}{{"anonymous", "", false}, {"resident", w.resident, false}, {"other department", w.staffB, false}, {"department", w.staffA, true}} {
 		body := string(e.want(e.do("GET", "/api/v1/consultations/"+id, who.tok, nil), 200, who.name).Body)
 		if got := strings.Contains(body, staffID); got != who.want {

@@ -16,9 +16,9 @@ import (
 // text field and the preview, so staff check it before they save. Nothing
 // is saved by the import.
 
-// ImportBodyLimit bounds a draft form or import carrying a .docx (the
+// WordBodyLimit bounds a draft form or import carrying a .docx (the
 // server's overall limit).
-const ImportBodyLimit = 2 * DraftBodyLimit
+const WordBodyLimit = 2 * DraftBodyLimit
 
 // uploadedFile reads the multipart file field name; a missing field gives
 // no data and no error (the domain says the file is required).
@@ -32,7 +32,7 @@ func uploadedFile(c *fiber.Ctx, name string) ([]byte, string, error) {
 		return nil, "", err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, ImportBodyLimit))
+	data, err := io.ReadAll(io.LimitReader(f, WordBodyLimit))
 	return data, fh.Filename, err
 }
 

@@ -27,7 +27,7 @@ func (s *Server) workPageRoutes() {
 	app := s.App
 	small := limitBody(DefaultBodyLimit)
 	app.Get("/staff/consultations/:id/edit", s.workEditPage)
-	app.Post("/staff/consultations/:id/edit", limitBody(ImportBodyLimit), s.workEditSubmit)
+	app.Post("/staff/consultations/:id/edit", limitBody(WordBodyLimit), s.workEditSubmit)
 	app.Get("/staff/consultations/:id/period", s.workPeriodPage)
 	app.Post("/staff/consultations/:id/extend", small, s.workExtendSubmit)
 	app.Post("/staff/consultations/:id/close", small, s.workCloseSubmit)
@@ -71,6 +71,7 @@ var workTabs = map[string][]consultation.Action{
 	"moderation":   {consultation.ActModerate},
 	"dispositions": {consultation.ActDispose},
 	"offline":      {consultation.ActOffline},
+	"import":       {consultation.ActOffline},
 	"revise":       {consultation.ActRevise},
 	"review":       {consultation.ActSubmit, consultation.ActOpinion},
 	"steps":        {consultation.ActStep, consultation.ActDecide},
@@ -79,7 +80,7 @@ var workTabs = map[string][]consultation.Action{
 // Can reports whether the lifecycle table allows a step of a work page now,
 // so the tabs only offer what would succeed.
 func (w workBase) Can(step string) bool {
-	if (step == "moderation" || step == "dispositions" || step == "offline") && (!w.Comments || w.C.OpensAt == nil) {
+	if (step == "moderation" || step == "dispositions" || step == "offline" || step == "import") && (!w.Comments || w.C.OpensAt == nil) {
 		return false
 	}
 	for _, a := range workTabs[step] {

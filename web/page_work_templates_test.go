@@ -47,4 +47,7 @@ func addWorkTemplateData(data map[string]any, base pageBase, x *consultation.Con
 		Form:     offlineForm{Channel: "letter", ReceivedOn: "2026-12-20", commentPageForm: commentPageForm{Body: "来信", Display: "masked", RealName: "王小明"}},
 		Channels: []option{{Value: "letter", Label: "信函", Selected: true}}, Articles: []option{{Value: "", Label: "整体"}},
 		Errors: errs}
+	data["work_import"] = workImportData{workBase: tab("import"), MaxRows: comments.MaxImportRows, Hidden: 3, Error: "缺少必需的列：body。",
+		Imported: "ab12", ImportedCount: 2, Preview: &importPreviewBody{SHA256: "ab12", Format: "csv", Encoding: "gb18030", Converted: true, Rows: 2,
+			Errors: []importRowError{{Row: 2, Column: "意见内容", Field: "body", Code: "field.required", Message: "必填。"}}}}
 }

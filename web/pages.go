@@ -186,7 +186,7 @@ func (s *Server) pageRoutes() {
 
 	app.Get("/staff", s.staffDashboardPage)
 	app.Get("/staff/consultations/new", s.draftNewPage)
-	app.Post("/staff/consultations/new", limitBody(ImportBodyLimit), s.draftNewSubmit)
+	app.Post("/staff/consultations/new", limitBody(WordBodyLimit), s.draftNewSubmit)
 	app.Get("/staff/consultations/:id/publish", s.publishPage)
 	app.Post("/staff/consultations/:id/publish", small, s.publishSubmit)
 

@@ -166,8 +166,9 @@ func New(cfg Config) *Server {
 		AppName:      "yugongkai",
 		ErrorHandler: s.handleError,
 		// Route middleware enforces the real limits (limitBody) so that the
-		// 413 goes through the error handler; this is the transport's cap.
-		BodyLimit:             2 * DraftBodyLimit,
+		// 413 goes through the error handler; this is the transport's cap,
+		// set by the largest route's (a bulk import's file).
+		BodyLimit:             ImportBodyLimit,
 		DisableStartupMessage: true,
 		// Without the check Fiber believes X-Forwarded-Proto/-Host from
 		// anyone. The client IP is computed by clientIP, not c.IP().
@@ -215,7 +216,7 @@ func (s *Server) routes() {
 	api.Patch("/departments/:id", small, s.renameDepartment)
 	api.Get("/calendar", s.getCalendar)
 	api.Put("/calendar", small, s.loadCalendar)
-	api.Post("/text/import", limitBody(ImportBodyLimit), s.textImport) // page_draft_import.go
+	api.Post("/text/import", limitBody(WordBodyLimit), s.textImport) // page_draft_import.go
 
 	api.Get("/consultations", s.listConsultations)
 	api.Post("/consultations", limitBody(DraftBodyLimit), s.createConsultation)
@@ -233,6 +234,7 @@ func (s *Server) routes() {
 	s.reviewRoutes(api)
 	s.commentRoutes(api)
 	s.notifyRoutes(api) // notify.go
+	s.importRoutes(api)
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
 	}
@@ -245,4 +247,5 @@ func (s *Server) routes() {
 	s.offlinePageRoutes()
 	s.passwordPageRoutes()
 	s.notifyPageRoutes() // notify.go
+	s.importPageRoutes()
 }
