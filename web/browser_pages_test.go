@@ -132,7 +132,7 @@ func TestBrowserPhonePages(t *testing.T) {
 	if got := b.eval("back", `(function(){var r=document.getElementById("toc").getBoundingClientRect(); return location.hash + (r.top >= -1 && r.top < window.innerHeight/2 ? " visible" : " at " + Math.round(r.top))})()`); got != "#toc visible" {
 		t.Errorf("back to the contents: %q", got)
 	}
-	if got := b.eval("count", `document.querySelector('.toc-art[href="#art-`+art5+`"]').getAttribute("aria-label")`); got != "第五条，已公开意见 3 条" {
+	if got := b.eval("count", `document.querySelector('.toc-art[href="#art-`+art5+`"]').textContent`); got != "第五条，已公开意见 3 条" {
 		t.Errorf("contents count of 第五条: %q", got)
 	}
 	if got := b.eval("overflow", `String(document.documentElement.scrollWidth) + "/" + String(window.innerWidth)`); got != "390/390" {

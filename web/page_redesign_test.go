@@ -40,7 +40,7 @@ func TestConsultationPageContents(t *testing.T) {
 			t.Errorf("the whole-draft action is missing or below the notice (at %d)", whole)
 		}
 		p.has(t, "contents", `<nav class="toc" id="toc"`, `href="#sec-0">第一章 总则</a>`, `id="sec-0"`,
-			`<a class="tap toc-art" href="#art-`+art+`" aria-label="第一条，已公开意见 2 条">第一条`, `<span class="toc-count">已公开意见 2 条</span>`,
+			`<a class="tap toc-art" href="#art-`+art+`">第一条<span class="visually-hidden">，已公开意见</span> <span class="toc-n">2</span><span class="visually-hidden"> 条</span>`, `<span class="toc-count">已公开意见 2 条</span>`,
 			`<a class="tap art-comment" href="/consultations/`+id+`/comment?article=`+art+`">`,
 			`<link rel="alternate" type="application/atom+xml" href="/feed.atom"`,
 			`<link rel="alternate" type="application/atom+xml" href="/consultations/`+id+`/feed.atom"`,
