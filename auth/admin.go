@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"strings"
-	"unicode/utf8"
 
 	"yugongkai/apperr"
 )
@@ -140,14 +139,7 @@ func (s *Service) RenameDepartment(ctx context.Context, actor Principal, id, nam
 	if err != nil {
 		return nil, err
 	}
-	name = strings.TrimSpace(name)
-	var f apperr.Fields
-	if name == "" {
-		f.Add("name", "field.required")
-	} else if utf8.RuneCountInString(name) > 100 {
-		f.Add("name", "field.too_long", 100)
-	}
-	if err := f.Err(); err != nil {
+	if name, err = departmentName(name); err != nil {
 		return nil, err
 	}
 	old := d.Name

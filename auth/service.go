@@ -258,11 +258,9 @@ func (s *Service) ChangePassword(ctx context.Context, actor Principal, old, new 
 	return s.Store.UpdateUser(ctx, u)
 }
 
-// CreateDepartment lets an administrator add a department.
-func (s *Service) CreateDepartment(ctx context.Context, actor Principal, name string) (*Department, error) {
-	if !actor.Is(Admin) {
-		return nil, apperr.New(apperr.Forbidden, "auth.role_required", "admin")
-	}
+// departmentName checks a department's name: required, at most 100
+// characters.
+func departmentName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	var f apperr.Fields
 	if name == "" {
@@ -270,7 +268,16 @@ func (s *Service) CreateDepartment(ctx context.Context, actor Principal, name st
 	} else if utf8.RuneCountInString(name) > 100 {
 		f.Add("name", "field.too_long", 100)
 	}
-	if err := f.Err(); err != nil {
+	return name, f.Err()
+}
+
+// CreateDepartment lets an administrator add a department.
+func (s *Service) CreateDepartment(ctx context.Context, actor Principal, name string) (*Department, error) {
+	if !actor.Is(Admin) {
+		return nil, apperr.New(apperr.Forbidden, "auth.role_required", "admin")
+	}
+	name, err := departmentName(name)
+	if err != nil {
 		return nil, err
 	}
 	d := &Department{ID: ident.ID(), Name: name, CreatedAt: s.Now().UTC().Truncate(time.Millisecond)}
