@@ -308,7 +308,10 @@ func TestAdminPages(t *testing.T) {
 	o := e.browser()
 	o.login("staffc", "password-staffc")
 	p = b.post("/admin/users", url.Values{"username": {"x"}, "password": {"short"}, "role": {"staff"}}).want(t, 422, "bad user")
-	p.has(t, "bad user", "用户名须为", `aria-invalid="true"`)
+	p.has(t, "bad user", "用户名须为", `aria-invalid="true"`, `id="error-summary"`, `<a href="#u-name">`, `<a href="#u-pass">`)
+	if strings.Index(p.Body, `id="error-summary"`) > strings.Index(p.Body, `id="dept-h"`) {
+		t.Error("the admin page's error summary is not at the top")
+	}
 
 	cal := []byte(`{"year": 2027, "holidays": ["2027-01-01"], "workdays": []}`)
 	b.postFile("/admin/calendar", "calendar", "cn-2027.json", cal, url.Values{"_csrf": {b.csrf()}}).want(t, 303, "calendar")
