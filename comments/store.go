@@ -78,6 +78,9 @@ type Store interface {
 	// PublicGroups lists groups with PublishedCount > 0 by the filter in
 	// (FirstAt, ID) order, with the cursor of the next page.
 	PublicGroups(ctx context.Context, f GroupFilter) ([]*Group, string, error)
+	// CommentsByUser returns the newest comments (at most limit) submitted
+	// through account userID, newest first.
+	CommentsByUser(ctx context.Context, userID string, limit int) ([]*Comment, error)
 	// SharedBands returns, for each band key shared by ≥ 2 non-empty groups
 	// of the consultation, the sorted ids of those groups (candidate
 	// near-duplicates). The same set may appear for several band keys.

@@ -67,6 +67,7 @@ func commentIndexes() map[string][]mongo.IndexModel {
 			idx("consultation_article", "consultation_id", "article_id", "status"),
 			idx("consultation_outcome", "consultation_id", "disposition.outcome"),
 			idx("consultation_channel", "consultation_id", "channel"),
+			idx("user_received", "user_id", "received_at"),
 		},
 		commentCountsCollection: {idx("consultation", "consultation_id")},
 		commentLeavesCollection: {idx("consultation_idx", "consultation", "idx")},
@@ -150,6 +151,12 @@ func (s *CommentStore) Comment(ctx context.Context, id string) (*comments.Commen
 // CommentByReceipt returns the comment with the receipt code.
 func (s *CommentStore) CommentByReceipt(ctx context.Context, code string) (*comments.Comment, error) {
 	return s.findOne(ctx, bson.D{{Key: "receipt", Value: code}}, "comment by receipt")
+}
+
+// CommentsByUser implements comments.Store.
+func (s *CommentStore) CommentsByUser(ctx context.Context, userID string, limit int) ([]*comments.Comment, error) {
+	opts := options.Find().SetSort(bson.D{{Key: "received_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit))
+	return s.find(ctx, bson.D{{Key: "user_id", Value: userID}}, opts, "comments by user")
 }
 
 // CommentByIdempotencyKey returns the comment stored with the key.

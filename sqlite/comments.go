@@ -581,6 +581,12 @@ func (s *CommentStore) PublicGroups(ctx context.Context, f comments.GroupFilter)
 	return list, "", classify(rows.Err(), "public groups")
 }
 
+// CommentsByUser implements comments.Store.
+func (s *CommentStore) CommentsByUser(ctx context.Context, userID string, limit int) ([]*comments.Comment, error) {
+	return s.query(ctx, "comments by user", "SELECT record, received_at, id FROM comments WHERE user_id = ? ORDER BY received_at DESC, id DESC LIMIT ?",
+		[]any{userID, limit}, limit)
+}
+
 // SharedBands returns the groups sharing each band key held by ≥ 2
 // non-empty groups. The keys are read out of each group's bands column
 // (json_each) and sorted by SQLite, which spills to temporary files rather

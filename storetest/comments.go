@@ -30,6 +30,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("MoveToGroup", func(t *testing.T) { testMoveToGroup(t, open(t)) })
 	t.Run("Counts", func(t *testing.T) { testCommentCounts(t, open(t)) })
 	t.Run("SharedBands", func(t *testing.T) { testSharedBands(t, open(t)) })
+	t.Run("CommentsByUser", func(t *testing.T) { testCommentsByUser(t, open(t)) })
 	t.Run("TransparencyLog", func(t *testing.T) { testCommentLog(t, open(t)) })
 }
 
@@ -639,5 +640,37 @@ func testSharedBands(t *testing.T, s comments.Store) {
 	want := []string{"[g1 g2]", "[g2 g3]"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("SharedBands = %v, want %v", got, want)
+	}
+}
+
+// testCommentsByUser: an account's comments, newest first, across
+// consultations; others' and anonymous ones are not among them.
+func testCommentsByUser(t *testing.T, s comments.Store) {
+	at := T0
+	var want []string
+	for i, cid := range []string{"c1", "c2", "c1"} {
+		c := NewComment(cid, "", fmt.Sprintf("我的第%d条意见", i), at.Add(time.Duration(i)*time.Hour))
+		c.UserID = "u-mine"
+		must(t, InsertComment(s, c))
+		want = append([]string{c.ID}, want...)
+	}
+	other := NewComment("c1", "", "别人的意见", at.Add(30*time.Minute))
+	other.UserID = "u-other"
+	must(t, InsertComment(s, other))
+	must(t, InsertComment(s, NewComment("c1", "", "匿名意见", at.Add(40*time.Minute))))
+	got, err := s.CommentsByUser(ctx, "u-mine", 10)
+	must(t, err)
+	var ids []string
+	for _, c := range got {
+		ids = append(ids, c.ID)
+	}
+	if fmt.Sprint(ids) != fmt.Sprint(want) {
+		t.Errorf("CommentsByUser = %v, want %v (newest first, own only)", ids, want)
+	}
+	if got, _ := s.CommentsByUser(ctx, "u-mine", 2); len(got) != 2 {
+		t.Errorf("CommentsByUser with limit 2: %d", len(got))
+	}
+	if got, _ := s.CommentsByUser(ctx, "u-nobody", 10); len(got) != 0 {
+		t.Errorf("CommentsByUser of an account without comments: %d", len(got))
 	}
 }

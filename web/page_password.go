@@ -20,6 +20,7 @@ type passwordPageData struct {
 func (s *Server) passwordPageRoutes() {
 	s.App.Get("/me/password", s.passwordPage)
 	s.App.Post("/me/password", limitBody(DefaultBodyLimit), s.passwordSubmit)
+	s.App.Get("/me/comments", s.minePage) // page_mine.go
 }
 
 func (s *Server) passwordData(c *fiber.Ctx) (passwordPageData, auth.Principal, error) {

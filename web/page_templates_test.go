@@ -60,6 +60,8 @@ func TestRenderEveryTemplate(t *testing.T) {
 			"login":        loginPageData{pageBase: base(staff), Username: "staffa", Next: "/staff/", Error: "用户名或密码错误。", Notice: "密码已修改"},
 			"work_steps": stepsPageData{workBase: workBase{pageBase: base(staff), C: x, Tab: "steps"}, Steps: []consultation.Step{{Kind: consultation.CollectiveDecision, HeldOn: "2026-11-30", Participants: "常务会议", Summary: "通过", Outcome: "passed"}, {Kind: consultation.RiskAssessment, Summary: "可控", Measures: "分步"}},
 				Missing: "集体讨论决定", Kinds: types, Risks: types, Outcomes: types, Form: consultation.StepForm{Summary: "x"}, Errors: formErrors{"summary": "必填", "held_on": "x"}},
+			"me_comments": minePageData{pageBase: base(staff), Items: []mineItem{{MyComment: comments.MyComment{ReceiptStatus: comments.ReceiptStatus{Code: "YG-ABCD-EFGH-JKMN", ReceivedAt: now, Status: comments.Declined, DeclineReason: comments.Spam,
+				Disposition: &comments.PublicDisposition{Outcome: comments.NotAdopted, Reason: "理由"}, ConsultationID: "c1", ConsultationTitle: "办法"}, Body: "原文", ArticleLabel: "第二条"}, Fate: "第 2 稿已修改"}}},
 			"password": passwordPageData{pageBase: base(staff), Forced: true, Errors: formErrors{"old_password": "错", "password": "短", "confirm_password": "不一致"}},
 			"error":    errorPage{pageBase: base(auth.Principal{}), Status: 401, Message: "请先登录。", Fields: map[string]string{"a": "b"}, Login: true},
 			"staff_dashboard": staffDashboardData{pageBase: base(staff), Department: "县公安局", Drafts: items, Open: items, Closed: nil,

@@ -213,6 +213,7 @@ func (s *Server) routes() {
 	api.Patch("/users/:id", small, s.updateAccount)
 	api.Post("/users/:id/password-reset", small, s.resetPassword)
 	api.Post("/me/password", small, s.changePassword)
+	api.Get("/me/comments", s.myComments)
 	api.Patch("/departments/:id", small, s.renameDepartment)
 	api.Get("/calendar", s.getCalendar)
 	api.Put("/calendar", small, s.loadCalendar)
