@@ -158,7 +158,9 @@ type Comment struct {
 	PublicName   string `json:"public_name,omitempty" bson:"public_name,omitempty"`
 	ContactPhone string `json:"contact_phone,omitempty" bson:"contact_phone,omitempty"`
 	ContactEmail string `json:"contact_email,omitempty" bson:"contact_email,omitempty"`
-	UserID       string `json:"user_id,omitempty" bson:"user_id,omitempty"` // account that submitted, if any
+	// Stance is the commenter's view of the whole draft, if given.
+	Stance Stance `json:"stance,omitempty" bson:"stance,omitempty"`
+	UserID string `json:"user_id,omitempty" bson:"user_id,omitempty"` // account that submitted, if any
 	// Notify: the commenter asked to hear what becomes of the comment, in
 	// Lang, at the contacts above (notify.go).
 	Notify bool   `json:"notify,omitempty" bson:"notify,omitempty"`

@@ -59,7 +59,10 @@ type Report struct {
 	ByDisposition map[Outcome]int `json:"by_disposition"`
 	Undisposed    int             `json:"undisposed"`
 	Articles      []ArticleCount  `json:"articles"`
-	Rows          []ReportRow     `json:"rows"`
+	// Stances counts the published comments that give a stance, whole
+	// draft first, then by article (only those with any).
+	Stances []StanceTally `json:"stances"`
+	Rows    []ReportRow   `json:"rows"`
 }
 
 // SummaryRunes is the length of the summary column.
@@ -117,6 +120,9 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 			labels[a.ID], order[a.ID] = a.Label, i+1
 			r.Articles = append(r.Articles, ArticleCount{ArticleID: a.ID, Label: a.Label, Count: perArticle[a.ID]})
 		}
+	}
+	if r.Stances, err = s.stanceTallies(ctx, c.ID, labels, order); err != nil {
+		return nil, err
 	}
 	// The table: every group with a published member, once, grouped by article.
 	for cursor := ""; ; {
@@ -363,4 +369,45 @@ func (s *Service) Queues(ctx context.Context, actor auth.Principal) (*Queues, er
 // each article. The caller has checked that the actor may see c.
 func (s *Service) PublishedByArticle(ctx context.Context, c *consultation.Consultation) (map[string]int, error) {
 	return s.Store.CountByArticle(ctx, c.ID, Published)
+}
+
+// stanceTallies counts the stances of consultationID's published comments,
+// the whole draft first, then the articles in the draft's order.
+func (s *Service) stanceTallies(ctx context.Context, consultationID string, labels map[string]string, order map[string]int) ([]StanceTally, error) {
+	counts, err := s.Store.CountByStance(ctx, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	out := []StanceTally{}
+	for id, c := range counts {
+		out = append(out, StanceTally{ArticleID: id, Label: labels[id], Counts: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		oi, iok := order[out[i].ArticleID]
+		oj, jok := order[out[j].ArticleID]
+		if iok != jok {
+			return iok
+		}
+		if oi != oj {
+			return oi < oj
+		}
+		return out[i].ArticleID < out[j].ArticleID
+	})
+	return out, nil
+}
+
+// StanceTotals counts the stances (each a view of the whole draft) of a
+// consultation the public may see (for its public page).
+func (s *Service) StanceTotals(ctx context.Context, consultationID string) (StanceCounts, error) {
+	counts, err := s.Store.CountByStance(ctx, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	total := StanceCounts{}
+	for _, c := range counts {
+		for st, n := range c {
+			total[st] += n
+		}
+	}
+	return total, nil
 }

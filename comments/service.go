@@ -348,7 +348,7 @@ func (s *Service) build(c *consultation.Consultation, in Submission, ch Channel,
 		Body: in.Body, BodySHA256: hex.EncodeToString(sum[:]), PublicBody: masked,
 		CommenterType: in.CommenterType, OrganizationName: in.OrganizationName, Display: in.Display,
 		RealName: in.RealName, PublicName: publicName(in, privacy.MaskName),
-		ContactPhone: in.ContactPhone, ContactEmail: in.ContactEmail,
+		ContactPhone: in.ContactPhone, ContactEmail: in.ContactEmail, Stance: in.Stance,
 		Channel: ch, ReceivedAt: received, CreatedAt: now, Status: Published}
 	cm.Notify, cm.Lang = in.wantsNotify(), in.Lang // notify.go
 	if c.Moderation {

@@ -78,6 +78,9 @@ type Store interface {
 	// PublicGroups lists groups with PublishedCount > 0 by the filter in
 	// (FirstAt, ID) order, with the cursor of the next page.
 	PublicGroups(ctx context.Context, f GroupFilter) ([]*Group, string, error)
+	// CountByStance counts the published comments that give a stance, by
+	// article ("" for the whole draft) and stance.
+	CountByStance(ctx context.Context, consultationID string) (map[string]StanceCounts, error)
 	// CommentsByUser returns the newest comments (at most limit) submitted
 	// through account userID, newest first.
 	CommentsByUser(ctx context.Context, userID string, limit int) ([]*Comment, error)

@@ -32,6 +32,8 @@ type Submission struct {
 	RealName         string        `json:"real_name"`
 	ContactPhone     string        `json:"contact_phone"`
 	ContactEmail     string        `json:"contact_email"`
+	// Stance, optional: support, oppose or neutral on the whole draft.
+	Stance Stance `json:"stance" jsonschema:"enum=,enum=support,enum=oppose,enum=neutral"`
 	// Notify asks for notifications to the contacts given (nil: yes when
 	// a contact is given); Lang is their language (set by the web layer).
 	Notify *bool  `json:"notify"`
@@ -114,6 +116,9 @@ func (in Submission) validate(articleOK func(string) bool) (Submission, error) {
 	case Masked, RealName, Anonymous:
 	default:
 		f.Add("display", "field.invalid_choice", "masked, real_name, anonymous")
+	}
+	if !out.Stance.Valid() {
+		f.Add("stance", "field.invalid_choice", "support, oppose, neutral")
 	}
 	checkText(&f, "organization_name", out.OrganizationName, MaxOrganization, out.CommenterType == Organization)
 	// A name is needed only where it will be shown.

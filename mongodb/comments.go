@@ -153,6 +153,37 @@ func (s *CommentStore) CommentByReceipt(ctx context.Context, code string) (*comm
 	return s.findOne(ctx, bson.D{{Key: "receipt", Value: code}}, "comment by receipt")
 }
 
+// CountByStance implements comments.Store. The counting is done here, not
+// by $group (FerretDB v1 lacks most accumulators): only the two fields of
+// the comments with a stance are read.
+func (s *CommentStore) CountByStance(ctx context.Context, consultationID string) (map[string]comments.StanceCounts, error) {
+	filter := bson.D{{Key: "consultation_id", Value: consultationID}, {Key: "status", Value: comments.Published},
+		{Key: "stance", Value: bson.D{{Key: "$exists", Value: true}}}}
+	cur, err := s.comments.Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "article_id", Value: 1}, {Key: "stance", Value: 1}}))
+	if err != nil {
+		return nil, storeErr(err, "count by stance")
+	}
+	defer cur.Close(ctx)
+	out := map[string]comments.StanceCounts{}
+	for cur.Next(ctx) {
+		var row struct {
+			ArticleID string `bson:"article_id"`
+			Stance    string `bson:"stance"`
+		}
+		if err := cur.Decode(&row); err != nil {
+			return nil, storeErr(err, "count by stance")
+		}
+		if row.Stance == "" {
+			continue
+		}
+		if out[row.ArticleID] == nil {
+			out[row.ArticleID] = comments.StanceCounts{}
+		}
+		out[row.ArticleID][comments.Stance(row.Stance)]++
+	}
+	return out, storeErr(cur.Err(), "count by stance")
+}
+
 // CommentsByUser implements comments.Store.
 func (s *CommentStore) CommentsByUser(ctx context.Context, userID string, limit int) ([]*comments.Comment, error) {
 	opts := options.Find().SetSort(bson.D{{Key: "received_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit))

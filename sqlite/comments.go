@@ -581,6 +581,29 @@ func (s *CommentStore) PublicGroups(ctx context.Context, f comments.GroupFilter)
 	return list, "", classify(rows.Err(), "public groups")
 }
 
+// CountByStance implements comments.Store.
+func (s *CommentStore) CountByStance(ctx context.Context, consultationID string) (map[string]comments.StanceCounts, error) {
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT article_id, stance, count(*) FROM comments
+		WHERE consultation_id = ? AND stance IS NOT NULL AND status = 'published' GROUP BY article_id, stance`, consultationID)
+	if err != nil {
+		return nil, classify(err, "count by stance")
+	}
+	defer rows.Close()
+	out := map[string]comments.StanceCounts{}
+	for rows.Next() {
+		var article, stance string
+		var n int
+		if err := rows.Scan(&article, &stance, &n); err != nil {
+			return nil, classify(err, "count by stance")
+		}
+		if out[article] == nil {
+			out[article] = comments.StanceCounts{}
+		}
+		out[article][comments.Stance(stance)] = n
+	}
+	return out, classify(rows.Err(), "count by stance")
+}
+
 // CommentsByUser implements comments.Store.
 func (s *CommentStore) CommentsByUser(ctx context.Context, userID string, limit int) ([]*comments.Comment, error) {
 	return s.query(ctx, "comments by user", "SELECT record, received_at, id FROM comments WHERE user_id = ? ORDER BY received_at DESC, id DESC LIMIT ?",

@@ -31,6 +31,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("Counts", func(t *testing.T) { testCommentCounts(t, open(t)) })
 	t.Run("SharedBands", func(t *testing.T) { testSharedBands(t, open(t)) })
 	t.Run("CommentsByUser", func(t *testing.T) { testCommentsByUser(t, open(t)) })
+	t.Run("CountByStance", func(t *testing.T) { testCountByStance(t, open(t)) })
 	t.Run("TransparencyLog", func(t *testing.T) { testCommentLog(t, open(t)) })
 }
 
@@ -672,5 +673,33 @@ func testCommentsByUser(t *testing.T, s comments.Store) {
 	}
 	if got, _ := s.CommentsByUser(ctx, "u-nobody", 10); len(got) != 0 {
 		t.Errorf("CommentsByUser of an account without comments: %d", len(got))
+	}
+}
+
+// testCountByStance: published comments with a stance, by article and
+// stance; pending ones and those without a stance do not count.
+func testCountByStance(t *testing.T, s comments.Store) {
+	at := T0
+	add := func(article string, st comments.Stance, status comments.Status) {
+		c := NewComment("c1", "", fmt.Sprintf("意见%d", at.UnixNano()), at)
+		at = at.Add(time.Second)
+		c.ArticleID, c.Stance, c.Status = article, st, status
+		must(t, InsertComment(s, c))
+	}
+	add("", comments.Support, comments.Published)
+	add("", comments.Support, comments.Published)
+	add("", comments.Oppose, comments.Published)
+	add("a1", comments.Oppose, comments.Published)
+	add("a1", comments.Neutral, comments.Published)
+	add("a1", comments.Support, comments.Pending) // not published
+	add("a1", "", comments.Published)             // no stance
+	other := NewComment("c2", "", "别处", at)
+	other.Stance = comments.Support
+	must(t, InsertComment(s, other))
+	got, err := s.CountByStance(ctx, "c1")
+	must(t, err)
+	want := map[string]comments.StanceCounts{"": {comments.Support: 2, comments.Oppose: 1}, "a1": {comments.Oppose: 1, comments.Neutral: 1}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("CountByStance = %v, want %v", got, want)
 	}
 }

@@ -32,6 +32,7 @@ func (s *Server) commentPageRoutes() {
 // commentPageForm is the comment form as posted.
 type commentPageForm struct {
 	ArticleID, Body, CommenterType, OrganizationName, Display, RealName, ContactPhone, ContactEmail string
+	Stance                                                                                          string
 	// Key makes a double submission return the first receipt.
 	Key string
 	// NoNotify: the notify box was shown and left unticked (notify_page.go).
@@ -42,7 +43,7 @@ type commentPageForm struct {
 func (f commentPageForm) submission() comments.Submission {
 	return comments.Submission{ArticleID: f.ArticleID, Body: f.Body, CommenterType: comments.CommenterType(f.CommenterType),
 		OrganizationName: f.OrganizationName, Display: comments.Display(f.Display), RealName: f.RealName,
-		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, Notify: f.notify(), Lang: f.Lang}
+		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, Notify: f.notify(), Lang: f.Lang, Stance: comments.Stance(f.Stance)}
 }
 
 type commentPageData struct {
@@ -114,7 +115,7 @@ func (s *Server) commentSubmit(c *fiber.Ctx) error {
 	v := func(k string) string { return c.FormValue(k) }
 	f := commentPageForm{ArticleID: v("article_id"), Body: strings.ReplaceAll(v("body"), "\r\n", "\n"), CommenterType: v("commenter_type"),
 		OrganizationName: v("organization_name"), Display: v("display"), RealName: v("real_name"),
-		ContactPhone: v("contact_phone"), ContactEmail: v("contact_email"), Key: v("key"),
+		ContactPhone: v("contact_phone"), ContactEmail: v("contact_email"), Key: v("key"), Stance: v("stance"),
 		NoNotify: v("notify_shown") != "" && v("notify") == "", Lang: string(langOf(c))}
 	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f.submission(), f.Key)
 	s.cfg.Metrics.commentOutcome(r != nil && r.Repeated, err)

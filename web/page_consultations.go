@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"yugongkai/comments"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -222,7 +223,10 @@ type consultationPageData struct {
 	// ArticleComments counts the published comments per article id, shown
 	// beside each article with a link to CommentsList ("" hides them).
 	ArticleComments map[string]int
-	CommentsList    string
+	// Stances counts the stances given by published comments (support,
+	// oppose, neutral), each a view of the whole draft.
+	Stances      *stanceLine
+	CommentsList string
 	// TOC is the draft's table of contents (page_consultation_toc.go).
 	TOC []tocEntry
 	// WholeCommentURL is where a resident comments on the whole draft,
@@ -287,6 +291,9 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 	d.DaysLeft = daysLeft(x, d.Now)
 	if s.commentsEnabled() && x.PublishedAt != nil {
 		if d.ArticleComments, err = s.cfg.Comments.PublishedByArticle(ctx, x); err != nil {
+			return err
+		}
+		if d.Stances, err = s.stanceLine(ctx, x.ID); err != nil {
 			return err
 		}
 		d.CommentsList = "/consultations/" + url.PathEscape(x.ID) + "/comments"
@@ -407,4 +414,15 @@ func timeline(lang i18n.Lang, x *consultation.Consultation, internal bool) []tim
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out
+}
+
+// stanceLine is the stance counts as a page shows them (nil: none given).
+type stanceLine struct{ Support, Oppose, Neutral int }
+
+func (s *Server) stanceLine(ctx context.Context, consultationID string) (*stanceLine, error) {
+	t, err := s.cfg.Comments.StanceTotals(ctx, consultationID)
+	if err != nil || len(t) == 0 {
+		return nil, err
+	}
+	return &stanceLine{Support: t[comments.Support], Oppose: t[comments.Oppose], Neutral: t[comments.Neutral]}, nil
 }

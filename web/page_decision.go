@@ -213,6 +213,14 @@ type reportSummary struct {
 	R        *comments.Report
 	Chart    template.HTML
 	Channels []countRow
+	// Stances: one line per article (the whole draft first) with stances.
+	Stances []stanceRow
+}
+
+// stanceRow is the stance counts of one article of the report.
+type stanceRow struct {
+	Label                    string
+	Support, Oppose, Neutral int
 }
 
 func newReportSummary(b pageBase, x *consultation.Consultation, r *comments.Report) *reportSummary {
@@ -221,6 +229,13 @@ func newReportSummary(b pageBase, x *consultation.Consultation, r *comments.Repo
 		if n := r.ByChannel[ch]; n > 0 {
 			sum.Channels = append(sum.Channels, countRow{Label: b.T("channel." + string(ch)), N: n})
 		}
+	}
+	for _, st := range r.Stances {
+		label := st.Label
+		if st.ArticleID == "" {
+			label = b.T("page.stance.whole_draft")
+		}
+		sum.Stances = append(sum.Stances, stanceRow{Label: label, Support: st.Counts[comments.Support], Oppose: st.Counts[comments.Oppose], Neutral: st.Counts[comments.Neutral]})
 	}
 	return sum
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"yugongkai/comments"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
@@ -120,6 +121,7 @@ func parsePages() (*pageSet, error) {
 		// summary lists a form's errors for the "errorsummary" partial, in
 		// form order: triples of field name, input id and label key.
 		"summary": errorSummary,
+		"stances": func() []comments.Stance { return comments.Stances },
 		"listArgs": func(page any, items []consultationItem) map[string]any {
 			return map[string]any{"Page": page, "Items": items}
 		},
