@@ -25,7 +25,7 @@ func TestStance(t *testing.T) {
 		if r.field("stance") == "" {
 			t.Errorf("unknown stance refused without naming the field: %s", r.Body)
 		}
-		page := e.browser().get("/consultations/" + id).want(t, 200, "public page")
+		page := e.browser().get("/consultations/"+id).want(t, 200, "public page")
 		page.has(t, "stance line", "表态", "支持 2 条 · 反对 1 条 · 中立 0 条")
 		rep := e.want(e.do("GET", "/api/v1/consultations/"+id+"/report", w.staffA, nil), 200, "report")
 		stances, _ := rep.JSON["stances"].([]any)
@@ -39,7 +39,7 @@ func TestStance(t *testing.T) {
 		}
 		// Through the page form, without JavaScript.
 		b := e.browser()
-		form := b.get("/consultations/" + id + "/comment").want(t, 200, "form")
+		form := b.get("/consultations/"+id+"/comment").want(t, 200, "form")
 		form.has(t, "stance radios", `name="stance" value="neutral"`, "您对草案的总体态度")
 		key := ""
 		if i := strings.Index(form.Body, `name="key" value="`); i >= 0 {
