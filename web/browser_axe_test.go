@@ -102,9 +102,10 @@ func TestAxeEveryPage(t *testing.T) {
 	}{
 		{"", public},
 		{"staff", []string{"/staff/", "/staff/consultations/new", w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
-			w("open", "/period"), w("open", "/steps"), w("closed", "/revise"), w("closed", "/review"), c("draft", "/publish")}},
+			w("open", "/period"), w("open", "/steps"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
 		{"legal", []string{"/legal/", c("published", "")}},
 		{"admin", []string{"/admin/"}},
+		{"resident", []string{"/me/comments", "/me/password", c("open", "/comment")}},
 	}
 	// A probe first: axe must see a violation planted in a page.
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+"/"), chromedp.WaitReady("body")); err != nil {
@@ -152,6 +153,9 @@ func TestAxeEveryPage(t *testing.T) {
 					if err := chromedp.Do(b.ctx, emulate, chromedp.Navigate(b.base+page+sep+"lang="+lang), chromedp.WaitReady("body")); err != nil {
 						t.Fatalf("%s: %v", page, err)
 					}
+					if st := b.eval("status", `(function(){var e=document.querySelector(".error-page"); return e ? e.dataset.status : "ok"})()`); st != "ok" && page != "/no-such-page" {
+						t.Errorf("%s %s %s %s: error page %s instead of the page", r.role, vp.name, lang, page, st)
+					}
 					// A screenshot of every page, for a reviewer to look at.
 					name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "=", "-", "%", "").Replace(page), "-")
 					if name == "" {
@@ -165,7 +169,8 @@ func TestAxeEveryPage(t *testing.T) {
 			}
 		}
 		if r.role != "" {
-			b.step("logout-"+r.role, chromedp.Navigate(b.base+"/"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.ID("main")))
+			b.step("logout-"+r.role, chromedp.Navigate(b.base+"/"), chromedp.WaitReady(`form[action="/logout"]`),
+				chromedp.Submit(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(`a[href="/login"]`))
 		}
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].id+found[i].page < found[j].id+found[j].page })
