@@ -93,17 +93,31 @@ func TestAxeEveryPage(t *testing.T) {
 		return "/consultations/" + id + rest
 	}
 	w := func(state, rest string) string { return "/staff" + c(state, rest) }
+	l := func(state, rest string) string { return "/legal" + c(state, rest) }
+	// A receipt to look up.
+	cl := e.want(e.do("GET", "/api/v1/consultations/"+byState["published"]+"/comments?status=all", adminTok, nil), 200, "comments")
+	receipt := ""
+	items, _ := cl.JSON["items"].([]any)
+	for _, it := range items {
+		if code, _ := it.(map[string]any)["receipt"].(string); code != "" {
+			receipt = code
+			break
+		}
+	}
+	if receipt == "" {
+		t.Fatalf("no receipt in the demo's open consultation: %s", cl.Body)
+	}
 	public := []string{"/", "/consultations", c("open", ""), c("open", "/comment"), c("open", "/comments"), c("published", ""),
 		c("published", "/comments"), c("published", "/report"), c("published", "/history"), c("published", "/diff"), "/search?q=" + url.QueryEscape("充电"),
-		"/receipts", "/login", "/no-such-page"}
+		"/receipts", "/receipts/" + receipt, "/login", "/no-such-page"}
 	roles := []struct {
 		role  string
 		pages []string
 	}{
 		{"", public},
-		{"staff", []string{"/staff/", "/staff/consultations/new", w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
+		{"staff", []string{"/staff/", "/staff/consultations/new", w("draft", "/edit"), w("open", "/import"), w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
 			w("open", "/period"), w("open", "/steps"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
-		{"legal", []string{"/legal/", c("published", "")}},
+		{"legal", []string{"/legal/", c("published", ""), l("closed", "/review")}},
 		{"admin", []string{"/admin/"}},
 		{"resident", []string{"/me/comments", "/me/password", c("open", "/comment")}},
 	}
