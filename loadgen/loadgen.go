@@ -53,9 +53,9 @@ type Config struct {
 	// a campaign from many addresses behind the site's reverse proxy looks
 	// (the server must trust 127.0.0.1 as a proxy).
 	Forwarded bool
-	// Path is the comment endpoint under Target; default
+	// Endpoint is the comment endpoint under Target; default
 	// /api/v1/consultations/{Consultation}/comments.
-	Path string
+	Endpoint string
 }
 
 // Result is what a run measured. Latencies are in milliseconds.
@@ -122,11 +122,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.MaxTime <= 0 || cfg.MaxTime > MaxTime {
 		cfg.MaxTime = MaxTime
 	}
-	if cfg.Path == "" {
+	if cfg.Endpoint == "" {
 		if cfg.Consultation == "" {
 			return Result{}, errors.New("loadgen: no consultation")
 		}
-		cfg.Path = "/api/v1/consultations/" + url.PathEscape(cfg.Consultation) + "/comments"
+		cfg.Endpoint = commentsEndpoint(cfg.Consultation)
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.MaxTime)
 	defer cancel()
@@ -211,7 +211,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 					forwarded = fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
 				}
 				start := time.Now()
-				status, err := send(ctx, client, "POST", cfg.Target+cfg.Path, body, forwarded)
+				status, err := send(ctx, client, "POST", cfg.Target+cfg.Endpoint, body, forwarded)
 				if ctx.Err() != nil && err != nil {
 					return // the run's time is up: not the server's error
 				}
@@ -269,4 +269,9 @@ func quantile(ds []time.Duration, q float64) float64 {
 	i := int(q*float64(len(s))+0.999999) - 1
 	i = min(max(i, 0), len(s)-1)
 	return float64(s[i].Microseconds()) / 1000
+}
+
+// commentsEndpoint is the API address of a consultation's comments.
+func commentsEndpoint(consultation string) string {
+	return "/api/v1/consultations/" + url.PathEscape(consultation) + "/comments"
 }
