@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -90,39 +89,20 @@ func insertComments(ctx context.Context, t *txn, list []*comments.Comment) error
 		}
 		c.GroupID = tg.id
 		c.LeafIndex = size
-		if tg.disp.Valid && c.Disposition == nil {
-			var d comments.Disposition
-			if err := json.Unmarshal([]byte(tg.disp.String), &d); err != nil {
-				return classify(err, "insert comment: group disposition")
-			}
-			d.At = d.At.UTC()
-			appendDisposition(c, d)
-		}
-		record, err := encodeComment(c)
-		if err != nil {
+		if err := inheritDisposition(c, tg.disp); err != nil {
 			return err
 		}
-		if _, err := t.ExecContext(ctx, `INSERT INTO comments (id, consultation_id, article_id, status, channel, group_id, outcome,
-			received_at, receipt, idempotency_key, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.ConsultationID, c.ArticleID, string(c.Status), string(c.Channel), c.GroupID, outcomeOf(c),
-			formatTime(c.ReceivedAt), c.Receipt, nullable(c.IdempotencyKey), record); err != nil {
-			return duplicateKey(err, "insert comment")
+		if err := insertCommentRow(ctx, t, c); err != nil {
+			return err
 		}
 		k := countKey{c.ArticleID, c.Status}
 		if counts[k] == 0 {
 			order = append(order, k)
 		}
 		counts[k]++
-		pub := isPublished(c.Status)
-		rep := ""
-		if pub == 1 {
-			rep = c.ID
-		}
-		res, err := t.ExecContext(ctx, `UPDATE comment_groups SET count = count + 1, published_count = published_count + ?,
-			first_at = min(first_at, ?), rep_id = CASE WHEN rep_id = '' THEN ? ELSE rep_id END
-			WHERE consultation_id = ? AND id = ?`, pub, formatTime(c.ReceivedAt), rep, cid, c.GroupID)
+		res, pub, rep, err := countInGroup(ctx, t, c)
 		if err != nil {
-			return classify(err, "insert comment: count in group")
+			return err
 		}
 		leaf := comments.LeafOf(c)
 		hashes, err := tlog.StoredHashes(size, leaf, read)

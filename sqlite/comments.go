@@ -103,37 +103,18 @@ func insertComment(ctx context.Context, t *txn, c *comments.Comment) error {
 			return err
 		}
 		c.LeafIndex = size
-		if disp.Valid && c.Disposition == nil {
-			var d comments.Disposition
-			if err := json.Unmarshal([]byte(disp.String), &d); err != nil {
-				return classify(err, "insert comment: group disposition")
-			}
-			d.At = d.At.UTC()
-			appendDisposition(c, d)
-		}
-		record, err := encodeComment(c)
-		if err != nil {
+		if err := inheritDisposition(c, disp); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO comments (id, consultation_id, article_id, status, channel, group_id, outcome,
-			received_at, receipt, idempotency_key, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.ConsultationID, c.ArticleID, string(c.Status), string(c.Channel), c.GroupID, outcomeOf(c),
-			formatTime(c.ReceivedAt), c.Receipt, nullable(c.IdempotencyKey), record); err != nil {
-			return duplicateKey(err, "insert comment")
+		if err := insertCommentRow(ctx, t, c); err != nil {
+			return err
 		}
 		if err := countArticle(ctx, tx, c.ConsultationID, c.ArticleID, c.Status, 1); err != nil {
 			return err
 		}
-		pub := isPublished(c.Status)
-		rep := ""
-		if pub == 1 {
-			rep = c.ID
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE comment_groups SET count = count + 1, published_count = published_count + ?,
-			first_at = min(first_at, ?), rep_id = CASE WHEN rep_id = '' THEN ? ELSE rep_id END
-			WHERE consultation_id = ? AND id = ?`, pub, formatTime(c.ReceivedAt), rep, c.ConsultationID, c.GroupID)
+		res, pub, rep, err := countInGroup(ctx, t, c)
 		if err != nil {
-			return classify(err, "insert comment: count in group")
+			return err
 		}
 		if !t.noLog {
 			if err := appendLeaf(ctx, t, c); err != nil {
@@ -145,6 +126,52 @@ func insertComment(ctx context.Context, t *txn, c *comments.Comment) error {
 		}
 		return createGroup(ctx, tx, c, 1, pub, rep)
 	}
+}
+
+// inheritDisposition gives c the answer its group was given as a whole
+// (disp, the group's disposition column), unless c has one.
+func inheritDisposition(c *comments.Comment, disp sql.NullString) error {
+	if !disp.Valid || c.Disposition != nil {
+		return nil
+	}
+	var d comments.Disposition
+	if err := json.Unmarshal([]byte(disp.String), &d); err != nil {
+		return classify(err, "insert comment: group disposition")
+	}
+	d.At = d.At.UTC()
+	appendDisposition(c, d)
+	return nil
+}
+
+// insertCommentRow writes c's row.
+func insertCommentRow(ctx context.Context, t *txn, c *comments.Comment) error {
+	record, err := encodeComment(c)
+	if err != nil {
+		return err
+	}
+	if _, err := t.ExecContext(ctx, `INSERT INTO comments (id, consultation_id, article_id, status, channel, group_id, outcome,
+		received_at, receipt, idempotency_key, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.ConsultationID, c.ArticleID, string(c.Status), string(c.Channel), c.GroupID, outcomeOf(c),
+		formatTime(c.ReceivedAt), c.Receipt, nullable(c.IdempotencyKey), record); err != nil {
+		return duplicateKey(err, "insert comment")
+	}
+	return nil
+}
+
+// countInGroup counts c in its group. The result says whether the group
+// existed (one row changed); pub and rep are what createGroup needs if not.
+func countInGroup(ctx context.Context, t *txn, c *comments.Comment) (res sql.Result, pub int, rep string, err error) {
+	pub = isPublished(c.Status)
+	if pub == 1 {
+		rep = c.ID
+	}
+	res, err = t.ExecContext(ctx, `UPDATE comment_groups SET count = count + 1, published_count = published_count + ?,
+		first_at = min(first_at, ?), rep_id = CASE WHEN rep_id = '' THEN ? ELSE rep_id END
+		WHERE consultation_id = ? AND id = ?`, pub, formatTime(c.ReceivedAt), rep, c.ConsultationID, c.GroupID)
+	if err != nil {
+		return nil, 0, "", classify(err, "insert comment: count in group")
+	}
+	return res, pub, rep, nil
 }
 
 // createGroup inserts the group of c with c as first member, with c's band
