@@ -27,24 +27,7 @@ func TestCrashKeepsReceipts(t *testing.T) {
 	proc := startProc()
 	defer func() { proc.Process.Kill(); proc.Wait() }()
 
-	_, res := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "crash-admin-password"})
-	admin := res["token"].(string)
-	_, res = call(t, "POST", base+"/api/v1/departments", admin, map[string]string{"name": "县公安局"})
-	dept := res["id"].(string)
-	call(t, "POST", base+"/api/v1/users", admin, map[string]string{"username": "staff", "password": "staff-password", "role": "staff", "department_id": dept})
-	_, res = call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": "staff", "password": "staff-password"})
-	staff := res["token"].(string)
-	_, res = call(t, "POST", base+"/api/v1/consultations", staff, map[string]any{
-		"title": "某县养犬管理办法", "procedure_type": "other", "explanation": "说明", "legal_basis": "依据",
-		"contact":  map[string]string{"department": "县公安局", "phone": "0571-1"},
-		"channels": map[string]string{"email": "a@b.cn"},
-		"text":     "第一条　为了规范养犬行为，制定本办法。\n第二条　本办法自公布之日起施行。\n",
-	})
-	id := res["id"].(string)
-	if st, res := call(t, "POST", base+"/api/v1/consultations/"+id+"/publish", staff, map[string]string{
-		"closes_at": time.Now().Add(40 * 24 * time.Hour).Format("2006-01-02")}); st != 200 {
-		t.Fatalf("publish: %d %v", st, res)
-	}
+	id := openForComments(t, base)
 
 	var mu sync.Mutex
 	var receipts []string
