@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"yugongkai/sqlite"
+	"yugongkai/web"
 )
 
 // commentBurst submits comments from g goroutines until stop is called,
@@ -277,5 +279,41 @@ func TestMetricsAddrDefault(t *testing.T) {
 	cfg, _ = readConfig([]string{"-metrics-addr", ":9999"}, func(string) string { return "" }, io.Discard)
 	if cfg.metricsAddr != ":9999" || !cfg.metricsExplicit {
 		t.Errorf("-metrics-addr :9999 gave %q (explicit %v)", cfg.metricsAddr, cfg.metricsExplicit)
+	}
+}
+
+// TestProfilesOnlyWhenAsked: Go's profiles are served beside /metrics with
+// -pprof, and not at all without it.
+func TestProfilesOnlyWhenAsked(t *testing.T) {
+	for _, profiles := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		addr := freeAddr(t)
+		if err := serveMetrics(ctx, addr, true, profiles, web.NewMetrics(), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+			t.Fatal(err)
+		}
+		var status int
+		for try := 0; try < 50; try++ {
+			res, err := http.Get("http://" + addr + "/debug/pprof/cmdline")
+			if err == nil {
+				res.Body.Close()
+				status = res.StatusCode
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		want := 404
+		if profiles {
+			want = 200
+		}
+		if status != want {
+			t.Errorf("profiles %v: GET /debug/pprof/cmdline: %d, want %d", profiles, status, want)
+		}
+		res, err := http.Get("http://" + addr + "/metrics")
+		if err != nil || res.StatusCode != 200 {
+			t.Errorf("profiles %v: /metrics: %v %v", profiles, res, err)
+		} else {
+			res.Body.Close()
+		}
+		cancel()
 	}
 }

@@ -90,6 +90,7 @@ type config struct {
 	commentRate, loginRate  int // per minute per IP and per account
 	metricsAddr             string
 	metricsExplicit         bool // -metrics-addr or YUGONGKAI_METRICS_ADDR was given
+	pprof                   bool // serve /debug/pprof/ beside /metrics
 }
 
 func readConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -111,6 +112,7 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	baseURL := fs.String("base-url", getenv("YUGONGKAI_BASE_URL"), "public address of the site, origin of absolute links such as the feeds; default http://localhost:PORT of -addr (YUGONGKAI_BASE_URL)")
 	proxies := fs.String("trusted-proxies", getenv("YUGONGKAI_TRUSTED_PROXIES"), "comma-separated addresses and CIDRs of the reverse proxies whose X-Forwarded-For is believed (YUGONGKAI_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", def("YUGONGKAI_METRICS_ADDR", defaultMetricsAddr), "listen address of GET /metrics (Prometheus), apart from the public one; \"\" turns it off (YUGONGKAI_METRICS_ADDR)")
+	fs.BoolVar(&cfg.pprof, "pprof", getenv("YUGONGKAI_PPROF") != "", "also serve Go's profiles (/debug/pprof/) on the metrics address, for measuring (YUGONGKAI_PPROF)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -366,7 +368,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			LoginPerAccount: ratelimit.New(20*cfg.loginRate, 15*time.Minute),
 			LoginPerIP:      ratelimit.New(4*cfg.loginRate, time.Minute),
 		}})
-	if err := serveMetrics(ctx, cfg.metricsAddr, cfg.metricsExplicit, metrics, log); err != nil {
+	if err := serveMetrics(ctx, cfg.metricsAddr, cfg.metricsExplicit, cfg.pprof, metrics, log); err != nil {
 		return err
 	}
 	errc := make(chan error, 1)

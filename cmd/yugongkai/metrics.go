@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"yugongkai/apperr"
@@ -21,10 +22,11 @@ import (
 // otherwise: loopback only, apart from the public port (see README).
 const defaultMetricsAddr = "127.0.0.1:9464"
 
-// serveMetrics serves m's GET /metrics on addr until ctx ends. When addr is
+// serveMetrics serves m's GET /metrics (and, with pprof, Go's profiles under
+// /debug/pprof/) on addr until ctx ends. When addr is
 // the default and taken (another instance on the host), the server runs
 // without metrics and says so; an address given explicitly must be free.
-func serveMetrics(ctx context.Context, addr string, explicit bool, m *web.Metrics, log *slog.Logger) error {
+func serveMetrics(ctx context.Context, addr string, explicit, profiles bool, m *web.Metrics, log *slog.Logger) error {
 	if addr == "" {
 		return nil
 	}
@@ -36,7 +38,20 @@ func serveMetrics(ctx context.Context, addr string, explicit bool, m *web.Metric
 		}
 		return fmt.Errorf("metrics address: %w", err)
 	}
-	srv := &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	handler := m.Handler()
+	write := 30 * time.Second
+	if profiles {
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", handler)
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		handler = mux
+		write = 5 * time.Minute // a CPU profile takes its seconds
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: write}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("metrics listener", "err", err)
