@@ -62,21 +62,34 @@ func CommentDoc(c *consultation.Consultation, cm *comments.Comment) (Doc, bool) 
 // and its title and filter fields are copied to its comments' documents;
 // any other is removed. Call it after every stored change of c.
 func (s *Service) IndexConsultation(ctx context.Context, c *consultation.Consultation) error {
-	if c.PublishedAt == nil {
+	d, ok, err := s.consultationDoc(ctx, c)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return s.Index.Delete(ctx, KindConsultation, c.ID)
+	}
+	return s.Put(ctx, d)
+}
+
+// consultationDoc is c's document with its public text, or none (ok false)
+// before publication.
+func (s *Service) consultationDoc(ctx context.Context, c *consultation.Consultation) (Doc, bool, error) {
+	if c.PublishedAt == nil {
+		return Doc{}, false, nil
 	}
 	var v *consultation.Version
 	if n := PublicTextVersion(c); n > 0 {
 		if s.Versions == nil {
-			return apperr.Wrap(fmt.Errorf("no Versions to read version %d of %s", n, c.ID), "search: index consultation")
+			return Doc{}, false, apperr.Wrap(fmt.Errorf("no Versions to read version %d of %s", n, c.ID), "search: index consultation")
 		}
 		var err error
 		if v, err = s.Versions.Version(ctx, c.ID, n); err != nil {
-			return err
+			return Doc{}, false, err
 		}
 	}
 	d, _ := ConsultationDoc(c, v)
-	return s.Put(ctx, d)
+	return d, true, nil
 }
 
 // IndexComment brings the index up to date with comment cm on c: indexed

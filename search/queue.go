@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"time"
 
@@ -140,29 +141,69 @@ func (s *Service) drainOnce(ctx context.Context) (int, error) {
 	return len(jobs), s.Queue.Done(ctx, keys)
 }
 
-// apply brings the document of one job's record up to date.
+// apply brings the document of one job's record up to date. When several
+// instances drain one queue (Service.Shared), another may commit a change
+// to the record and index it between this one's read and its write, which
+// the write would then undo. So then, after writing, apply reads the record
+// again and writes again while what the index should hold has moved (at
+// most maxRewrites times: a record changing that often is indexed by its
+// own later jobs). One process needs none of it: its drains take turns.
 func (s *Service) apply(ctx context.Context, j consultation.IndexJob) error {
-	c, err := s.Records.Consultation(ctx, j.Consultation)
-	if apperr.Is(err, apperr.NotFound) {
-		return s.Index.Delete(ctx, Kind(j.Kind), j.ID)
-	}
-	if err != nil {
-		return err
-	}
-	switch j.Kind {
-	case consultation.IndexConsultation:
-		return s.IndexConsultation(ctx, c)
-	case consultation.IndexComment:
-		cm, err := s.Records.Comment(ctx, j.ID)
-		if apperr.Is(err, apperr.NotFound) {
-			return s.Index.Delete(ctx, KindComment, j.ID)
-		}
+	d, ok, err := s.target(ctx, j)
+	for round := 0; ; round++ {
 		if err != nil {
 			return err
 		}
-		return s.IndexComment(ctx, c, cm)
+		if err := s.write(ctx, j, d, ok); err != nil {
+			return err
+		}
+		if !s.Shared || round == maxRewrites {
+			return nil
+		}
+		d2, ok2, err2 := s.target(ctx, j)
+		if err2 == nil && ok2 == ok && (!ok || reflect.DeepEqual(d, d2)) {
+			return nil
+		}
+		d, ok, err = d2, ok2, err2
 	}
-	return nil
+}
+
+// maxRewrites bounds apply's writes after the first.
+const maxRewrites = 3
+
+// target is what the index should hold for j's record as stored now: its
+// document, or none (ok false).
+func (s *Service) target(ctx context.Context, j consultation.IndexJob) (d Doc, ok bool, err error) {
+	c, err := s.Records.Consultation(ctx, j.Consultation)
+	if apperr.Is(err, apperr.NotFound) {
+		return Doc{}, false, nil
+	}
+	if err != nil {
+		return Doc{}, false, err
+	}
+	switch j.Kind {
+	case consultation.IndexConsultation:
+		return s.consultationDoc(ctx, c)
+	case consultation.IndexComment:
+		cm, err := s.Records.Comment(ctx, j.ID)
+		if apperr.Is(err, apperr.NotFound) {
+			return Doc{}, false, nil
+		}
+		if err != nil {
+			return Doc{}, false, err
+		}
+		d, ok := CommentDoc(c, cm)
+		return d, ok, nil
+	}
+	return Doc{}, false, nil
+}
+
+// write puts d for j's record, or removes the record's document.
+func (s *Service) write(ctx context.Context, j consultation.IndexJob, d Doc, ok bool) error {
+	if !ok {
+		return s.Index.Delete(ctx, Kind(j.Kind), j.ID)
+	}
+	return s.Put(ctx, d)
 }
 
 // Lag is how many index jobs are still queued (0 without a queue).

@@ -168,7 +168,10 @@ type Service struct {
 	// IndexComment.
 	Queue   Queue
 	Records Records
-	Now     func() time.Time
+	// Shared says that other instances drain the same queue (MongoDB):
+	// each write of a job is checked against a fresh read (queue.go).
+	Shared bool
+	Now    func() time.Time
 
 	drain drainer
 	kick  chan struct{}

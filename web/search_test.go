@@ -3,8 +3,12 @@ package web_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"yugongkai/comments"
+	"yugongkai/search"
 )
 
 func TestSearchAPI(t *testing.T) {
@@ -122,6 +126,59 @@ func TestSearchFollowsSubmissionsInBackground(t *testing.T) {
 				t.Fatalf("the worker did not index the submissions: %d hits", len(h))
 			}
 			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}
+
+// racyRecords runs between's function once, right after the first comment
+// read: another instance's commit and drain in the window between this
+// drainer's read and its write.
+type racyRecords struct {
+	search.Records
+	once    sync.Once
+	between func()
+}
+
+func (r *racyRecords) Comment(ctx context.Context, id string) (*comments.Comment, error) {
+	cm, err := r.Records.Comment(ctx, id)
+	r.once.Do(r.between)
+	return cm, err
+}
+
+// TestSearchDrainRaceAcrossInstances: instance A reads a pending comment
+// (nothing to index); instance B then publishes it and indexes it; A's
+// late delete would hide a published comment from search. A drainer of a
+// shared queue (Service.Shared, as on MongoDB) reads again after writing
+// and writes once more. Without Shared the test shows the race it closes.
+func TestSearchDrainRaceAcrossInstances(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, nil) // moderated: comments wait for staff
+		e.comments.OnChange, e.comments.OnSubmit = nil, func() {}
+		found := func() int {
+			r := e.want(e.do("GET", "/api/v1/search?q=遛狗专用", "", nil), 200, "search")
+			h, _ := r.JSON["hits"].([]any)
+			return len(h)
+		}
+		for _, shared := range []bool{false, true} {
+			body := "建议在社区设置遛狗专用区域。" + map[bool]string{false: "甲", true: "乙"}[shared]
+			r := e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment(body, "display", "anonymous")), 201, "comment")
+			cid := r.str("comment_id")
+			b := e.search // instance B
+			a := &search.Service{Index: b.Index, Queue: b.Queue, Versions: b.Versions, Now: b.Now, Shared: shared}
+			a.Records = &racyRecords{Records: b.Records, between: func() {
+				e.want(e.do("POST", "/api/v1/comments/"+cid+"/moderation", w.staffA, map[string]string{"action": "publish"}), 200, "publish")
+				if _, err := b.Drain(t.Context()); err != nil {
+					t.Error(err)
+				}
+			}}
+			if _, err := a.Drain(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			want := map[bool]int{false: 0, true: 1}[shared] // without Shared the first comment is lost
+			if n := found(); n != want {
+				t.Errorf("shared %v: %d hits after both drains, want %d", shared, n, want)
+			}
 		}
 	})
 }

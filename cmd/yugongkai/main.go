@@ -312,7 +312,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	commentSvc.SignHead, commentSvc.LogKey = headSigner(logSigner), logVerifier
 	searchSvc := &search.Service{Index: st.search, Queue: st.search, Versions: st.consultations,
-		Records: search.StoreRecords{Consultations: st.consultations, Comments: st.comments}, Now: time.Now}
+		Records: search.StoreRecords{Consultations: st.consultations, Comments: st.comments}, Now: time.Now,
+		Shared: cfg.mongoURI != ""} // instances on one MongoDB drain one queue
 	consSvc.OnChange = searchSvc.FollowConsultation
 	commentSvc.OnChange = searchSvc.FollowComment
 	commentSvc.OnSubmit = searchSvc.Kick
