@@ -61,7 +61,7 @@ const FileName = "yugongkai.db"
 
 // DB is an open database. It is safe for concurrent use.
 type DB struct {
-	sql  *sql.DB
+	sql  *readPool
 	path string
 	now  func() time.Time
 
@@ -157,7 +157,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 	sqlDB.SetConnMaxLifetime(0)
 	sqlDB.SetConnMaxIdleTime(0)
 
-	db := &DB{sql: sqlDB, path: path, now: o.now, fault: o.fault}
+	db := &DB{sql: newReadPool(sqlDB), path: path, now: o.now, fault: o.fault}
 	if db.writes, err = startWriter(ctx, sqlDB); err != nil {
 		sqlDB.Close()
 		return nil, err
