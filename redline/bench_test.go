@@ -3,6 +3,8 @@ package redline
 import (
 	"math/rand/v2"
 	"testing"
+
+	"yugongkai/internal/cputime"
 )
 
 // Benchmarks. Each group has a baseline in the same run so that figures can be read as
@@ -19,7 +21,7 @@ func benchPair(n, edits int) (string, string) {
 
 func benchDiff(b *testing.B, x, y string) {
 	b.SetBytes(int64(len(x) + len(y)))
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		sink = Diff(x, y)
 	}
@@ -29,7 +31,7 @@ func benchDiff(b *testing.B, x, y string) {
 // reportCPU adds the process CPU time per operation (all threads, GC included) as
 // "cpu-ns/op": on a shared machine it is steadier than ns/op.
 func reportCPU(b *testing.B, start int64) {
-	if end := cpuTime(); end > start {
+	if end := cputime.Process(); end > start {
 		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
 	}
 }
@@ -37,7 +39,7 @@ func reportCPU(b *testing.B, start int64) {
 func BenchmarkStringCompare100k(b *testing.B) {
 	x := genText(rand.New(rand.NewPCG(21, 22)), 100_000)
 	y := string([]byte(x))
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		sink = x == y
 	}
@@ -68,7 +70,7 @@ func BenchmarkDiffRewritten100k(b *testing.B) {
 func benchRedline(b *testing.B, law, from, to string) {
 	prev := withIDs(readVersion(b, law, from), "o")
 	next := readVersion(b, law, to)
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		m := Match(prev, next, counter("n"))
 		sink = Compare(prev, m.Articles)
@@ -92,7 +94,7 @@ func BenchmarkRedlinePenalties(b *testing.B) {
 // version with itself (no matching, no diffs).
 func BenchmarkCompareIdenticalPenalties(b *testing.B) {
 	v := withIDs(readVersion(b, "public-security-admin-penalties-law", "final.txt"), "o")
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		sink = Compare(v, v)
 	}
