@@ -692,8 +692,8 @@ func (s *Service) Dispose(ctx context.Context, actor auth.Principal, commentID s
 		}
 		ch.Dispose = []Disposed{{ID: cm.ID, D: d}}
 		ch.Notify = suggestionNotifications(c, cm, d, d.At)
-		return s.Consultations.Record(&ch.Change, actor, "comment.disposed", true, map[string]any{
-			"comment": cm.ID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)})
+		return s.Consultations.Record(&ch.Change, actor, "comment.disposed", true, withAccepted(map[string]any{
+			"comment": cm.ID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)}, d))
 	})
 	if err != nil {
 		return nil, err
@@ -725,8 +725,8 @@ func (s *Service) DisposeGroup(ctx context.Context, actor auth.Principal, consul
 			return err
 		}
 		ch.DisposeGroup = &GroupDisposed{GroupID: groupID, D: d}
-		return s.Consultations.Record(&ch.Change, actor, "comment.group_disposed", true, map[string]any{
-			"group": groupID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)})
+		return s.Consultations.Record(&ch.Change, actor, "comment.group_disposed", true, withAccepted(map[string]any{
+			"group": groupID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)}, d))
 	})
 	if err != nil {
 		return 0, err

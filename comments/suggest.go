@@ -266,3 +266,12 @@ func (s *Service) groupSuggestionNotifications(ctx context.Context, c *consultat
 		f.Cursor = next
 	}
 }
+
+// withAccepted adds the accepted wording of d, if any, to the payload of
+// its event: the history holds what was accepted.
+func withAccepted(payload map[string]any, d Disposition) map[string]any {
+	if d.AcceptedText != "" {
+		payload["accepted_text"] = d.AcceptedText
+	}
+	return payload
+}
