@@ -95,26 +95,6 @@ func (s *Service) WithdrawByReceipt(ctx context.Context, actor auth.Principal, c
 	return s.Receipt(ctx, canon)
 }
 
-// WithdrawOwn withdraws a comment submitted through actor's account (我的意见).
-// Errors: Unauthorized (anonymous), NotFound (no such comment of actor's),
-// and those of WithdrawByReceipt.
-func (s *Service) WithdrawOwn(ctx context.Context, actor auth.Principal, commentID string, in WithdrawForm) (*ReceiptStatus, error) {
-	if actor.Anonymous() {
-		return nil, apperr.New(apperr.Unauthorized, "error.unauthorized")
-	}
-	cm, err := s.Store.Comment(ctx, commentID)
-	if err != nil {
-		return nil, err
-	}
-	if cm.UserID == "" || cm.UserID != actor.UserID {
-		return nil, apperr.ErrNotFound
-	}
-	if err := s.withdraw(ctx, actor, cm.ID, in); err != nil {
-		return nil, err
-	}
-	return s.Receipt(ctx, cm.Receipt)
-}
-
 // withdraw is the command: load, check the period and the comment's status,
 // record the event, commit once.
 func (s *Service) withdraw(ctx context.Context, actor auth.Principal, commentID string, in WithdrawForm) error {
