@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -206,4 +207,26 @@ func TestWithdrawal(t *testing.T) {
 			t.Errorf("archive: comment %s has status %q, want published", ids[2], statuses[ids[2]])
 		}
 	})
+}
+
+// suggestionForAxe submits, as the resident (user "\x00" password), a
+// comment with a suggested wording on the open consultation id and returns
+// its receipt code: its receipt page offers the withdrawal form, the
+// dispositions page shows the suggestion's redline and the accepted
+// wording field, and 我的意见 the withdrawal of it.
+func suggestionForAxe(t *testing.T, e *env, id, resident string) string {
+	t.Helper()
+	up := strings.Split(resident, "\x00")
+	if len(up) != 2 {
+		t.Fatal("no demo resident")
+	}
+	tok := e.login(up[0], up[1])
+	x := e.want(e.do("GET", "/api/v1/consultations/"+id, tok, nil), 200, "open consultation")
+	n := int(x.JSON["public_version"].(float64))
+	v := e.want(e.do("GET", "/api/v1/consultations/"+id+"/versions/"+strconv.Itoa(n), tok, nil), 200, "version")
+	a := v.JSON["articles"].([]any)[0].(map[string]any)
+	text, _ := a["text"].(string)
+	r := e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", tok, comment("建议改写本条。", "article_id", a["id"].(string),
+		"suggested_text", strings.TrimSpace(text)+"并予以公告。")), 201, "suggestion for the axe pages")
+	return r.str("code")
 }
