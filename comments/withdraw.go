@@ -11,6 +11,7 @@ import (
 	"yugongkai/apperr"
 	"yugongkai/auth"
 	"yugongkai/consultation"
+	"yugongkai/history"
 )
 
 // Withdrawal by the commenter. Whoever holds a comment's receipt code (or
@@ -221,4 +222,24 @@ func withoutWithdrawnGroups(sets [][]string) [][]string {
 		}
 	}
 	return out
+}
+
+// verifyWithdrawals: every withdrawn comment was withdrawn by a
+// comment.withdrawn event, and every such event's comment is withdrawn
+// (a withdrawal cannot be undone).
+func verifyWithdrawals(all []*Comment, events []history.Event, v *consultation.Verification) {
+	recorded := map[string]bool{}
+	for _, e := range events {
+		if e.Type == "comment.withdrawn" {
+			recorded[str(payload(e), "comment")] = true
+		}
+	}
+	for _, cm := range all {
+		switch {
+		case cm.Status == Withdrawn && !recorded[cm.ID]:
+			v.Add(consultation.Problem{What: "withdrawal", ID: cm.ID, Reason: "withdrawn without a comment.withdrawn event (altered)"})
+		case cm.Status != Withdrawn && recorded[cm.ID]:
+			v.Add(consultation.Problem{What: "withdrawal", ID: cm.ID, Reason: "withdrawn by an event but stored as " + string(cm.Status) + " (altered)"})
+		}
+	}
 }
