@@ -22,6 +22,8 @@ type Change struct {
 	// Move puts whole groups and single comments into group To (see Moved).
 	Move   *Moved
 	Redact []Redacted
+	// Withdraw withdraws comments at their commenter's request (withdraw.go).
+	Withdraw []WithdrawnComment
 }
 
 // Moderated moves comment ID from status From to To with the record M.

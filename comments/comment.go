@@ -46,7 +46,9 @@ const (
 )
 
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool { return s == Pending || s == Published || s == Declined }
+func (s Status) Valid() bool {
+	return s == Pending || s == Published || s == Declined || s == Withdrawn
+}
 
 // CommenterType says who is commenting.
 type CommenterType string
@@ -135,6 +137,10 @@ type Disposition struct {
 	GroupID         string    `json:"group_id,omitempty" bson:"group_id,omitempty"` // set when given to a whole group
 	By              string    `json:"by" bson:"by"`
 	At              time.Time `json:"at" bson:"at"`
+	// AcceptedText is the wording of the comment's article the department
+	// accepted (采纳/部分采纳 of a suggestion, possibly edited): the next
+	// revision's draft starts from it (suggest.go).
+	AcceptedText string `json:"accepted_text,omitempty" bson:"accepted_text,omitempty"`
 }
 
 // Comment is one comment with everything the commenter gave. Staff only:
@@ -194,6 +200,16 @@ type Comment struct {
 
 	// Redactions are the spans staff hid from the public copy, oldest first.
 	Redactions []Redaction `json:"redactions,omitempty" bson:"redactions,omitempty"`
+
+	// SuggestedText is the commenter's proposed wording of the article
+	// commented on (建议修改为…), replacing its whole body; staff see it as a
+	// redline against the current wording (suggest.go). PublicSuggestedText
+	// is its public copy (privacy.MaskText).
+	SuggestedText       string `json:"suggested_text,omitempty" bson:"suggested_text,omitempty"`
+	PublicSuggestedText string `json:"public_suggested_text,omitempty" bson:"public_suggested_text,omitempty"`
+	// Withdrawal is set when the commenter withdrew the comment (status
+	// withdrawn, withdraw.go).
+	Withdrawal *Withdrawal `json:"withdrawal,omitempty" bson:"withdrawal,omitempty"`
 }
 
 // RedactionReason is the fixed list of reasons for hiding part of a public copy.
@@ -246,6 +262,7 @@ type PublicDisposition struct {
 	Outcome         Outcome  `json:"status"`
 	Reason          string   `json:"reason,omitempty"`
 	ChangedArticles []string `json:"changed_articles,omitempty"`
+	AcceptedText    string   `json:"accepted_text,omitempty"`
 }
 
 // PublicComment is the only form in which a comment leaves the staff area.
@@ -262,6 +279,8 @@ type PublicComment struct {
 	GroupID        string             `json:"group_id"`
 	Count          int                `json:"count"` // comments in the group, every copy counted
 	Disposition    *PublicDisposition `json:"disposition,omitempty"`
+	// SuggestedText is the public copy of the commenter's suggested wording.
+	SuggestedText string `json:"suggested_text,omitempty"`
 }
 
 // Public returns the public copy of c. Contact data and the original text
@@ -270,6 +289,7 @@ func (c *Comment) Public() PublicComment {
 	p := PublicComment{ID: c.ID, ConsultationID: c.ConsultationID, ArticleID: c.ArticleID, Body: c.PublicBody,
 		Name: c.PublicName, Anonymous: c.PublicName == "", CommenterType: c.CommenterType, Channel: c.Channel,
 		ReceivedAt: c.ReceivedAt, GroupID: c.GroupID, Count: 1}
+	p.SuggestedText = c.PublicSuggestedText
 	if c.Disposition != nil {
 		p.Disposition = publicDisposition(c.Disposition)
 	}
@@ -280,7 +300,7 @@ func publicDisposition(d *Disposition) *PublicDisposition {
 	if d == nil {
 		return nil
 	}
-	return &PublicDisposition{Outcome: d.Outcome, Reason: d.Reason, ChangedArticles: d.ChangedArticles}
+	return &PublicDisposition{Outcome: d.Outcome, Reason: d.Reason, ChangedArticles: d.ChangedArticles, AcceptedText: d.AcceptedText}
 }
 
 // Receipt is returned once a comment is durably stored.
@@ -306,4 +326,8 @@ type ReceiptStatus struct {
 	ConsultationID    string             `json:"consultation_id"`
 	ConsultationTitle string             `json:"consultation_title"`
 	ConsultationState string             `json:"consultation_state"`
+	// WithdrawnAt is when the commenter withdrew the comment; CanWithdraw
+	// says whether it may still be withdrawn (the period is open).
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
+	CanWithdraw bool       `json:"can_withdraw"`
 }

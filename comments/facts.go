@@ -16,7 +16,7 @@ func (s *Service) Facts(ctx context.Context, c *consultation.Consultation) (cons
 	f := consultation.RecordFacts{ByChannel: map[string]int{}}
 	count := func(cf CountFilter) (int, error) {
 		cf.ConsultationID = c.ID
-		return s.Store.CountComments(ctx, cf)
+		return s.countLive(ctx, cf) // withdraw.go
 	}
 	var err error
 	if f.Received, err = count(CountFilter{}); err != nil {
@@ -37,7 +37,9 @@ func (s *Service) Facts(ctx context.Context, c *consultation.Consultation) (cons
 			return f, err
 		}
 		for _, cm := range list {
-			f.Unanswered = append(f.Unanswered, cm.Receipt)
+			if cm.Status != Withdrawn {
+				f.Unanswered = append(f.Unanswered, cm.Receipt)
+			}
 		}
 	}
 	for _, ch := range Channels {
@@ -83,6 +85,10 @@ func (s *Service) Archive(ctx context.Context, actor auth.Principal, c *consulta
 			break
 		}
 		cursor = next
+	}
+	out, err := s.archiveWithdrawn(ctx, c, out) // withdraw.go
+	if err != nil {
+		return nil, err
 	}
 	if out == nil {
 		out = []ArchiveEntry{}

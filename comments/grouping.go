@@ -50,6 +50,7 @@ func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consu
 	if err != nil {
 		return nil, err
 	}
+	sets = withoutWithdrawnGroups(sets) // withdraw.go
 	groups := map[string]*Group{}
 	bodies := map[string]string{}
 	load := func(id string) (*Group, error) {

@@ -49,7 +49,7 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, consultationID
 	}
 	status := strings.TrimSpace(f.Status)
 	switch Status(status) {
-	case "", "all", Pending, Published, Declined:
+	case "", "all", Pending, Published, Declined, Withdrawn:
 	default:
 		return Page{}, apperr.New(apperr.Invalid, "error.bad_param", "status")
 	}

@@ -70,6 +70,7 @@ func (s *Service) Mine(ctx context.Context, actor auth.Principal) ([]MyComment, 
 		if cm.Status == Declined && cm.Moderation != nil {
 			m.DeclineReason = cm.Moderation.Reason
 		}
+		withdrawalStatus(&m.ReceiptStatus, k.c, cm, s.now()) // withdraw.go
 		if f, ok := k.fates[cm.ArticleID]; ok && cm.ArticleID != "" && f.Status != "unchanged" {
 			m.Fate = &f
 		}

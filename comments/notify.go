@@ -72,7 +72,7 @@ func moderationNotifications(c *consultation.Consultation, cm *Comment, to Statu
 // answerNotifications gives the commenter the answer to cm and its reason
 // once the adoption report is published.
 func answerNotifications(c *consultation.Consultation, cm *Comment, now time.Time) []consultation.Notification {
-	if cm.Disposition == nil {
+	if cm.Disposition == nil || cm.Status == Withdrawn {
 		return nil
 	}
 	return notifications(c, cm, consultation.NotifyAnswered, map[string]string{

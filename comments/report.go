@@ -106,7 +106,7 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 	}
 	labels := map[string]string{}
 	order := map[string]int{"": 0}
-	perArticle, err := s.Store.CountByArticle(ctx, c.ID, "")
+	perArticle, err := s.liveByArticle(ctx, c.ID, "")
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func (s *Service) summary(ctx context.Context, c *consultation.Consultation, now
 		ByChannel: map[Channel]int{}, ByDisposition: map[Outcome]int{}}
 	count := func(f CountFilter) (int, error) {
 		f.ConsultationID = c.ID
-		return s.Store.CountComments(ctx, f)
+		return s.countLive(ctx, f) // withdraw.go
 	}
 	var err error
 	type target struct {
@@ -337,7 +337,7 @@ func (s *Service) Queues(ctx context.Context, actor auth.Principal) (*Queues, er
 			if it.Pending, err = s.Store.CountComments(ctx, CountFilter{ConsultationID: c.ID, Status: Pending}); err != nil {
 				return nil, err
 			}
-			if it.Undisposed, err = s.Store.CountComments(ctx, CountFilter{ConsultationID: c.ID, Undisposed: true}); err != nil {
+			if it.Undisposed, err = s.countLive(ctx, CountFilter{ConsultationID: c.ID, Undisposed: true}); err != nil {
 				return nil, err
 			}
 			if periodOver(c, now) {

@@ -160,6 +160,9 @@ func (s *Service) commit(ctx context.Context, ch *Change) error {
 	for _, r := range ch.Redact {
 		ch.Index = append(ch.Index, consultation.IndexJob{Kind: consultation.IndexComment, ID: r.ID, Consultation: cid})
 	}
+	for _, w := range ch.Withdraw {
+		ch.Index = append(ch.Index, consultation.IndexJob{Kind: consultation.IndexComment, ID: w.ID, Consultation: cid})
+	}
 	if err := s.Store.Commit(ctx, ch); err != nil {
 		return err
 	}
@@ -356,6 +359,7 @@ func (s *Service) build(c *consultation.Consultation, in Submission, ch Channel,
 	}
 	cm.GroupID = ExactGroupID(in.ArticleID, in.Body)
 	cm.Bands = BandKeys(in.Body)
+	withSuggestion(cm, in) // suggest.go
 	return cm
 }
 
@@ -463,6 +467,7 @@ func (s *Service) Receipt(ctx context.Context, code string) (*ReceiptStatus, err
 	if cm.Status == Declined && cm.Moderation != nil {
 		st.DeclineReason = cm.Moderation.Reason
 	}
+	withdrawalStatus(st, c, cm, s.now()) // withdraw.go
 	return st, nil
 }
 
@@ -536,7 +541,7 @@ func (s *Service) ModerateMany(ctx context.Context, actor auth.Principal, consul
 			if cm.ConsultationID != c.ID {
 				return apperr.New(apperr.NotFound, "error.not_found")
 			}
-			if cm.Status == to {
+			if cm.Status == to || cm.Status == Withdrawn {
 				continue
 			}
 			ch.Moderate = append(ch.Moderate, Moderated{ID: cm.ID, From: cm.Status, To: to, M: m})
@@ -575,6 +580,9 @@ func (s *Service) Moderate(ctx context.Context, actor auth.Principal, commentID 
 		}
 		if cm.Status == to {
 			return apperr.New(apperr.Conflict, "comments.already_moderated", i18n.M("status."+string(to)))
+		}
+		if err := notWithdrawn(cm); err != nil { // withdraw.go
+			return err
 		}
 		ch.Moderate = []Moderated{{ID: cm.ID, From: cm.Status, To: to, M: m}}
 		ch.Notify = moderationNotifications(c, cm, to, m, m.At) // outbox: published / not published
@@ -672,13 +680,20 @@ func (s *Service) disposition(ctx context.Context, actor auth.Principal, c *cons
 // article), Conflict (decision already finalized or withdrawn).
 func (s *Service) Dispose(ctx context.Context, actor auth.Principal, commentID string, in DispositionForm) (*Comment, error) {
 	err := s.onComment(ctx, actor, commentID, consultation.ActDispose, func(c *consultation.Consultation, cm *Comment, ch *Change) error {
-		d, err := s.disposition(ctx, actor, c, in)
+		if err := notWithdrawn(cm); err != nil { // withdraw.go
+			return err
+		}
+		d, err := s.disposition(ctx, actor, c, withWordingArticle(in, cm.ArticleID))
 		if err != nil {
 			return err
 		}
+		if err := s.acceptWording(ctx, c, &d, in.AcceptedText, cm.ArticleID); err != nil { // suggest.go
+			return err
+		}
 		ch.Dispose = []Disposed{{ID: cm.ID, D: d}}
-		return s.Consultations.Record(&ch.Change, actor, "comment.disposed", true, map[string]any{
-			"comment": cm.ID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)})
+		ch.Notify = suggestionNotifications(c, cm, d, d.At)
+		return s.Consultations.Record(&ch.Change, actor, "comment.disposed", true, withAccepted(map[string]any{
+			"comment": cm.ID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)}, d))
 	})
 	if err != nil {
 		return nil, err
@@ -691,17 +706,27 @@ func (s *Service) Dispose(ctx context.Context, actor auth.Principal, commentID s
 // holds. Errors as Dispose.
 func (s *Service) DisposeGroup(ctx context.Context, actor auth.Principal, consultationID, groupID string, in DispositionForm) (int, error) {
 	err := s.run(ctx, actor, consultationID, consultation.ActDispose, func(c *consultation.Consultation, ch *Change) error {
-		if _, err := s.Store.Group(ctx, c.ID, groupID); err != nil {
-			return err
-		}
-		d, err := s.disposition(ctx, actor, c, in)
+		g, err := s.Store.Group(ctx, c.ID, groupID)
 		if err != nil {
 			return err
 		}
+		if err := notWithdrawnGroup(groupID); err != nil { // withdraw.go
+			return err
+		}
+		d, err := s.disposition(ctx, actor, c, withWordingArticle(in, g.ArticleID))
+		if err != nil {
+			return err
+		}
+		if err := s.acceptWording(ctx, c, &d, in.AcceptedText, g.ArticleID); err != nil { // suggest.go
+			return err
+		}
 		d.GroupID = groupID
+		if ch.Notify, err = s.groupSuggestionNotifications(ctx, c, groupID, d); err != nil {
+			return err
+		}
 		ch.DisposeGroup = &GroupDisposed{GroupID: groupID, D: d}
-		return s.Consultations.Record(&ch.Change, actor, "comment.group_disposed", true, map[string]any{
-			"group": groupID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)})
+		return s.Consultations.Record(&ch.Change, actor, "comment.group_disposed", true, withAccepted(map[string]any{
+			"group": groupID, "outcome": string(d.Outcome), "reason": d.Reason, "changed_articles": nonNil(d.ChangedArticles)}, d))
 	})
 	if err != nil {
 		return 0, err
@@ -743,6 +768,9 @@ func (s *Service) Merge(ctx context.Context, actor auth.Principal, consultationI
 			if _, err := s.Store.Group(ctx, c.ID, g); err != nil {
 				return err
 			}
+			if err := notWithdrawnGroup(g); err != nil { // withdraw.go
+				return err
+			}
 		}
 		ch.Move = &Moved{To: ids[0], From: ids[1:]}
 		return s.Consultations.Record(&ch.Change, actor, "comment.groups_merged", false,
@@ -761,6 +789,9 @@ func (s *Service) Split(ctx context.Context, actor auth.Principal, commentID str
 		own := "s" + cm.ID
 		if cm.GroupID == own {
 			return errNoChange
+		}
+		if err := notWithdrawn(cm); err != nil { // withdraw.go
+			return err
 		}
 		ch.Move = &Moved{To: own, IDs: []string{cm.ID}}
 		return s.Consultations.Record(&ch.Change, actor, "comment.split", false,

@@ -38,6 +38,9 @@ type Submission struct {
 	// a contact is given); Lang is their language (set by the web layer).
 	Notify *bool  `json:"notify"`
 	Lang   string `json:"-"`
+	// SuggestedText, optional: the wording proposed for the whole body of
+	// the article commented on (建议修改为…); needs ArticleID.
+	SuggestedText string `json:"suggested_text"`
 }
 
 // OfflineSubmission is a comment received offline and entered by staff.
@@ -61,6 +64,9 @@ type DispositionForm struct {
 	Outcome         Outcome  `json:"status" jsonschema:"required"`
 	Reason          string   `json:"reason"`
 	ChangedArticles []string `json:"changed_articles"`
+	// AcceptedText, with adopted or partially_adopted: the wording of the
+	// comment's article accepted (the suggestion, or an edited form of it).
+	AcceptedText string `json:"accepted_text"`
 }
 
 // hasControl reports control characters other than newline, tab and CR.
@@ -132,6 +138,7 @@ func (in Submission) validate(articleOK func(string) bool) (Submission, error) {
 	if out.ContactEmail != "" && !f.Has("contact_email") && !plausibleEmail(out.ContactEmail) {
 		f.Add("contact_email", "field.email")
 	}
+	checkSuggestion(&f, &out) // suggest.go
 	return out, f.Err()
 }
 

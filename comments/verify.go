@@ -50,6 +50,7 @@ func VerifyRecord(ctx context.Context, cs consultation.Store, ms Store, c *consu
 		return err
 	}
 	verifyAnswers(all, events, v)
+	verifyWithdrawals(all, events, v) // withdraw.go
 	return nil
 }
 

@@ -33,6 +33,8 @@ const (
 	ActOffline  Action = "offline"  // staff enter a comment received offline
 	ActModerate Action = "moderate" // publish or decline a comment, redact its public copy
 	ActDispose  Action = "dispose"  // answer a comment or a group; merge and split groups
+
+	ActWithdrawComment Action = "withdraw_comment" // the commenter withdraws a comment (while the period runs)
 )
 
 // Who says which people may take an action.
@@ -95,6 +97,7 @@ var Lifecycle = []Transition{
 	{ActOffline, []State{Open, Closed, InReview, Returned, Approved}, "", Department},
 	{ActModerate, beforePublication, "", Department},
 	{ActDispose, beforePublication, "", Department},
+	{ActWithdrawComment, []State{Open}, "", Public},
 }
 
 // TransitionOf returns the row of action a.

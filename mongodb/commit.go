@@ -221,6 +221,9 @@ func (db *DB) changeConsultation(ctx context.Context, ch *consultation.Change, c
 	for _, r := range cm.Redact {
 		named = append(named, r.ID)
 	}
+	for _, w := range cm.Withdraw {
+		named = append(named, w.ID)
+	}
 	if cm.Move != nil {
 		named = append(named, cm.Move.IDs...)
 	}

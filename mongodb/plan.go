@@ -340,6 +340,9 @@ func (p *planner) planComments(ch *comments.Change) error {
 			return err
 		}
 	}
+	if err := p.planWithdrawals(ch.Withdraw); err != nil { // withdraw.go
+		return err
+	}
 	return p.planCounts()
 }
 

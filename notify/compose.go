@@ -108,6 +108,8 @@ func Compose(n *consultation.Notification, l Links, domain string) Message {
 			m.Text = i18n.T(i18n.ZH, "notify.sms.declined", p["receipt"], i18n.T(i18n.ZH, "decline."+p["reason"]))
 		case consultation.NotifyAnswered:
 			m.Text = i18n.T(i18n.ZH, "notify.sms.answered", p["receipt"], i18n.T(i18n.ZH, "outcome."+p["outcome"]))
+		case consultation.NotifySuggestionAccepted, consultation.NotifySuggestionDeclined:
+			m.Text = i18n.T(i18n.ZH, "notify.sms."+n.Kind, p["receipt"], i18n.T(i18n.ZH, "outcome."+p["outcome"]))
 		}
 		return m
 	}
@@ -129,6 +131,15 @@ func Compose(n *consultation.Notification, l Links, domain string) Message {
 		paras = []string{i18n.T(lang, "notify.body.declined", title, reason()), i18n.T(lang, "notify.receipt.code", p["receipt"])}
 	case consultation.NotifyAnswered:
 		paras = []string{i18n.T(lang, "notify.body.answered", title, outcome)}
+		if p["reason"] != "" {
+			paras = append(paras, i18n.T(lang, "notify.body.answer_reason", p["reason"]))
+		}
+		paras = append(paras, i18n.T(lang, "notify.receipt.code", p["receipt"]))
+	case consultation.NotifySuggestionAccepted, consultation.NotifySuggestionDeclined:
+		paras = []string{i18n.T(lang, "notify.body."+n.Kind, title, outcome)}
+		if p["accepted_text"] != "" {
+			paras = append(paras, i18n.T(lang, "notify.body.accepted_text", p["accepted_text"]))
+		}
 		if p["reason"] != "" {
 			paras = append(paras, i18n.T(lang, "notify.body.answer_reason", p["reason"]))
 		}

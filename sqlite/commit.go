@@ -127,5 +127,10 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 			return err
 		}
 	}
+	for _, w := range ch.Withdraw {
+		if err := withdrawComment(ctx, t, cid, w); err != nil { // withdraw.go
+			return err
+		}
+	}
 	return nil
 }

@@ -340,6 +340,8 @@ var commands = []command{
 	{"split", "open+comments", func(w *world, fx *fixture) error {
 		return w.ms.Split(ctx, atomicStaff, fx.member)
 	}},
+	{"withdraw_comment", "open+comments", withdrawCommand}, // withdraw.go
+	{"accept_wording", "open+comments", acceptWordingCommand},
 	{"offline", "open", func(w *world, fx *fixture) error {
 		_, err := w.ms.EnterOffline(ctx, atomicStaff, fx.c.ID, comments.OfflineSubmission{Submission: comments.Submission{Body: "来信：建议放宽。", Display: comments.Anonymous},
 			Channel: comments.Letter, ReceivedOn: "2026-12-01"})
@@ -421,7 +423,7 @@ func (w *world) snapshot(id string) snapshot {
 		}
 	}
 	s.Counts = map[comments.Status]map[string]int{}
-	for _, st := range []comments.Status{comments.Pending, comments.Published, comments.Declined} {
+	for _, st := range []comments.Status{comments.Pending, comments.Published, comments.Declined, comments.Withdrawn} {
 		s.Counts[st], err = w.s.Comments.CountByArticle(ctx, id, st)
 		w.ok(err)
 	}
@@ -458,7 +460,7 @@ func (w *world) consistent(what string, s snapshot) {
 	}
 	count := map[string]int{}
 	published := map[string]int{}
-	articles := map[comments.Status]map[string]int{comments.Pending: {}, comments.Published: {}, comments.Declined: {}}
+	articles := map[comments.Status]map[string]int{comments.Pending: {}, comments.Published: {}, comments.Declined: {}, comments.Withdrawn: {}}
 	for _, cm := range s.Comments {
 		count[cm.GroupID]++
 		if cm.Status == comments.Published {
@@ -600,6 +602,11 @@ var races = []struct {
 	{"approved", "finalize", "offline"},
 	{"approved", "finalize", "finalize"},
 	{"published+comments", "stamp", "dispose"},
+	{"open+comments", "withdraw_comment", "moderate"},
+	{"open+comments", "withdraw_comment", "dispose"},
+	{"open+comments", "withdraw_comment", "dispose_group"},
+	{"open+comments", "withdraw_comment", "withdraw_comment"},
+	{"open+comments", "accept_wording", "withdraw_comment"},
 }
 
 // allPairs is every pair (a command with itself included) of the commands

@@ -38,12 +38,15 @@ type commentPageForm struct {
 	// NoNotify: the notify box was shown and left unticked (notify_page.go).
 	NoNotify bool
 	Lang     string
+	// SuggestedText is the wording proposed for the article (page_suggest.go).
+	SuggestedText string
 }
 
 func (f commentPageForm) submission() comments.Submission {
 	return comments.Submission{ArticleID: f.ArticleID, Body: f.Body, CommenterType: comments.CommenterType(f.CommenterType),
 		OrganizationName: f.OrganizationName, Display: comments.Display(f.Display), RealName: f.RealName,
-		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, Notify: f.notify(), Lang: f.Lang, Stance: comments.Stance(f.Stance)}
+		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, Notify: f.notify(), Lang: f.Lang, Stance: comments.Stance(f.Stance),
+		SuggestedText: f.SuggestedText}
 }
 
 type commentPageData struct {
@@ -116,7 +119,8 @@ func (s *Server) commentSubmit(c *fiber.Ctx) error {
 	f := commentPageForm{ArticleID: v("article_id"), Body: strings.ReplaceAll(v("body"), "\r\n", "\n"), CommenterType: v("commenter_type"),
 		OrganizationName: v("organization_name"), Display: v("display"), RealName: v("real_name"),
 		ContactPhone: v("contact_phone"), ContactEmail: v("contact_email"), Key: v("key"), Stance: v("stance"),
-		NoNotify: v("notify_shown") != "" && v("notify") == "", Lang: string(langOf(c))}
+		NoNotify: v("notify_shown") != "" && v("notify") == "", Lang: string(langOf(c)),
+		SuggestedText: strings.ReplaceAll(v("suggested_text"), "\r\n", "\n")}
 	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f.submission(), f.Key)
 	s.cfg.Metrics.commentOutcome(r != nil && r.Repeated, err)
 	if fe := fieldErrors(langOf(c), err); fe != nil {
@@ -143,6 +147,11 @@ type receiptPageData struct {
 	// Code is what was typed into the lookup form, shown back with its error.
 	Code  string
 	Error string
+	// Withdrawn: the comment was just withdrawn; Errors and Reason are the
+	// withdrawal form's (page_withdraw.go).
+	Withdrawn bool
+	Errors    formErrors
+	Reason    string
 }
 
 // receiptLookupPage is the form to look a receipt up; with ?code= it goes
@@ -174,6 +183,7 @@ func (s *Server) receiptPage(c *fiber.Ctx) error {
 		return err
 	}
 	d := receiptPageData{pageBase: s.base(c, i18n.T(langOf(c), "page.receipt.title")), R: r, New: c.Query("new") != ""}
+	d.Withdrawn = c.Query("withdrawn") != ""
 	if d.Changes, err = s.contributions(c, r); err != nil {
 		return err
 	}

@@ -447,6 +447,10 @@ type dispositionForm struct {
 	// still has it: the picker shows its wording and ticks it for a new
 	// answer.
 	Article string
+	// Suggested: the comment suggests a wording; Accepted is the wording
+	// the form accepts (page_suggest.go).
+	Suggested bool
+	Accepted  string
 }
 
 // Picked lists the labels of the ticked articles, in text order.
@@ -487,7 +491,7 @@ func (f dispositionForm) Checked(id string) bool { return f.Changed[id] }
 func formOf(key, action string, d *comments.Disposition) dispositionForm {
 	f := dispositionForm{Key: key, Action: action, Changed: map[string]bool{}}
 	if d != nil {
-		f.Status, f.Reason = string(d.Outcome), d.Reason
+		f.Status, f.Reason, f.Accepted = string(d.Outcome), d.Reason, d.AcceptedText
 		for _, id := range d.ChangedArticles {
 			f.Changed[id] = true
 		}
@@ -617,7 +621,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 		if cm.Disposition == nil {
 			g.Undisposed++
 		}
-		g.Forms[cm.ID] = formOf("c-"+cm.ID, w.WorkURL("dispositions/comments/"+url.PathEscape(cm.ID)), cm.Disposition).withArticle(cm.ArticleID, d.Wording)
+		g.Forms[cm.ID] = formOf("c-"+cm.ID, w.WorkURL("dispositions/comments/"+url.PathEscape(cm.ID)), cm.Disposition).withArticle(cm.ArticleID, d.Wording).withSuggestion(cm)
 	}
 	for _, g := range groups {
 		// The group's answer is the one given to the group, if any.
@@ -631,7 +635,7 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 		if gd == nil && len(g.Members) == 1 {
 			gd = g.Members[0].Disposition
 		}
-		g.Form = formOf("g-"+g.ID, w.WorkURL("dispositions/groups/"+url.PathEscape(g.ID)), gd).withArticle(g.First().ArticleID, d.Wording)
+		g.Form = formOf("g-"+g.ID, w.WorkURL("dispositions/groups/"+url.PathEscape(g.ID)), gd).withArticle(g.First().ArticleID, d.Wording).withSuggestion(g.First())
 	}
 	seen := map[string]bool{}
 	for _, id := range order {
@@ -682,6 +686,7 @@ func postedDisposition(c *fiber.Ctx) comments.DispositionForm {
 			f.ChangedArticles = append(f.ChangedArticles, s)
 		}
 	}
+	f.AcceptedText = postedWording(c, f.Outcome) // page_suggest.go
 	return f
 }
 
@@ -691,6 +696,9 @@ func (s *Server) dispositionFailed(c *fiber.Ctx, d workDispositionsData, key str
 	d.Failed, d.FailedErrors = key, fe
 	apply := func(f *dispositionForm) {
 		f.Status, f.Reason, f.Errors, f.Changed = string(in.Outcome), in.Reason, fe, map[string]bool{}
+		if in.AcceptedText != "" {
+			f.Accepted = in.AcceptedText
+		}
 		for _, id := range in.ChangedArticles {
 			f.Changed[id] = true
 		}
@@ -791,6 +799,9 @@ type workReviseData struct {
 	// Adopted are the answers that adopt a comment (fully or partly), so the
 	// text is revised with them at hand.
 	Adopted []comments.ReportRow
+	// Applied are the accepted wordings the text was pre-filled with
+	// (page_suggest.go).
+	Applied []comments.AppliedWording
 }
 
 // adoptedAnswers lists the adopted and partially adopted rows of the
@@ -830,11 +841,9 @@ func (s *Server) workRevisePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.cfg.Consultations.VersionOf(c.UserContext(), d.User, d.C, d.C.CurrentVersion)
-	if err != nil {
+	if err := s.prefillRevision(c, &d); err != nil { // page_suggest.go
 		return err
 	}
-	d.Text = v.Text
 	return s.render(c, fiber.StatusOK, "work_revise", d)
 }
 

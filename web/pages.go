@@ -125,6 +125,7 @@ func parsePages() (*pageSet, error) {
 		"listArgs": func(page any, items []consultationItem) map[string]any {
 			return map[string]any{"Page": page, "Items": items}
 		},
+		"withdrawArgs": withdrawArgs, // page_withdraw.go
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
 	if err != nil {

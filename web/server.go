@@ -236,6 +236,7 @@ func (s *Server) routes() {
 	s.commentRoutes(api)
 	s.notifyRoutes(api) // notify.go
 	s.importRoutes(api)
+	s.withdrawRoutes(api) // api_withdraw.go
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
 	}
@@ -249,4 +250,5 @@ func (s *Server) routes() {
 	s.passwordPageRoutes()
 	s.notifyPageRoutes() // notify.go
 	s.importPageRoutes()
+	s.withdrawPageRoutes() // page_withdraw.go
 }
