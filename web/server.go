@@ -236,6 +236,7 @@ func (s *Server) routes() {
 	s.commentRoutes(api)
 	s.notifyRoutes(api) // notify.go
 	s.importRoutes(api)
+	s.hearingRoutes(api) // api_hearings.go
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
 	}
