@@ -183,7 +183,7 @@ func (c *Consultation) HearingByID(id string) *HearingNotice {
 }
 
 // AcceptsApplications reports whether h takes applications at now.
-func (h *HearingNotice) AcceptsApplications(now time.Time) bool {
+func (h HearingNotice) AcceptsApplications(now time.Time) bool {
 	return h.Selection == nil && now.Before(h.ApplyBy)
 }
 

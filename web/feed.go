@@ -166,6 +166,7 @@ func (s *Server) consultationFeed(c *fiber.Ctx) error {
 		if o, ok := payload["opinion"].(string); ok && o != "" {
 			summary += "：" + o
 		}
+		summary += feedDetail(lang, e.Type, payload) // page_hearings.go: hearings, 政策解读
 		f.Entries = append(f.Entries, atomEntry{ID: page + "#event-" + strconv.FormatInt(e.Seq, 10), Title: title, Updated: atomTime(e.At),
 			Links: []atomLink{{Href: page}}, Summary: atomText{Type: "text", Body: summary}})
 	}

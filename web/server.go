@@ -250,4 +250,5 @@ func (s *Server) routes() {
 	s.passwordPageRoutes()
 	s.notifyPageRoutes() // notify.go
 	s.importPageRoutes()
+	s.hearingPageRoutes() // page_hearings.go
 }
