@@ -228,7 +228,7 @@ func decided(ctx context.Context, s Services, staff, legal auth.Principal, now t
 	cs.Now = at(10)
 	adopted := at(12)().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
 	effective := at(-20)().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
-	_, err = cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{DocumentNumber: "某政规〔2026〕8号（演示）", AdoptedOn: adopted, EffectiveOn: effective})
+	_, err = cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{Interpretation: "政策解读。", DocumentNumber: "某政规〔2026〕8号（演示）", AdoptedOn: adopted, EffectiveOn: effective})
 	return err
 }
 

@@ -257,7 +257,7 @@ func (w *world) advance(fx *fixture, stage string) *fixture {
 }
 
 func finalizeForm(id string) consultation.FinalizeForm {
-	return consultation.FinalizeForm{DocumentNumber: "某政发〔2026〕" + id + "号", AdoptedOn: "2026-11-30", EffectiveOn: "2026-12-01"}
+	return consultation.FinalizeForm{Interpretation: "政策解读。", DocumentNumber: "某政发〔2026〕" + id + "号", AdoptedOn: "2026-11-30", EffectiveOn: "2026-12-01"}
 }
 
 func (w *world) get(id string) *consultation.Consultation {
