@@ -139,6 +139,7 @@ type fixture struct {
 	member   string // a published member of the identical group
 	group    string // the identical group (three members)
 	lone     string // the group of a single published comment
+	hearing  string // the hearing announced (hearings.go)
 }
 
 func (w *world) ok(err error) {
@@ -156,6 +157,9 @@ func (w *world) ok(err error) {
 // command allows.)
 func (w *world) stage(name string) *fixture {
 	w.t.Helper()
+	if base, tok := cutHearing(name); tok != "" { // hearings.go
+		return w.withHearing(w.stage(base), tok)
+	}
 	stage, withComments := strings.CutSuffix(name, "+comments")
 	fx := &fixture{}
 	ptr := func(s string) *string { return &s }
@@ -390,6 +394,7 @@ type snapshot struct {
 	All          int // every consultation stored (for create)
 	Queued       int // index jobs queued, every consultation
 	Outbox       []*consultation.Notification
+	Applications map[string][]*consultation.HearingApplication // by hearing (hearings.go)
 }
 
 func (w *world) snapshot(id string) snapshot {
@@ -429,6 +434,7 @@ func (w *world) snapshot(id string) snapshot {
 		s.Outbox, err = w.s.Outbox.ConsultationNotifications(ctx, id)
 		w.ok(err)
 	}
+	s.Applications = w.hearingApplications(s.Consultation)
 	return s
 }
 
@@ -482,6 +488,7 @@ func (w *world) consistent(what string, s snapshot) {
 	if w.s.Outbox != nil {
 		consistentOutbox(w.t, what, s) // notify.go
 	}
+	consistentHearings(w.t, what, s) // hearings.go
 }
 
 // CheckRecord fails t unless the stored record of consultation id is
