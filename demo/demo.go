@@ -104,6 +104,9 @@ func Load(ctx context.Context, s Services) ([]Account, error) {
 		ClosesAt: now.Add(30 * 24 * time.Hour).Format(time.RFC3339)}); err != nil {
 		return nil, err
 	}
+	if err := demoHearing(ctx, s.Consultations, p, open.ID, now); err != nil { // hearing.go
+		return nil, err
+	}
 	// Opened 45 days ago for 31 days: its period is over.
 	closed, err := s.Consultations.Create(ctx, p, form("某县电动自行车停放充电管理规定（征求意见稿）", consultation.MajorDecision, bikeText))
 	if err != nil {
