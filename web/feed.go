@@ -156,6 +156,9 @@ func (s *Server) consultationFeed(c *fiber.Ctx) error {
 		if !e.Public {
 			continue
 		}
+		if e.Type == "hearing.applied" {
+			continue // one entry per applicant would drown the feed; the selection says how many applied
+		}
 		title := i18n.T(lang, "event."+e.Type)
 		var payload map[string]any
 		_ = json.Unmarshal(e.Payload, &payload)
