@@ -1087,7 +1087,7 @@ func TestOfflineDuringReviewBlocksFinalize(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.cs.Facts = e.svc.Facts
-	_, err = e.cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{DocumentNumber: "某政发〔2027〕1号", RegistrationNumber: "ZJ-2027-1", AdoptedOn: "2027-01-01", EffectiveOn: "2027-01-02"})
+	_, err = e.cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{Interpretation: "政策解读。", DocumentNumber: "某政发〔2027〕1号", RegistrationNumber: "ZJ-2027-1", AdoptedOn: "2027-01-01", EffectiveOn: "2027-01-02"})
 	wantKind(t, "finalize with an unanswered offline comment", err, apperr.Invalid)
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || len(ae.Fields) == 0 || !strings.Contains(fmt.Sprint(ae.Fields[0].Args...), r.Code) {
@@ -1107,7 +1107,7 @@ func TestOfflineDuringReviewBlocksFinalize(t *testing.T) {
 	if _, err := e.svc.Dispose(ctx, staff, r.CommentID, comments.DispositionForm{Outcome: comments.NotAdopted, Reason: "已有规定。"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{DocumentNumber: "某政发〔2027〕1号", RegistrationNumber: "ZJ-2027-1", AdoptedOn: "2027-01-01", EffectiveOn: "2027-01-02"}); err != nil {
+	if _, err := e.cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{Interpretation: "政策解读。", DocumentNumber: "某政发〔2027〕1号", RegistrationNumber: "ZJ-2027-1", AdoptedOn: "2027-01-01", EffectiveOn: "2027-01-02"}); err != nil {
 		t.Errorf("finalize once answered: %v", err)
 	}
 }

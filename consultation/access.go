@@ -72,6 +72,7 @@ func (c *Consultation) PublicCopy() *Consultation {
 		x.FinalizedBy = ""
 		cp.Final = &x
 	}
+	cp.Hearings = c.PublicHearings()
 	cp.Steps = nil
 	for _, s := range c.PublicSteps() {
 		s.EnteredBy = ""

@@ -49,6 +49,8 @@ type Change struct {
 	// Notify are the notifications the change causes (an outbox): the
 	// store writes them in the same commit, Pending (notification.go).
 	Notify []Notification
+	// HearingApplications are inserted (hearing.go); their ids must be new.
+	HearingApplications []*HearingApplication
 }
 
 // IndexJob asks the search index to bring the document of one record to

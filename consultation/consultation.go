@@ -135,6 +135,9 @@ type Consultation struct {
 	// Steps are the records of the procedure's other steps (steps.go), in
 	// the order they were entered.
 	Steps []Step `json:"steps,omitempty" bson:"steps,omitempty"`
+	// Hearings are the hearings announced (hearing.go); their applications
+	// are records of their own.
+	Hearings []HearingNotice `json:"hearings,omitempty" bson:"hearings,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`
@@ -187,6 +190,12 @@ type Final struct {
 	LaterStatus  string     `json:"later_status,omitempty" bson:"later_status,omitempty"`
 	LaterAt      *time.Time `json:"later_at,omitempty" bson:"later_at,omitempty"`
 	SuccessorURL string     `json:"successor_url,omitempty" bson:"successor_url,omitempty"`
+
+	// QA are the questions and answers of the 政策解读 (interpretation.go).
+	QA []QA `json:"qa,omitempty" bson:"qa,omitempty"`
+	// InterpretationException says why a decision that needs a 政策解读
+	// was published without one.
+	InterpretationException string `json:"interpretation_exception,omitempty" bson:"interpretation_exception,omitempty"`
 }
 
 // VersionKind names what a version is.

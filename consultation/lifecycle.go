@@ -28,6 +28,8 @@ const (
 	ActStamp    Action = "stamp"    // mark a published decision amended, repealed or lapsed
 	ActStep     Action = "step"     // enter an expert review, risk assessment, fair-competition review or hearing record
 	ActDecide   Action = "decide"   // enter the collective decision (集体讨论决定)
+	ActHearing  Action = "hearing"  // announce a hearing, select its participants, enter its record (hearing.go)
+	ActApply    Action = "apply"    // a resident applies to take part in a hearing
 
 	ActComment  Action = "comment"  // a resident comments (while the period runs)
 	ActOffline  Action = "offline"  // staff enter a comment received offline
@@ -92,6 +94,8 @@ var Lifecycle = []Transition{
 	{ActStamp, []State{Published}, "", DepartmentOrLaw},
 	{ActStep, []State{Draft, Open, Closed, Returned}, "", Department},
 	{ActDecide, []State{Approved}, "", Department}, // stays approved, or to returned or rejected: see DecisionState
+	{ActHearing, []State{Open, Closed, Returned}, "", Department},
+	{ActApply, []State{Open, Closed, Returned}, "", Public}, // until the hearing's deadline: see Hearing.AcceptsApplications
 
 	{ActComment, []State{Open}, "", Public},
 	{ActOffline, []State{Open, Closed, InReview, Returned, Approved}, "", Department},

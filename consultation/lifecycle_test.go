@@ -14,10 +14,10 @@ import (
 func TestLifecycleTable(t *testing.T) {
 	want := map[consultation.State]string{
 		consultation.Draft:     "edit publish withdraw step",
-		consultation.Open:      "extend close withdraw step comment offline moderate dispose withdraw_comment",
-		consultation.Closed:    "withdraw revise review step offline moderate dispose",
+		consultation.Open:      "extend close withdraw step hearing apply comment offline moderate dispose withdraw_comment",
+		consultation.Closed:    "withdraw revise review step hearing apply offline moderate dispose",
 		consultation.InReview:  "opinion offline moderate dispose",
-		consultation.Returned:  "withdraw revise review step offline moderate dispose",
+		consultation.Returned:  "withdraw revise review step hearing apply offline moderate dispose",
 		consultation.Approved:  "withdraw finalize decide offline moderate dispose",
 		consultation.Rejected:  "withdraw moderate dispose",
 		consultation.Published: "stamp",

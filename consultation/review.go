@@ -312,6 +312,11 @@ type FinalizeForm struct {
 	// Interpretation is the 政策解读 published with the decision: what it
 	// changes for whom, in plain words.
 	Interpretation string `json:"interpretation"`
+	// QA are the interpretation's questions and answers (optional).
+	QA []QA `json:"qa"`
+	// InterpretationException is why a 重大行政决策 or 规范性文件 is
+	// published without an interpretation (interpretation.go).
+	InterpretationException string `json:"interpretation_exception"`
 }
 
 // MaxInterpretation bounds the 政策解读.
@@ -356,7 +361,8 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		exception := strings.TrimSpace(form.EffectiveException)
 		checkText(&f, "effective_exception", exception, MaxReason, false)
 		interpretation := strings.TrimSpace(form.Interpretation)
-		checkText(&f, "interpretation", interpretation, MaxInterpretation, false)
+		intException := strings.TrimSpace(form.InterpretationException)
+		qa := checkInterpretation(&f, c.ProcedureType, interpretation, intException, form.QA)
 		adopted, err1 := workcal.ParseDate(strings.TrimSpace(form.AdoptedOn))
 		if err1 != nil {
 			f.Add("adopted_on", "field.bad_date")
@@ -410,7 +416,7 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		c.Move(ActFinalize)
 		c.Final = &Final{Title: title, DraftTitle: c.Title, DocumentNumber: number, RegistrationNumber: reg, AdoptedOn: adopted.String(),
 			EffectiveOn: effective.String(), EffectiveException: exception, PublishedAt: now, FinalizedBy: actor.UserID, Version: final.Number,
-			Interpretation: interpretation}
+			Interpretation: interpretation, QA: qa, InterpretationException: intException}
 		c.Title = title
 		c.UpdatedAt = now
 		if err := s.seal(ctx, ch, actor); err != nil {
@@ -424,7 +430,7 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		return s.Record(ch, actor, "consultation.finalized", true, map[string]any{
 			"title": title, "document_number": number, "registration_number": reg, "adopted_on": c.Final.AdoptedOn,
 			"effective_on": c.Final.EffectiveOn, "effective_exception": exception, "version": final.Number, "text_sha256": final.SHA256,
-			"interpretation": interpretation})
+			"interpretation": interpretation, "interpretation_exception": intException, "qa": qaPayload(qa)})
 	})
 }
 

@@ -56,6 +56,9 @@ type Store interface {
 	// ConsultationByRegistrationNumber returns the published consultation
 	// bearing the 统一登记编号, or apperr.ErrNotFound.
 	ConsultationByRegistrationNumber(ctx context.Context, number string) (*Consultation, error)
+	// HearingApplications returns the applications to a hearing in the
+	// order received (Seq).
+	HearingApplications(ctx context.Context, consultationID, hearingID string) ([]*HearingApplication, error)
 	// Setting returns a stored setting (e.g. the holiday calendar) or
 	// apperr.ErrNotFound.
 	Setting(ctx context.Context, key string) ([]byte, error)

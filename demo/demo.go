@@ -104,6 +104,9 @@ func Load(ctx context.Context, s Services) ([]Account, error) {
 		ClosesAt: now.Add(30 * 24 * time.Hour).Format(time.RFC3339)}); err != nil {
 		return nil, err
 	}
+	if err := demoHearing(ctx, s.Consultations, p, open.ID, now); err != nil { // hearing.go
+		return nil, err
+	}
 	// Opened 45 days ago for 31 days: its period is over.
 	closed, err := s.Consultations.Create(ctx, p, form("某县电动自行车停放充电管理规定（征求意见稿）", consultation.MajorDecision, bikeText))
 	if err != nil {
@@ -228,7 +231,7 @@ func decided(ctx context.Context, s Services, staff, legal auth.Principal, now t
 	cs.Now = at(10)
 	adopted := at(12)().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
 	effective := at(-20)().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
-	_, err = cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{DocumentNumber: "某政规〔2026〕8号（演示）", AdoptedOn: adopted, EffectiveOn: effective})
+	_, err = cs.Finalize(ctx, legal, c.ID, consultation.FinalizeForm{Interpretation: "政策解读。", DocumentNumber: "某政规〔2026〕8号（演示）", AdoptedOn: adopted, EffectiveOn: effective})
 	return err
 }
 

@@ -148,6 +148,9 @@ func (p *planner) plan(ch *consultation.Change, cm *comments.Change) error {
 	if err := p.planIndexJobs(ch.Index); err != nil {
 		return err
 	}
+	if err := p.planHearingApplications(ch.HearingApplications); err != nil { // hearings.go
+		return err
+	}
 	return p.planNotifications(ch.Notify) // notify.go
 }
 

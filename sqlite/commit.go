@@ -82,6 +82,10 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		if err := insertNotifications(ctx, t, ch.Notify); err != nil {
 			return err
 		}
+		// hearings.go: the hearing applications of the change.
+		if err := insertHearingApplications(ctx, t, ch.HearingApplications); err != nil {
+			return err
+		}
 		if cm != nil {
 			return commitComments(ctx, t, cm)
 		}

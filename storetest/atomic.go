@@ -139,6 +139,7 @@ type fixture struct {
 	member   string // a published member of the identical group
 	group    string // the identical group (three members)
 	lone     string // the group of a single published comment
+	hearing  string // the hearing announced (hearings.go)
 }
 
 func (w *world) ok(err error) {
@@ -156,6 +157,9 @@ func (w *world) ok(err error) {
 // command allows.)
 func (w *world) stage(name string) *fixture {
 	w.t.Helper()
+	if base, tok := cutHearing(name); tok != "" { // hearings.go
+		return w.withHearing(w.stage(base), tok)
+	}
 	stage, withComments := strings.CutSuffix(name, "+comments")
 	fx := &fixture{}
 	ptr := func(s string) *string { return &s }
@@ -257,7 +261,7 @@ func (w *world) advance(fx *fixture, stage string) *fixture {
 }
 
 func finalizeForm(id string) consultation.FinalizeForm {
-	return consultation.FinalizeForm{DocumentNumber: "某政发〔2026〕" + id + "号", AdoptedOn: "2026-11-30", EffectiveOn: "2026-12-01"}
+	return consultation.FinalizeForm{Interpretation: "政策解读。", DocumentNumber: "某政发〔2026〕" + id + "号", AdoptedOn: "2026-11-30", EffectiveOn: "2026-12-01"}
 }
 
 func (w *world) get(id string) *consultation.Consultation {
@@ -392,6 +396,7 @@ type snapshot struct {
 	All          int // every consultation stored (for create)
 	Queued       int // index jobs queued, every consultation
 	Outbox       []*consultation.Notification
+	Applications map[string][]*consultation.HearingApplication // by hearing (hearings.go)
 }
 
 func (w *world) snapshot(id string) snapshot {
@@ -431,6 +436,7 @@ func (w *world) snapshot(id string) snapshot {
 		s.Outbox, err = w.s.Outbox.ConsultationNotifications(ctx, id)
 		w.ok(err)
 	}
+	s.Applications = w.hearingApplications(s.Consultation)
 	return s
 }
 
@@ -484,6 +490,7 @@ func (w *world) consistent(what string, s snapshot) {
 	if w.s.Outbox != nil {
 		consistentOutbox(w.t, what, s) // notify.go
 	}
+	consistentHearings(w.t, what, s) // hearings.go
 }
 
 // CheckRecord fails t unless the stored record of consultation id is

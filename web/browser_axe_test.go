@@ -108,7 +108,13 @@ func TestAxeEveryPage(t *testing.T) {
 		t.Fatalf("no receipt in the demo's open consultation: %s", cl.Body)
 	}
 	openReceipt := suggestionForAxe(t, e, byState["open"], pass["resident"]) // suggest_test.go
-	public := []string{"/receipts/" + openReceipt, "/", "/consultations", c("open", ""), c("open", "/comment"), c("open", "/comments"), c("published", ""),
+	// The demo's hearing on the open consultation (hearing pages).
+	hs := e.want(e.do("GET", "/api/v1/consultations/"+byState["open"]+"/hearings", "", nil), 200, "hearings").JSON["items"].([]any)
+	if len(hs) == 0 {
+		t.Fatal("the demo data has no hearing")
+	}
+	applyPage := c("open", "/hearings/"+hs[0].(map[string]any)["id"].(string)+"/apply")
+	public := []string{applyPage, "/receipts/" + openReceipt, "/", "/consultations", c("open", ""), c("open", "/comment"), c("open", "/comments"), c("published", ""),
 		c("published", "/comments"), c("published", "/report"), c("published", "/history"), c("published", "/diff"), "/search?q=" + url.QueryEscape("充电"),
 		"/receipts", "/receipts/" + receipt, "/login", "/no-such-page"}
 	roles := []struct {
@@ -117,7 +123,7 @@ func TestAxeEveryPage(t *testing.T) {
 	}{
 		{"", public},
 		{"staff", []string{"/staff/", "/staff/consultations/new", w("draft", "/edit"), w("open", "/import"), w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
-			w("open", "/period"), w("open", "/steps"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
+			w("open", "/period"), w("open", "/steps"), w("open", "/hearings"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
 		{"legal", []string{"/legal/", c("published", ""), l("closed", "/review")}},
 		{"admin", []string{"/admin/"}},
 		{"resident", []string{"/me/comments", "/me/password", c("open", "/comment")}},

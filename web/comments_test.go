@@ -145,7 +145,7 @@ func TestModerationAndDispositionRules(t *testing.T) {
 		e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]any{"status": "adopted", "changed_articles": []string{newArt}}), 200, "adopt")
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/review", w.staffA, map[string]any{}), 200, "review")
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful")
-		e.want(e.do("POST", "/api/v1/consultations/"+id+"/finalize", w.legal, map[string]string{"document_number": "某政发〔2027〕9号", "registration_number": "R-1", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 200, "finalize")
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政发〔2027〕9号", "registration_number": "R-1", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 200, "finalize")
 		// Traceability: the redline links the adopted comment to its article.
 		d := e.want(e.do("GET", "/api/v1/consultations/"+id+"/diff?from=1&to=3", "", nil), 200, "diff")
 		links := d.JSON["linked_comments"].(map[string]any)

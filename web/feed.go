@@ -156,6 +156,9 @@ func (s *Server) consultationFeed(c *fiber.Ctx) error {
 		if !e.Public {
 			continue
 		}
+		if e.Type == "hearing.applied" {
+			continue // one entry per applicant would drown the feed; the selection says how many applied
+		}
 		title := i18n.T(lang, "event."+e.Type)
 		var payload map[string]any
 		_ = json.Unmarshal(e.Payload, &payload)
@@ -166,6 +169,7 @@ func (s *Server) consultationFeed(c *fiber.Ctx) error {
 		if o, ok := payload["opinion"].(string); ok && o != "" {
 			summary += "：" + o
 		}
+		summary += feedDetail(lang, e.Type, payload) // page_hearings.go: hearings, 政策解读
 		f.Entries = append(f.Entries, atomEntry{ID: page + "#event-" + strconv.FormatInt(e.Seq, 10), Title: title, Updated: atomTime(e.At),
 			Links: []atomLink{{Href: page}}, Summary: atomText{Type: "text", Body: summary}})
 	}

@@ -412,6 +412,7 @@ func timeline(lang i18n.Lang, x *consultation.Consultation, internal bool) []tim
 		}
 		add(&at, "page.timeline.step", detail, i18n.T(lang, "step.kind."+string(st.Kind)), st.HeldOn)
 	}
+	out = append(out, hearingTimeline(lang, x)...) // page_hearings.go
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out
 }

@@ -204,7 +204,7 @@ func TestLegalReviewPages(t *testing.T) {
 		p.checkPage(t, "bad finalize", "zh-CN")
 		p.has(t, "bad finalize", "施行日期不能早于通过日期。", `aria-invalid="true"`, "&#34;&gt;&lt;img")
 		noRawPayload(t, "bad finalize", p)
-		p = legal.post(finalize, url.Values{"document_number": {"某政规〔2027〕1号"}, "registration_number": {"ZJSD01-2027-0001"}, "adopted_on": {"2026-12-31"}, "effective_on": {"2027-02-01"}}).want(t, 303, "finalize")
+		p = legal.post(finalize, url.Values{"interpretation": {"政策解读。"}, "document_number": {"某政规〔2027〕1号"}, "registration_number": {"ZJSD01-2027-0001"}, "adopted_on": {"2026-12-31"}, "effective_on": {"2027-02-01"}}).want(t, 303, "finalize")
 		if p.Location != "/consultations/"+id {
 			t.Errorf("after finalizing: Location %q", p.Location)
 		}
@@ -296,7 +296,7 @@ func TestHistoryPageShowsAlteredRecord(t *testing.T) {
 	d.submit(t)
 	base := "/api/v1/consultations/" + id
 	e.want(e.do("POST", base+"/review/opinion", d.w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful")
-	e.want(e.do("POST", base+"/finalize", d.w.legal, map[string]string{"document_number": "某政规〔2027〕3号", "registration_number": "R-3", "adopted_on": "2026-12-31", "effective_on": "2027-02-01"}), 200, "finalize")
+	e.want(e.do("POST", base+"/finalize", d.w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政规〔2027〕3号", "registration_number": "R-3", "adopted_on": "2026-12-31", "effective_on": "2027-02-01"}), 200, "finalize")
 	e.cons.Store = tamperedStore{Store: e.cons.Store, seq: 2}
 	b := e.browser()
 	p := b.get("/consultations/"+id+"/history").want(t, 200, "history")
@@ -319,7 +319,7 @@ func TestDecisionPageStoreCalls(t *testing.T) {
 	e.want(e.do("POST", base+"/versions", d.w.staffA, map[string]string{"text": revisedText + "第四条　附则。\n"}), 201, "revise again")
 	e.want(e.do("POST", base+"/review", d.w.staffA, map[string]any{}), 200, "resubmit")
 	e.want(e.do("POST", base+"/review/opinion", d.w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful")
-	e.want(e.do("POST", base+"/finalize", d.w.legal, map[string]string{"document_number": "某政规〔2027〕2号", "registration_number": "R-2", "adopted_on": "2026-12-31", "effective_on": "2027-02-01"}), 200, "finalize")
+	e.want(e.do("POST", base+"/finalize", d.w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政规〔2027〕2号", "registration_number": "R-2", "adopted_on": "2026-12-31", "effective_on": "2027-02-01"}), 200, "finalize")
 	cs := e.countStoreCalls()
 	cc := &countingComments{Store: e.comments.Store}
 	e.comments.Store = cc

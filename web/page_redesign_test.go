@@ -243,7 +243,7 @@ func (e *env) finalizeConsultation(w world, id string) {
 	base := "/api/v1/consultations/" + id
 	e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 200, "submit for review")
 	e.want(e.do("POST", base+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "合法。"}), 200, "opinion")
-	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政规〔2027〕1号", "adopted_on": "2026-12-31",
+	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政规〔2027〕1号", "adopted_on": "2026-12-31",
 		"effective_on": "2027-02-01", "registration_number": "ZJSD01-2027-0001"}), 200, "finalize")
 }
 

@@ -141,6 +141,9 @@ func (s *Server) legalReviewSubmit(c *fiber.Ctx) error {
 // legalFinalizeForm is the record of publication as posted.
 type legalFinalizeForm struct {
 	DocumentNumber, RegistrationNumber, AdoptedOn, EffectiveOn, EffectiveException, Interpretation string
+	// The 政策解读's exception reason and Q&A rows (page_finalize_qa.go).
+	InterpretationException string
+	QA                      []consultation.QA
 }
 
 type legalFinalizeData struct {
@@ -172,6 +175,7 @@ func (s *Server) legalFinalizeLoad(c *fiber.Ctx) (legalFinalizeData, error) {
 		NeedsRegistration: x.ProcedureType == consultation.NormativeDocument, IsRule: x.ProcedureType == consultation.Rule}
 	today := workcal.DateOf(d.Now)
 	d.Form = legalFinalizeForm{AdoptedOn: today.String()}
+	d.Form.QA = qaRows(nil)
 	return d, nil
 }
 
@@ -191,10 +195,12 @@ func (s *Server) legalFinalizeSubmit(c *fiber.Ctx) error {
 	v := func(k string) string { return c.FormValue(k) }
 	d.Form = legalFinalizeForm{DocumentNumber: v("document_number"), RegistrationNumber: v("registration_number"),
 		AdoptedOn: v("adopted_on"), EffectiveOn: v("effective_on"), EffectiveException: v("effective_exception"), Interpretation: formText(c, "interpretation")}
+	d.Form.InterpretationException, d.Form.QA = formText(c, "interpretation_exception"), postedQA(c)
 	x, err := s.cfg.Consultations.Finalize(c.UserContext(), d.User, d.C.ID, consultation.FinalizeForm{
 		DocumentNumber: d.Form.DocumentNumber, RegistrationNumber: d.Form.RegistrationNumber,
 		AdoptedOn: d.Form.AdoptedOn, EffectiveOn: d.Form.EffectiveOn, EffectiveException: d.Form.EffectiveException,
-		Interpretation: d.Form.Interpretation})
+		Interpretation: d.Form.Interpretation, InterpretationException: d.Form.InterpretationException, QA: d.Form.QA})
+	d.Form.QA = qaRows(d.Form.QA)
 	if fe := fieldErrors(d.Lang, err); fe != nil {
 		d.Errors = fe
 		return s.render(c, fiber.StatusUnprocessableEntity, "review_finalize", d)

@@ -87,6 +87,7 @@ func parsePages() (*pageSet, error) {
 		"static": ps.staticURL,
 		"paras":  paragraphs,
 		"inc":    func(n int64) int64 { return n + 1 },
+		"inc64":  func(n int) int { return n + 1 }, // page_finalize_qa.go: 1-based row numbers
 		// shortHash shows the first 12 hex digits of a hash; pages put the
 		// full value one tap away (<details>).
 		"shortHash": func(h string) string {

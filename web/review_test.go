@@ -151,20 +151,20 @@ func TestReviewAndFinalizeRules(t *testing.T) {
 		if r.str("state") != "returned" {
 			t.Fatalf("state after revise opinion: %s", r.str("state"))
 		}
-		e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政发〔2027〕1号", "adopted_on": "2027-01-01", "effective_on": "2027-03-01"}), 409, "finalize returned")
+		e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政发〔2027〕1号", "adopted_on": "2027-01-01", "effective_on": "2027-03-01"}), 409, "finalize returned")
 		e.want(e.do("POST", base+"/versions", w.staffA, map[string]string{"text": v2 + "\n第一百四十五条　本法自公布之日起施行。\n", "note": "按审查意见修改"}), 201, "revise again")
 		r = e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 200, "resubmit")
 		if r.JSON["review"].(map[string]any)["rounds"].(float64) != 2 {
 			t.Errorf("second round: %v", r.JSON["review"])
 		}
 		e.want(e.do("POST", base+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful")
-		e.want(e.do("POST", base+"/finalize", w.staffA, map[string]string{"document_number": "某政发〔2027〕1号", "adopted_on": "2027-01-01", "effective_on": "2027-03-01"}), 403, "staff finalizes")
-		r = e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政发〔2027〕1号", "adopted_on": "2027-01-01", "effective_on": "2027-01-15"}), 422, "rule effective within 30 days")
+		e.want(e.do("POST", base+"/finalize", w.staffA, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政发〔2027〕1号", "adopted_on": "2027-01-01", "effective_on": "2027-03-01"}), 403, "staff finalizes")
+		r = e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政发〔2027〕1号", "adopted_on": "2027-01-01", "effective_on": "2027-01-15"}), 422, "rule effective within 30 days")
 		if r.field("effective_on") == "" {
 			t.Errorf("30-day rule not named: %s", r.Body)
 		}
-		e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "", "adopted_on": "2027-13-01", "effective_on": "x"}), 422, "bad finalize form")
-		r = e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政发〔2027〕1号", "adopted_on": "2027-01-01", "effective_on": "2027-01-15", "effective_exception": "涉及重大公共安全，公布后立即施行"}), 200, "finalize with exception")
+		e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "", "adopted_on": "2027-13-01", "effective_on": "x"}), 422, "bad finalize form")
+		r = e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政发〔2027〕1号", "adopted_on": "2027-01-01", "effective_on": "2027-01-15", "effective_exception": "涉及重大公共安全，公布后立即施行"}), 200, "finalize with exception")
 		if r.str("state") != "published" || r.JSON["final"].(map[string]any)["document_number"] != "某政发〔2027〕1号" {
 			t.Fatalf("finalized: %s", r.Body)
 		}
@@ -193,12 +193,12 @@ func TestReviewAndFinalizeRules(t *testing.T) {
 		e.want(e.do("POST", "/api/v1/consultations/"+other+"/versions", w.staffA, map[string]string{"text": shortText + "第三条　本办法自公布之日起施行。\n"}), 201, "revise other")
 		e.want(e.do("POST", "/api/v1/consultations/"+other+"/review", w.staffA, map[string]any{}), 200, "submit other")
 		e.want(e.do("POST", "/api/v1/consultations/"+other+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "经审查，合法。"}), 200, "lawful other")
-		r = e.want(e.do("POST", "/api/v1/consultations/"+other+"/finalize", w.legal, map[string]string{"document_number": "某政发〔2027〕1号", "registration_number": "ZJSD01-2027-0001", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 409, "reused 文号")
+		r = e.want(e.do("POST", "/api/v1/consultations/"+other+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政发〔2027〕1号", "registration_number": "ZJSD01-2027-0001", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 409, "reused 文号")
 		if r.field("document_number") == "" {
 			t.Errorf("reused number not named: %s", r.Body)
 		}
-		e.want(e.do("POST", "/api/v1/consultations/"+other+"/finalize", w.legal, map[string]string{"document_number": "某政发〔2027〕2号", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 422, "normative document without registration number")
-		e.want(e.do("POST", "/api/v1/consultations/"+other+"/finalize", w.admin, map[string]string{"document_number": "某政发〔2027〕2号", "registration_number": "ZJSD01-2027-0001", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 200, "admin finalizes")
+		e.want(e.do("POST", "/api/v1/consultations/"+other+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政发〔2027〕2号", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 422, "normative document without registration number")
+		e.want(e.do("POST", "/api/v1/consultations/"+other+"/finalize", w.admin, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政发〔2027〕2号", "registration_number": "ZJSD01-2027-0001", "adopted_on": "2027-01-01", "effective_on": "2027-02-01"}), 200, "admin finalizes")
 		// Later status is stamped on the public record.
 		e.want(e.do("POST", base+"/later-status", w.resident, map[string]string{"status": "repealed", "reason": "x"}), 403, "resident stamps")
 		for _, bad := range []string{"//evil.example/law", "/\\evil.example", "javascript:alert(1)"} {
@@ -227,7 +227,7 @@ func TestUnlawfulCanOnlyBeWithdrawn(t *testing.T) {
 	if r.str("state") != "rejected" {
 		t.Fatalf("state %s", r.str("state"))
 	}
-	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "x号", "adopted_on": "2027-01-01", "effective_on": "2027-03-01"}), 409, "finalize unlawful")
+	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "x号", "adopted_on": "2027-01-01", "effective_on": "2027-03-01"}), 409, "finalize unlawful")
 	e.want(e.do("POST", base+"/versions", w.staffA, map[string]string{"text": shortText}), 409, "revise unlawful")
 	e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 409, "resubmit unlawful")
 	e.want(e.do("POST", base+"/withdraw", w.staffA, map[string]string{"reason": "审查不合法，撤回"}), 200, "withdraw")
@@ -304,7 +304,7 @@ func TestArchiveCheckableFromOutside(t *testing.T) {
 	e.want(e.do("POST", base+"/versions", w.staffA, map[string]string{"text": shortText + "第三条　本办法自公布之日起施行。\n", "note": "增加施行日期"}), 201, "revise")
 	e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 200, "submit")
 	e.want(e.do("POST", base+"/review/opinion", w.legal, map[string]string{"outcome": "lawful", "opinion": "合法。"}), 200, "lawful")
-	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"document_number": "某政规〔2027〕3号", "registration_number": "R-3", "adopted_on": workcal.DateOf(e.clock.Now()).String(), "effective_on": "2027-06-01"}), 200, "finalize")
+	e.want(e.do("POST", base+"/finalize", w.legal, map[string]string{"interpretation": "政策解读：本决策的主要内容。", "document_number": "某政规〔2027〕3号", "registration_number": "R-3", "adopted_on": workcal.DateOf(e.clock.Now()).String(), "effective_on": "2027-06-01"}), 200, "finalize")
 	arch := e.want(e.do("GET", base+"/archive", "", nil), 200, "archive")
 	head := e.want(e.do("GET", base, "", nil), 200, "decision").str("history_head")
 	if v, err := consultation.VerifyArchive(arch.Body, head); err != nil || !v.OK || v.Events == 0 {

@@ -237,6 +237,7 @@ func (s *Server) routes() {
 	s.notifyRoutes(api) // notify.go
 	s.importRoutes(api)
 	s.withdrawRoutes(api) // api_withdraw.go
+	s.hearingRoutes(api) // api_hearings.go
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
 	}
@@ -251,4 +252,5 @@ func (s *Server) routes() {
 	s.notifyPageRoutes() // notify.go
 	s.importPageRoutes()
 	s.withdrawPageRoutes() // page_withdraw.go
+	s.hearingPageRoutes() // page_hearings.go
 }

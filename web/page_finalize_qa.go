@@ -1,0 +1,49 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yugongkai/consultation"
+)
+
+// The 政策解读's questions and answers on the finalization form: rows of
+// qa_question / qa_answer fields, blank rows dropped by the domain.
+
+// qaBlankRows is how many empty question-and-answer rows the form offers.
+const qaBlankRows = 3
+
+// qaRows is the posted rows followed by blank ones.
+func qaRows(posted []consultation.QA) []consultation.QA {
+	var out []consultation.QA
+	for _, x := range posted {
+		if strings.TrimSpace(x.Question) != "" || strings.TrimSpace(x.Answer) != "" {
+			out = append(out, x)
+		}
+	}
+	for i := 0; i < qaBlankRows; i++ {
+		out = append(out, consultation.QA{})
+	}
+	return out
+}
+
+// postedQA reads the question-and-answer rows of the form.
+func postedQA(c *fiber.Ctx) []consultation.QA {
+	args := c.Context().PostArgs()
+	qs, as := args.PeekMulti("qa_question"), args.PeekMulti("qa_answer")
+	var out []consultation.QA
+	for i := range qs {
+		x := consultation.QA{Question: string(qs[i])}
+		if i < len(as) {
+			x.Answer = strings.ReplaceAll(string(as[i]), "\r\n", "\n")
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// NeedsInterpretation reports whether the decision must carry a 政策解读.
+func (d legalFinalizeData) NeedsInterpretation() bool {
+	return consultation.NeedsInterpretation(d.C.ProcedureType)
+}
