@@ -14,10 +14,7 @@ import (
 // review package check (consultation.Service.Facts).
 func (s *Service) Facts(ctx context.Context, c *consultation.Consultation) (consultation.RecordFacts, error) {
 	f := consultation.RecordFacts{ByChannel: map[string]int{}}
-	count := func(cf CountFilter) (int, error) {
-		cf.ConsultationID = c.ID
-		return s.countLive(ctx, cf) // withdraw.go
-	}
+	count := s.liveCounter(ctx, c) // withdraw.go
 	var err error
 	if f.Received, err = count(CountFilter{}); err != nil {
 		return f, err

@@ -67,7 +67,7 @@ func (s *Service) RecordHearing(ctx context.Context, actor auth.Principal, consu
 			if speaker != "" {
 				sub.Display, sub.RealName = Masked, speaker
 			}
-			form, verr := sub.validate(func(id string) bool { _, ok := v.Article(id); return ok })
+			valid, verr := sub.validate(func(id string) bool { _, ok := v.Article(id); return ok })
 			var ae *apperr.Error
 			if errors.As(verr, &ae) {
 				for _, fe := range ae.Fields {
@@ -77,7 +77,7 @@ func (s *Service) RecordHearing(ctx context.Context, actor auth.Principal, consu
 			} else if verr != nil {
 				return verr
 			}
-			cm := s.build(c, form, Hearing, stamp(received), now)
+			cm := s.build(c, valid, Hearing, stamp(received), now)
 			cm.EnteredBy = actor.UserID
 			cm.Receipt = NewReceiptCode()
 			ch.Insert = append(ch.Insert, cm)

@@ -106,7 +106,7 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 	}
 	labels := map[string]string{}
 	order := map[string]int{"": 0}
-	perArticle, err := s.liveByArticle(ctx, c.ID, "")
+	perArticle, err := s.liveByArticle(ctx, c, "")
 	if err != nil {
 		return nil, err
 	}
@@ -190,10 +190,7 @@ func (s *Service) reportable(ctx context.Context, actor auth.Principal, consulta
 func (s *Service) summary(ctx context.Context, c *consultation.Consultation, now time.Time) (*Report, error) {
 	r := &Report{ConsultationID: c.ID, Title: c.Title, State: string(c.State), ClosedAt: closedAt(c),
 		ByChannel: map[Channel]int{}, ByDisposition: map[Outcome]int{}}
-	count := func(f CountFilter) (int, error) {
-		f.ConsultationID = c.ID
-		return s.countLive(ctx, f) // withdraw.go
-	}
+	count := s.liveCounter(ctx, c) // withdraw.go
 	var err error
 	type target struct {
 		n *int
@@ -337,7 +334,7 @@ func (s *Service) Queues(ctx context.Context, actor auth.Principal) (*Queues, er
 			if it.Pending, err = s.Store.CountComments(ctx, CountFilter{ConsultationID: c.ID, Status: Pending}); err != nil {
 				return nil, err
 			}
-			if it.Undisposed, err = s.countLive(ctx, CountFilter{ConsultationID: c.ID, Undisposed: true}); err != nil {
+			if it.Undisposed, err = s.liveCounter(ctx, c)(CountFilter{Undisposed: true}); err != nil {
 				return nil, err
 			}
 			if periodOver(c, now) {

@@ -118,6 +118,7 @@ func (s *Service) withdraw(ctx context.Context, actor auth.Principal, commentID 
 			w.UserID = actor.UserID
 		}
 		ch.Withdraw = []WithdrawnComment{{ID: cm.ID, From: cm.Status, W: w}}
+		c.WithdrawnComments++
 		sum := sha256.Sum256([]byte(reason))
 		return s.Consultations.Record(&ch.Change, actor, "comment.withdrawn", true, map[string]any{
 			"comment": cm.ID, "from": string(cm.Status), "reason_sha256": hex.EncodeToString(sum[:])})
@@ -138,26 +139,72 @@ func withdrawalStatus(st *ReceiptStatus, c *consultation.Consultation, cm *Comme
 	st.CanWithdraw = cm.Status != Withdrawn && c.State == consultation.Open && c.AcceptsComments(now)
 }
 
-// countLive counts the comments matching f, leaving withdrawn comments out
-// when f names no status: what every count of the record shows.
-func (s *Service) countLive(ctx context.Context, f CountFilter) (int, error) {
-	n, err := s.Store.CountComments(ctx, f)
-	if err != nil || f.Status != "" {
-		return n, err
+// liveCounter returns a counter of c's comments by filter that leaves
+// withdrawn comments out when the filter names no status: what every count
+// of the record shows. Without withdrawn comments it is Store.CountComments;
+// with some, they are read once (one store call) and subtracted.
+func (s *Service) liveCounter(ctx context.Context, c *consultation.Consultation) func(CountFilter) (int, error) {
+	var withdrawn []*Comment
+	loaded := false
+	return func(f CountFilter) (int, error) {
+		f.ConsultationID = c.ID
+		n, err := s.Store.CountComments(ctx, f)
+		if err != nil || f.Status != "" || c.WithdrawnComments == 0 {
+			return n, err
+		}
+		if !loaded {
+			if withdrawn, err = s.withdrawnComments(ctx, c.ID); err != nil {
+				return 0, err
+			}
+			loaded = true
+		}
+		for _, cm := range withdrawn {
+			if countMatches(cm, f) {
+				n--
+			}
+		}
+		return n, nil
 	}
-	f.Status = Withdrawn
-	w, err := s.Store.CountComments(ctx, f)
-	return n - w, err
+}
+
+// countMatches reports whether cm is among the comments f counts (f names
+// the consultation and no status).
+func countMatches(cm *Comment, f CountFilter) bool {
+	switch {
+	case f.Channel != "" && cm.Channel != f.Channel:
+	case f.ArticleID != nil && cm.ArticleID != *f.ArticleID:
+	case f.Outcome != "" && (cm.Disposition == nil || cm.Disposition.Outcome != f.Outcome):
+	case f.Undisposed && cm.Disposition != nil:
+	default:
+		return true
+	}
+	return false
+}
+
+// withdrawnComments reads every withdrawn comment of a consultation.
+func (s *Service) withdrawnComments(ctx context.Context, consultationID string) ([]*Comment, error) {
+	var out []*Comment
+	for f := (Filter{ConsultationID: consultationID, Status: Withdrawn, Limit: 500}); ; {
+		page, next, err := s.Store.Comments(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if next == "" || len(page) == 0 {
+			return out, nil
+		}
+		f.Cursor = next
+	}
 }
 
 // liveByArticle is Store.CountByArticle leaving withdrawn comments out
 // when status is "".
-func (s *Service) liveByArticle(ctx context.Context, consultationID string, status Status) (map[string]int, error) {
-	counts, err := s.Store.CountByArticle(ctx, consultationID, status)
-	if err != nil || status != "" {
+func (s *Service) liveByArticle(ctx context.Context, c *consultation.Consultation, status Status) (map[string]int, error) {
+	counts, err := s.Store.CountByArticle(ctx, c.ID, status)
+	if err != nil || status != "" || c.WithdrawnComments == 0 {
 		return counts, err
 	}
-	w, err := s.Store.CountByArticle(ctx, consultationID, Withdrawn)
+	w, err := s.Store.CountByArticle(ctx, c.ID, Withdrawn)
 	if err != nil {
 		return nil, err
 	}

@@ -154,6 +154,10 @@ type Consultation struct {
 	// hash chain (决策档案).
 	HistorySeq  int64  `json:"history_seq" bson:"history_seq"`
 	HistoryHead string `json:"history_head" bson:"history_head"`
+	// WithdrawnComments counts the comments their commenters withdrew
+	// (comments/withdraw.go): the counts of the record leave them out, and
+	// need to look for them only when there are some.
+	WithdrawnComments int `json:"withdrawn_comments,omitempty" bson:"withdrawn_comments,omitempty"`
 }
 
 // Review is the legality review (合法性审查) record; filled by the review workflow.
