@@ -22,6 +22,8 @@ type Change struct {
 	// Move puts whole groups and single comments into group To (see Moved).
 	Move   *Moved
 	Redact []Redacted
+	// Attachments replace comments' attachment lists (attachments.go).
+	Attachments []AttachmentsSet
 }
 
 // Moderated moves comment ID from status From to To with the record M.

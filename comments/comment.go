@@ -34,6 +34,8 @@ package comments
 
 import (
 	"time"
+
+	"yugongkai/attachment"
 )
 
 // Status is where a comment stands in moderation.
@@ -194,6 +196,9 @@ type Comment struct {
 
 	// Redactions are the spans staff hid from the public copy, oldest first.
 	Redactions []Redaction `json:"redactions,omitempty" bson:"redactions,omitempty"`
+
+	// Attachments are the files sent with the comment (attachments.go).
+	Attachments []attachment.Meta `json:"attachments,omitempty" bson:"attachments,omitempty"`
 }
 
 // RedactionReason is the fixed list of reasons for hiding part of a public copy.
@@ -262,6 +267,8 @@ type PublicComment struct {
 	GroupID        string             `json:"group_id"`
 	Count          int                `json:"count"` // comments in the group, every copy counted
 	Disposition    *PublicDisposition `json:"disposition,omitempty"`
+	// Attachments: published files, and placeholders of restricted ones.
+	Attachments []attachment.Public `json:"attachments,omitempty"`
 }
 
 // Public returns the public copy of c. Contact data and the original text
@@ -273,6 +280,7 @@ func (c *Comment) Public() PublicComment {
 	if c.Disposition != nil {
 		p.Disposition = publicDisposition(c.Disposition)
 	}
+	p.Attachments = attachment.PublicList(c.Attachments)
 	return p
 }
 

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/workcal"
 )
 
@@ -38,6 +39,8 @@ type Submission struct {
 	// a contact is given); Lang is their language (set by the web layer).
 	Notify *bool  `json:"notify"`
 	Lang   string `json:"-"`
+	// Files are the attached files (multipart requests; attachments.go).
+	Files []attachment.File `json:"-"`
 }
 
 // OfflineSubmission is a comment received offline and entered by staff.

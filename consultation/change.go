@@ -2,6 +2,7 @@ package consultation
 
 import (
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/history"
 )
 
@@ -49,6 +50,11 @@ type Change struct {
 	// Notify are the notifications the change causes (an outbox): the
 	// store writes them in the same commit, Pending (notification.go).
 	Notify []Notification
+	// Blobs are the bytes of the files the change's comments, steps or
+	// documents reference (attachment.Meta.SHA256). SQLite writes them in
+	// the change's transaction; MongoDB writes their chunks before the
+	// commit record, so a blob is referenced only once the commit is.
+	Blobs []attachment.Blob
 }
 
 // IndexJob asks the search index to bring the document of one record to

@@ -340,6 +340,15 @@ func (p *planner) planComments(ch *comments.Change) error {
 			return err
 		}
 	}
+	for _, a := range ch.Attachments { // blobs.go
+		c, err := p.comment(a.ID)
+		if err != nil {
+			return err
+		}
+		if err := p.update([]string{c.ID}, "", bson.D{{Key: "attachments", Value: a.List}}, nil); err != nil {
+			return err
+		}
+	}
 	return p.planCounts()
 }
 

@@ -82,6 +82,10 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		if err := insertNotifications(ctx, t, ch.Notify); err != nil {
 			return err
 		}
+		// attachments: the bytes of the files the change references (blobs.go).
+		if err := insertBlobs(ctx, t, ch.Blobs); err != nil {
+			return err
+		}
 		if cm != nil {
 			return commitComments(ctx, t, cm)
 		}
@@ -124,6 +128,11 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 	}
 	for _, r := range ch.Redact {
 		if err := redact(ctx, t, r); err != nil {
+			return err
+		}
+	}
+	for _, a := range ch.Attachments {
+		if err := setAttachments(ctx, t, a); err != nil { // blobs.go
 			return err
 		}
 	}

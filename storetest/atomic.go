@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
@@ -74,6 +75,8 @@ type AtomicStores struct {
 	// Outbox is the store's notification outbox: a failed commit leaves
 	// no notification, a successful one every notification it causes.
 	Outbox notify.Store
+	// Blobs reads the bytes of attached files (attachments.go).
+	Blobs attachment.Store
 	// Recover does what a restart does after a crash (MongoDB rolls its
 	// commit log forward); nil when the store needs nothing.
 	Recover func(t *testing.T)
@@ -122,6 +125,7 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.cs.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	w.ms = comments.NewService(s.Comments, w.cs)
 	w.ms.Now = clock
+	w.ms.Blobs = s.Blobs
 	w.cs.Facts = w.ms.Facts
 	w.cs.LogHead = w.ms.SignedLogHead
 	w.cs.AnswerNotices = w.ms.AnswerNotifications
@@ -305,6 +309,7 @@ var commands = []command{
 			ContactEmail: "new@example.cn", ContactPhone: "13900002222", Notify: ptrTo(true)}, "")
 		return err
 	}},
+	{"submit_attachment", "open", submitWithAttachment}, // attachments.go
 	{"moderate", "open+comments", func(w *world, fx *fixture) error {
 		_, err := w.ms.Moderate(ctx, atomicStaff, fx.pending, comments.ModerationForm{Action: comments.Publish})
 		return err
