@@ -136,9 +136,10 @@ type Meta struct {
 	// By and At record the last publish or restrict.
 	By string     `json:"by,omitempty" bson:"by,omitempty"`
 	At *time.Time `json:"at,omitempty" bson:"at,omitempty"`
-	// Text is what was extracted from a PDF or .docx, for staff search
-	// and near-duplicate grouping; never public by itself.
-	Text string `json:"text,omitempty" bson:"text,omitempty"`
+	// Text is what was extracted from a PDF or .docx, for near-duplicate
+	// grouping; left out of JSON views (stores that keep JSON records
+	// keep it beside them, see sqlite's commentRecord).
+	Text string `json:"-" bson:"text,omitempty"`
 }
 
 // Blob is the stored bytes of a file, named by their SHA-256.

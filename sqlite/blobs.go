@@ -54,3 +54,17 @@ func setAttachments(ctx context.Context, tx *txn, a comments.AttachmentsSet) err
 	c.Attachments = a.List
 	return saveComment(ctx, tx, c)
 }
+
+// attachmentTexts returns the texts of c's attachments, nil if none has one.
+func attachmentTexts(c *comments.Comment) []string {
+	var out []string
+	has := false
+	for _, a := range c.Attachments {
+		out = append(out, a.Text)
+		has = has || a.Text != ""
+	}
+	if !has {
+		return nil
+	}
+	return out
+}
