@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/http"
 	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -146,7 +146,7 @@ func TestCommentAttachmentsPage(t *testing.T) {
 	w := e.world()
 	id, _ := e.openConsultation(w, nil)
 	b := e.browser()
-	form := b.get("/consultations/" + id + "/comment").want(t, 200, "comment form")
+	form := b.get("/consultations/"+id+"/comment").want(t, 200, "comment form")
 	form.has(t, "comment form", `enctype="multipart/form-data"`, `<input type="file" id="attachment" name="attachment" multiple`)
 	fields := url.Values{"_csrf": {b.csrf()}, "body": {"见附件。"}, "commenter_type": {"individual"}, "display": {"anonymous"}, "key": {"page-key-1"}}
 	p := b.postFile("/consultations/"+id+"/comment", "attachment", "照片.pdf", attachmenttest.PNG(), fields)
