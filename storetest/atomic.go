@@ -126,6 +126,7 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.ms = comments.NewService(s.Comments, w.cs)
 	w.ms.Now = clock
 	w.ms.Blobs = s.Blobs
+	w.cs.Blobs = s.Blobs
 	w.cs.Facts = w.ms.Facts
 	w.cs.LogHead = w.ms.SignedLogHead
 	w.cs.AnswerNotices = w.ms.AnswerNotifications
@@ -367,6 +368,7 @@ var commands = []command{
 			Participants: "县律师协会、县畜牧兽医站", Summary: "专家认为登记期限宜为三十日。", Public: true})
 		return err
 	}},
+	{"step_attachment", "closed", recordStepWithAttachment}, // attachments.go
 	{"decide", "approved", func(w *world, fx *fixture) error {
 		_, err := w.cs.RecordStep(ctx, atomicStaff, fx.c.ID, consultation.StepForm{Kind: consultation.CollectiveDecision, HeldOn: "2026-11-30",
 			Participants: "县政府第13次常务会议", Summary: "修改后再议。", Outcome: consultation.DecisionRevise})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sync/atomic"
+	"strings"
 	"testing"
 
 	"yugongkai/apperr"
@@ -11,6 +12,7 @@ import (
 	"yugongkai/attachment/attachmenttest"
 	"yugongkai/auth"
 	"yugongkai/comments"
+	"yugongkai/consultation"
 	"yugongkai/translog"
 )
 
@@ -28,6 +30,15 @@ func submitWithAttachment(w *world, fx *fixture) error {
 	pdf := attachmenttest.PDF(fmt.Sprintf("Attached opinion %d", attachmentRun.Add(1)))
 	_, err := w.ms.Submit(ctx, atomicResident, fx.c.ID, comments.Submission{ArticleID: fx.articles[0], Body: "意见见附件。", Display: comments.Anonymous,
 		Files: []attachment.File{{Name: "意见.pdf", Data: pdf}, {Name: "现场.png", Data: attachmenttest.PNG()}}}, "")
+	return err
+}
+
+// recordStepWithAttachment records a public expert review with a PDF
+// unique to the run.
+func recordStepWithAttachment(w *world, fx *fixture) error {
+	pdf := attachmenttest.PDF(fmt.Sprintf("Expert opinion %d", attachmentRun.Add(1)))
+	_, err := w.cs.RecordStep(ctx, atomicStaff, fx.c.ID, consultation.StepForm{Kind: consultation.ExpertReview, HeldOn: "2026-11-30",
+		Participants: "县律师协会", Summary: "专家意见见附件。", Public: true, Files: []attachment.File{{Name: "专家意见.pdf", Data: pdf}}})
 	return err
 }
 
@@ -98,6 +109,48 @@ func RunAttachments(t *testing.T, open AtomicOpener) {
 		if before.json() != w.snapshot(fx.c.ID).json() {
 			t.Error("a refused submission changed the record")
 		}
+	})
+
+	t.Run("StepRoundTrip", func(t *testing.T) {
+		fx := w.stage("closed")
+		scan := attachmenttest.JPEG()
+		memo := attachmenttest.DOCX("论证意见：登记期限宜为三十日。")
+		for _, public := range []bool{true, false} {
+			st, err := w.cs.RecordStep(ctx, atomicStaff, fx.c.ID, consultation.StepForm{Kind: consultation.ExpertReview, HeldOn: "2026-11-30",
+				Participants: "县律师协会", Summary: "见附件。", Public: public, Files: []attachment.File{{Name: "签到表.jpg", Data: scan}, {Name: "论证意见.docx", Data: memo}}})
+			must(t, err)
+			c := w.get(fx.c.ID)
+			stored := c.Steps[len(c.Steps)-1]
+			if stored.ID != st.ID || len(stored.Attachments) != 2 || stored.Attachments[1].SHA256 != attachment.Sum(memo) {
+				t.Fatalf("stored step %+v", stored)
+			}
+			for i, want := range [][]byte{scan, memo} {
+				got, err := w.s.Blobs.Blob(ctx, stored.Attachments[i].SHA256)
+				must(t, err)
+				if !bytes.Equal(got, want) {
+					t.Errorf("step file %d read back differs", i)
+				}
+			}
+			events, err := w.s.Consultations.Events(ctx, fx.c.ID)
+			must(t, err)
+			last := events[len(events)-1]
+			if last.Type != "step.recorded" || !strings.Contains(string(last.Payload), attachment.Sum(memo)+" "+fmt.Sprint(len(memo))+" 论证意见.docx") {
+				t.Errorf("step event payload %s does not name the files", last.Payload)
+			}
+			_, data, err := w.cs.StepAttachment(ctx, auth.Principal{}, fx.c.ID, st.ID, stored.Attachments[1].ID)
+			if public && (err != nil || !bytes.Equal(data, memo)) {
+				t.Errorf("public step file: %v", err)
+			}
+			if !public && !apperr.Is(err, apperr.NotFound) {
+				t.Errorf("internal step file to the public: %v, want NotFound", err)
+			}
+		}
+		_, err := w.cs.RecordStep(ctx, atomicStaff, fx.c.ID, consultation.StepForm{Kind: consultation.ExpertReview, HeldOn: "2026-11-30",
+			Participants: "县律师协会", Summary: "见附件。", Files: []attachment.File{{Name: "表.xlsx", Data: attachmenttest.XLSX([]string{"a"})}}})
+		if !apperr.Is(err, apperr.Invalid) {
+			t.Errorf("a spreadsheet on a step: %v, want Invalid", err)
+		}
+		CheckRecord(t, w.s, fx.c.ID)
 	})
 
 	t.Run("PublishRestrictAndDownload", func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"yugongkai/apperr"
 	"yugongkai/attachment"
 	"yugongkai/comments"
+	"yugongkai/consultation"
 )
 
 // Attachments: a comment may carry files (multipart/form-data, the JSON
@@ -30,6 +31,7 @@ func (s *Server) attachmentRoutes(api fiber.Router) {
 func init() {
 	registerOperations(
 		apiOperation{Method: "GET", Path: "/comments/{id}/attachments/{aid}", ID: "commentAttachment", Summary: "Download a file attached to a comment: staff of the department any, everyone else a published file of a published comment", Media: attachmentMedia()},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/steps/{sid}/attachments/{aid}", ID: "stepAttachment", Summary: "Download a file of a procedure step record, for whoever may see the record", Media: attachmentMedia()},
 		apiOperation{Method: "POST", Path: "/comments/{id}/attachments/{aid}", ID: "setCommentAttachment", Summary: "Publish a comment's attached file, or restrict it with a reason (the public sees 附件已限制公开：reason)", Auth: "staff", Request: comments.AttachmentForm{}, Response: comments.Comment{}},
 	)
 }
@@ -188,4 +190,64 @@ func attachmentMedia() []string {
 		out = append(out, k.MediaType())
 	}
 	return out
+}
+
+// decodeStepForm reads a step record from a JSON or a multipart body.
+func decodeStepForm(c *fiber.Ctx, f *consultation.StepForm) error {
+	if !isMultipart(c) {
+		return decodeJSON(c, f)
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return apperr.New(apperr.BadRequest, "attachment.bad_form")
+	}
+	for name, vs := range form.Value {
+		if !utf8.ValidString(strings.Join(vs, "")) {
+			return apperr.New(apperr.BadRequest, "error.bad_utf8")
+		}
+		if name == "risk_types" {
+			for _, v := range vs {
+				f.RiskTypes = append(f.RiskTypes, strings.Clone(v))
+			}
+			continue
+		}
+		if len(vs) != 1 {
+			return apperr.New(apperr.BadRequest, "error.bad_param", name)
+		}
+		v := strings.Clone(vs[0])
+		switch name {
+		case "kind":
+			f.Kind = consultation.StepKind(v)
+		case "held_on":
+			f.HeldOn = v
+		case "participants":
+			f.Participants = v
+		case "summary":
+			f.Summary = strings.ReplaceAll(v, "\r\n", "\n")
+		case "outcome":
+			f.Outcome = v
+		case "measures":
+			f.Measures = v
+		case "public":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				var fe apperr.Fields
+				fe.Add("public", "field.invalid")
+				return fe.Err()
+			}
+			f.Public = b
+		default:
+			return apperr.New(apperr.BadRequest, "error.unknown_field", name)
+		}
+	}
+	f.Files, err = formFiles(form)
+	return err
+}
+
+func (s *Server) stepAttachment(c *fiber.Ctx) error {
+	m, data, err := s.cfg.Consultations.StepAttachment(c.UserContext(), principal(c), c.Params("id"), c.Params("sid"), c.Params("aid"))
+	if err != nil {
+		return err
+	}
+	return sendAttachment(c, m, data)
 }

@@ -116,6 +116,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	cm := comments.NewService(ms, c)
 	cm.Now = clk.Now
 	cm.Blobs = blobs
+	c.Blobs = blobs
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
 	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog

@@ -303,6 +303,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc.Log = log
 	commentSvc := comments.NewService(st.comments, consSvc)
 	commentSvc.Blobs = st.blobs
+	consSvc.Blobs = st.blobs
 	consSvc.Facts = commentSvc.Facts
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
 	consSvc.LogHead, consSvc.ArchiveLog = commentSvc.SignedLogHead, commentSvc.ArchiveLog
