@@ -3,8 +3,8 @@ package storetest
 import (
 	"bytes"
 	"fmt"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"yugongkai/apperr"
