@@ -170,3 +170,43 @@ func TestCommentAttachmentsPage(t *testing.T) {
 		t.Errorf("status after the page's publish %v", st)
 	}
 }
+
+func TestStepAttachments(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(shortText)), 201, "create").str("id")
+		base := "/api/v1/consultations/" + id
+		memo := attachmenttest.PDF("Expert opinion: 30 days")
+		scan := attachmenttest.JPEG()
+		step := func(public string, status int, files ...upload) response {
+			body, ct := multipartBody(t, map[string]string{"kind": "expert_review", "held_on": "2026-11-30", "participants": "县律师协会",
+				"summary": "论证意见见附件。", "public": public}, files...)
+			return e.want(e.do("POST", base+"/steps", w.staffA, body, "Content-Type", ct), status, "step public="+public)
+		}
+		step("true", 422, upload{"attachment", "表.xlsx", attachmenttest.XLSX([]string{"a"})})
+		step("true", 422, upload{"attachment", "意见.pdf", scan})
+		pub := step("true", 201, upload{"attachment", "意见.pdf", memo}, upload{"attachment", "签到表.jpg", scan})
+		internal := step("false", 201, upload{"attachment", "内部.pdf", memo})
+		patts := pub.JSON["attachments"].([]any)
+		if len(patts) != 2 || patts[0].(map[string]any)["sha256"] != attachment.Sum(memo) || patts[1].(map[string]any)["name"] != "签到表.jpg" {
+			t.Fatalf("step attachments %v", pub.JSON["attachments"])
+		}
+		e.want(e.do("POST", base+"/publish", w.staffA, map[string]string{"closes_at": "2026-12-31", "shortening_reason": "测试"}), 200, "publish")
+		dl := func(st response, tok string, status int) response {
+			aid := st.JSON["attachments"].([]any)[0].(map[string]any)["id"].(string)
+			return e.want(e.do("GET", base+"/steps/"+st.str("id")+"/attachments/"+aid, tok, nil), status, "step download")
+		}
+		if got := dl(pub, "", 200); !bytes.Equal(got.Body, memo) {
+			t.Error("public step file differs")
+		}
+		dl(internal, "", 404)
+		if got := dl(internal, w.staffA, 200); !bytes.Equal(got.Body, memo) {
+			t.Error("internal step file differs for staff")
+		}
+		// The step's event in the archive names the public record's files.
+		arch := e.want(e.do("GET", base+"/archive", "", nil), 200, "archive")
+		if !strings.Contains(string(arch.Body), attachment.Sum(memo)) {
+			t.Error("the archive does not carry the public step's file hash")
+		}
+	})
+}
