@@ -73,6 +73,7 @@ func (c *Consultation) PublicCopy() *Consultation {
 		cp.Final = &x
 	}
 	cp.Steps = nil
+	cp.Documents = DocumentsFor(auth.Principal{}, c) // documents.go
 	for _, s := range c.PublicSteps() {
 		s.EnteredBy = ""
 		cp.Steps = append(cp.Steps, s)

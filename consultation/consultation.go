@@ -135,6 +135,8 @@ type Consultation struct {
 	// Steps are the records of the procedure's other steps (steps.go), in
 	// the order they were entered.
 	Steps []Step `json:"steps,omitempty" bson:"steps,omitempty"`
+	// Documents are the notice's supporting documents (documents.go).
+	Documents []Document `json:"documents,omitempty" bson:"documents,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`

@@ -22,6 +22,7 @@ func (s *Server) commentRoutes(api fiber.Router) {
 	small := limitBody(DefaultBodyLimit)
 	api.Post("/consultations/:id/comments", attachmentLimit(attachment.ForComment, DefaultBodyLimit), s.submitComment) // api_attachments.go
 	s.attachmentRoutes(api)
+	s.documentRoutes(api) // api_documents.go
 	api.Get("/consultations/:id/comments", s.listComments)
 	api.Post("/consultations/:id/comments/offline", small, s.enterOfflineComment)
 	api.Get("/receipts/:code", s.receipt)

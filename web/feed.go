@@ -166,6 +166,9 @@ func (s *Server) consultationFeed(c *fiber.Ctx) error {
 		if o, ok := payload["opinion"].(string); ok && o != "" {
 			summary += "：" + o
 		}
+		if t, ok := payload["title"].(string); ok && t != "" && e.Type == "document.attached" { // api_documents.go
+			summary += "：" + t
+		}
 		f.Entries = append(f.Entries, atomEntry{ID: page + "#event-" + strconv.FormatInt(e.Seq, 10), Title: title, Updated: atomTime(e.At),
 			Links: []atomLink{{Href: page}}, Summary: atomText{Type: "text", Body: summary}})
 	}

@@ -44,6 +44,9 @@ type apiOperation struct {
 	// Files names the file fields of a multipart/form-data request body
 	// (an upload), instead of a JSON Request.
 	Files []string
+	// Form, with Files and no Request, is a value whose JSON members are
+	// the text fields of the multipart form (api_documents.go).
+	Form any
 }
 
 // oneOf is a response that is one of several types.
@@ -222,6 +225,11 @@ func buildOpenAPI() map[string]any {
 				o["requestBody"].(map[string]any)["content"].(map[string]any)["multipart/form-data"] = map[string]any{
 					"schema": map[string]any{"type": "object", "properties": form}}
 			} else {
+				if op.Form != nil {
+					for k, v := range formFieldsSchema(op.Form) {
+						props[k] = v
+					}
+				}
 				o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 					"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "properties": props, "required": op.Files}}}}
 			}
