@@ -48,7 +48,7 @@ func TestSupportingDocuments(t *testing.T) {
 		}
 		b := e.browser()
 		b.get("/consultations/"+id).want(t, 200, "notice").has(t, "notice", "起草说明", "登记数据", base+"/documents/"+d.str("id"))
-		feed := b.get("/consultations/" + id + "/feed.atom").want(t, 200, "feed")
+		feed := b.get("/consultations/"+id+"/feed.atom").want(t, 200, "feed")
 		feed.has(t, "feed", "发布附件材料：起草说明")
 
 		arch := e.want(e.do("GET", base+"/archive", "", nil), 200, "archive")
