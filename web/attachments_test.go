@@ -15,6 +15,7 @@ import (
 
 	"yugongkai/attachment"
 	"yugongkai/attachment/attachmenttest"
+	"yugongkai/web"
 )
 
 func init() {
@@ -209,4 +210,14 @@ func TestStepAttachments(t *testing.T) {
 			t.Error("the archive does not carry the public step's file hash")
 		}
 	})
+}
+
+// TestAttachmentLimitsFitTheBodyLimit: every use's largest request fits
+// under the server's overall body limit, so the per-file limits answer first.
+func TestAttachmentLimitsFitTheBodyLimit(t *testing.T) {
+	for u := range attachment.Table {
+		if n := attachment.MaxRequest(u); n > web.ImportBodyLimit {
+			t.Errorf("MaxRequest(%s) = %d, over the body limit %d", u, n, web.ImportBodyLimit)
+		}
+	}
 }
