@@ -24,6 +24,8 @@ type Change struct {
 	Redact []Redacted
 	// Withdraw withdraws comments at their commenter's request (withdraw.go).
 	Withdraw []WithdrawnComment
+	// Attachments replace comments' attachment lists (attachments.go).
+	Attachments []AttachmentsSet
 }
 
 // Moderated moves comment ID from status From to To with the record M.

@@ -34,6 +34,8 @@ package comments
 
 import (
 	"time"
+
+	"yugongkai/attachment"
 )
 
 // Status is where a comment stands in moderation.
@@ -210,6 +212,8 @@ type Comment struct {
 	// Withdrawal is set when the commenter withdrew the comment (status
 	// withdrawn, withdraw.go).
 	Withdrawal *Withdrawal `json:"withdrawal,omitempty" bson:"withdrawal,omitempty"`
+	// Attachments are the files sent with the comment (attachments.go).
+	Attachments []attachment.Meta `json:"attachments,omitempty" bson:"attachments,omitempty"`
 }
 
 // RedactionReason is the fixed list of reasons for hiding part of a public copy.
@@ -281,6 +285,8 @@ type PublicComment struct {
 	Disposition    *PublicDisposition `json:"disposition,omitempty"`
 	// SuggestedText is the public copy of the commenter's suggested wording.
 	SuggestedText string `json:"suggested_text,omitempty"`
+	// Attachments: published files, and placeholders of restricted ones.
+	Attachments []attachment.Public `json:"attachments,omitempty"`
 }
 
 // Public returns the public copy of c. Contact data and the original text
@@ -293,6 +299,7 @@ func (c *Comment) Public() PublicComment {
 	if c.Disposition != nil {
 		p.Disposition = publicDisposition(c.Disposition)
 	}
+	p.Attachments = attachment.PublicList(c.Attachments)
 	return p
 }
 

@@ -97,7 +97,7 @@ func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consu
 			return nil, err
 		}
 		for _, f := range firsts {
-			bodies[f.ID] = f.Body
+			bodies[f.ID] = GroupText(f) // the body and its files' text (attachments.go)
 		}
 	}
 	for _, set := range sets {

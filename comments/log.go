@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"yugongkai/attachment"
 	"yugongkai/translog"
 )
 
@@ -18,10 +19,11 @@ import (
 // O(log n) stored hashes.
 
 // LeafOf is the leaf of c (translog.Leaf): consultation, receipt code,
-// SHA-256 of the body as submitted, article id, channel and time received.
+// SHA-256 of the body as submitted, article id, channel and time received,
+// and the SHA-256 of each attached file (attachments.go).
 func LeafOf(c *Comment) []byte {
 	return translog.Leaf{Consultation: c.ConsultationID, Receipt: c.Receipt, BodySHA256: c.BodySHA256,
-		ArticleID: c.ArticleID, Channel: string(c.Channel), ReceivedAt: c.ReceivedAt}.Bytes()
+		ArticleID: c.ArticleID, Channel: string(c.Channel), ReceivedAt: c.ReceivedAt, Attachments: attachment.Hashes(c.Attachments)}.Bytes()
 }
 
 // LogLeaf is one stored leaf.

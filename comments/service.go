@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/consultation"
 	"yugongkai/i18n"
@@ -44,6 +45,9 @@ type Service struct {
 	// anyone who checks a proof.
 	SignHead func(text string) (string, error)
 	LogKey   string
+
+	// Blobs reads the bytes of attached files (attachments.go).
+	Blobs attachment.Store
 
 	articleMu   sync.Mutex
 	articleSets map[string]map[string]bool
@@ -212,8 +216,12 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, consultation
 		return nil, err
 	}
 	key := scopedKey(actor, idempotencyKey)
+	metas, blobs, err := acceptFiles(in.Files) // attachments.go
+	if err != nil {
+		return nil, err
+	}
 	var r *Receipt
-	err := consultation.Retry(func() error {
+	err = consultation.Retry(func() error {
 		c, err := s.Consultations.Get(ctx, actor, consultationID)
 		if err != nil {
 			return err
@@ -244,7 +252,9 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, consultation
 		cm := s.build(c, form, Online, now, now)
 		cm.UserID = actor.UserID
 		cm.IdempotencyKey = key
-		r, err = s.insert(ctx, &Change{Change: consultation.Change{Consultation: c, Write: consultation.CheckRev}}, cm)
+		ch := &Change{Change: consultation.Change{Consultation: c, Write: consultation.CheckRev}}
+		withFiles(cm, ch, metas, blobs)
+		r, err = s.insert(ctx, ch, cm)
 		return err
 	})
 	if err != nil {
@@ -269,6 +279,10 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, consultation
 // outside the period or in the future).
 func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consultationID string, in OfflineSubmission) (*Receipt, error) {
 	var r *Receipt
+	metas, blobs, err := acceptFiles(in.Files) // attachments.go
+	if err != nil {
+		return nil, err
+	}
 	build := func(c *consultation.Consultation, ch *Change) error {
 		if c.OpensAt == nil || c.PublicVersion == 0 {
 			return consultation.WrongState(c.State, "comment")
@@ -285,13 +299,13 @@ func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consul
 		cm := s.build(c, form, in.Channel, stamp(received), now)
 		cm.EnteredBy = actor.UserID
 		cm.Receipt = NewReceiptCode()
+		withFiles(cm, ch, metas, blobs)
 		ch.Insert = []*Comment{cm}
 		ch.Notify = receiptNotifications(c, cm, now) // outbox: a copy of the receipt
 		r = receiptOf(cm, false)
 		return s.Consultations.Record(&ch.Change, actor, "comment.entered", false, map[string]any{
 			"comment": cm.ID, "channel": string(cm.Channel), "received_at": cm.ReceivedAt, "state": string(c.State)})
 	}
-	var err error
 	for attempt := 0; attempt < 3; attempt++ { // a receipt code collision (one in 2^60) draws again
 		if err = s.run(ctx, actor, consultationID, consultation.ActOffline, build); !errors.Is(err, ErrDuplicateKey) {
 			break

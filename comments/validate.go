@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/workcal"
 )
 
@@ -41,6 +42,8 @@ type Submission struct {
 	// SuggestedText, optional: the wording proposed for the whole body of
 	// the article commented on (建议修改为…); needs ArticleID.
 	SuggestedText string `json:"suggested_text"`
+	// Files are the attached files (multipart requests; attachments.go).
+	Files []attachment.File `json:"-"`
 }
 
 // OfflineSubmission is a comment received offline and entered by staff.

@@ -74,6 +74,7 @@ func (c *Consultation) PublicCopy() *Consultation {
 	}
 	cp.Hearings = c.PublicHearings()
 	cp.Steps = nil
+	cp.Documents = DocumentsFor(auth.Principal{}, c) // documents.go
 	for _, s := range c.PublicSteps() {
 		s.EnteredBy = ""
 		cp.Steps = append(cp.Steps, s)

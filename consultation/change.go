@@ -2,6 +2,7 @@ package consultation
 
 import (
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/history"
 )
 
@@ -51,6 +52,11 @@ type Change struct {
 	Notify []Notification
 	// HearingApplications are inserted (hearing.go); their ids must be new.
 	HearingApplications []*HearingApplication
+	// Blobs are the bytes of the files the change's comments, steps or
+	// documents reference (attachment.Meta.SHA256). SQLite writes them in
+	// the change's transaction; MongoDB writes their chunks before the
+	// commit record, so a blob is referenced only once the commit is.
+	Blobs []attachment.Blob
 }
 
 // IndexJob asks the search index to bring the document of one record to

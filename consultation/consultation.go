@@ -138,6 +138,8 @@ type Consultation struct {
 	// Hearings are the hearings announced (hearing.go); their applications
 	// are records of their own.
 	Hearings []HearingNotice `json:"hearings,omitempty" bson:"hearings,omitempty"`
+	// Documents are the notice's supporting documents (documents.go).
+	Documents []Document `json:"documents,omitempty" bson:"documents,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`

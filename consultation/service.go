@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/history"
 	"yugongkai/i18n"
@@ -28,6 +29,8 @@ type Service struct {
 	Departments auth.Store
 	Now         func() time.Time
 	Log         *slog.Logger
+	// Blobs reads the bytes of attached files (step_attachments.go).
+	Blobs attachment.Store
 	// Facts reports the comment record of a consultation (set by the wiring
 	// to the comments service); nil means no comments are known.
 	Facts FactsFunc

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/i18n"
 	"yugongkai/ident"
@@ -72,6 +73,9 @@ type Step struct {
 	Public    bool      `json:"public" bson:"public"`
 	EnteredBy string    `json:"entered_by" bson:"entered_by"`
 	EnteredAt time.Time `json:"entered_at" bson:"entered_at"`
+	// Attachments are the record's files (step_attachments.go), visible
+	// with the record.
+	Attachments []attachment.Meta `json:"attachments,omitempty" bson:"attachments,omitempty"`
 }
 
 // StepForm enters a step's record.
@@ -84,6 +88,8 @@ type StepForm struct {
 	RiskTypes    []string `json:"risk_types"`
 	Measures     string   `json:"measures"`
 	Public       bool     `json:"public"`
+	// Files are the record's attached files (multipart requests).
+	Files []attachment.File `json:"-"`
 }
 
 // Field limits of a step record.
@@ -186,13 +192,18 @@ func (s *Service) RecordStep(ctx context.Context, actor auth.Principal, id strin
 		act = ActDecide
 	}
 	var out *Step
-	_, err := s.run(ctx, actor, id, act, func(c *Consultation, ch *Change) error {
+	metas, blobs, err := acceptStepFiles(form) // step_attachments.go
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.run(ctx, actor, id, act, func(c *Consultation, ch *Change) error {
 		now := s.now()
 		st, err := form.validate(workcal.DateOf(now))
 		if err != nil {
 			return err
 		}
 		st.ID, st.EnteredBy, st.EnteredAt = ident.Short(), actor.UserID, now
+		withStepFiles(st, ch, metas, blobs)
 		c.Steps = append(c.Steps, *st)
 		if st.Kind == CollectiveDecision {
 			c.State = DecisionState[st.Outcome]
@@ -202,6 +213,9 @@ func (s *Service) RecordStep(ctx context.Context, actor auth.Principal, id strin
 		payload := map[string]any{"step": st.ID, "kind": string(st.Kind), "held_on": st.HeldOn, "summary": st.Summary,
 			"participants": st.Participants, "outcome": st.Outcome, "measures": st.Measures,
 			"risk_types": strings.Join(st.RiskTypes, ","), "state": string(c.State)}
+		if len(st.Attachments) > 0 {
+			payload["attachments"] = stepAttachmentsPayload(st.Attachments)
+		}
 		return s.Record(ch, actor, "step.recorded", st.Public, payload)
 	})
 	if err != nil {

@@ -264,5 +264,8 @@ func (db *DB) Repair(ctx context.Context) (int, error) {
 			return n, storeErr(err, "release claim")
 		}
 	}
+	if _, err := db.SweepBlobChunks(ctx); err != nil { // blobs.go
+		return n, err
+	}
 	return n, nil
 }

@@ -101,6 +101,11 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		// would otherwise claim every receipt first.
 		return fmt.Errorf("mongodb: %d comments in one change: %w", len(cm.Insert), comments.ErrChangeTooLarge)
 	}
+	// attachments: chunks and blob metadata first, unreferenced until the
+	// commit record below is inserted (blobs.go).
+	if err := db.writeBlobs(ctx, ch.Blobs); err != nil {
+		return err
+	}
 	unlock := db.lock(cid)
 	defer unlock()
 

@@ -346,6 +346,15 @@ func (p *planner) planComments(ch *comments.Change) error {
 	if err := p.planWithdrawals(ch.Withdraw); err != nil { // withdraw.go
 		return err
 	}
+	for _, a := range ch.Attachments { // blobs.go
+		c, err := p.comment(a.ID)
+		if err != nil {
+			return err
+		}
+		if err := p.update([]string{c.ID}, "", bson.D{{Key: "attachments", Value: a.List}}, nil); err != nil {
+			return err
+		}
+	}
 	return p.planCounts()
 }
 

@@ -29,10 +29,13 @@ type commentRecord struct {
 	*comments.Comment
 	IdempotencyKey string   `json:"idempotency_key,omitempty"`
 	Bands          []string `json:"bands,omitempty"`
+	// AttachmentTexts are the attachments' extracted texts, in order
+	// (attachment.Meta.Text is left out of the comment's JSON).
+	AttachmentTexts []string `json:"attachment_texts,omitempty"`
 }
 
 func encodeComment(c *comments.Comment) (string, error) {
-	b, err := json.Marshal(commentRecord{Comment: c, IdempotencyKey: c.IdempotencyKey, Bands: c.Bands})
+	b, err := json.Marshal(commentRecord{Comment: c, IdempotencyKey: c.IdempotencyKey, Bands: c.Bands, AttachmentTexts: attachmentTexts(c)})
 	if err != nil {
 		return "", apperr.Wrap(err, "sqlite: encode comment")
 	}
@@ -45,6 +48,11 @@ func decodeComment(record []byte) (*comments.Comment, error) {
 		return nil, err
 	}
 	r.Comment.IdempotencyKey, r.Comment.Bands = r.IdempotencyKey, r.Bands
+	for i, text := range r.AttachmentTexts {
+		if i < len(r.Comment.Attachments) {
+			r.Comment.Attachments[i].Text = text
+		}
+	}
 	r.Comment.ReceivedAt, r.Comment.CreatedAt = r.Comment.ReceivedAt.UTC(), r.Comment.CreatedAt.UTC()
 	return r.Comment, nil
 }

@@ -86,6 +86,10 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		if err := insertHearingApplications(ctx, t, ch.HearingApplications); err != nil {
 			return err
 		}
+		// attachments: the bytes of the files the change references (blobs.go).
+		if err := insertBlobs(ctx, t, ch.Blobs); err != nil {
+			return err
+		}
 		if cm != nil {
 			return commitComments(ctx, t, cm)
 		}
@@ -133,6 +137,11 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 	}
 	for _, w := range ch.Withdraw {
 		if err := withdrawComment(ctx, t, cid, w); err != nil { // withdraw.go
+			return err
+		}
+	}
+	for _, a := range ch.Attachments {
+		if err := setAttachments(ctx, t, a); err != nil { // blobs.go
 			return err
 		}
 	}

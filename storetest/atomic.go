@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
@@ -74,6 +75,8 @@ type AtomicStores struct {
 	// Outbox is the store's notification outbox: a failed commit leaves
 	// no notification, a successful one every notification it causes.
 	Outbox notify.Store
+	// Blobs reads the bytes of attached files (attachments.go).
+	Blobs attachment.Store
 	// Recover does what a restart does after a crash (MongoDB rolls its
 	// commit log forward); nil when the store needs nothing.
 	Recover func(t *testing.T)
@@ -122,6 +125,8 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.cs.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	w.ms = comments.NewService(s.Comments, w.cs)
 	w.ms.Now = clock
+	w.ms.Blobs = s.Blobs
+	w.cs.Blobs = s.Blobs
 	w.cs.Facts = w.ms.Facts
 	w.cs.LogHead = w.ms.SignedLogHead
 	w.cs.AnswerNotices = w.ms.AnswerNotifications
@@ -309,6 +314,7 @@ var commands = []command{
 			ContactEmail: "new@example.cn", ContactPhone: "13900002222", Notify: ptrTo(true)}, "")
 		return err
 	}},
+	{"submit_attachment", "open", submitWithAttachment}, // attachments.go
 	{"moderate", "open+comments", func(w *world, fx *fixture) error {
 		_, err := w.ms.Moderate(ctx, atomicStaff, fx.pending, comments.ModerationForm{Action: comments.Publish})
 		return err
@@ -368,6 +374,7 @@ var commands = []command{
 			Participants: "县律师协会、县畜牧兽医站", Summary: "专家认为登记期限宜为三十日。", Public: true})
 		return err
 	}},
+	{"step_attachment", "closed", recordStepWithAttachment}, // attachments.go
 	{"decide", "approved", func(w *world, fx *fixture) error {
 		_, err := w.cs.RecordStep(ctx, atomicStaff, fx.c.ID, consultation.StepForm{Kind: consultation.CollectiveDecision, HeldOn: "2026-11-30",
 			Participants: "县政府第13次常务会议", Summary: "修改后再议。", Outcome: consultation.DecisionRevise})

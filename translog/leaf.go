@@ -54,27 +54,35 @@ type Leaf struct {
 	ArticleID    string    // "" = whole draft
 	Channel      string    // online, letter, ...
 	ReceivedAt   time.Time // UTC, ms precision; encoded as "2006-01-02T15:04:05.000Z"
+	// Attachments are the lowercase hex SHA-256 of the comment's attached
+	// files, in order. The member "attachments" is present only when there
+	// are some, so leaves of comments without files (all older leaves)
+	// keep their encoding.
+	Attachments []string
 }
 
 // leafJSON fixes the member names; history.Canonical sorts them.
 type leafJSON struct {
-	ArticleID    string `json:"article_id"`
-	BodySHA256   string `json:"body_sha256"`
-	Channel      string `json:"channel"`
-	Consultation string `json:"consultation"`
-	Receipt      string `json:"receipt"`
-	ReceivedAt   string `json:"received_at"`
+	ArticleID    string   `json:"article_id"`
+	Attachments  []string `json:"attachments,omitempty"`
+	BodySHA256   string   `json:"body_sha256"`
+	Channel      string   `json:"channel"`
+	Consultation string   `json:"consultation"`
+	Receipt      string   `json:"receipt"`
+	ReceivedAt   string   `json:"received_at"`
 }
 
 // Bytes returns the leaf in the project's canonical JSON (history.Canonical):
 //
 //	{"article_id":"…","body_sha256":"…","channel":"…","consultation":"…","receipt":"…","received_at":"2026-03-01T08:00:00.000Z"}
 //
-// Every member is present, even when empty; ReceivedAt is converted to UTC
-// and truncated to milliseconds.
+// Every member is present, even when empty, except "attachments"
+// (["<sha256>", …], sorted with the others), present only for a comment with
+// files; ReceivedAt is converted to UTC and truncated to milliseconds.
 func (l Leaf) Bytes() []byte {
 	b, err := history.Canonical(leafJSON{
 		ArticleID:    l.ArticleID,
+		Attachments:  l.Attachments,
 		BodySHA256:   l.BodySHA256,
 		Channel:      l.Channel,
 		Consultation: l.Consultation,
@@ -113,6 +121,7 @@ func ParseLeaf(b []byte) (Leaf, error) {
 		ArticleID:    j.ArticleID,
 		Channel:      j.Channel,
 		ReceivedAt:   at,
+		Attachments:  j.Attachments,
 	}
 	if string(l.Bytes()) != string(b) {
 		return Leaf{}, fmt.Errorf("%w: leaf is not in canonical form", ErrInvalid)

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
@@ -19,7 +20,9 @@ func (s *Server) commentRoutes(api fiber.Router) {
 		return
 	}
 	small := limitBody(DefaultBodyLimit)
-	api.Post("/consultations/:id/comments", small, s.submitComment)
+	api.Post("/consultations/:id/comments", attachmentLimit(attachment.ForComment, DefaultBodyLimit), s.submitComment) // api_attachments.go
+	s.attachmentRoutes(api)
+	s.documentRoutes(api) // api_documents.go
 	api.Get("/consultations/:id/comments", s.listComments)
 	api.Post("/consultations/:id/comments/offline", small, s.enterOfflineComment)
 	api.Get("/receipts/:code", s.receipt)
@@ -41,7 +44,7 @@ func (s *Server) commentRoutes(api fiber.Router) {
 
 func init() {
 	registerOperations(
-		apiOperation{Method: "POST", Path: "/consultations/{id}/comments", ID: "submitComment", Summary: "Comment on the draft or one article; returns a receipt (Idempotency-Key header supported: a repeated key answers 200 with the first receipt)", Request: comments.Submission{}, Status: 201, Also: []int{200}, Response: comments.Receipt{}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/comments", ID: "submitComment", Summary: "Comment on the draft or one article; returns a receipt (Idempotency-Key header supported: a repeated key answers 200 with the first receipt). Also multipart/form-data: the JSON members as form fields and up to 5 files (PDF, .docx, .xlsx, PNG, JPEG, GIF, WebP; 10 MB each, kind checked by content) as attachment", Request: comments.Submission{}, Files: []string{"attachment"}, Status: 201, Also: []int{200}, Response: comments.Receipt{}},
 		apiOperation{Method: "GET", Path: "/consultations/{id}/comments", ID: "listComments", Summary: "Comments: published public copies for everyone, every comment with originals for the department, legal and admin", Params: []string{"status", "article", "cursor", "limit"}, Response: oneOf{PublicCommentPage{}, CommentPage{}}},
 		apiOperation{Method: "POST", Path: "/consultations/{id}/comments/offline", ID: "enterOfflineComment", Summary: "Enter a comment received by letter, email, phone, symposium or hearing", Auth: "staff", Request: comments.OfflineSubmission{}, Status: 201, Response: comments.Receipt{}},
 		apiOperation{Method: "GET", Path: "/receipts/{code}", ID: "receipt", Summary: "What happened to a comment, by its receipt code", Response: ReceiptView{}},
@@ -68,7 +71,7 @@ func (s *Server) submitComment(c *fiber.Ctx) error {
 		return err
 	}
 	var f comments.Submission
-	if err := decodeJSON(c, &f); err != nil {
+	if err := decodeSubmission(c, &f); err != nil { // JSON or multipart with files (api_attachments.go)
 		return err
 	}
 	f.Lang = string(langOf(c)) // the language of notifications

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
@@ -88,6 +89,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	var ready func(context.Context) error
 	var writeStats func() (int64, int64)
 	var ob notify.Store
+	var blobs attachment.Store
 	switch store {
 	case "sqlite":
 		var opts []sqlite.Option
@@ -96,6 +98,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 		}
 		db := sqlite.OpenTemp(t, opts...)
 		as, cs, ms, si, ready, writeStats, ob = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping, db.WriteStats, db
+		blobs = db.Blobs()
 	case "mongodb":
 		var opts []mongodb.Option
 		if fault != nil {
@@ -103,6 +106,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 		}
 		db := mongotest.OpenURI(t, mongotest.Start(t), opts...)
 		as, cs, ms, si, ready, ob = db, db, db.Comments(), db.Search(), db.Ping, db
+		blobs = db.Blobs()
 	}
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
@@ -111,6 +115,8 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	c.Now = clk.Now
 	cm := comments.NewService(ms, c)
 	cm.Now = clk.Now
+	cm.Blobs = blobs
+	c.Blobs = blobs
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
 	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog

@@ -169,7 +169,11 @@ func (s *Server) consultationFeed(c *fiber.Ctx) error {
 		if o, ok := payload["opinion"].(string); ok && o != "" {
 			summary += "：" + o
 		}
-		summary += feedDetail(lang, e.Type, payload) // page_hearings.go: hearings, 政策解读
+		// page_hearings.go: hearings, 政策解读; api_documents.go: documents.
+		summary += feedDetail(lang, e.Type, payload)
+		if t, ok := payload["title"].(string); ok && t != "" && e.Type == "document.attached" {
+			summary += "：" + t
+		}
 		f.Entries = append(f.Entries, atomEntry{ID: page + "#event-" + strconv.FormatInt(e.Seq, 10), Title: title, Updated: atomTime(e.At),
 			Links: []atomLink{{Href: page}}, Summary: atomText{Type: "text", Body: summary}})
 	}

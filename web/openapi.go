@@ -44,6 +44,9 @@ type apiOperation struct {
 	// Files names the file fields of a multipart/form-data request body
 	// (an upload), instead of a JSON Request.
 	Files []string
+	// Form, with Files and no Request, is a value whose JSON members are
+	// the text fields of the multipart form (api_documents.go).
+	Form any
 }
 
 // oneOf is a response that is one of several types.
@@ -212,8 +215,24 @@ func buildOpenAPI() map[string]any {
 			for _, f := range op.Files {
 				props[f] = map[string]any{"type": "string", "format": "binary"}
 			}
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "properties": props, "required": op.Files}}}}
+			if op.Request != nil {
+				// Also a multipart form: the JSON members as fields, the
+				// files optional (api_attachments.go).
+				form := formFieldsSchema(op.Request)
+				for _, f := range op.Files {
+					form[f] = map[string]any{"type": "array", "items": props[f]}
+				}
+				o["requestBody"].(map[string]any)["content"].(map[string]any)["multipart/form-data"] = map[string]any{
+					"schema": map[string]any{"type": "object", "properties": form}}
+			} else {
+				if op.Form != nil {
+					for k, v := range formFieldsSchema(op.Form) {
+						props[k] = v
+					}
+				}
+				o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+					"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "properties": props, "required": op.Files}}}}
+			}
 		}
 		if op.Auth != "" {
 			o["security"] = []any{map[string]any{"bearer": []any{}}}
@@ -252,6 +271,22 @@ func lifecycleDoc() []map[string]any {
 			row["to"] = string(t.To)
 		}
 		out = append(out, row)
+	}
+	return out
+}
+
+// formFieldsSchema lists the JSON members of a request type as the text
+// fields of a multipart form (api_attachments.go: a boolean is "true" or
+// "false").
+func formFieldsSchema(v any) map[string]any {
+	out := map[string]any{}
+	t := reflect.TypeOf(v)
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		out[name] = map[string]any{"type": "string"}
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/i18n"
@@ -24,7 +25,7 @@ func (s *Server) commentPageRoutes() {
 	}
 	app := s.App
 	app.Get("/consultations/:id/comment", s.commentPage)
-	app.Post("/consultations/:id/comment", limitBody(DefaultBodyLimit), s.commentSubmit)
+	app.Post("/consultations/:id/comment", attachmentLimit(attachment.ForComment, DefaultBodyLimit), s.commentSubmit) // files: page_attachments.go
 	app.Get("/receipts", s.receiptLookupPage)
 	app.Get("/receipts/:code", s.receiptPage)
 }
@@ -61,6 +62,8 @@ type commentPageData struct {
 	Form          commentPageForm
 	Errors        formErrors
 	MaxBody       int
+	// Files are the attachment limits shown by the file input.
+	Files attachment.Limits
 }
 
 // commentData loads the consultation and the text under consultation.
@@ -70,7 +73,7 @@ func (s *Server) commentData(c *fiber.Ctx, f commentPageForm) (commentPageData, 
 	if err != nil {
 		return commentPageData{}, err
 	}
-	d := commentPageData{pageBase: s.base(c, i18n.T(lang, "page.comment.title")), C: x, Form: f, MaxBody: comments.MaxBody}
+	d := commentPageData{pageBase: s.base(c, i18n.T(lang, "page.comment.title")), C: x, Form: f, MaxBody: comments.MaxBody, Files: attachment.Table[attachment.ForComment]}
 	d.Accepting = x.AcceptsComments(d.Now)
 	switch {
 	case d.Accepting && !x.AllowAnonymous && p.Anonymous():
@@ -121,15 +124,21 @@ func (s *Server) commentSubmit(c *fiber.Ctx) error {
 		ContactPhone: v("contact_phone"), ContactEmail: v("contact_email"), Key: v("key"), Stance: v("stance"),
 		NoNotify: v("notify_shown") != "" && v("notify") == "", Lang: string(langOf(c)),
 		SuggestedText: strings.ReplaceAll(v("suggested_text"), "\r\n", "\n")}
-	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f.submission(), f.Key)
+	sub := f.submission()
+	files, err := pageFiles(c) // page_attachments.go
+	if err != nil {
+		return err
+	}
+	sub.Files = files
+	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), sub, f.Key)
 	s.cfg.Metrics.commentOutcome(r != nil && r.Repeated, err)
-	if fe := fieldErrors(langOf(c), err); fe != nil {
+	if fe, status := attachmentFieldErrors(langOf(c), err); fe != nil {
 		d, err := s.commentData(c, f)
 		if err != nil {
 			return err
 		}
 		d.Errors = fe
-		return s.render(c, fiber.StatusUnprocessableEntity, "comment", d)
+		return s.render(c, status, "comment", d)
 	}
 	if err != nil {
 		return err

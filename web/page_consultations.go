@@ -234,6 +234,8 @@ type consultationPageData struct {
 	WholeCommentURL string
 	// Downloads are the texts offered as .txt and .docx (page_download.go).
 	Downloads []textDownload
+	// Documents are the supporting documents the visitor may see (api_documents.go).
+	Documents []consultation.Document
 }
 
 // articleCommentURL is where a resident comments on one article.
@@ -262,6 +264,7 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 	d := consultationPageData{pageBase: s.base(c, x.Title), C: x, Versions: versions,
 		TypeLabel: i18n.T(lang, "type."+string(x.ProcedureType)), Manage: consultation.CanManage(p, x)}
 	d.Version = shownVersion(x, versions, consultation.CanSeeInternal(p, x))
+	d.Documents = consultation.DocumentsFor(p, x)
 	// ?article=12 jumps to 第十二条 without JavaScript.
 	if n, err := strconv.Atoi(c.Query("article")); err == nil && d.Version != nil {
 		for _, a := range d.Version.Articles() {

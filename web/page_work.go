@@ -43,6 +43,7 @@ func (s *Server) workPageRoutes() {
 	app.Post("/staff/consultations/:id/moderation/bulk", small, s.workModerationBulkSubmit) // page_moderation_bulk.go
 	app.Post("/staff/consultations/:id/moderation/:cid", small, s.workModerationSubmit)
 	app.Post("/staff/consultations/:id/moderation/:cid/redact", small, s.workRedactSubmit)
+	app.Post("/staff/consultations/:id/moderation/:cid/attachments/:aid", small, s.workAttachmentSubmit) // page_attachments.go
 	app.Get("/staff/consultations/:id/dispositions", s.workDispositionsPage)
 	app.Post("/staff/consultations/:id/dispositions/comments/:cid", small, s.workDisposeSubmit)
 	app.Post("/staff/consultations/:id/dispositions/comments/:cid/split", small, s.workSplitSubmit)
@@ -112,6 +113,8 @@ var workDone = map[string]string{
 	"bulk_published": "page.work.done_bulk_published", "bulk_declined": "page.work.done_bulk_declined", "bulk_none": "page.work.done_bulk_none",
 	"merged": "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline", "redacted": "page.work.done_redacted",
 	"step": "page.work.done_step",
+
+	"attachment": "page.attachment.done", // page_attachments.go
 }
 
 // workData loads the consultation for a work page: 401/403 for the wrong

@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/i18n"
 	"yugongkai/workcal"
@@ -88,6 +89,10 @@ func parsePages() (*pageSet, error) {
 		"paras":  paragraphs,
 		"inc":    func(n int64) int64 { return n + 1 },
 		"inc64":  func(n int) int { return n + 1 }, // page_finalize_qa.go: 1-based row numbers
+		// fileSize shows a byte count ("10 MB"; page_attachments.go).
+		"fileSize": attachment.FormatSize,
+
+		"attachArgs": func(page, c any) map[string]any { return map[string]any{"Page": page, "C": c} },
 		// shortHash shows the first 12 hex digits of a hash; pages put the
 		// full value one tap away (<details>).
 		"shortHash": func(h string) string {

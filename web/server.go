@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
@@ -229,7 +230,8 @@ func (s *Server) routes() {
 	api.Post("/consultations/:id/withdraw", small, s.withdrawConsultation)
 	api.Get("/consultations/:id/versions", s.listVersions)
 	api.Get("/consultations/:id/versions/:n", s.getVersion)
-	api.Post("/consultations/:id/steps", small, s.recordStep)
+	api.Post("/consultations/:id/steps", attachmentLimit(attachment.ForStep, DefaultBodyLimit), s.recordStep) // files: api_attachments.go
+	api.Get("/consultations/:id/steps/:sid/attachments/:aid", s.stepAttachment)
 	api.Get("/consultations/:id/steps", s.listSteps)
 
 	s.reviewRoutes(api)
@@ -237,7 +239,7 @@ func (s *Server) routes() {
 	s.notifyRoutes(api) // notify.go
 	s.importRoutes(api)
 	s.withdrawRoutes(api) // api_withdraw.go
-	s.hearingRoutes(api) // api_hearings.go
+	s.hearingRoutes(api)  // api_hearings.go
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
 	}
@@ -252,5 +254,5 @@ func (s *Server) routes() {
 	s.notifyPageRoutes() // notify.go
 	s.importPageRoutes()
 	s.withdrawPageRoutes() // page_withdraw.go
-	s.hearingPageRoutes() // page_hearings.go
+	s.hearingPageRoutes()  // page_hearings.go
 }

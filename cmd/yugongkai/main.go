@@ -31,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
@@ -174,6 +175,7 @@ type stores struct {
 	auth          auth.Store
 	consultations consultation.Store
 	comments      comments.Store
+	blobs         attachment.Store // attached files' bytes
 	search        searchStore
 	outbox        notify.Store // notify.go
 	ping          func(context.Context) error
@@ -194,7 +196,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 			_ = db.Close(context.Background())
 			return nil, fmt.Errorf("roll the MongoDB commit log forward: %w", err)
 		}
-		return &stores{auth: db, consultations: db, comments: db.Comments(), search: db.Search(), outbox: db, ping: db.Ping,
+		return &stores{auth: db, consultations: db, comments: db.Comments(), blobs: db.Blobs(), search: db.Search(), outbox: db, ping: db.Ping,
 			close: func() error { return db.Close(context.Background()) }}, nil
 	}
 	unlock, err := lockDataDir(cfg.dataDir)
@@ -216,7 +218,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		unlock()
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
 	}
-	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), search: db.Search(), outbox: db, ping: db.Ping,
+	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), blobs: db.Blobs(), search: db.Search(), outbox: db, ping: db.Ping,
 		writeStats: db.WriteStats, close: func() error { return errors.Join(db.Close(), unlock()) }}, nil
 }
 
@@ -302,6 +304,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc := consultation.NewService(st.consultations, st.auth)
 	consSvc.Log = log
 	commentSvc := comments.NewService(st.comments, consSvc)
+	commentSvc.Blobs = st.blobs
+	consSvc.Blobs = st.blobs
 	consSvc.Facts = commentSvc.Facts
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
 	consSvc.LogHead, consSvc.ArchiveLog = commentSvc.SignedLogHead, commentSvc.ArchiveLog
