@@ -108,6 +108,8 @@ func Compose(n *consultation.Notification, l Links, domain string) Message {
 			m.Text = i18n.T(i18n.ZH, "notify.sms.declined", p["receipt"], i18n.T(i18n.ZH, "decline."+p["reason"]))
 		case consultation.NotifyAnswered:
 			m.Text = i18n.T(i18n.ZH, "notify.sms.answered", p["receipt"], i18n.T(i18n.ZH, "outcome."+p["outcome"]))
+		case consultation.NotifyDecided:
+			m.Text = decidedSMS(p)
 		}
 		return m
 	}
@@ -133,6 +135,8 @@ func Compose(n *consultation.Notification, l Links, domain string) Message {
 			paras = append(paras, i18n.T(lang, "notify.body.answer_reason", p["reason"]))
 		}
 		paras = append(paras, i18n.T(lang, "notify.receipt.code", p["receipt"]))
+	case consultation.NotifyDecided:
+		paras = decidedParagraphs(lang, p, l) // notices.go
 	}
 	m.Subject = i18n.T(lang, "notify.subject."+n.Kind, title)
 	lookup := ""

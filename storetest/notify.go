@@ -62,6 +62,14 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 		if n := got[key{cm.ID, consultation.NotifyAnswered}]; n != answers {
 			t.Errorf("%s: %d answer notifications of comment %s, want %d", what, n, cm.ID, answers)
 		}
+		// The decision goes to every opted-in commenter (notices.go).
+		decided := 0
+		if s.Consultation != nil && s.Consultation.State == consultation.Published {
+			decided = contacts
+		}
+		if n := got[key{cm.ID, consultation.NotifyDecided}]; n != decided {
+			t.Errorf("%s: %d decision notifications of comment %s, want %d", what, n, cm.ID, decided)
+		}
 		if cm.Moderation != nil && contacts > 0 {
 			kind := consultation.NotifyPublished
 			if cm.Status == comments.Declined {

@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"context"
+	"testing"
+
+	"yugongkai/consultation"
+	"yugongkai/workcal"
+)
+
+// Contacts no output may ever show (TestContactsAppearNowhere).
+const (
+	canaryEmail  = "canary.q7x3@leakcheck.example.cn"
+	canaryPhone  = "13987650123"
+	canaryEmail2 = "second.k9z@leakcheck.example.cn"
+)
+
+// procedureWithContacts drives a whole consultation with commenters who
+// gave distinctive contacts: open, two comments (one on 第二条), close,
+// revise 第二条, answer (the first adopted, changing 第二条; the second
+// not adopted), review, finalize. It returns the consultation id and the
+// first comment's id.
+func (e *env) procedureWithContacts(w *world) (string, string) {
+	e.t.Helper()
+	id, _ := e.openConsultation(*w, map[string]any{"moderation": false})
+	base := "/api/v1/consultations/" + id
+	art2 := e.articleIDs(id)[1]
+	c1 := e.want(e.do("POST", base+"/comments", "", comment("建议第二条扩大到开发区。", "article_id", art2,
+		"contact_email", canaryEmail, "contact_phone", canaryPhone)), 201, "comment with contacts").str("comment_id")
+	c2 := e.want(e.do("POST", base+"/comments", "", comment("建议取消登记。", "contact_email", canaryEmail2)), 201, "second comment").str("comment_id")
+	e.clock.Set(workcal.EndOfDay(workcal.MustParseDate("2026-12-31")))
+	e.relogin(w)
+	e.want(e.do("POST", base+"/versions", w.staffA, map[string]string{"text": revisedText, "note": "根据意见修改第二条"}), 201, "revise")
+	e.want(e.do("POST", "/api/v1/comments/"+c1+"/disposition", w.staffA, map[string]any{"status": "adopted", "changed_articles": []string{art2}}), 200, "adopt")
+	e.want(e.do("POST", "/api/v1/comments/"+c2+"/disposition", w.staffA, map[string]any{"status": "not_adopted", "reason": "登记为上位法要求。"}), 200, "not adopted")
+	e.finalizeConsultation(*w, id)
+	return id, c1
+}
+
+// TestDecisionNotification: the decision's publication tells every
+// opted-in commenter the decision and which article the answer changed.
+func TestDecisionNotification(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id, c1 := e.procedureWithContacts(&w)
+	list, err := e.outbox.ConsultationNotifications(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decided := map[string]*consultation.Notification{}
+	answered := 0
+	for _, n := range list {
+		switch n.Kind {
+		case consultation.NotifyDecided:
+			decided[n.Comment+"/"+n.Channel] = n
+		case consultation.NotifyAnswered:
+			answered++
+		}
+	}
+	if answered != 3 || len(decided) != 3 {
+		t.Fatalf("%d answer and %d decision notifications, want 3 each (two contacts, one contact)", answered, len(decided))
+	}
+	n := decided[c1+"/"+consultation.ChannelEmail]
+	if n == nil {
+		t.Fatalf("no decision e-mail for comment %s: %v", c1, decided)
+	}
+	if n.Params["changed_articles"] != "第二条" || n.Params["document_number"] != "某政规〔2027〕1号" || n.Params["decision_title"] == "" {
+		t.Errorf("decision params %v, want 第二条 and 某政规〔2027〕1号", n.Params)
+	}
+	for k, n := range decided {
+		if k != c1+"/"+consultation.ChannelEmail && k != c1+"/"+consultation.ChannelSMS && n.Params["changed_articles"] != "" {
+			t.Errorf("the not-adopted comment names changed articles: %v", n.Params)
+		}
+	}
+}
