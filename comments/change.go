@@ -22,6 +22,10 @@ type Change struct {
 	// Move puts whole groups and single comments into group To (see Moved).
 	Move   *Moved
 	Redact []Redacted
+	// ExpireContacts erases every contact the consultation holds: its
+	// comments' phone and e-mail, its outbox recipients (pending ones
+	// cancelled) and its followers' addresses (expire.go).
+	ExpireContacts bool
 }
 
 // Moderated moves comment ID from status From to To with the record M.

@@ -135,6 +135,9 @@ type Consultation struct {
 	// Steps are the records of the procedure's other steps (steps.go), in
 	// the order they were entered.
 	Steps []Step `json:"steps,omitempty" bson:"steps,omitempty"`
+	// ContactsExpiredAt is when the contact details the consultation held
+	// were erased (comments.ExpireContacts); nil while they are kept.
+	ContactsExpiredAt *time.Time `json:"contacts_expired_at,omitempty" bson:"contacts_expired_at,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`

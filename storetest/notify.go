@@ -25,6 +25,20 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 	t.Helper()
 	type key struct{ comment, kind string }
 	got := map[key]int{}
+	expired := s.Consultation != nil && s.Consultation.ContactsExpiredAt != nil // expire.go
+	if expired {
+		for _, n := range s.Outbox {
+			if n.To != "" || n.State == consultation.NotifyPending {
+				t.Errorf("%s: contacts expired, and notification %s to %q is %s", what, n.ID, n.To, n.State)
+			}
+		}
+		for _, cm := range s.Comments {
+			if cm.ContactEmail != "" || cm.ContactPhone != "" {
+				t.Errorf("%s: contacts expired, and comment %s keeps them", what, cm.ID)
+			}
+		}
+		return
+	}
 	for _, n := range s.Outbox {
 		got[key{n.Comment, n.Kind}]++
 		if n.State == "" || n.ID == "" || n.To == "" {
@@ -92,6 +106,7 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 func RunOutbox(t *testing.T, open AtomicOpener) {
 	t.Run("CommandsWriteNotifications", func(t *testing.T) { testOutboxWrites(t, open) })
 	t.Run("Delivery", func(t *testing.T) { testOutboxDelivery(t, open) })
+	t.Run("ContactsExpire", func(t *testing.T) { testContactsExpire(t, open) }) // expire.go
 }
 
 func testOutboxWrites(t *testing.T, open AtomicOpener) {

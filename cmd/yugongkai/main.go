@@ -89,7 +89,8 @@ type config struct {
 	baseURL                 string
 	commentRate, loginRate  int // per minute per IP and per account
 	metricsAddr             string
-	metricsExplicit         bool // -metrics-addr or YUGONGKAI_METRICS_ADDR was given
+	metricsExplicit         bool          // -metrics-addr or YUGONGKAI_METRICS_ADDR was given
+	contactRetention        time.Duration // expire.go
 }
 
 func readConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -111,8 +112,13 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	baseURL := fs.String("base-url", getenv("YUGONGKAI_BASE_URL"), "public address of the site, origin of absolute links such as the feeds; default http://localhost:PORT of -addr (YUGONGKAI_BASE_URL)")
 	proxies := fs.String("trusted-proxies", getenv("YUGONGKAI_TRUSTED_PROXIES"), "comma-separated addresses and CIDRs of the reverse proxies whose X-Forwarded-For is believed (YUGONGKAI_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", def("YUGONGKAI_METRICS_ADDR", defaultMetricsAddr), "listen address of GET /metrics (Prometheus), apart from the public one; \"\" turns it off (YUGONGKAI_METRICS_ADDR)")
+	retention := fs.String("contact-retention", def("YUGONGKAI_CONTACT_RETENTION", "180d"), "how long commenters' and followers' contact details are kept after the decision is published or the consultation withdrawn: days (180d) or a duration (YUGONGKAI_CONTACT_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	var rerr error
+	if cfg.contactRetention, rerr = parseRetention(*retention); rerr != nil {
+		return cfg, rerr
 	}
 	cfg.metricsExplicit = getenv("YUGONGKAI_METRICS_ADDR") != ""
 	fs.Visit(func(f *flag.Flag) { cfg.metricsExplicit = cfg.metricsExplicit || f.Name == "metrics-addr" })
@@ -323,6 +329,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	go searchSvc.Run(ctx, time.Second, func(err error) { log.Error("search index queue", "err", err) })
 	go sealHourly(ctx, consSvc, log)
+	if h, ok := st.outbox.(contactHolders); ok { // expire.go
+		commentSvc.ContactHolders = h.ContactHolders
+	}
+	go sweepContacts(ctx, commentSvc, cfg.contactRetention, log)
 	notifySvc, err := startNotify(ctx, getenv, st, consSvc, secret, cfg.baseURL, log) // notify.go
 	if err != nil {
 		return err
@@ -359,6 +369,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
 		Ready: st.ping, WriteStats: st.writeStats, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL, Metrics: metrics, Notify: notifySvc,
+		ContactRetention: cfg.contactRetention,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),

@@ -1,0 +1,40 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"yugongkai/consultation"
+)
+
+// expireContacts erases, within the commit of comments.ExpireContacts,
+// every contact consultation cid holds: the comments' phone and e-mail
+// (removed from the JSON record), the outbox recipients (pending
+// notifications cancelled: there is no one to send them to) and the
+// followers' addresses.
+func expireContacts(ctx context.Context, t *txn, cid string) error {
+	if _, err := t.ExecContext(ctx, `UPDATE comments SET record = json_remove(record, '$.contact_phone', '$.contact_email')
+		WHERE consultation_id = ? AND (json_extract(record, '$.contact_phone') IS NOT NULL OR json_extract(record, '$.contact_email') IS NOT NULL)`, cid); err != nil {
+		return classify(err, "expire contacts: comments")
+	}
+	if _, err := t.ExecContext(ctx, `UPDATE outbox SET recipient = '', state = CASE WHEN state = ? THEN ? ELSE state END
+		WHERE consultation_id = ? AND recipient <> ''`, consultation.NotifyPending, consultation.NotifyCancelled, cid); err != nil {
+		return classify(err, "expire contacts: outbox")
+	}
+	return expireFollowers(ctx, t, cid)
+}
+
+// ContactHolders counts the outbox recipients and followers consultation
+// cid still holds (comments.ContactHolders).
+func (db *DB) ContactHolders(ctx context.Context, cid string) (notifications, followers int, err error) {
+	if err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM outbox WHERE consultation_id = ? AND recipient <> ''", cid).Scan(&notifications); err != nil {
+		return 0, 0, classify(err, "count outbox recipients")
+	}
+	followers, err = countFollowers(ctx, db.sql, cid)
+	return notifications, followers, err
+}
+
+// expireFollowers and countFollowers: followers are not stored yet.
+func expireFollowers(ctx context.Context, t *txn, cid string) error { return nil }
+
+func countFollowers(ctx context.Context, q *sql.DB, cid string) (int, error) { return 0, nil }
