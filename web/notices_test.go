@@ -3,6 +3,9 @@ package web_test
 import (
 	"context"
 	"testing"
+	"time"
+
+	"yugongkai/web"
 
 	"yugongkai/consultation"
 	"yugongkai/workcal"
@@ -72,4 +75,19 @@ func TestDecisionNotification(t *testing.T) {
 			t.Errorf("the not-adopted comment names changed articles: %v", n.Params)
 		}
 	}
+}
+
+// TestCommentFormPrivacyNotice: the comment form names who handles the
+// data, the purpose, how long contacts are kept (the configured
+// retention) and the commenter's rights, in both languages.
+func TestCommentFormPrivacyNotice(t *testing.T) {
+	e := newEnv(t, "sqlite", func(c *web.Config) { c.ContactRetention = 90 * 24 * time.Hour })
+	w := e.world()
+	id, _ := e.openConsultation(w, nil)
+	b := e.browser()
+	b.get("/consultations/"+id+"/comment").want(t, 200, "form").has(t, "zh-CN notice", "个人信息处理说明",
+		"个人信息处理者：县公安局法制大队（联系方式：0571-88888888，fz@example.gov.cn）", "决定公布或征求意见撤回后 90 天删除", "查阅、复制、更正", "不写入日志")
+	b.get("/?lang=en")
+	b.get("/consultations/"+id+"/comment").want(t, 200, "form en").has(t, "English notice", "How your personal data is handled",
+		"Your data is handled by: 县公安局法制大队", "erased 90 days after the decision is published", "withdraw consent")
 }

@@ -58,6 +58,7 @@ type commentPageData struct {
 	Form          commentPageForm
 	Errors        formErrors
 	MaxBody       int
+	Privacy       []string // the personal-data notice (page_privacy.go)
 }
 
 // commentData loads the consultation and the text under consultation.
@@ -69,6 +70,7 @@ func (s *Server) commentData(c *fiber.Ctx, f commentPageForm) (commentPageData, 
 	}
 	d := commentPageData{pageBase: s.base(c, i18n.T(lang, "page.comment.title")), C: x, Form: f, MaxBody: comments.MaxBody}
 	d.Accepting = x.AcceptsComments(d.Now)
+	d.Privacy = s.privacyNotice(lang, x) // page_privacy.go
 	switch {
 	case d.Accepting && !x.AllowAnonymous && p.Anonymous():
 		d.LoginRequired = true
