@@ -34,6 +34,8 @@ type Status struct {
 	ConsultationID string         `json:"consultation_id"`
 	Counts         map[string]int `json:"counts"` // by state: pending, sent, failed, cancelled
 	Notifications  []Delivered    `json:"notifications"`
+	// ByKind is the state per kind of notification (notices.go).
+	ByKind []KindStatus `json:"by_kind"`
 }
 
 // Status returns the delivery state of consultation id's notifications.
@@ -62,6 +64,7 @@ func (s *Service) Status(ctx context.Context, actor auth.Principal, id string) (
 		st.Notifications = append(st.Notifications, Delivered{ID: n.ID, Comment: n.Comment, Kind: n.Kind, Channel: n.Channel,
 			Delivery: n.Delivery, CreatedAt: n.CreatedAt})
 	}
+	st.ByKind = byKind(st.Notifications)
 	return st, nil
 }
 

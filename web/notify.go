@@ -64,6 +64,7 @@ func (s *Server) notifyPageRoutes() {
 	if s.cfg.Notify == nil {
 		return
 	}
+	s.notificationsPageRoutes() // page_notifications.go
 	s.App.Get("/notifications/unsubscribe", s.unsubscribePage)
 	s.App.Post("/notifications/unsubscribe", limitBody(DefaultBodyLimit), s.unsubscribeSubmit)
 }
