@@ -18,6 +18,9 @@ const (
 	canaryEmail2 = "second.k9z@leakcheck.example.cn"
 )
 
+// receipts of the comments procedureWithContacts submits, in order.
+var lastReceipts []string
+
 // procedureWithContacts drives a whole consultation with commenters who
 // gave distinctive contacts: open, two comments (one on 第二条), close,
 // revise 第二条, answer (the first adopted, changing 第二条; the second
@@ -28,9 +31,11 @@ func (e *env) procedureWithContacts(w *world) (string, string) {
 	id, _ := e.openConsultation(*w, map[string]any{"moderation": false})
 	base := "/api/v1/consultations/" + id
 	art2 := e.articleIDs(id)[1]
-	c1 := e.want(e.do("POST", base+"/comments", "", comment("建议第二条扩大到开发区。", "article_id", art2,
-		"contact_email", canaryEmail, "contact_phone", canaryPhone)), 201, "comment with contacts").str("comment_id")
-	c2 := e.want(e.do("POST", base+"/comments", "", comment("建议取消登记。", "contact_email", canaryEmail2)), 201, "second comment").str("comment_id")
+	r1 := e.want(e.do("POST", base+"/comments", "", comment("建议第二条扩大到开发区。", "article_id", art2,
+		"contact_email", canaryEmail, "contact_phone", canaryPhone)), 201, "comment with contacts")
+	r2 := e.want(e.do("POST", base+"/comments", "", comment("建议取消登记。", "contact_email", canaryEmail2)), 201, "second comment")
+	c1, c2 := r1.str("comment_id"), r2.str("comment_id")
+	lastReceipts = []string{r1.str("code"), r2.str("code")}
 	e.clock.Set(workcal.EndOfDay(workcal.MustParseDate("2026-12-31")))
 	e.relogin(w)
 	e.want(e.do("POST", base+"/versions", w.staffA, map[string]string{"text": revisedText, "note": "根据意见修改第二条"}), 201, "revise")
