@@ -41,12 +41,16 @@ func (p *planner) planExpireContacts() error {
 	return nil
 }
 
-// followerExpiry: followers are not stored yet.
+// followerExpiry blanks the followers' addresses (the commit log has no
+// delete; Followers leaves blank ones out).
 func followerExpiry(cid string) []struct {
 	coll       string
 	match, set bson.D
 } {
-	return nil
+	return []struct {
+		coll       string
+		match, set bson.D
+	}{{followersCollection, bson.D{{Key: "consultation", Value: cid}}, bson.D{{Key: "email", Value: ""}}}}
 }
 
 // ContactHolders counts the outbox recipients and followers consultation
@@ -56,5 +60,9 @@ func (db *DB) ContactHolders(ctx context.Context, cid string) (notifications, fo
 	if err != nil {
 		return 0, 0, storeErr(err, "count outbox recipients")
 	}
-	return int(n), 0, nil
+	f, err := db.db.Collection(followersCollection).CountDocuments(ctx, bson.D{{Key: "consultation", Value: cid}, {Key: "email", Value: bson.D{{Key: "$ne", Value: ""}}}})
+	if err != nil {
+		return 0, 0, storeErr(err, "count followers")
+	}
+	return int(n), int(f), nil
 }

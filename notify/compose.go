@@ -137,6 +137,8 @@ func Compose(n *consultation.Notification, l Links, domain string) Message {
 		paras = append(paras, i18n.T(lang, "notify.receipt.code", p["receipt"]))
 	case consultation.NotifyDecided:
 		paras = decidedParagraphs(lang, p, l) // notices.go
+	default:
+		paras = followParagraphs(lang, n, l) // follow_compose.go
 	}
 	m.Subject = i18n.T(lang, "notify.subject."+n.Kind, title)
 	lookup := ""

@@ -56,7 +56,8 @@ type KindStatus struct {
 
 // notificationKinds orders the kinds as the procedure sends them.
 var notificationKinds = []string{consultation.NotifyReceipt, consultation.NotifyPublished, consultation.NotifyDeclined,
-	consultation.NotifyAnswered, consultation.NotifyDecided}
+	consultation.NotifyAnswered, consultation.NotifyDecided, FollowConfirm, FollowOpened, FollowExtended, FollowClosedEarly,
+	FollowNewVersion, FollowDecided}
 
 // byKind sums list per kind: the known kinds in procedure order, each
 // present even when none was sent, then any other kind.

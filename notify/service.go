@@ -60,6 +60,9 @@ func (s *Service) Status(ctx context.Context, actor auth.Principal, id string) (
 	st := &Status{ConsultationID: c.ID, Notifications: []Delivered{}, Counts: map[string]int{
 		consultation.NotifyPending: 0, consultation.NotifySent: 0, consultation.NotifyFailed: 0, consultation.NotifyCancelled: 0}}
 	for _, n := range list {
+		if n.Channel == ChannelFollowers {
+			continue // a fan-out row is bookkeeping: its e-mails are counted (follow.go)
+		}
 		st.Counts[n.State]++
 		st.Notifications = append(st.Notifications, Delivered{ID: n.ID, Comment: n.Comment, Kind: n.Kind, Channel: n.Channel,
 			Delivery: n.Delivery, CreatedAt: n.CreatedAt})

@@ -18,7 +18,7 @@ func expireContacts(ctx context.Context, t *txn, cid string) error {
 		return classify(err, "expire contacts: comments")
 	}
 	if _, err := t.ExecContext(ctx, `UPDATE outbox SET recipient = '', state = CASE WHEN state = ? THEN ? ELSE state END
-		WHERE consultation_id = ? AND recipient <> ''`, consultation.NotifyPending, consultation.NotifyCancelled, cid); err != nil {
+		WHERE consultation_id = ? AND (recipient <> '' OR state = ?)`, consultation.NotifyPending, consultation.NotifyCancelled, cid, consultation.NotifyPending); err != nil {
 		return classify(err, "expire contacts: outbox")
 	}
 	return expireFollowers(ctx, t, cid)
@@ -34,7 +34,14 @@ func (db *DB) ContactHolders(ctx context.Context, cid string) (notifications, fo
 	return notifications, followers, err
 }
 
-// expireFollowers and countFollowers: followers are not stored yet.
-func expireFollowers(ctx context.Context, t *txn, cid string) error { return nil }
+// expireFollowers removes the followers of consultation cid.
+func expireFollowers(ctx context.Context, t *txn, cid string) error {
+	_, err := t.ExecContext(ctx, "DELETE FROM followers WHERE consultation_id = ?", cid)
+	return classify(err, "expire contacts: followers")
+}
 
-func countFollowers(ctx context.Context, q *sql.DB, cid string) (int, error) { return 0, nil }
+func countFollowers(ctx context.Context, q *sql.DB, cid string) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT count(*) FROM followers WHERE consultation_id = ?", cid).Scan(&n)
+	return n, classify(err, "count followers")
+}

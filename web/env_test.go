@@ -115,6 +115,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	c.VerifyRecord = cm.VerifyRecord
 	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog
 	c.AnswerNotices = cm.AnswerNotifications
+	c.FollowerNotices = notify.FanOut
 	if h, ok := ob.(interface {
 		ContactHolders(context.Context, string) (int, int, error)
 	}); ok {

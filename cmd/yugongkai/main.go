@@ -310,6 +310,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
 	consSvc.LogHead, consSvc.ArchiveLog = commentSvc.SignedLogHead, commentSvc.ArchiveLog
 	consSvc.AnswerNotices = commentSvc.AnswerNotifications // the outbox of the decision's publication
+	consSvc.FollowerNotices = notify.FanOut                // one fan-out row per event followers hear of
 	logSigner, logVerifier, err := logKey(cfg, log)
 	if err != nil {
 		return err
