@@ -22,4 +22,5 @@ func addNoticesTemplateData(data map[string]any, base pageBase, x *consultation.
 			{Kind: consultation.NotifyReceipt, Sent: 3, Failed: 1, Retries: 11, LastError: "550 mailbox unavailable"},
 			{Kind: consultation.NotifyDecided, Pending: 1, Retries: 1}}},
 		Open: open, Omitted: 2}
+	data["follow"] = followPageData{pageBase: base, C: x, Heading: "follow.confirm_title", Message: "m", Ask: true, ID: "n1", Token: "t"}
 }

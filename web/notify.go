@@ -17,6 +17,7 @@ func (s *Server) notifyRoutes(api fiber.Router) {
 		return
 	}
 	api.Get("/consultations/:id/notifications", s.notificationStatus)
+	s.followRoutes(api) // page_follow.go
 	api.Post("/notifications/unsubscribe", limitBody(DefaultBodyLimit), s.oneClickUnsubscribe)
 }
 
