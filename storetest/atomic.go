@@ -125,7 +125,7 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.cs.Facts = w.ms.Facts
 	w.cs.LogHead = w.ms.SignedLogHead
 	w.cs.AnswerNotices = w.ms.AnswerNotifications
-	w.cs.FollowerNotices = notify.FanOut // fan-out rows in the commits of opened, extended, closed early, decided
+	w.cs.FollowerNotices = notify.FanOut        // fan-out rows in the commits of opened, extended, closed early, decided
 	if h, ok := s.Outbox.(contactHolders); ok { // expire.go
 		w.ms.ContactHolders = h.ContactHolders
 	}

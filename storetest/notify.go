@@ -115,6 +115,7 @@ func RunOutbox(t *testing.T, open AtomicOpener) {
 	t.Run("CommandsWriteNotifications", func(t *testing.T) { testOutboxWrites(t, open) })
 	t.Run("Delivery", func(t *testing.T) { testOutboxDelivery(t, open) })
 	t.Run("ContactsExpire", func(t *testing.T) { testContactsExpire(t, open) }) // expire.go
+	t.Run("Followers", func(t *testing.T) { testFollowers(t, open) })           // follow.go
 }
 
 func testOutboxWrites(t *testing.T, open AtomicOpener) {
