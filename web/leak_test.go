@@ -49,14 +49,21 @@ func contactsAppearNowhere(t *testing.T, store string) {
 		})
 		w := e.world()
 		id, _ := e.procedureWithContacts(&w)
-		contacts := []string{canaryEmail, canaryPhone, canaryEmail2, "leakcheck"}
+		contacts := []string{canaryEmail, canaryPhone, canaryEmail2, canaryFollower, "leakcheck"}
 		ctx := context.Background()
 
 		// Deliveries: failing sends whose errors name the recipient.
 		worker := &notify.Worker{Store: e.outbox, Links: testLinks, Domain: "example.cn", Now: e.clock.Now, Log: logger,
 			Senders: map[string]notify.Sender{consultation.ChannelEmail: failingSender{}, consultation.ChannelSMS: failingSender{}}}
-		if n, err := worker.RunOnce(ctx); err != nil || n == 0 {
-			t.Fatalf("worker: %d attempted, %v", n, err)
+		for range 2 { // fan-out rows, then the mails they became
+			if n, err := worker.RunOnce(ctx); err != nil || n == 0 {
+				t.Fatalf("worker: %d attempted, %v", n, err)
+			}
+		}
+		if fs, ok := e.outbox.(notify.FollowerStore); !ok {
+			t.Fatal("no follower store")
+		} else if f, err := fs.Followers(ctx, id); err != nil || len(f) != 1 || f[0].Email != canaryFollower {
+			t.Fatalf("followers %+v, %v; want the canary", f, err)
 		}
 
 		check := func(what string, body []byte) {
@@ -150,6 +157,9 @@ func contactsAppearNowhere(t *testing.T, store string) {
 			if n.To != "" {
 				t.Errorf("notification %s keeps its recipient after expiry", n.ID)
 			}
+		}
+		if f, err := e.outbox.(notify.FollowerStore).Followers(ctx, id); err != nil || len(f) != 0 {
+			t.Errorf("followers after expiry: %d, %v", len(f), err)
 		}
 		h := e.want(e.do("GET", base+"/history", "", nil), 200, "history")
 		if !bytes.Contains(h.Body, []byte(`"contacts.expired"`)) {

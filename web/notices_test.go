@@ -2,20 +2,23 @@ package web_test
 
 import (
 	"context"
+	"net/url"
 	"testing"
 	"time"
 
 	"yugongkai/web"
 
 	"yugongkai/consultation"
+	"yugongkai/notify"
 	"yugongkai/workcal"
 )
 
 // Contacts no output may ever show (TestContactsAppearNowhere).
 const (
-	canaryEmail  = "canary.q7x3@leakcheck.example.cn"
-	canaryPhone  = "13987650123"
-	canaryEmail2 = "second.k9z@leakcheck.example.cn"
+	canaryEmail    = "canary.q7x3@leakcheck.example.cn"
+	canaryPhone    = "13987650123"
+	canaryEmail2   = "second.k9z@leakcheck.example.cn"
+	canaryFollower = "follower.m4w@leakcheck.example.cn"
 )
 
 // receipts of the comments procedureWithContacts submits, in order.
@@ -35,6 +38,18 @@ func (e *env) procedureWithContacts(w *world) (string, string) {
 		"contact_email", canaryEmail, "contact_phone", canaryPhone)), 201, "comment with contacts")
 	r2 := e.want(e.do("POST", base+"/comments", "", comment("建议取消登记。", "contact_email", canaryEmail2)), 201, "second comment")
 	c1, c2 := r1.str("comment_id"), r2.str("comment_id")
+	// A follower, confirmed: the decision's fan-out reaches it.
+	e.want(e.do("POST", base+"/followers", "", map[string]string{"email": canaryFollower}), 202, "follow")
+	list, err := e.outbox.ConsultationNotifications(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, n := range list {
+		if n.Kind == notify.FollowConfirm {
+			u, _ := url.Parse(testLinks.FollowURL(n.ID))
+			e.want(e.do("POST", "/api/v1/followers/confirm?"+u.RawQuery, "", nil), 200, "confirm follow")
+		}
+	}
 	lastReceipts = []string{r1.str("code"), r2.str("code")}
 	e.clock.Set(workcal.EndOfDay(workcal.MustParseDate("2026-12-31")))
 	e.relogin(w)
@@ -108,7 +123,7 @@ func TestDeliveryPage(t *testing.T) {
 		"contact_email", canaryEmail, "contact_phone", canaryPhone)), 201, "comment")
 	ctx := context.Background()
 	list, err := e.outbox.ConsultationNotifications(ctx, id)
-	if err != nil || len(list) != 2 {
+	if list = personalNotifications(list); err != nil || len(list) != 2 {
 		t.Fatalf("outbox: %d, %v", len(list), err)
 	}
 	// The e-mail failed for good after two attempts; the SMS is pending.
@@ -148,4 +163,15 @@ func TestDeliveryPage(t *testing.T) {
 	if len(kinds) == 0 || kinds[0].(map[string]any)["failed"] != 1.0 || kinds[0].(map[string]any)["retries"] != 1.0 {
 		t.Errorf("by_kind %v, want the receipt first with 1 failed and 1 retry", kinds)
 	}
+}
+
+// personalNotifications leaves out the fan-out rows to followers.
+func personalNotifications(list []*consultation.Notification) []*consultation.Notification {
+	var out []*consultation.Notification
+	for _, n := range list {
+		if n.Channel != notify.ChannelFollowers {
+			out = append(out, n)
+		}
+	}
+	return out
 }
