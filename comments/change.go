@@ -26,6 +26,10 @@ type Change struct {
 	Withdraw []WithdrawnComment
 	// Attachments replace comments' attachment lists (attachments.go).
 	Attachments []AttachmentsSet
+	// ExpireContacts erases every contact the consultation holds: its
+	// comments' phone and e-mail, its outbox recipients (pending ones
+	// cancelled) and its followers' addresses (expire.go).
+	ExpireContacts bool
 }
 
 // Moderated moves comment ID from status From to To with the record M.

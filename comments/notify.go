@@ -83,6 +83,10 @@ func answerNotifications(c *consultation.Consultation, cm *Comment, now time.Tim
 // adoption report is final then), the answer of every answered comment
 // whose commenter opted in (consultation.Service.AnswerNotices).
 func (s *Service) AnswerNotifications(ctx context.Context, c *consultation.Consultation, now time.Time) ([]consultation.Notification, error) {
+	labels, err := s.finalLabels(ctx, c) // notices.go
+	if err != nil {
+		return nil, err
+	}
 	var out []consultation.Notification
 	f := Filter{ConsultationID: c.ID, Limit: 500}
 	for {
@@ -92,6 +96,7 @@ func (s *Service) AnswerNotifications(ctx context.Context, c *consultation.Consu
 		}
 		for _, cm := range page {
 			out = append(out, answerNotifications(c, cm, now)...)
+			out = append(out, decidedNotifications(c, cm, labels, now)...)
 		}
 		if next == "" || len(page) == 0 {
 			return out, nil

@@ -45,6 +45,9 @@ type Service struct {
 	// anyone who checks a proof.
 	SignHead func(text string) (string, error)
 	LogKey   string
+	// ContactHolders counts the contacts a consultation holds outside its
+	// comments, for the contacts.expired event (expire.go); nil: none.
+	ContactHolders ContactHolders
 
 	// Blobs reads the bytes of attached files (attachments.go).
 	Blobs attachment.Store

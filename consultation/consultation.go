@@ -140,6 +140,9 @@ type Consultation struct {
 	Hearings []HearingNotice `json:"hearings,omitempty" bson:"hearings,omitempty"`
 	// Documents are the notice's supporting documents (documents.go).
 	Documents []Document `json:"documents,omitempty" bson:"documents,omitempty"`
+	// ContactsExpiredAt is when the contact details the consultation held
+	// were erased (comments.ExpireContacts); nil while they are kept.
+	ContactsExpiredAt *time.Time `json:"contacts_expired_at,omitempty" bson:"contacts_expired_at,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`

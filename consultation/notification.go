@@ -51,6 +51,7 @@ const (
 	NotifyPublished = "published" // the comment was published
 	NotifyDeclined  = "declined"  // the comment was not published, with the reason
 	NotifyAnswered  = "answered"  // the adoption report is out: the answer and its reason
+	NotifyDecided   = "decided"   // the decision is published: which articles the comment changed
 )
 
 // Notification channels.

@@ -53,6 +53,10 @@ type Service struct {
 	// opted-in commenter's answer (comments.Service.AnswerNotifications);
 	// Finalize writes them in its commit. nil: none.
 	AnswerNotices func(ctx context.Context, c *Consultation, now time.Time) ([]Notification, error)
+	// FollowerNotices returns the notifications to the consultation's
+	// followers a change causes (notify.FanOut: one fan-out row per
+	// event); Commit adds them to the change's outbox. nil: none.
+	FollowerNotices func(ch *Change, now time.Time) []Notification
 
 	mu         sync.Mutex
 	calendar   *workcal.Calendar
@@ -786,6 +790,9 @@ func (s *Service) Seal(ctx context.Context, id string) (bool, error) {
 // Commit stores a command's change in one store commit, then tells
 // OnChange of a change to the consultation's fields.
 func (s *Service) Commit(ctx context.Context, ch *Change) error {
+	if s.FollowerNotices != nil {
+		ch.Notify = append(ch.Notify, s.FollowerNotices(ch, s.now())...)
+	}
 	if ch.ChangedFields() {
 		ch.Index = append(ch.Index, IndexJob{Kind: IndexConsultation, ID: ch.Consultation.ID, Consultation: ch.Consultation.ID})
 	}

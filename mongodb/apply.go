@@ -148,6 +148,10 @@ func (db *DB) applyWrite(ctx context.Context, w logWrite, pos int64) error {
 		switch {
 		case w.Group != nil:
 			filter = append(filter, bson.E{Key: "consultation_id", Value: w.Group.ConsultationID}, bson.E{Key: "group_id", Value: w.Group.GroupID})
+		case len(w.Match) > 0 && len(w.IDs) == 0:
+			if err := bson.Unmarshal(w.Match, &filter); err != nil {
+				return apperr.Wrap(err, "mongodb: decode logged filter")
+			}
 		default:
 			filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: w.IDs}}})
 		}

@@ -53,6 +53,9 @@ type logWrite struct {
 	Group *groupSel  `bson:"group,omitempty"`
 	Set   bson.Raw   `bson:"set,omitempty"`
 	Push  bson.Raw   `bson:"push,omitempty"`
+	// Match, for an update of neither IDs nor Group, is its filter (the
+	// erasure of a consultation's contacts, expire.go).
+	Match bson.Raw `bson:"match,omitempty"`
 }
 
 // groupSel selects the members of a comment group.

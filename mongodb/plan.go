@@ -355,6 +355,11 @@ func (p *planner) planComments(ch *comments.Change) error {
 			return err
 		}
 	}
+	if ch.ExpireContacts {
+		if err := p.planExpireContacts(); err != nil { // expire.go
+			return err
+		}
+	}
 	return p.planCounts()
 }
 

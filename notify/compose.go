@@ -110,6 +110,8 @@ func Compose(n *consultation.Notification, l Links, domain string) Message {
 			m.Text = i18n.T(i18n.ZH, "notify.sms.answered", p["receipt"], i18n.T(i18n.ZH, "outcome."+p["outcome"]))
 		case consultation.NotifySuggestionAccepted, consultation.NotifySuggestionDeclined:
 			m.Text = i18n.T(i18n.ZH, "notify.sms."+n.Kind, p["receipt"], i18n.T(i18n.ZH, "outcome."+p["outcome"]))
+		case consultation.NotifyDecided:
+			m.Text = decidedSMS(p)
 		}
 		return m
 	}
@@ -144,6 +146,10 @@ func Compose(n *consultation.Notification, l Links, domain string) Message {
 			paras = append(paras, i18n.T(lang, "notify.body.answer_reason", p["reason"]))
 		}
 		paras = append(paras, i18n.T(lang, "notify.receipt.code", p["receipt"]))
+	case consultation.NotifyDecided:
+		paras = decidedParagraphs(lang, p, l) // notices.go
+	default:
+		paras = followParagraphs(lang, n, l) // follow_compose.go
 	}
 	m.Subject = i18n.T(lang, "notify.subject."+n.Kind, title)
 	lookup := ""

@@ -34,6 +34,8 @@ type Status struct {
 	ConsultationID string         `json:"consultation_id"`
 	Counts         map[string]int `json:"counts"` // by state: pending, sent, failed, cancelled
 	Notifications  []Delivered    `json:"notifications"`
+	// ByKind is the state per kind of notification (notices.go).
+	ByKind []KindStatus `json:"by_kind"`
 }
 
 // Status returns the delivery state of consultation id's notifications.
@@ -58,10 +60,14 @@ func (s *Service) Status(ctx context.Context, actor auth.Principal, id string) (
 	st := &Status{ConsultationID: c.ID, Notifications: []Delivered{}, Counts: map[string]int{
 		consultation.NotifyPending: 0, consultation.NotifySent: 0, consultation.NotifyFailed: 0, consultation.NotifyCancelled: 0}}
 	for _, n := range list {
+		if n.Channel == ChannelFollowers {
+			continue // a fan-out row is bookkeeping: its e-mails are counted (follow.go)
+		}
 		st.Counts[n.State]++
 		st.Notifications = append(st.Notifications, Delivered{ID: n.ID, Comment: n.Comment, Kind: n.Kind, Channel: n.Channel,
 			Delivery: n.Delivery, CreatedAt: n.CreatedAt})
 	}
+	st.ByKind = byKind(st.Notifications)
 	return st, nil
 }
 

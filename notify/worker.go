@@ -133,6 +133,9 @@ func (w *Worker) attempt(ctx context.Context, n *consultation.Notification) (boo
 	}
 	attempt := n.Attempts + 1
 	d := consultation.Delivery{Attempts: attempt}
+	if n.Channel == ChannelFollowers { // follow.go: a fan-out row becomes one e-mail per follower
+		return true, w.expand(ctx, n, d)
+	}
 	optedOut, err := w.Store.OptedOut(ctx, w.Links.RecipientKey(n.Channel, n.To))
 	if err != nil {
 		return true, err

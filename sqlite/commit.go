@@ -145,5 +145,8 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 			return err
 		}
 	}
+	if ch.ExpireContacts {
+		return expireContacts(ctx, t, cid) // expire.go
+	}
 	return nil
 }

@@ -130,6 +130,10 @@ func newWorld(t *testing.T, open AtomicOpener) *world {
 	w.cs.Facts = w.ms.Facts
 	w.cs.LogHead = w.ms.SignedLogHead
 	w.cs.AnswerNotices = w.ms.AnswerNotifications
+	w.cs.FollowerNotices = notify.FanOut        // fan-out rows in the commits of opened, extended, closed early, decided
+	if h, ok := s.Outbox.(contactHolders); ok { // expire.go
+		w.ms.ContactHolders = h.ContactHolders
+	}
 	must(t, s.Auth.CreateDepartment(ctx, &auth.Department{ID: "dept", Name: "县农业农村局", CreatedAt: T0}))
 	return w
 }
@@ -384,6 +388,10 @@ var commands = []command{
 		_, err := w.cs.Finalize(ctx, atomicLegal, fx.c.ID, finalizeForm(fx.c.ID))
 		return err
 	}},
+	{"expire_contacts", "published+comments", func(w *world, fx *fixture) error {
+		_, err := w.ms.ExpireContacts(ctx, 0) // expire.go
+		return err
+	}},
 	{"stamp", "published", func(w *world, fx *fixture) error {
 		_, err := w.cs.SetLaterStatus(ctx, atomicLegal, fx.c.ID, consultation.LaterStatusForm{Status: "amended", Reason: "已修订"})
 		return err
@@ -621,6 +629,8 @@ var races = []struct {
 	{"open+comments", "withdraw_comment", "dispose_group"},
 	{"open+comments", "withdraw_comment", "withdraw_comment"},
 	{"open+comments", "accept_wording", "withdraw_comment"},
+	{"published+comments", "expire_contacts", "stamp"},
+	{"published+comments", "expire_contacts", "expire_contacts"},
 }
 
 // allPairs is every pair (a command with itself included) of the commands
@@ -736,7 +746,8 @@ func testRaces(t *testing.T, open AtomicOpener) {
 
 // repeatable are the commands that may run twice in a row on a fixture.
 var repeatable = map[string]bool{"submit_comment": true, "offline": true, "revise": true, "dispose": true,
-	"dispose_group": true, "redact": true, "step": true}
+	"dispose_group": true, "redact": true, "step": true,
+	"expire_contacts": true} // idempotent: the second finds the contacts erased
 
 func isNumberTaken(err error) bool {
 	var ae *apperr.Error

@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"yugongkai/comments"
 	"yugongkai/consultation"
+	"yugongkai/notify"
 )
 
 // The outbox contract: a command's notifications are stored by its commit
@@ -25,7 +27,27 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 	t.Helper()
 	type key struct{ comment, kind string }
 	got := map[key]int{}
+	expired := s.Consultation != nil && s.Consultation.ContactsExpiredAt != nil // expire.go
+	if expired {
+		for _, n := range s.Outbox {
+			if n.To != "" || n.State == consultation.NotifyPending {
+				t.Errorf("%s: contacts expired, and notification %s to %q is %s", what, n.ID, n.To, n.State)
+			}
+		}
+		for _, cm := range s.Comments {
+			if cm.ContactEmail != "" || cm.ContactPhone != "" {
+				t.Errorf("%s: contacts expired, and comment %s keeps them", what, cm.ID)
+			}
+		}
+		return
+	}
 	for _, n := range s.Outbox {
+		if n.Channel == notify.ChannelFollowers { // a fan-out row (notify/follow.go): no recipient, no comment
+			if n.Comment != "" || n.To != "" || !strings.HasPrefix(n.Kind, "follow.") {
+				t.Errorf("%s: fan-out row %+v", what, n)
+			}
+			continue
+		}
 		got[key{n.Comment, n.Kind}]++
 		if n.State == "" || n.ID == "" || n.To == "" {
 			t.Errorf("%s: notification %+v incomplete", what, n.ID)
@@ -62,6 +84,14 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 		if n := got[key{cm.ID, consultation.NotifyAnswered}]; n != answers {
 			t.Errorf("%s: %d answer notifications of comment %s, want %d", what, n, cm.ID, answers)
 		}
+		// The decision goes to every opted-in commenter (notices.go).
+		decided := 0
+		if s.Consultation != nil && s.Consultation.State == consultation.Published {
+			decided = contacts
+		}
+		if n := got[key{cm.ID, consultation.NotifyDecided}]; n != decided {
+			t.Errorf("%s: %d decision notifications of comment %s, want %d", what, n, cm.ID, decided)
+		}
 		if cm.Moderation != nil && contacts > 0 {
 			kind := consultation.NotifyPublished
 			if cm.Status == comments.Declined {
@@ -84,6 +114,8 @@ func consistentOutbox(t *testing.T, what string, s snapshot) {
 func RunOutbox(t *testing.T, open AtomicOpener) {
 	t.Run("CommandsWriteNotifications", func(t *testing.T) { testOutboxWrites(t, open) })
 	t.Run("Delivery", func(t *testing.T) { testOutboxDelivery(t, open) })
+	t.Run("ContactsExpire", func(t *testing.T) { testContactsExpire(t, open) }) // expire.go
+	t.Run("Followers", func(t *testing.T) { testFollowers(t, open) })           // follow.go
 }
 
 func testOutboxWrites(t *testing.T, open AtomicOpener) {
@@ -104,6 +136,7 @@ func testOutboxWrites(t *testing.T, open AtomicOpener) {
 	submit(comments.Submission{ContactEmail: "b@example.cn", Notify: ptrTo(false)}) // opted out
 	list, err := w.s.Outbox.ConsultationNotifications(ctx, fx.c.ID)
 	w.ok(err)
+	list = personal(list)
 	if len(list) != 2 {
 		t.Fatalf("%d notifications after three submissions, want 2 (email and SMS of the one that opted in)", len(list))
 	}
@@ -125,7 +158,7 @@ func testOutboxWrites(t *testing.T, open AtomicOpener) {
 	}
 	due, err := w.s.Outbox.DueNotifications(ctx, T0, 10)
 	w.ok(err)
-	if len(due) != 2 {
+	if due = personal(due); len(due) != 2 {
 		t.Errorf("%d due at T0, want 2", len(due))
 	}
 	// Moderation of a consultation without 先审后发 is not needed for a
@@ -157,7 +190,7 @@ func testOutboxDelivery(t *testing.T, open AtomicOpener) {
 	ob := w.s.Outbox
 	due, err := ob.DueNotifications(ctx, T0, 10)
 	w.ok(err)
-	if len(due) != 1 {
+	if due = personal(due); len(due) != 1 {
 		t.Fatalf("%d due, want 1", len(due))
 	}
 	n := due[0]
@@ -173,13 +206,13 @@ func testOutboxDelivery(t *testing.T, open AtomicOpener) {
 	if ok, err := ob.LeaseNotification(ctx, n.ID, 0, lease); err != nil || ok {
 		t.Errorf("second lease on the same attempt = %v, %v; want refused", ok, err)
 	}
-	if d, _ := ob.DueNotifications(ctx, T0.Add(30*time.Second), 10); len(d) != 0 {
+	if d, _ := ob.DueNotifications(ctx, T0.Add(30*time.Second), 10); len(personal(d)) != 0 {
 		t.Errorf("leased notification due within its lease")
 	}
 	// A worker that died after the lease: due again once it ends.
 	d, err := ob.DueNotifications(ctx, lease, 10)
 	w.ok(err)
-	if len(d) != 1 || d[0].Attempts != 1 {
+	if d = personal(d); len(d) != 1 || d[0].Attempts != 1 {
 		t.Fatalf("after the lease: %d due (attempts %v), want 1 with 1 attempt", len(d), d)
 	}
 	retry := T0.Add(2 * time.Minute)
@@ -193,14 +226,25 @@ func testOutboxDelivery(t *testing.T, open AtomicOpener) {
 	w.ok(ob.RecordDelivery(ctx, n.ID, consultation.Delivery{State: consultation.NotifySent, Attempts: 2, NextTry: sent, SentAt: sent}))
 	list, err := ob.ConsultationNotifications(ctx, fx.c.ID)
 	w.ok(err)
-	if len(list) != 1 {
+	if list = personal(list); len(list) != 1 {
 		t.Fatalf("%d notifications", len(list))
 	}
 	got := list[0]
 	if got.State != consultation.NotifySent || got.Attempts != 2 || !got.SentAt.Equal(sent) || got.LastError != "" {
 		t.Errorf("after delivery: %s", fmt.Sprintf("%+v", got.Delivery))
 	}
-	if d, _ := ob.DueNotifications(ctx, sent.Add(time.Hour), 10); len(d) != 0 {
+	if d, _ := ob.DueNotifications(ctx, sent.Add(time.Hour), 10); len(personal(d)) != 0 {
 		t.Errorf("sent notification still due")
 	}
+}
+
+// personal leaves out the fan-out rows to followers (notify/follow.go).
+func personal(list []*consultation.Notification) []*consultation.Notification {
+	var out []*consultation.Notification
+	for _, n := range list {
+		if n.Channel != notify.ChannelFollowers {
+			out = append(out, n)
+		}
+	}
+	return out
 }

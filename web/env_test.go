@@ -121,6 +121,12 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	c.VerifyRecord = cm.VerifyRecord
 	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog
 	c.AnswerNotices = cm.AnswerNotifications
+	c.FollowerNotices = notify.FanOut
+	if h, ok := ob.(interface {
+		ContactHolders(context.Context, string) (int, int, error)
+	}); ok {
+		cm.ContactHolders = h.ContactHolders // notices_test.go
+	}
 	skey, vkey, err := note.GenerateKey(rand.Reader, "yugongkai-test")
 	if err != nil {
 		t.Fatal(err)

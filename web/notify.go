@@ -17,6 +17,7 @@ func (s *Server) notifyRoutes(api fiber.Router) {
 		return
 	}
 	api.Get("/consultations/:id/notifications", s.notificationStatus)
+	s.followRoutes(api) // page_follow.go
 	api.Post("/notifications/unsubscribe", limitBody(DefaultBodyLimit), s.oneClickUnsubscribe)
 }
 
@@ -64,6 +65,7 @@ func (s *Server) notifyPageRoutes() {
 	if s.cfg.Notify == nil {
 		return
 	}
+	s.notificationsPageRoutes() // page_notifications.go
 	s.App.Get("/notifications/unsubscribe", s.unsubscribePage)
 	s.App.Post("/notifications/unsubscribe", limitBody(DefaultBodyLimit), s.unsubscribeSubmit)
 }

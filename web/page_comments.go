@@ -63,7 +63,8 @@ type commentPageData struct {
 	Errors        formErrors
 	MaxBody       int
 	// Files are the attachment limits shown by the file input.
-	Files attachment.Limits
+	Files   attachment.Limits
+	Privacy []string // the personal-data notice (page_privacy.go)
 }
 
 // commentData loads the consultation and the text under consultation.
@@ -75,6 +76,7 @@ func (s *Server) commentData(c *fiber.Ctx, f commentPageForm) (commentPageData, 
 	}
 	d := commentPageData{pageBase: s.base(c, i18n.T(lang, "page.comment.title")), C: x, Form: f, MaxBody: comments.MaxBody, Files: attachment.Table[attachment.ForComment]}
 	d.Accepting = x.AcceptsComments(d.Now)
+	d.Privacy = s.privacyNotice(lang, x) // page_privacy.go
 	switch {
 	case d.Accepting && !x.AllowAnonymous && p.Anonymous():
 		d.LoginRequired = true

@@ -14,6 +14,7 @@ import (
 	"yugongkai/consultation"
 	"yugongkai/i18n"
 	"yugongkai/lawtext"
+	"yugongkai/notify"
 	"yugongkai/workcal"
 )
 
@@ -202,6 +203,7 @@ type timelineEntry struct {
 type consultationPageData struct {
 	pageBase
 	C            *consultation.Consultation
+	Follow       bool // the follow form is offered (page_follow.go)
 	Department   string
 	TypeLabel    string
 	Minimum      string
@@ -287,6 +289,7 @@ func (s *Server) consultationPage(c *fiber.Ctx) error {
 		d.CommentURL = articleCommentURL(x.ID)
 		d.WholeCommentURL = "/consultations/" + url.PathEscape(x.ID) + "/comment"
 	}
+	d.Follow = s.cfg.Notify != nil && notify.Followable(x) // page_follow.go
 	if x.PublishedAt != nil {
 		d.Feed = "/consultations/" + url.PathEscape(x.ID) + "/feed.atom"
 		d.FeedTitle = x.Title

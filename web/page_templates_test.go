@@ -93,6 +93,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 		addDecisionTemplateData(data, base, x, v)    // page_decision_templates_test.go
 		addNotifyTemplateData(data, base(auth.Principal{}))
 		addHearingTemplateData(data, base(staff), x) // page_hearings_templates_test.go
+		addNoticesTemplateData(data, base(staff), x) // notices_templates_test.go
 		for name, tmpl := range ps.pages {
 			d, ok := data[name]
 			if !ok {

@@ -59,6 +59,8 @@ type workBase struct {
 	Tab string
 	// Comments says whether the comment pages exist (tabs).
 	Comments bool
+	// Notify: the delivery page (page_notifications.go) exists.
+	Notify bool
 	// Done is a confirmation after a redirect (?done=...), a catalogue key.
 	Done string
 }
@@ -82,6 +84,9 @@ var workTabs = map[string][]consultation.Action{
 // Can reports whether the lifecycle table allows a step of a work page now,
 // so the tabs only offer what would succeed.
 func (w workBase) Can(step string) bool {
+	if step == "notifications" { // page_notifications.go: once comments may have come in
+		return w.Notify && w.C.OpensAt != nil
+	}
 	if (step == "moderation" || step == "dispositions" || step == "offline" || step == "import") && (!w.Comments || w.C.OpensAt == nil) {
 		return false
 	}
@@ -134,6 +139,7 @@ func (s *Server) workData(c *fiber.Ctx, tab, titleKey string) (workBase, error) 
 	}
 	lang := langOf(c)
 	w := workBase{pageBase: s.base(c, i18n.T(lang, titleKey)+" · "+x.Title), C: x, Tab: tab, Comments: s.cfg.Comments != nil}
+	w.Notify = s.cfg.Notify != nil
 	w.Done = workDone[c.Query("done")]
 	return w, nil
 }

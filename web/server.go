@@ -76,6 +76,10 @@ type Config struct {
 	// Notify is the notifications service (delivery state, unsubscribe);
 	// nil disables its routes (notify.go).
 	Notify *notify.Service
+	// ContactRetention is how long contact details are kept after the
+	// decision or the withdrawal (the comment form's notice says so); 0
+	// is comments.DefaultContactRetention.
+	ContactRetention time.Duration
 }
 
 // ParseBaseURL checks a public base URL (http or https, a host, no query or

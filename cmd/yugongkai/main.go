@@ -90,8 +90,9 @@ type config struct {
 	baseURL                 string
 	commentRate, loginRate  int // per minute per IP and per account
 	metricsAddr             string
-	metricsExplicit         bool // -metrics-addr or YUGONGKAI_METRICS_ADDR was given
-	pprof                   bool // serve /debug/pprof/ beside /metrics
+	metricsExplicit         bool          // -metrics-addr or YUGONGKAI_METRICS_ADDR was given
+	pprof                   bool          // serve /debug/pprof/ beside /metrics
+	contactRetention        time.Duration // expire.go
 }
 
 func readConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -114,8 +115,13 @@ func readConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	proxies := fs.String("trusted-proxies", getenv("YUGONGKAI_TRUSTED_PROXIES"), "comma-separated addresses and CIDRs of the reverse proxies whose X-Forwarded-For is believed (YUGONGKAI_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", def("YUGONGKAI_METRICS_ADDR", defaultMetricsAddr), "listen address of GET /metrics (Prometheus), apart from the public one; \"\" turns it off (YUGONGKAI_METRICS_ADDR)")
 	fs.BoolVar(&cfg.pprof, "pprof", getenv("YUGONGKAI_PPROF") != "", "also serve Go's profiles (/debug/pprof/) on the metrics address, for measuring (YUGONGKAI_PPROF)")
+	retention := fs.String("contact-retention", def("YUGONGKAI_CONTACT_RETENTION", "180d"), "how long commenters' and followers' contact details are kept after the decision is published or the consultation withdrawn: days (180d) or a duration (YUGONGKAI_CONTACT_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	var rerr error
+	if cfg.contactRetention, rerr = parseRetention(*retention); rerr != nil {
+		return cfg, rerr
 	}
 	cfg.metricsExplicit = getenv("YUGONGKAI_METRICS_ADDR") != ""
 	fs.Visit(func(f *flag.Flag) { cfg.metricsExplicit = cfg.metricsExplicit || f.Name == "metrics-addr" })
@@ -310,6 +316,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	consSvc.VerifyRecord = commentSvc.VerifyRecord
 	consSvc.LogHead, consSvc.ArchiveLog = commentSvc.SignedLogHead, commentSvc.ArchiveLog
 	consSvc.AnswerNotices = commentSvc.AnswerNotifications // the outbox of the decision's publication
+	consSvc.FollowerNotices = notify.FanOut                // one fan-out row per event followers hear of
 	logSigner, logVerifier, err := logKey(cfg, log)
 	if err != nil {
 		return err
@@ -330,6 +337,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	go searchSvc.Run(ctx, time.Second, func(err error) { log.Error("search index queue", "err", err) })
 	go sealHourly(ctx, consSvc, log)
+	if h, ok := st.outbox.(contactHolders); ok { // expire.go
+		commentSvc.ContactHolders = h.ContactHolders
+	}
+	go sweepContacts(ctx, commentSvc, cfg.contactRetention, log)
 	notifySvc, err := startNotify(ctx, getenv, st, consSvc, secret, cfg.baseURL, log) // notify.go
 	if err != nil {
 		return err
@@ -366,6 +377,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
 		Ready: st.ping, WriteStats: st.writeStats, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL, Metrics: metrics, Notify: notifySvc,
+		ContactRetention: cfg.contactRetention,
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),
