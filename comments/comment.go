@@ -194,6 +194,16 @@ type Comment struct {
 
 	// Redactions are the spans staff hid from the public copy, oldest first.
 	Redactions []Redaction `json:"redactions,omitempty" bson:"redactions,omitempty"`
+
+	// Signatories is how many people signed the submission (a 联名信 entered
+	// offline or imported); 0 means one. The report counts the comment this
+	// many times (petition.go).
+	Signatories int `json:"signatories,omitempty" bson:"signatories,omitempty"`
+	// OnBehalfOf names whom the commenter speaks for ("受某村村民委托"), if
+	// anyone; PublicOnBehalfOf is its public copy (privacy.MaskText), shown
+	// unless the commenter chose 匿名 (category.go).
+	OnBehalfOf       string `json:"on_behalf_of,omitempty" bson:"on_behalf_of,omitempty"`
+	PublicOnBehalfOf string `json:"public_on_behalf_of,omitempty" bson:"public_on_behalf_of,omitempty"`
 }
 
 // RedactionReason is the fixed list of reasons for hiding part of a public copy.
@@ -262,6 +272,9 @@ type PublicComment struct {
 	GroupID        string             `json:"group_id"`
 	Count          int                `json:"count"` // comments in the group, every copy counted
 	Disposition    *PublicDisposition `json:"disposition,omitempty"`
+	// Signatories of a petition (联名 312 人); absent for one person.
+	Signatories int    `json:"signatories,omitempty"`
+	OnBehalfOf  string `json:"on_behalf_of,omitempty"`
 }
 
 // Public returns the public copy of c. Contact data and the original text
@@ -272,6 +285,12 @@ func (c *Comment) Public() PublicComment {
 		ReceivedAt: c.ReceivedAt, GroupID: c.GroupID, Count: 1}
 	if c.Disposition != nil {
 		p.Disposition = publicDisposition(c.Disposition)
+	}
+	if c.Signatories > 1 {
+		p.Signatories = c.Signatories
+	}
+	if c.Display != Anonymous {
+		p.OnBehalfOf = c.PublicOnBehalfOf
 	}
 	return p
 }

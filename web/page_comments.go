@@ -38,12 +38,15 @@ type commentPageForm struct {
 	// NoNotify: the notify box was shown and left unticked (notify_page.go).
 	NoNotify bool
 	Lang     string
+	// OnBehalfOf: whom the commenter speaks for (category.go).
+	OnBehalfOf string
 }
 
 func (f commentPageForm) submission() comments.Submission {
 	return comments.Submission{ArticleID: f.ArticleID, Body: f.Body, CommenterType: comments.CommenterType(f.CommenterType),
 		OrganizationName: f.OrganizationName, Display: comments.Display(f.Display), RealName: f.RealName,
-		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, Notify: f.notify(), Lang: f.Lang, Stance: comments.Stance(f.Stance)}
+		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, Notify: f.notify(), Lang: f.Lang, Stance: comments.Stance(f.Stance),
+		OnBehalfOf: f.OnBehalfOf}
 }
 
 type commentPageData struct {
@@ -116,7 +119,7 @@ func (s *Server) commentSubmit(c *fiber.Ctx) error {
 	f := commentPageForm{ArticleID: v("article_id"), Body: strings.ReplaceAll(v("body"), "\r\n", "\n"), CommenterType: v("commenter_type"),
 		OrganizationName: v("organization_name"), Display: v("display"), RealName: v("real_name"),
 		ContactPhone: v("contact_phone"), ContactEmail: v("contact_email"), Key: v("key"), Stance: v("stance"),
-		NoNotify: v("notify_shown") != "" && v("notify") == "", Lang: string(langOf(c))}
+		NoNotify: v("notify_shown") != "" && v("notify") == "", Lang: string(langOf(c)), OnBehalfOf: v("on_behalf_of")}
 	r, err := s.cfg.Comments.Submit(c.UserContext(), principal(c), c.Params("id"), f.submission(), f.Key)
 	s.cfg.Metrics.commentOutcome(r != nil && r.Repeated, err)
 	if fe := fieldErrors(langOf(c), err); fe != nil {

@@ -87,6 +87,8 @@ func parsePages() (*pageSet, error) {
 		"static": ps.staticURL,
 		"paras":  paragraphs,
 		"inc":    func(n int64) int64 { return n + 1 },
+		// categories: the commenter categories of the forms (page_categories.go).
+		"categories": categoryOptions,
 		// shortHash shows the first 12 hex digits of a hash; pages put the
 		// full value one tap away (<details>).
 		"shortHash": func(h string) string {
