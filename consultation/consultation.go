@@ -135,6 +135,9 @@ type Consultation struct {
 	// Steps are the records of the procedure's other steps (steps.go), in
 	// the order they were entered.
 	Steps []Step `json:"steps,omitempty" bson:"steps,omitempty"`
+	// Surveys are the questionnaires run alongside (survey.go), with their
+	// published 民意调查报告.
+	Surveys []Survey `json:"surveys,omitempty" bson:"surveys,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`

@@ -33,6 +33,9 @@ const (
 	ActOffline  Action = "offline"  // staff enter a comment received offline
 	ActModerate Action = "moderate" // publish or decline a comment, redact its public copy
 	ActDispose  Action = "dispose"  // answer a comment or a group; merge and split groups
+
+	ActSurvey       Action = "survey"        // create, edit or open a survey (survey.go)
+	ActSurveyReport Action = "survey_report" // publish a survey's 民意调查报告
 )
 
 // Who says which people may take an action.
@@ -95,6 +98,8 @@ var Lifecycle = []Transition{
 	{ActOffline, []State{Open, Closed, InReview, Returned, Approved}, "", Department},
 	{ActModerate, beforePublication, "", Department},
 	{ActDispose, beforePublication, "", Department},
+	{ActSurvey, []State{Draft, Open}, "", Department},
+	{ActSurveyReport, []State{Open, Closed, InReview, Returned, Approved}, "", Department},
 }
 
 // TransitionOf returns the row of action a.
