@@ -19,6 +19,7 @@ import (
 	"yugongkai/history"
 	"yugongkai/notify"
 	"yugongkai/search"
+	"yugongkai/surveys"
 )
 
 // The atomicity contract: every command of the procedure takes full effect or
@@ -77,6 +78,8 @@ type AtomicStores struct {
 	// Recover does what a restart does after a crash (MongoDB rolls its
 	// commit log forward); nil when the store needs nothing.
 	Recover func(t *testing.T)
+	// Surveys is the store's survey responses (storetest/atomic_surveys.go).
+	Surveys surveys.Store
 	// RaceTrials is how often each racing pair runs (default 3).
 	RaceTrials int
 	// AllPairs races every pair of commands that run at the same stage,
@@ -139,6 +142,7 @@ type fixture struct {
 	member   string // a published member of the identical group
 	group    string // the identical group (three members)
 	lone     string // the group of a single published comment
+	survey   string // an open survey with one response (atomic_surveys.go)
 }
 
 func (w *world) ok(err error) {
@@ -156,6 +160,9 @@ func (w *world) ok(err error) {
 // command allows.)
 func (w *world) stage(name string) *fixture {
 	w.t.Helper()
+	if base, ok := cutSurvey(name); ok {
+		return w.surveyStage(base)
+	}
 	stage, withComments := strings.CutSuffix(name, "+comments")
 	fx := &fixture{}
 	ptr := func(s string) *string { return &s }
@@ -600,6 +607,9 @@ var races = []struct {
 	{"approved", "finalize", "offline"},
 	{"approved", "finalize", "finalize"},
 	{"published+comments", "stamp", "dispose"},
+	{"open+survey", "survey_report", "close"},
+	{"open+survey", "survey_report", "survey_report"},
+	{"open", "survey_create", "extend"},
 }
 
 // allPairs is every pair (a command with itself included) of the commands

@@ -423,3 +423,5 @@ func (s *Service) PublishReport(ctx context.Context, actor auth.Principal, id, s
 	}
 	return &out, nil
 }
+
+func forbidden() error { return apperr.New(apperr.Forbidden, "auth.department_only") }

@@ -25,6 +25,7 @@ import (
 	"yugongkai/notify"
 	"yugongkai/search"
 	"yugongkai/sqlite"
+	"yugongkai/surveys"
 	"yugongkai/token"
 	"yugongkai/web"
 )
@@ -88,6 +89,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	var ready func(context.Context) error
 	var writeStats func() (int64, int64)
 	var ob notify.Store
+	var svs surveys.Store
 	switch store {
 	case "sqlite":
 		var opts []sqlite.Option
@@ -96,6 +98,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 		}
 		db := sqlite.OpenTemp(t, opts...)
 		as, cs, ms, si, ready, writeStats, ob = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping, db.WriteStats, db
+		svs = db.Surveys()
 	case "mongodb":
 		var opts []mongodb.Option
 		if fault != nil {
@@ -103,6 +106,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 		}
 		db := mongotest.OpenURI(t, mongotest.Start(t), opts...)
 		as, cs, ms, si, ready, ob = db, db, db.Comments(), db.Search(), db.Ping, db
+		svs = db.Surveys()
 	}
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
@@ -140,6 +144,8 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	a.Log = quiet
 	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet, WriteStats: writeStats,
 		Notify: &notify.Service{Store: ob, Consultations: c, Links: testLinks, Now: clk.Now}}
+	cfg.Surveys = surveys.NewService(svs, c)
+	cfg.Surveys.Now = clk.Now
 	for _, o := range options {
 		o(&cfg)
 	}

@@ -197,6 +197,7 @@ type timelineEntry struct {
 	At     time.Time
 	Label  string
 	Detail string
+	URL    string // a record to read (a 民意调查报告)
 }
 
 type consultationPageData struct {
@@ -412,6 +413,7 @@ func timeline(lang i18n.Lang, x *consultation.Consultation, internal bool) []tim
 		}
 		add(&at, "page.timeline.step", detail, i18n.T(lang, "step.kind."+string(st.Kind)), st.HeldOn)
 	}
+	out = append(out, surveyTimeline(lang, x)...) // page_surveys.go: the 民意调查报告
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out
 }

@@ -21,6 +21,7 @@ import (
 	"yugongkai/notify"
 	"yugongkai/ratelimit"
 	"yugongkai/search"
+	"yugongkai/surveys"
 	"yugongkai/token"
 )
 
@@ -75,6 +76,9 @@ type Config struct {
 	// Notify is the notifications service (delivery state, unsubscribe);
 	// nil disables its routes (notify.go).
 	Notify *notify.Service
+	// Surveys is the surveys service (问卷调查); nil disables its routes
+	// (api_surveys.go, page_surveys.go).
+	Surveys *surveys.Service
 }
 
 // ParseBaseURL checks a public base URL (http or https, a host, no query or
@@ -234,6 +238,7 @@ func (s *Server) routes() {
 
 	s.reviewRoutes(api)
 	s.commentRoutes(api)
+	s.surveyRoutes(api) // api_surveys.go
 	s.notifyRoutes(api) // notify.go
 	s.importRoutes(api)
 	if s.cfg.Search != nil {
@@ -249,4 +254,5 @@ func (s *Server) routes() {
 	s.passwordPageRoutes()
 	s.notifyPageRoutes() // notify.go
 	s.importPageRoutes()
+	s.surveyPageRoutes() // page_surveys.go
 }
