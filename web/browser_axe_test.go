@@ -107,7 +107,23 @@ func TestAxeEveryPage(t *testing.T) {
 	if receipt == "" {
 		t.Fatalf("no receipt in the demo's open consultation: %s", cl.Body)
 	}
-	public := []string{"/", "/consultations", c("open", ""), c("open", "/comment"), c("open", "/comments"), c("published", ""),
+	// A survey on the open consultation (page_surveys.go), answered and
+	// reported on a second one so both the form and the charts are checked.
+	survey := map[string]any{"title": "问卷", "questions": []map[string]any{
+		{"kind": "single", "text": "是否养犬？", "required": true, "options": []string{"是", "否"}},
+		{"kind": "multiple", "text": "关心的问题", "options": []string{"噪音", "卫生"}},
+		{"kind": "scale", "text": "支持程度", "scale_max": 5}, {"kind": "text", "text": "建议"}}}
+	var surveyPages []string
+	for i := 0; i < 2; i++ {
+		sbase := "/api/v1/consultations/" + byState["open"] + "/surveys"
+		sid := e.want(e.do("POST", sbase, adminTok, survey), 201, "survey").str("id")
+		e.want(e.do("POST", sbase+"/"+sid+"/open", adminTok, map[string]any{}), 200, "open survey")
+		if i == 1 {
+			e.want(e.do("POST", sbase+"/"+sid+"/report", adminTok, map[string]string{"summary": "多数支持。"}), 200, "survey report")
+		}
+		surveyPages = append(surveyPages, c("open", "/surveys/"+sid))
+	}
+	public := []string{"/", "/consultations", c("open", ""), surveyPages[0], surveyPages[1], c("open", "/comment"), c("open", "/comments"), c("published", ""),
 		c("published", "/comments"), c("published", "/report"), c("published", "/history"), c("published", "/diff"), "/search?q=" + url.QueryEscape("充电"),
 		"/receipts", "/receipts/" + receipt, "/login", "/no-such-page"}
 	roles := []struct {

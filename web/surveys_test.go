@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"yugongkai/consultation"
 )
 
 func init() {
@@ -105,6 +107,13 @@ func TestSurveys(t *testing.T) {
 		t.Errorf("public history = %s, want survey.opened and survey.report_published (not the internal survey.created)", s)
 	}
 	e.want(e.do("GET", "/api/v1/consultations/"+id+"/history/verify", "", nil), 200, "verify")
+	arch := e.want(e.do("GET", "/api/v1/consultations/"+id+"/archive", w.staffA, nil), 200, "archive")
+	if !strings.Contains(string(arch.Body), "survey.report_published") || !strings.Contains(string(arch.Body), "多数受访者支持登记制度") {
+		t.Errorf("the archive lacks the survey report")
+	}
+	if v, err := consultation.VerifyArchive(arch.Body, ""); err != nil || !v.OK {
+		t.Errorf("VerifyArchive = %+v, %v", v, err)
+	}
 	cp := b.get("/consultations/"+id).want(t, 200, "consultation page")
 	cp.has(t, "timeline", `<a href="/consultations/`+id+`/surveys/`+sid+`">发布民意调查报告：养犬管理问卷（修订）</a>`)
 	b.get(page+"?lang=en").want(t, 200, "report page in English").has(t, "report page", "Survey report", "<svg", "多数受访者支持登记制度")
