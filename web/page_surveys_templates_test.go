@@ -43,4 +43,9 @@ func addSurveyTemplateData(data map[string]any, base pageBase, x *consultation.C
 		d.Charts = append(d.Charts, surveyResultView{QuestionResult: q, No: i + 1, Chart: surveyChart(q, i+1, base.Lang)})
 	}
 	data["survey"] = d
+	draft := sv
+	draft.ID, draft.State, draft.Report = "s2", consultation.SurveyDraft, nil
+	data["work_surveys"] = workSurveysData{workBase: workBase{pageBase: base, C: x, Tab: "surveys"},
+		Surveys: []consultation.Survey{sv, draft}, Title: "问卷", Questions: "单选*：是否养犬？｜是｜否", Once: "device",
+		Errors: formErrors{"questions": "第 1 行：选择题须有 2 至 20 个选项。"}}
 }

@@ -75,6 +75,7 @@ var workTabs = map[string][]consultation.Action{
 	"revise":       {consultation.ActRevise},
 	"review":       {consultation.ActSubmit, consultation.ActOpinion},
 	"steps":        {consultation.ActStep, consultation.ActDecide},
+	"surveys":      {consultation.ActSurvey, consultation.ActSurveyReport}, // page_work_surveys.go
 }
 
 // Can reports whether the lifecycle table allows a step of a work page now,

@@ -255,4 +255,5 @@ func (s *Server) routes() {
 	s.notifyPageRoutes() // notify.go
 	s.importPageRoutes()
 	s.surveyPageRoutes() // page_surveys.go
+	s.workSurveyRoutes() // page_work_surveys.go
 }

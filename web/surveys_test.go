@@ -119,6 +119,28 @@ func TestSurveys(t *testing.T) {
 	b.get(page+"?lang=en").want(t, 200, "report page in English").has(t, "report page", "Survey report", "<svg", "多数受访者支持登记制度")
 }
 
+// TestSurveyStaffPage writes a survey on the staff page, questions one a
+// line, and opens it.
+func TestSurveyStaffPage(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id, _ := e.openConsultation(w, nil)
+	b := e.browser()
+	b.login("staffa", "password-staffa")
+	work := "/staff/consultations/" + id + "/surveys"
+	b.get(work).want(t, 200, "surveys tab").has(t, "surveys tab", "新建问卷")
+	b.post(work, url.Values{"title": {"问卷"}, "questions": {"单选*：是否养犬？｜只有一个"}}).want(t, 422, "bad line").has(t, "bad line", "第 1 行")
+	b.post(work, url.Values{"title": {"问卷"}, "once_per": {"account"}, "questions": {"单选*：是否养犬？｜是｜否\n多选：关心的问题｜噪音｜卫生\n量表7：支持程度\n简答：建议"}}).want(t, 303, "create")
+	list := e.want(e.do("GET", "/api/v1/consultations/"+id+"/surveys", w.staffA, nil), 200, "list")
+	sv := list.JSON["items"].([]any)[0].(map[string]any)
+	qs := sv["questions"].([]any)
+	if len(qs) != 4 || sv["once_per"] != "account" || qs[0].(map[string]any)["required"] != true || qs[2].(map[string]any)["scale_max"] != float64(7) {
+		t.Fatalf("survey from the page = %v", sv)
+	}
+	b.post(work+"/"+sv["id"].(string)+"/open", nil).want(t, 303, "open")
+	b.get(work).want(t, 200, "after open").has(t, "after open", "发布民意调查报告")
+}
+
 // optionCounts flattens results to "question:option" → count, with
 // "question:*" the number who answered.
 func optionCounts(res map[string]any) map[string]float64 {
