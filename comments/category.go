@@ -1,6 +1,11 @@
 package comments
 
-import "context"
+import (
+	"context"
+	"strconv"
+
+	"yugongkai/i18n"
+)
 
 // Commenter categories (issue 15, "who is commenting"). The one table below
 // says, for each category, whether the commenter is a person (whose name
@@ -91,4 +96,21 @@ func (s *Service) countCategories(ctx context.Context, consultationID string, r 
 		r.ByCategory[t] = n.People
 	}
 	return nil
+}
+
+// categoryRows are the lines the report's table ends with: the people
+// counted by category, in the table's seven columns (the number in the
+// count column), after a line naming them.
+func (r *Report) categoryRows(lang i18n.Lang) [][]string {
+	if len(r.ByCategory) == 0 {
+		return nil
+	}
+	row := func(label, n string) []string { return []string{"", label, "", "", n, "", ""} }
+	out := [][]string{row(i18n.T(lang, "page.report.by_category"), "")}
+	for _, c := range Categories {
+		if n, ok := r.ByCategory[c.Type]; ok {
+			out = append(out, row(i18n.T(lang, "category."+string(c.Type)), strconv.Itoa(n)))
+		}
+	}
+	return append(out, row(i18n.T(lang, "report.people_total"), strconv.Itoa(r.Received)))
 }

@@ -75,6 +75,20 @@ func TestPetitionTotals(t *testing.T) {
 	if len(rows) != 2 {
 		t.Errorf("rows with signatories = %v, want the two petitions", rows)
 	}
+	table := r.Table("zh-CN")
+	var csvText strings.Builder
+	for _, rec := range table {
+		csvText.WriteString(strings.Join(rec, ",") + "\n")
+	}
+	if got := csvText.String(); !strings.Contains(got, "联名 312 人") || !strings.Contains(got, ",行业协会、商会,,,1024,") ||
+		!strings.Contains(got, ",合计（人）,,,1338,") {
+		t.Errorf("report table lacks the petition or the breakdown:\n%s", got)
+	}
+	for i, rec := range table {
+		if len(rec) != len(table[0]) {
+			t.Errorf("table row %d has %d cells, the header %d", i, len(rec), len(table[0]))
+		}
+	}
 	cm, err := e.db.Comments().CommentByReceipt(ctx, petition.Code)
 	if err != nil || cm.Signatories != 312 || cm.Public().Signatories != 312 {
 		t.Fatalf("petition = %+v, %v", cm, err)

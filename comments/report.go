@@ -273,9 +273,12 @@ func (r *Report) Table(lang i18n.Lang) [][]string {
 		for i := range rec {
 			rec[i] = cell(rec[i])
 		}
+		if row.Signatories > 1 {
+			rec[1] += " " + i18n.T(lang, "page.comments.signatories", row.Signatories)
+		}
 		out = append(out, rec)
 	}
-	return out
+	return append(out, r.categoryRows(lang)...) // category.go
 }
 
 // TableNumeric are the columns of Table holding whole numbers.

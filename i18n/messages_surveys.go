@@ -26,6 +26,7 @@ var surveyMessages = map[string]message{
 	"page.comment.on_behalf_of":      {"代表谁提出（选填）", "On behalf of (optional)"},
 	"page.comment.on_behalf_of_hint": {"如受他人或单位委托提出意见，请写明，例如“受某村村民委托”。选择匿名时不公开。", "If you comment on behalf of others, say whom, e.g. “the residents of a village”. Not shown if you choose to stay anonymous."},
 	"page.comments.on_behalf_of":     {"代表：%s", "On behalf of %s"},
+	"report.people_total":            {"合计（人）", "Total (people)"},
 	"page.report.by_category":        {"按提交人类别（人数）", "By category of commenter (people)"},
 	"page.report.submissions":        {"共收到意见 %d 件，含联名意见，合计 %d 人。", "%d submissions received, petitions included: %d people in all."},
 
