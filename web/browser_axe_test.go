@@ -73,7 +73,7 @@ func TestAxeEveryPage(t *testing.T) {
 			pass[string(a.Role)] = a.Username + "\x00" + a.Password
 		}
 	}
-	b := startBrowser(t, e, "axe-", 10*time.Minute)
+	b := startBrowser(t, e, "axe-", 15*time.Minute) // every page × 2 viewports × 2 languages, on a shared machine
 
 	// The consultations by state, as the administrator sees them.
 	adminTok := e.login(strings.Split(pass["admin"], "\x00")[0], strings.Split(pass["admin"], "\x00")[1])
