@@ -35,7 +35,7 @@ func TestPetitionOnPages(t *testing.T) {
 		cid := it.(map[string]any)["id"].(string)
 		e.want(e.do("POST", "/api/v1/comments/"+cid+"/moderation", w.staffA, map[string]string{"action": "publish"}), 200, "publish")
 	}
-	p := b.get("/consultations/" + id + "/comments").want(t, 200, "public list")
+	p := b.get("/consultations/"+id+"/comments").want(t, 200, "public list")
 	p.has(t, "public list", "联名 312 人", "某宠物医院有限公司", "代表：本院职工")
 	r := e.want(e.do("GET", "/api/v1/consultations/"+id+"/report", w.staffA, nil), 200, "report")
 	if r.JSON["received"] != float64(313) || r.JSON["submissions"] != float64(2) {
