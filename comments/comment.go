@@ -214,6 +214,15 @@ type Comment struct {
 	Withdrawal *Withdrawal `json:"withdrawal,omitempty" bson:"withdrawal,omitempty"`
 	// Attachments are the files sent with the comment (attachments.go).
 	Attachments []attachment.Meta `json:"attachments,omitempty" bson:"attachments,omitempty"`
+	// Signatories is how many people signed the submission (a 联名信 entered
+	// offline or imported); 0 means one. The report counts the comment this
+	// many times (petition.go).
+	Signatories int `json:"signatories,omitempty" bson:"signatories,omitempty"`
+	// OnBehalfOf names whom the commenter speaks for ("受某村村民委托"), if
+	// anyone; PublicOnBehalfOf is its public copy (privacy.MaskText), shown
+	// unless the commenter chose 匿名 (category.go).
+	OnBehalfOf       string `json:"on_behalf_of,omitempty" bson:"on_behalf_of,omitempty"`
+	PublicOnBehalfOf string `json:"public_on_behalf_of,omitempty" bson:"public_on_behalf_of,omitempty"`
 }
 
 // RedactionReason is the fixed list of reasons for hiding part of a public copy.
@@ -287,6 +296,9 @@ type PublicComment struct {
 	SuggestedText string `json:"suggested_text,omitempty"`
 	// Attachments: published files, and placeholders of restricted ones.
 	Attachments []attachment.Public `json:"attachments,omitempty"`
+	// Signatories of a petition (联名 312 人); absent for one person.
+	Signatories int    `json:"signatories,omitempty"`
+	OnBehalfOf  string `json:"on_behalf_of,omitempty"`
 }
 
 // Public returns the public copy of c. Contact data and the original text
@@ -300,6 +312,12 @@ func (c *Comment) Public() PublicComment {
 		p.Disposition = publicDisposition(c.Disposition)
 	}
 	p.Attachments = attachment.PublicList(c.Attachments)
+	if c.Signatories > 1 {
+		p.Signatories = c.Signatories
+	}
+	if c.Display != Anonymous {
+		p.OnBehalfOf = c.PublicOnBehalfOf
+	}
 	return p
 }
 

@@ -144,6 +144,8 @@ func (s *Service) previewImport(ctx context.Context, c *consultation.Consultatio
 			Display: Display(val("display")), RealName: val("real_name"), ContactPhone: val("contact_phone"),
 			ContactEmail: val("contact_email")},
 			Channel: Channel(val("channel")), ReceivedOn: normalizeDate(val("received_on"))}
+		in.OnBehalfOf = val("on_behalf_of")
+		in.Signatories = importSignatories(val("signatories"))
 		if in.Display == "" {
 			in.Display = Anonymous // a letter or a petition often carries no name to show
 		}
@@ -201,6 +203,7 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 			cm.EnteredBy = actor.UserID
 			cm.Receipt = NewReceiptCode()
 			cm.Import = &ImportRef{SHA256: p.SHA256, Row: r.n}
+			cm.Signatories = r.in.Signatories
 			ch.Insert = append(ch.Insert, cm)
 			res.Receipts = append(res.Receipts, ImportReceipt{Row: r.n, Code: cm.Receipt, CommentID: cm.ID})
 		}

@@ -49,11 +49,13 @@ var importColumns = map[string]string{
 	"real_name": "real_name", "姓名": "real_name",
 	"contact_phone": "contact_phone", "联系电话": "contact_phone", "电话": "contact_phone",
 	"contact_email": "contact_email", "电子邮箱": "contact_email", "邮箱": "contact_email",
+	"signatories": "signatories", "联名人数": "signatories", "签名人数": "signatories", "人数": "signatories",
+	"on_behalf_of": "on_behalf_of", "代表": "on_behalf_of", "受托代表": "on_behalf_of",
 }
 
 // ImportFields lists the fields an import file may have, required first.
 var ImportFields = []string{"body", "channel", "received_on", "article_id", "commenter_type", "organization_name",
-	"display", "real_name", "contact_phone", "contact_email"}
+	"display", "real_name", "contact_phone", "contact_email", "signatories", "on_behalf_of"}
 
 var requiredImportFields = []string{"body", "channel", "received_on"}
 
@@ -61,7 +63,7 @@ var requiredImportFields = []string{"body", "channel", "received_on"}
 var importValues = map[string]map[string]string{
 	"channel": {"信函": "letter", "来信": "letter", "电子邮件": "email", "邮件": "email", "电话": "phone",
 		"座谈会": "symposium", "听证会": "hearing"},
-	"commenter_type": {"个人": "individual", "单位": "organization", "组织": "organization"},
+	"commenter_type": categorySpellings(),
 	"display":        {"隐去部分姓名": "masked", "部分隐去": "masked", "实名": "real_name", "匿名": "anonymous"},
 }
 

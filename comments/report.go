@@ -40,6 +40,8 @@ type ReportRow struct {
 	Outcome      Outcome  `json:"disposition,omitempty"`
 	Reason       string   `json:"reason,omitempty"`
 	Changed      []string `json:"changed_articles,omitempty"`
+	// Signatories of the representative petition (联名 312 人), if more than one.
+	Signatories int `json:"signatories,omitempty"`
 }
 
 // Report is the adoption report (采纳情况). It holds public copies only.
@@ -63,6 +65,11 @@ type Report struct {
 	// draft first, then by article (only those with any).
 	Stances []StanceTally `json:"stances"`
 	Rows    []ReportRow   `json:"rows"`
+	// Submissions is the number of comments received, each petition once;
+	// Received and the other totals count every signatory (petition.go).
+	Submissions int `json:"submissions"`
+	// ByCategory counts the people commenting by category (category.go).
+	ByCategory map[CommenterType]int `json:"by_category"`
 }
 
 // SummaryRunes is the length of the summary column.
@@ -136,6 +143,7 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 			if p.Disposition != nil {
 				row.Outcome, row.Reason, row.Changed = p.Disposition.Outcome, p.Disposition.Reason, p.Disposition.ChangedArticles
 			}
+			row.Signatories = p.Signatories
 			r.Rows = append(r.Rows, row)
 		}
 		if next == "" {
@@ -189,8 +197,12 @@ func (s *Service) reportable(ctx context.Context, actor auth.Principal, consulta
 // sets the report's due date.
 func (s *Service) summary(ctx context.Context, c *consultation.Consultation, now time.Time) (*Report, error) {
 	r := &Report{ConsultationID: c.ID, Title: c.Title, State: string(c.State), ClosedAt: closedAt(c),
-		ByChannel: map[Channel]int{}, ByDisposition: map[Outcome]int{}}
-	count := s.liveCounter(ctx, c) // withdraw.go
+		ByChannel: map[Channel]int{}, ByDisposition: map[Outcome]int{}, ByCategory: map[CommenterType]int{}}
+	live := s.liveCounter(ctx, c) // withdraw.go
+	count := func(f CountFilter) (int, error) {
+		f.Signatories = true // every signatory of a petition counts
+		return live(f)
+	}
 	var err error
 	type target struct {
 		n *int
@@ -217,6 +229,9 @@ func (s *Service) summary(ctx context.Context, c *consultation.Consultation, now
 			return nil, err
 		}
 		r.ByDisposition[o] = n
+	}
+	if err := s.countCategories(ctx, c.ID, r); err != nil {
+		return nil, err
 	}
 	if due, overdue := s.reportDue(ctx, c, now, r.Undisposed); !due.IsZero() {
 		r.DueOn, r.Overdue = due.String(), overdue
@@ -258,9 +273,12 @@ func (r *Report) Table(lang i18n.Lang) [][]string {
 		for i := range rec {
 			rec[i] = cell(rec[i])
 		}
+		if row.Signatories > 1 {
+			rec[1] += " " + i18n.T(lang, "page.comments.signatories", row.Signatories)
+		}
 		out = append(out, rec)
 	}
-	return out
+	return append(out, r.categoryRows(lang)...) // category.go
 }
 
 // TableNumeric are the columns of Table holding whole numbers.

@@ -301,6 +301,7 @@ func (s *Service) EnterOffline(ctx context.Context, actor auth.Principal, consul
 		}
 		cm := s.build(c, form, in.Channel, stamp(received), now)
 		cm.EnteredBy = actor.UserID
+		cm.Signatories = in.Signatories
 		cm.Receipt = NewReceiptCode()
 		withFiles(cm, ch, metas, blobs)
 		ch.Insert = []*Comment{cm}
@@ -343,6 +344,7 @@ func checkOffline(c *consultation.Consultation, in OfflineSubmission, articleOK 
 	if !validChannel {
 		f.Add("channel", "field.invalid_choice", "letter, email, phone, symposium, hearing")
 	}
+	checkSignatories(&f, in.Signatories)
 	received, ok := parseReceived(in.ReceivedOn)
 	switch {
 	case strings.TrimSpace(in.ReceivedOn) == "":
@@ -371,6 +373,8 @@ func (s *Service) build(c *consultation.Consultation, in Submission, ch Channel,
 		ContactPhone: in.ContactPhone, ContactEmail: in.ContactEmail, Stance: in.Stance,
 		Channel: ch, ReceivedAt: received, CreatedAt: now, Status: Published}
 	cm.Notify, cm.Lang = in.wantsNotify(), in.Lang // notify.go
+	cm.OnBehalfOf = in.OnBehalfOf
+	cm.PublicOnBehalfOf, _ = privacy.MaskText(in.OnBehalfOf)
 	if c.Moderation {
 		cm.Status = Pending
 	}

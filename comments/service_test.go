@@ -896,6 +896,10 @@ func TestReport(t *testing.T) {
 		"1,张*祥,总体意见,总体赞成。,1,采纳,已在实施细则中规定。",
 		"2,匿名,总体意见,\"'=HYPERLINK(\"\"x\"\")\",1,待答复,",
 		"3,张*,第二条,第二条范围太窄。,2,部分采纳,扩大至近郊",
+		// The people by commenter category (category.go), every comment received.
+		",按提交人类别（人数）,,,,,",
+		",个人,,,7,,",
+		",合计（人）,,,7,,",
 	}
 	if fmt.Sprint(lines) != fmt.Sprint(wantLines) {
 		t.Errorf("CSV =\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(wantLines, "\n"))

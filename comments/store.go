@@ -38,6 +38,10 @@ type CountFilter struct {
 	ArticleID      *string // nil: any; "": the whole draft
 	Outcome        Outcome
 	Undisposed     bool // only comments without a disposition
+	CommenterType  CommenterType
+	// Signatories counts each comment as its number of signatories
+	// (Comment.People) rather than as one.
+	Signatories bool
 }
 
 // Store persists comments and their groups. Every write that returns nil is
@@ -95,6 +99,12 @@ type Store interface {
 	// ("" = every status) per article id ("" = the whole draft), in one
 	// store call. Articles without comments are absent from the map.
 	CountByArticle(ctx context.Context, consultationID string, status Status) (map[string]int, error)
+
+	// CountByCategory counts the comments of a consultation by commenter
+	// category (category.go), each once and each as its signatories
+	// (petition.go), in one store call. Categories without comments are
+	// absent from the map.
+	CountByCategory(ctx context.Context, consultationID string) (map[CommenterType]CategoryCount, error)
 
 	// The transparency log: Commit appends a leaf for every inserted
 	// comment (setting its LeafIndex) in the same commit.

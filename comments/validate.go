@@ -44,6 +44,8 @@ type Submission struct {
 	SuggestedText string `json:"suggested_text"`
 	// Files are the attached files (multipart requests; attachments.go).
 	Files []attachment.File `json:"-"`
+	// OnBehalfOf, optional: whom the commenter speaks for (category.go).
+	OnBehalfOf string `json:"on_behalf_of"`
 }
 
 // OfflineSubmission is a comment received offline and entered by staff.
@@ -53,6 +55,8 @@ type OfflineSubmission struct {
 	// ReceivedOn is the date (2026-12-31, Shanghai) or instant (RFC 3339) the
 	// department received the comment.
 	ReceivedOn string `json:"received_on" jsonschema:"required"`
+	// Signatories, optional: how many people signed (联名信); default 1.
+	Signatories int `json:"signatories" jsonschema:"minimum=1"`
 }
 
 // ModerationForm publishes or declines a comment.
@@ -112,13 +116,16 @@ func (in Submission) validate(articleOK func(string) bool) (Submission, error) {
 	if out.ArticleID != "" && !articleOK(out.ArticleID) {
 		f.Add("article_id", "comments.article_not_in_version")
 	}
-	switch out.CommenterType {
-	case "":
+	out.OnBehalfOf = strings.TrimSpace(in.OnBehalfOf)
+	if out.CommenterType == "" {
 		out.CommenterType = Individual
-	case Individual, Organization:
-	default:
-		f.Add("commenter_type", "field.invalid_choice", "individual, organization")
 	}
+	category, known := CategoryOf(out.CommenterType)
+	if !known {
+		f.Add("commenter_type", "field.invalid_choice", CategoryNames())
+		category = Category{Person: true}
+	}
+	checkText(&f, "on_behalf_of", out.OnBehalfOf, MaxOnBehalfOf, false)
 	switch out.Display {
 	case "":
 		out.Display = Masked
@@ -129,9 +136,9 @@ func (in Submission) validate(articleOK func(string) bool) (Submission, error) {
 	if !out.Stance.Valid() {
 		f.Add("stance", "field.invalid_choice", "support, oppose, neutral")
 	}
-	checkText(&f, "organization_name", out.OrganizationName, MaxOrganization, out.CommenterType == Organization)
+	checkText(&f, "organization_name", out.OrganizationName, MaxOrganization, category.NeedsOrganization)
 	// A name is needed only where it will be shown.
-	needName := out.CommenterType == Individual && (out.Display == Masked || out.Display == RealName)
+	needName := category.Person && (out.Display == Masked || out.Display == RealName)
 	checkText(&f, "real_name", out.RealName, MaxName, needName)
 	checkText(&f, "contact_phone", out.ContactPhone, MaxPhone, false)
 	if out.ContactPhone != "" && !f.Has("contact_phone") && !plausiblePhone(out.ContactPhone) {
@@ -170,7 +177,7 @@ func publicName(in Submission, mask func(string) string) string {
 	if in.Display == Anonymous {
 		return ""
 	}
-	if in.CommenterType == Organization {
+	if c, ok := CategoryOf(in.CommenterType); ok && !c.Person {
 		return in.OrganizationName
 	}
 	if in.Display == RealName {

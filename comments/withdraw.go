@@ -160,7 +160,11 @@ func (s *Service) liveCounter(ctx context.Context, c *consultation.Consultation)
 		}
 		for _, cm := range withdrawn {
 			if countMatches(cm, f) {
-				n--
+				if f.Signatories {
+					n -= cm.People() // petition.go
+				} else {
+					n--
+				}
 			}
 		}
 		return n, nil

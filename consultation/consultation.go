@@ -143,6 +143,9 @@ type Consultation struct {
 	// ContactsExpiredAt is when the contact details the consultation held
 	// were erased (comments.ExpireContacts); nil while they are kept.
 	ContactsExpiredAt *time.Time `json:"contacts_expired_at,omitempty" bson:"contacts_expired_at,omitempty"`
+	// Surveys are the questionnaires run alongside (survey.go), with their
+	// published 民意调查报告.
+	Surveys []Survey `json:"surveys,omitempty" bson:"surveys,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`

@@ -37,6 +37,8 @@ const (
 	ActDispose  Action = "dispose"  // answer a comment or a group; merge and split groups
 
 	ActWithdrawComment Action = "withdraw_comment" // the commenter withdraws a comment (while the period runs)
+	ActSurvey          Action = "survey"           // create, edit or open a survey (survey.go)
+	ActSurveyReport    Action = "survey_report"    // publish a survey's 民意调查报告
 )
 
 // Who says which people may take an action.
@@ -102,6 +104,8 @@ var Lifecycle = []Transition{
 	{ActModerate, beforePublication, "", Department},
 	{ActDispose, beforePublication, "", Department},
 	{ActWithdrawComment, []State{Open}, "", Public},
+	{ActSurvey, []State{Draft, Open}, "", Department},
+	{ActSurveyReport, []State{Open, Closed, InReview, Returned, Approved}, "", Department},
 }
 
 // TransitionOf returns the row of action a.

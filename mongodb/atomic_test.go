@@ -19,6 +19,7 @@ func TestAtomic(t *testing.T) {
 				// Every pair of commands of a stage races (AllPairs), once
 				// each: FerretDB scans, so more trials cost minutes.
 				return storetest.AtomicStores{Auth: db, Consultations: db, Comments: db.Comments(), Queue: db.Search(), Outbox: db, RaceTrials: 1, AllPairs: true, Blobs: db.Blobs(),
+					Surveys:  db.Surveys(),
 					Snapshot: func(t *testing.T) func(t *testing.T) { return mongodb.Snapshot(t, db) },
 					Recover: func(t *testing.T) {
 						if _, err := db.Repair(ctx); err != nil {

@@ -68,6 +68,8 @@ func commentIndexes() map[string][]mongo.IndexModel {
 			idx("consultation_outcome", "consultation_id", "disposition.outcome"),
 			idx("consultation_channel", "consultation_id", "channel"),
 			idx("user_received", "user_id", "received_at"),
+			idx("consultation_commenter_type", "consultation_id", "commenter_type"),
+			idx("consultation_signatories", "consultation_id", "signatories"),
 		},
 		commentCountsCollection: {idx("consultation", "consultation_id")},
 		commentLeavesCollection: {idx("consultation_idx", "consultation", "idx")},
@@ -383,8 +385,14 @@ func (s *CommentStore) CountComments(ctx context.Context, f comments.CountFilter
 	if f.Undisposed {
 		filter = append(filter, bson.E{Key: "disposition", Value: bson.D{{Key: "$exists", Value: false}}})
 	}
+	if f.CommenterType != "" {
+		filter = append(filter, bson.E{Key: "commenter_type", Value: f.CommenterType})
+	}
 	n, err := s.comments.CountDocuments(ctx, filter)
-	return int(n), storeErr(err, "count comments")
+	if err != nil || !f.Signatories {
+		return int(n), storeErr(err, "count comments")
+	}
+	return s.addSignatories(ctx, int(n), filter)
 }
 
 // CountByArticle implements comments.Store from the per-article counters.

@@ -696,9 +696,15 @@ func (s *CommentStore) CountComments(ctx context.Context, f comments.CountFilter
 	if f.Undisposed {
 		where = append(where, "outcome = ''")
 	}
+	if f.CommenterType != "" {
+		where, args = append(where, "commenter_type = ?"), append(args, string(f.CommenterType))
+	}
 	var n int
 	err := s.db.sql.QueryRowContext(ctx, "SELECT count(*) FROM comments WHERE "+strings.Join(where, " AND "), args...).Scan(&n)
-	return n, classify(err, "count comments")
+	if err != nil || !f.Signatories {
+		return n, classify(err, "count comments")
+	}
+	return s.addSignatories(ctx, n, where, args)
 }
 
 // countArticle moves the per-article counter of (article, status) by delta.

@@ -16,6 +16,7 @@ func TestCommentsContract(t *testing.T) {
 func TestAtomic(t *testing.T) {
 	storetest.RunAtomic(t, func(t *testing.T, f *storetest.Faults) storetest.AtomicStores {
 		db := OpenTemp(t, WithFaults(f.Hook))
-		return storetest.AtomicStores{Auth: db.Auth(), Consultations: db.Consultations(), Comments: db.Comments(), Queue: db.Search(), Outbox: db, AllPairs: true, Blobs: db.Blobs()}
+		return storetest.AtomicStores{Auth: db.Auth(), Consultations: db.Consultations(), Comments: db.Comments(), Queue: db.Search(), Outbox: db, AllPairs: true, Blobs: db.Blobs(),
+			Surveys: db.Surveys()}
 	})
 }

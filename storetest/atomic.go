@@ -20,6 +20,7 @@ import (
 	"yugongkai/history"
 	"yugongkai/notify"
 	"yugongkai/search"
+	"yugongkai/surveys"
 )
 
 // The atomicity contract: every command of the procedure takes full effect or
@@ -80,6 +81,8 @@ type AtomicStores struct {
 	// Recover does what a restart does after a crash (MongoDB rolls its
 	// commit log forward); nil when the store needs nothing.
 	Recover func(t *testing.T)
+	// Surveys is the store's survey responses (storetest/atomic_surveys.go).
+	Surveys surveys.Store
 	// RaceTrials is how often each racing pair runs (default 3).
 	RaceTrials int
 	// AllPairs races every pair of commands that run at the same stage,
@@ -149,6 +152,7 @@ type fixture struct {
 	group    string // the identical group (three members)
 	lone     string // the group of a single published comment
 	hearing  string // the hearing announced (hearings.go)
+	survey   string // an open survey with one response (atomic_surveys.go)
 }
 
 func (w *world) ok(err error) {
@@ -168,6 +172,9 @@ func (w *world) stage(name string) *fixture {
 	w.t.Helper()
 	if base, tok := cutHearing(name); tok != "" { // hearings.go
 		return w.withHearing(w.stage(base), tok)
+	}
+	if base, ok := cutSurvey(name); ok {
+		return w.surveyStage(base)
 	}
 	stage, withComments := strings.CutSuffix(name, "+comments")
 	fx := &fixture{}
@@ -631,6 +638,9 @@ var races = []struct {
 	{"open+comments", "accept_wording", "withdraw_comment"},
 	{"published+comments", "expire_contacts", "stamp"},
 	{"published+comments", "expire_contacts", "expire_contacts"},
+	{"open+survey", "survey_report", "close"},
+	{"open+survey", "survey_report", "survey_report"},
+	{"open", "survey_create", "extend"},
 }
 
 // allPairs is every pair (a command with itself included) of the commands

@@ -296,6 +296,12 @@ func applySchemaTag(s map[string]any, tag, name string, mode schemaMode, require
 			out["minLength"] = n
 		case "description":
 			out["description"] = v
+		case "minimum", "maximum":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				panic(fmt.Sprintf("openapi: bad %s in tag of %s", k, name))
+			}
+			out[k] = n
 		default:
 			panic(fmt.Sprintf("openapi: unknown jsonschema tag %q on %s", k, name))
 		}

@@ -73,7 +73,7 @@ func TestAxeEveryPage(t *testing.T) {
 			pass[string(a.Role)] = a.Username + "\x00" + a.Password
 		}
 	}
-	b := startBrowser(t, e, "axe-", 10*time.Minute)
+	b := startBrowser(t, e, "axe-", 15*time.Minute) // every page × 2 viewports × 2 languages, on a shared machine
 
 	// The consultations by state, as the administrator sees them.
 	adminTok := e.login(strings.Split(pass["admin"], "\x00")[0], strings.Split(pass["admin"], "\x00")[1])
@@ -114,7 +114,23 @@ func TestAxeEveryPage(t *testing.T) {
 		t.Fatal("the demo data has no hearing")
 	}
 	applyPage := c("open", "/hearings/"+hs[0].(map[string]any)["id"].(string)+"/apply")
-	public := []string{applyPage, "/receipts/" + openReceipt, "/", "/consultations", c("open", ""), c("open", "/comment"), c("open", "/comments"), c("published", ""),
+	// A survey on the open consultation (page_surveys.go), answered and
+	// reported on a second one so both the form and the charts are checked.
+	survey := map[string]any{"title": "问卷", "questions": []map[string]any{
+		{"kind": "single", "text": "是否养犬？", "required": true, "options": []string{"是", "否"}},
+		{"kind": "multiple", "text": "关心的问题", "options": []string{"噪音", "卫生"}},
+		{"kind": "scale", "text": "支持程度", "scale_max": 5}, {"kind": "text", "text": "建议"}}}
+	var surveyPages []string
+	for i := 0; i < 2; i++ {
+		sbase := "/api/v1/consultations/" + byState["open"] + "/surveys"
+		sid := e.want(e.do("POST", sbase, adminTok, survey), 201, "survey").str("id")
+		e.want(e.do("POST", sbase+"/"+sid+"/open", adminTok, map[string]any{}), 200, "open survey")
+		if i == 1 {
+			e.want(e.do("POST", sbase+"/"+sid+"/report", adminTok, map[string]string{"summary": "多数支持。"}), 200, "survey report")
+		}
+		surveyPages = append(surveyPages, c("open", "/surveys/"+sid))
+	}
+	public := []string{applyPage, "/receipts/" + openReceipt, "/", "/consultations", c("open", ""), surveyPages[0], surveyPages[1], c("open", "/comment"), c("open", "/comments"), c("published", ""),
 		c("published", "/comments"), c("published", "/report"), c("published", "/history"), c("published", "/diff"), "/search?q=" + url.QueryEscape("充电"),
 		"/receipts", "/receipts/" + receipt, "/login", "/no-such-page"}
 	roles := []struct {
@@ -123,7 +139,7 @@ func TestAxeEveryPage(t *testing.T) {
 	}{
 		{"", public},
 		{"staff", []string{"/staff/", "/staff/consultations/new", w("draft", "/edit"), w("open", "/import"), w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
-			w("open", "/period"), w("open", "/steps"), w("open", "/hearings"), w("open", "/notifications"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
+			w("open", "/period"), w("open", "/steps"), w("open", "/hearings"), w("open", "/notifications"), w("open", "/surveys"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
 		{"legal", []string{"/legal/", c("published", ""), l("closed", "/review")}},
 		{"admin", []string{"/admin/"}},
 		{"resident", []string{"/me/comments", "/me/password", c("open", "/comment")}},

@@ -26,6 +26,7 @@ import (
 	"yugongkai/notify"
 	"yugongkai/search"
 	"yugongkai/sqlite"
+	"yugongkai/surveys"
 	"yugongkai/token"
 	"yugongkai/web"
 )
@@ -90,6 +91,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	var writeStats func() (int64, int64)
 	var ob notify.Store
 	var blobs attachment.Store
+	var svs surveys.Store
 	switch store {
 	case "sqlite":
 		var opts []sqlite.Option
@@ -99,6 +101,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 		db := sqlite.OpenTemp(t, opts...)
 		as, cs, ms, si, ready, writeStats, ob = db.Auth(), db.Consultations(), db.Comments(), db.Search(), db.Ping, db.WriteStats, db
 		blobs = db.Blobs()
+		svs = db.Surveys()
 	case "mongodb":
 		var opts []mongodb.Option
 		if fault != nil {
@@ -107,6 +110,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 		db := mongotest.OpenURI(t, mongotest.Start(t), opts...)
 		as, cs, ms, si, ready, ob = db, db, db.Comments(), db.Search(), db.Ping, db
 		blobs = db.Blobs()
+		svs = db.Surveys()
 	}
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
@@ -152,6 +156,8 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	a.Log = quiet
 	cfg := web.Config{Auth: a, Consultations: c, Comments: cm, Search: ss, Tokens: signer, Now: clk.Now, Ready: ready, Log: quiet, WriteStats: writeStats,
 		Notify: &notify.Service{Store: ob, Consultations: c, Links: testLinks, Now: clk.Now}}
+	cfg.Surveys = surveys.NewService(svs, c)
+	cfg.Surveys.Now = clk.Now
 	for _, o := range options {
 		o(&cfg)
 	}

@@ -110,7 +110,7 @@ func init() {
 		reflect.TypeFor[consultation.VersionKind]():   strs([]consultation.VersionKind{consultation.ConsultationDraft, consultation.Revision, consultation.FinalText}),
 		reflect.TypeFor[auth.Role]():                  strs([]auth.Role{auth.Resident, auth.Staff, auth.Legal, auth.Admin}),
 		reflect.TypeFor[comments.Status]():            strs([]comments.Status{comments.Pending, comments.Published, comments.Declined, comments.Withdrawn}),
-		reflect.TypeFor[comments.CommenterType]():     strs([]comments.CommenterType{comments.Individual, comments.Organization}),
+		reflect.TypeFor[comments.CommenterType]():     strs(commenterTypes()),
 		reflect.TypeFor[comments.Display]():           strs([]comments.Display{comments.Masked, comments.RealName, comments.Anonymous}),
 		reflect.TypeFor[comments.Channel]():           strs(comments.Channels),
 		reflect.TypeFor[comments.Action]():            strs([]comments.Action{comments.Publish, comments.Decline}),

@@ -41,13 +41,15 @@ type commentPageForm struct {
 	Lang     string
 	// SuggestedText is the wording proposed for the article (page_suggest.go).
 	SuggestedText string
+	// OnBehalfOf: whom the commenter speaks for (category.go).
+	OnBehalfOf string
 }
 
 func (f commentPageForm) submission() comments.Submission {
 	return comments.Submission{ArticleID: f.ArticleID, Body: f.Body, CommenterType: comments.CommenterType(f.CommenterType),
 		OrganizationName: f.OrganizationName, Display: comments.Display(f.Display), RealName: f.RealName,
 		ContactPhone: f.ContactPhone, ContactEmail: f.ContactEmail, Notify: f.notify(), Lang: f.Lang, Stance: comments.Stance(f.Stance),
-		SuggestedText: f.SuggestedText}
+		SuggestedText: f.SuggestedText, OnBehalfOf: f.OnBehalfOf}
 }
 
 type commentPageData struct {
@@ -125,7 +127,7 @@ func (s *Server) commentSubmit(c *fiber.Ctx) error {
 		OrganizationName: v("organization_name"), Display: v("display"), RealName: v("real_name"),
 		ContactPhone: v("contact_phone"), ContactEmail: v("contact_email"), Key: v("key"), Stance: v("stance"),
 		NoNotify: v("notify_shown") != "" && v("notify") == "", Lang: string(langOf(c)),
-		SuggestedText: strings.ReplaceAll(v("suggested_text"), "\r\n", "\n")}
+		SuggestedText: strings.ReplaceAll(v("suggested_text"), "\r\n", "\n"), OnBehalfOf: v("on_behalf_of")}
 	sub := f.submission()
 	files, err := pageFiles(c) // page_attachments.go
 	if err != nil {

@@ -198,6 +198,7 @@ type timelineEntry struct {
 	At     time.Time
 	Label  string
 	Detail string
+	URL    string // a record to read (a 民意调查报告)
 }
 
 type consultationPageData struct {
@@ -419,6 +420,7 @@ func timeline(lang i18n.Lang, x *consultation.Consultation, internal bool) []tim
 		add(&at, "page.timeline.step", detail, i18n.T(lang, "step.kind."+string(st.Kind)), st.HeldOn)
 	}
 	out = append(out, hearingTimeline(lang, x)...) // page_hearings.go
+	out = append(out, surveyTimeline(lang, x)...)  // page_surveys.go: the 民意调查报告
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out
 }

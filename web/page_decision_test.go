@@ -266,6 +266,11 @@ func (s *countingComments) CountComments(ctx context.Context, f comments.CountFi
 	return s.Store.CountComments(ctx, f)
 }
 
+func (s *countingComments) CountByCategory(ctx context.Context, id string) (map[comments.CommenterType]comments.CategoryCount, error) {
+	s.n.Add(1)
+	return s.Store.CountByCategory(ctx, id)
+}
+
 func (s *countingComments) CountByArticle(ctx context.Context, id string, st comments.Status) (map[string]int, error) {
 	s.n.Add(1)
 	return s.Store.CountByArticle(ctx, id, st)
@@ -326,7 +331,7 @@ func TestDecisionPageStoreCalls(t *testing.T) {
 	b := e.browser()
 	const (
 		max         = 8  // page: Get, Versions (2), calendar; summary: Get; check: Get, Events
-		maxComments = 16 // the summary's counts: 5 by status, 6 by channel, 4 by disposition
+		maxComments = 17 // the summary's counts: 5 by status, 6 by channel, 4 by disposition, 1 by category
 	)
 	for _, path := range []string{"/consultations/" + id, "/consultations/" + id + "?lang=en"} {
 		cs.n.Store(0)

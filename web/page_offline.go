@@ -24,6 +24,7 @@ func (s *Server) offlinePageRoutes() {
 type offlineForm struct {
 	commentPageForm
 	Channel, ReceivedOn string
+	Signatories         string // as typed; "" is one
 }
 
 type workOfflineData struct {
@@ -72,13 +73,15 @@ func (s *Server) workOfflineSubmit(c *fiber.Ctx) error {
 	f := offlineForm{Channel: c.FormValue("channel"), ReceivedOn: c.FormValue("received_on"), commentPageForm: commentPageForm{
 		ArticleID: c.FormValue("article_id"), Body: formText(c, "body"), CommenterType: c.FormValue("commenter_type"),
 		OrganizationName: c.FormValue("organization_name"), Display: c.FormValue("display"), RealName: c.FormValue("real_name"),
-		ContactPhone: c.FormValue("contact_phone"), ContactEmail: c.FormValue("contact_email")}}
+		ContactPhone: c.FormValue("contact_phone"), ContactEmail: c.FormValue("contact_email"),
+		OnBehalfOf: c.FormValue("on_behalf_of")}, Signatories: c.FormValue("signatories")}
 	d, err := s.offlineData(c, f)
 	if err != nil {
 		return err
 	}
 	r, err := s.cfg.Comments.EnterOffline(c.UserContext(), d.User, d.C.ID, comments.OfflineSubmission{
-		Submission: f.submission(), Channel: comments.Channel(f.Channel), ReceivedOn: f.ReceivedOn})
+		Submission: f.submission(), Channel: comments.Channel(f.Channel), ReceivedOn: f.ReceivedOn,
+		Signatories: formSignatories(f.Signatories)})
 	if fe := fieldErrors(d.Lang, err); fe != nil {
 		d.Errors = fe
 		return s.render(c, fiber.StatusUnprocessableEntity, "work_offline", d)

@@ -92,8 +92,9 @@ func TestRenderEveryTemplate(t *testing.T) {
 		addWorkTemplateData(data, base(staff), x, v) // page_work_templates_test.go
 		addDecisionTemplateData(data, base, x, v)    // page_decision_templates_test.go
 		addNotifyTemplateData(data, base(auth.Principal{}))
-		addHearingTemplateData(data, base(staff), x) // page_hearings_templates_test.go
-		addNoticesTemplateData(data, base(staff), x) // notices_templates_test.go
+		addHearingTemplateData(data, base(staff), x)           // page_hearings_templates_test.go
+		addNoticesTemplateData(data, base(staff), x)           // notices_templates_test.go
+		addSurveyTemplateData(data, base(auth.Principal{}), x) // page_surveys_templates_test.go
 		for name, tmpl := range ps.pages {
 			d, ok := data[name]
 			if !ok {

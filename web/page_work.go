@@ -79,6 +79,7 @@ var workTabs = map[string][]consultation.Action{
 	"review":       {consultation.ActSubmit, consultation.ActOpinion},
 	"steps":        {consultation.ActStep, consultation.ActDecide},
 	"hearings":     {consultation.ActHearing},
+	"surveys":      {consultation.ActSurvey, consultation.ActSurveyReport}, // page_work_surveys.go
 }
 
 // Can reports whether the lifecycle table allows a step of a work page now,

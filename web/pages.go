@@ -93,6 +93,8 @@ func parsePages() (*pageSet, error) {
 		"fileSize": attachment.FormatSize,
 
 		"attachArgs": func(page, c any) map[string]any { return map[string]any{"Page": page, "C": c} },
+		// categories: the commenter categories of the forms (page_categories.go).
+		"categories": categoryOptions,
 		// shortHash shows the first 12 hex digits of a hash; pages put the
 		// full value one tap away (<details>).
 		"shortHash": func(h string) string {

@@ -22,6 +22,7 @@ import (
 	"yugongkai/notify"
 	"yugongkai/ratelimit"
 	"yugongkai/search"
+	"yugongkai/surveys"
 	"yugongkai/token"
 )
 
@@ -80,6 +81,9 @@ type Config struct {
 	// decision or the withdrawal (the comment form's notice says so); 0
 	// is comments.DefaultContactRetention.
 	ContactRetention time.Duration
+	// Surveys is the surveys service (问卷调查); nil disables its routes
+	// (api_surveys.go, page_surveys.go).
+	Surveys *surveys.Service
 }
 
 // ParseBaseURL checks a public base URL (http or https, a host, no query or
@@ -240,6 +244,7 @@ func (s *Server) routes() {
 
 	s.reviewRoutes(api)
 	s.commentRoutes(api)
+	s.surveyRoutes(api) // api_surveys.go
 	s.notifyRoutes(api) // notify.go
 	s.importRoutes(api)
 	s.withdrawRoutes(api) // api_withdraw.go
@@ -259,4 +264,6 @@ func (s *Server) routes() {
 	s.importPageRoutes()
 	s.withdrawPageRoutes() // page_withdraw.go
 	s.hearingPageRoutes()  // page_hearings.go
+	s.surveyPageRoutes()   // page_surveys.go
+	s.workSurveyRoutes()   // page_work_surveys.go
 }

@@ -41,6 +41,7 @@ import (
 	"yugongkai/ratelimit"
 	"yugongkai/search"
 	"yugongkai/sqlite"
+	"yugongkai/surveys"
 	"yugongkai/token"
 	"yugongkai/web"
 )
@@ -182,6 +183,7 @@ type stores struct {
 	consultations consultation.Store
 	comments      comments.Store
 	blobs         attachment.Store // attached files' bytes
+	surveys       surveys.Store
 	search        searchStore
 	outbox        notify.Store // notify.go
 	ping          func(context.Context) error
@@ -202,7 +204,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 			_ = db.Close(context.Background())
 			return nil, fmt.Errorf("roll the MongoDB commit log forward: %w", err)
 		}
-		return &stores{auth: db, consultations: db, comments: db.Comments(), blobs: db.Blobs(), search: db.Search(), outbox: db, ping: db.Ping,
+		return &stores{auth: db, consultations: db, comments: db.Comments(), blobs: db.Blobs(), surveys: db.Surveys(), search: db.Search(), outbox: db, ping: db.Ping,
 			close: func() error { return db.Close(context.Background()) }}, nil
 	}
 	unlock, err := lockDataDir(cfg.dataDir)
@@ -224,7 +226,7 @@ func openStores(ctx context.Context, cfg config) (*stores, error) {
 		unlock()
 		return nil, fmt.Errorf("open embedded store in %s: %w", cfg.dataDir, err)
 	}
-	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), blobs: db.Blobs(), search: db.Search(), outbox: db, ping: db.Ping,
+	return &stores{auth: db.Auth(), consultations: db.Consultations(), comments: db.Comments(), blobs: db.Blobs(), surveys: db.Surveys(), search: db.Search(), outbox: db, ping: db.Ping,
 		writeStats: db.WriteStats, close: func() error { return errors.Join(db.Close(), unlock()) }}, nil
 }
 
@@ -378,6 +380,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv := web.New(web.Config{Auth: authSvc, Consultations: consSvc, Comments: commentSvc, Search: searchSvc, Tokens: signer, Log: log,
 		Ready: st.ping, WriteStats: st.writeStats, TrustedProxies: cfg.trustedProxies, BaseURL: cfg.baseURL, Metrics: metrics, Notify: notifySvc,
 		ContactRetention: cfg.contactRetention,
+		Surveys:          surveys.NewService(st.surveys, consSvc),
 		Limits: web.Limits{
 			WritePerIP:      ratelimit.New(cfg.commentRate, time.Minute),
 			WritePerAccount: ratelimit.New(cfg.commentRate, time.Minute),
