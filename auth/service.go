@@ -12,6 +12,7 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/ident"
+	"yugongkai/vcode"
 )
 
 // MinPasswordLength is the shortest password accepted.
@@ -57,6 +58,11 @@ type Service struct {
 	// Log receives the audit line of every account administration (who did
 	// what to whom; never a password); nil: slog.Default.
 	Log *slog.Logger
+	// Accounts tracks sessions and finds accounts by contact; Codes sends
+	// and checks verification codes. Both nil: no self-service sign-up,
+	// password reset by code or session list (signup.go, sessions.go).
+	Accounts AccountStore
+	Codes    *vcode.Service
 }
 
 // NewService returns a Service using the wall clock.
