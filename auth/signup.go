@@ -18,22 +18,22 @@ import (
 
 // CodeRequest asks for a code to be sent to a contact.
 type CodeRequest struct {
-	Contact string `json:"contact" jsonschema:"required,maxLength=254"` // email address or phone number
+	Contact string `json:"contact" jsonschema:"required"` // email address or phone number
 }
 
 // SignupForm creates a resident account with a code.
 type SignupForm struct {
 	Username string `json:"username" jsonschema:"required"`
 	Password string `json:"password" jsonschema:"required,minLength=10"`
-	Contact  string `json:"contact" jsonschema:"required,maxLength=254"`
-	Code     string `json:"code" jsonschema:"required,maxLength=12"`
+	Contact  string `json:"contact" jsonschema:"required"`
+	Code     string `json:"code" jsonschema:"required"`
 }
 
 // ResetForm sets a new password with a code. Username is needed only when
 // several accounts share the contact.
 type ResetForm struct {
-	Contact     string `json:"contact" jsonschema:"required,maxLength=254"`
-	Code        string `json:"code" jsonschema:"required,maxLength=12"`
+	Contact     string `json:"contact" jsonschema:"required"`
+	Code        string `json:"code" jsonschema:"required"`
 	Username    string `json:"username"`
 	NewPassword string `json:"new_password" jsonschema:"required,minLength=10"`
 }

@@ -25,7 +25,9 @@ import (
 	"yugongkai/notify"
 	"yugongkai/search"
 	"yugongkai/sqlite"
+	"yugongkai/storetest"
 	"yugongkai/token"
+	"yugongkai/vcode"
 	"yugongkai/web"
 )
 
@@ -52,6 +54,7 @@ type env struct {
 	search   *search.Service
 	store    string
 	outbox   notify.Store // notify_test.go
+	codes    *storetest.CodeOutbox
 }
 
 // T0 is 2026-12-01 09:00 Asia/Shanghai.
@@ -107,6 +110,9 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
 	a.Now, a.Hash = clk.Now, auth.LightHashPassword
+	codeOutbox := &storetest.CodeOutbox{}
+	a.Accounts = as.(auth.AccountStore)
+	a.Codes = vcode.New(as.(vcode.Store), []byte("test-code-key-test-code-key-0123"), codeOutbox, clk.Now)
 	c := consultation.NewService(cs, as)
 	c.Now = clk.Now
 	cm := comments.NewService(ms, c)
@@ -144,7 +150,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 		o(&cfg)
 	}
 	srv := web.New(cfg)
-	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store, outbox: ob}
+	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store, outbox: ob, codes: codeOutbox}
 }
 
 // response is a decoded API response.

@@ -100,6 +100,11 @@ type Limits struct {
 	LoginPerSource  *ratelimit.Backoff
 	LoginPerAccount *ratelimit.Limiter
 	RegisterPerIP   *ratelimit.Limiter
+	// RegisterPerIP limits the sign-up codes asked for per client IP,
+	// CodePerIP the other verification codes (each contact has its own
+	// limit in vcode); CodeCheckPerIP the actions that check a code.
+	CodePerIP       *ratelimit.Limiter
+	CodeCheckPerIP  *ratelimit.Limiter
 	WritePerIP      *ratelimit.Limiter
 	WritePerAccount *ratelimit.Limiter
 	ReceiptPerIP    *ratelimit.Limiter
@@ -119,6 +124,8 @@ func (l *Limits) defaults(now func() time.Time) {
 		l.LoginPerSource.Now = now
 	}
 	set(&l.RegisterPerIP, 5, time.Hour)
+	set(&l.CodePerIP, 10, time.Hour)
+	set(&l.CodeCheckPerIP, 30, 15*time.Minute)
 	set(&l.WritePerIP, 30, time.Minute)
 	set(&l.WritePerAccount, 30, time.Minute)
 	set(&l.ReceiptPerIP, 30, time.Minute)
@@ -235,6 +242,7 @@ func (s *Server) routes() {
 	s.reviewRoutes(api)
 	s.commentRoutes(api)
 	s.notifyRoutes(api) // notify.go
+	s.accountRoutes(api)
 	s.importRoutes(api)
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
@@ -248,5 +256,6 @@ func (s *Server) routes() {
 	s.offlinePageRoutes()
 	s.passwordPageRoutes()
 	s.notifyPageRoutes() // notify.go
+	s.accountPageRoutes()
 	s.importPageRoutes()
 }
