@@ -323,8 +323,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	go searchSvc.Run(ctx, time.Second, func(err error) { log.Error("search index queue", "err", err) })
 	go sealHourly(ctx, consSvc, log)
-	notifySvc, err := startNotify(ctx, getenv, st, consSvc, secret, cfg.baseURL, log) // notify.go
+	notifySvc, codeSender, err := startNotify(ctx, getenv, st, consSvc, secret, cfg.baseURL, log) // notify.go
 	if err != nil {
+		return err
+	}
+	if err := wireAccounts(ctx, authSvc, st, secret, codeSender, log); err != nil { // accounts.go
 		return err
 	}
 
