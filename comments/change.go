@@ -22,6 +22,10 @@ type Change struct {
 	// Move puts whole groups and single comments into group To (see Moved).
 	Move   *Moved
 	Redact []Redacted
+	// EraseContacts clears the contacts of these comments (EraseContact)
+	// and cancels their pending notifications, blanking the recipients of
+	// all of them; the comment, its public copy and its answer stay.
+	EraseContacts []string
 }
 
 // Moderated moves comment ID from status From to To with the record M.

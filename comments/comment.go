@@ -306,4 +306,12 @@ type ReceiptStatus struct {
 	ConsultationID    string             `json:"consultation_id"`
 	ConsultationTitle string             `json:"consultation_title"`
 	ConsultationState string             `json:"consultation_state"`
+	// The commenter's own text as submitted and the article it is about
+	// (receipt_text.go): the code is the secret that shows them.
+	Body         string `json:"body"`
+	ArticleID    string `json:"article_id,omitempty"`
+	ArticleLabel string `json:"article_label,omitempty"`
+	// HasContact: the comment still keeps a contact (which may be erased
+	// from the receipt page, erase_contact.go). The contact is not shown.
+	HasContact bool `json:"has_contact"`
 }

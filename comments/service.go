@@ -17,6 +17,7 @@ import (
 	"yugongkai/i18n"
 	"yugongkai/ident"
 	"yugongkai/privacy"
+	"yugongkai/vcode"
 )
 
 // Service carries out the comment rules over a Store. Consultations gives
@@ -44,6 +45,10 @@ type Service struct {
 	// anyone who checks a proof.
 	SignHead func(text string) (string, error)
 	LogKey   string
+
+	// Codes sends and checks the codes that let a commenter act on their
+	// comment by its contact (erase_contact.go); nil turns that off.
+	Codes *vcode.Service
 
 	articleMu   sync.Mutex
 	articleSets map[string]map[string]bool
@@ -463,6 +468,7 @@ func (s *Service) Receipt(ctx context.Context, code string) (*ReceiptStatus, err
 	if cm.Status == Declined && cm.Moderation != nil {
 		st.DeclineReason = cm.Moderation.Reason
 	}
+	s.receiptText(ctx, st, c, cm) // receipt_text.go
 	return st, nil
 }
 

@@ -51,6 +51,14 @@ var accountMessages = map[string]message{
 	"page.sessions.until":          {"有效期至", "Valid until"},
 	"page.sessions.end":            {"结束此登录", "End this session"},
 	"page.sessions.end_others":     {"结束其他所有登录", "End all other sessions"},
+	"page.receipt.article":         {"针对", "About"},
+	"page.receipt.whole":           {"草案整体", "The whole draft"},
+	"page.erase.title":             {"删除我的联系方式", "Erase my contact"},
+	"page.erase.hint":              {"您提交意见时留下的联系方式可以提前删除：意见本身、公开的内容和答复都会保留，之后不会再向您发送通知。请填写当时留下的电子邮箱或手机号码，我们会向它发送验证码。", "You can have the contact you gave with this comment erased now: the comment, its public copy and its answer stay, and you get no more notifications. Give the email address or mobile number you gave; we send it a code."},
+	"page.erase.contact":           {"提交意见时留下的电子邮箱或手机号码", "The email address or mobile number you gave"},
+	"page.erase.submit":            {"删除联系方式", "Erase the contact"},
+	"page.erase.back":              {"返回回执", "Back to the receipt"},
+	"page.erase.done":              {"联系方式已删除。意见及其答复仍然保留。", "The contact was erased. The comment and its answer stay."},
 }
 
 func init() {

@@ -340,6 +340,11 @@ func (p *planner) planComments(ch *comments.Change) error {
 			return err
 		}
 	}
+	for _, id := range ch.EraseContacts {
+		if err := p.planEraseContact(id); err != nil { // erase_contact.go
+			return err
+		}
+	}
 	return p.planCounts()
 }
 

@@ -127,5 +127,10 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 			return err
 		}
 	}
+	for _, id := range ch.EraseContacts {
+		if err := eraseContact(ctx, t, id); err != nil { // erase_contact.go
+			return err
+		}
+	}
 	return nil
 }

@@ -117,6 +117,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	c.Now = clk.Now
 	cm := comments.NewService(ms, c)
 	cm.Now = clk.Now
+	cm.Codes = a.Codes
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
 	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog

@@ -143,6 +143,8 @@ type receiptPageData struct {
 	// Code is what was typed into the lookup form, shown back with its error.
 	Code  string
 	Error string
+	// Erased: the comment's contact was just erased (page_erase_contact.go).
+	Erased bool
 }
 
 // receiptLookupPage is the form to look a receipt up; with ?code= it goes
@@ -173,7 +175,7 @@ func (s *Server) receiptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := receiptPageData{pageBase: s.base(c, i18n.T(langOf(c), "page.receipt.title")), R: r, New: c.Query("new") != ""}
+	d := receiptPageData{pageBase: s.base(c, i18n.T(langOf(c), "page.receipt.title")), R: r, New: c.Query("new") != "", Erased: c.Query("erased") != ""}
 	if d.Changes, err = s.contributions(c, r); err != nil {
 		return err
 	}

@@ -52,8 +52,8 @@ func (s *Server) codeForm(c *fiber.Ctx, reset bool, step int) codeFormData {
 
 // formFailure shows err on the form when it is the user's to fix: field
 // errors, a wrong code, too many requests. Other errors go to the error
-// page.
-func (s *Server) formFailure(c *fiber.Ctx, page string, d *codeFormData, err error) error {
+// page. The page shows view, d when view is nil.
+func (s *Server) formFailure(c *fiber.Ctx, page string, d *codeFormData, err error, view ...any) error {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {
 		return err
@@ -74,6 +74,9 @@ func (s *Server) formFailure(c *fiber.Ctx, page string, d *codeFormData, err err
 		d.Errors = fieldErrors(d.Lang, err)
 	default:
 		return err
+	}
+	if len(view) > 0 {
+		return s.render(c, status, page, view[0])
 	}
 	return s.render(c, status, page, d)
 }

@@ -243,6 +243,7 @@ func (s *Server) routes() {
 	s.commentRoutes(api)
 	s.notifyRoutes(api) // notify.go
 	s.accountRoutes(api)
+	s.eraseContactRoutes(api)
 	s.importRoutes(api)
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
@@ -257,5 +258,6 @@ func (s *Server) routes() {
 	s.passwordPageRoutes()
 	s.notifyPageRoutes() // notify.go
 	s.accountPageRoutes()
+	s.eraseContactPageRoutes()
 	s.importPageRoutes()
 }

@@ -330,6 +330,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := wireAccounts(ctx, authSvc, st, secret, codeSender, log); err != nil { // accounts.go
 		return err
 	}
+	commentSvc.Codes = authSvc.Codes // erasing a comment's contact by a code
 
 	pass := cfg.adminPass
 	if pass != "" {
