@@ -59,6 +59,11 @@ var accountMessages = map[string]message{
 	"page.erase.submit":            {"删除联系方式", "Erase the contact"},
 	"page.erase.back":              {"返回回执", "Back to the receipt"},
 	"page.erase.done":              {"联系方式已删除。意见及其答复仍然保留。", "The contact was erased. The comment and its answer stay."},
+	"page.attach.title":            {"关联以前提交的意见", "Attach an earlier comment"},
+	"page.attach.hint":             {"未登录时提交的意见，可以凭回执编号和当时留下的联系方式关联到您的账户，之后在这里查看。", "A comment you submitted without logging in can be attached to your account with its receipt code and the contact you gave; it is then listed here."},
+	"page.attach.receipt":          {"回执编号", "Receipt code"},
+	"page.attach.submit":           {"关联到我的账户", "Attach to my account"},
+	"page.attach.done":             {"意见已关联到您的账户。", "The comment is now attached to your account."},
 }
 
 func init() {

@@ -345,6 +345,15 @@ func (p *planner) planComments(ch *comments.Change) error {
 			return err
 		}
 	}
+	for _, a := range ch.Attach {
+		c, err := p.comment(a.ID)
+		if err != nil {
+			return err
+		}
+		if err := p.update([]string{c.ID}, "", bson.D{{Key: "user_id", Value: a.UserID}}, nil); err != nil {
+			return err
+		}
+	}
 	return p.planCounts()
 }
 

@@ -132,5 +132,10 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 			return err
 		}
 	}
+	for _, a := range ch.Attach {
+		if err := attachComment(ctx, t, a); err != nil { // erase_contact.go
+			return err
+		}
+	}
 	return nil
 }

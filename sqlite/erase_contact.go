@@ -23,3 +23,14 @@ func eraseContact(ctx context.Context, t *txn, id string) error {
 		WHERE consultation_id = ? AND comment_id = ?`, consultation.NotifyPending, consultation.NotifyCancelled, c.ConsultationID, id)
 	return classify(err, "erase contact: outbox")
 }
+
+// attachComment gives a comment to an account within t
+// (comments/attach_receipt.go); the user_id column follows the record.
+func attachComment(ctx context.Context, t *txn, a comments.Attached) error {
+	c, err := readComment(ctx, t, a.ID)
+	if err != nil {
+		return err
+	}
+	c.UserID = a.UserID
+	return saveComment(ctx, t, c)
+}

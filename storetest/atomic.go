@@ -319,7 +319,8 @@ var commands = []command{
 	}},
 	{"erase_contact", "open+comments", func(w *world, fx *fixture) error {
 		n, err := w.ms.EraseContactNow(ctx, fx.pending) // comments/erase_contact.go
-		if err == nil && n != 2 && n != 0 { // 0: a racing erasure did it
+		// 0: a racing erasure did it first.
+		if err == nil && n != 2 && n != 0 {
 			return fmt.Errorf("erased %d contacts, want 2", n)
 		}
 		return err

@@ -64,6 +64,8 @@ func TestRenderEveryTemplate(t *testing.T) {
 				Disposition: &comments.PublicDisposition{Outcome: comments.NotAdopted, Reason: "理由"}, ConsultationID: "c1", ConsultationTitle: "办法", Body: "原文", ArticleLabel: "第二条"}}, Fate: "第 2 稿已修改"}}},
 			"account_code": codeFormData{pageBase: base(auth.Principal{}), Reset: true, Step: 2, Contact: "a@example.cn", Sent: "已发送", Error: "太频繁",
 				Errors: formErrors{"code": "错", "new_password": "短", "confirm_password": "不一致", "username": "x"}},
+			"attach_receipt": eraseFormData{codeFormData: codeFormData{pageBase: base(staff), Step: 1, Contact: "a@example.cn", Errors: formErrors{"receipt": "错"}},
+				Receipt: "YGK-ABCD-EFGH-JKMN"},
 			"erase_contact": eraseFormData{codeFormData: codeFormData{pageBase: base(auth.Principal{}), Step: 2, Contact: "a@example.cn", Errors: formErrors{"code": "错"}},
 				Receipt: "YGK-ABCD-EFGH-JKMN"},
 			"me_sessions": sessionsPageData{pageBase: base(staff), Notice: "已结束",

@@ -244,6 +244,7 @@ func (s *Server) routes() {
 	s.notifyRoutes(api) // notify.go
 	s.accountRoutes(api)
 	s.eraseContactRoutes(api)
+	s.attachRoutes(api)
 	s.importRoutes(api)
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
@@ -259,5 +260,6 @@ func (s *Server) routes() {
 	s.notifyPageRoutes() // notify.go
 	s.accountPageRoutes()
 	s.eraseContactPageRoutes()
+	s.attachPageRoutes()
 	s.importPageRoutes()
 }
