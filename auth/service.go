@@ -114,8 +114,10 @@ func validateAccount(f *apperr.Fields, username, password, phone, email string) 
 	}
 }
 
-// Register creates a resident account. Returns Invalid for bad fields and
-// Conflict when the username is taken.
+// Register creates a resident account without verifying its contact. It
+// is not offered to the public (the API and pages sign up with a code,
+// Signup in signup.go); tests and tools use it. Returns Invalid for bad
+// fields and Conflict when the username is taken.
 func (s *Service) Register(ctx context.Context, r Registration) (*User, error) {
 	r.Username = strings.TrimSpace(r.Username)
 	r.Phone, r.Email = strings.TrimSpace(r.Phone), strings.TrimSpace(r.Email)
