@@ -12,6 +12,7 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/ident"
+	"yugongkai/vcode"
 )
 
 // MinPasswordLength is the shortest password accepted.
@@ -57,6 +58,11 @@ type Service struct {
 	// Log receives the audit line of every account administration (who did
 	// what to whom; never a password); nil: slog.Default.
 	Log *slog.Logger
+	// Accounts tracks sessions and finds accounts by contact; Codes sends
+	// and checks verification codes. Both nil: no self-service sign-up,
+	// password reset by code or session list (signup.go, sessions.go).
+	Accounts AccountStore
+	Codes    *vcode.Service
 }
 
 // NewService returns a Service using the wall clock.
@@ -108,8 +114,10 @@ func validateAccount(f *apperr.Fields, username, password, phone, email string) 
 	}
 }
 
-// Register creates a resident account. Returns Invalid for bad fields and
-// Conflict when the username is taken.
+// Register creates a resident account without verifying its contact. It
+// is not offered to the public (the API and pages sign up with a code,
+// Signup in signup.go); tests and tools use it. Returns Invalid for bad
+// fields and Conflict when the username is taken.
 func (s *Service) Register(ctx context.Context, r Registration) (*User, error) {
 	r.Username = strings.TrimSpace(r.Username)
 	r.Phone, r.Email = strings.TrimSpace(r.Phone), strings.TrimSpace(r.Email)

@@ -30,6 +30,17 @@ type Change struct {
 	// comments' phone and e-mail, its outbox recipients (pending ones
 	// cancelled) and its followers' addresses (expire.go).
 	ExpireContacts bool
+	// EraseContacts clears the contacts of these comments (EraseContact)
+	// and cancels their pending notifications, blanking the recipients of
+	// all of them; the comment, its public copy and its answer stay.
+	EraseContacts []string
+	// Attach makes comments the account's own (attach_receipt.go).
+	Attach []Attached
+}
+
+// Attached gives comment ID to account UserID (我的意见).
+type Attached struct {
+	ID, UserID string
 }
 
 // Moderated moves comment ID from status From to To with the record M.

@@ -355,4 +355,12 @@ type ReceiptStatus struct {
 	// says whether it may still be withdrawn (the period is open).
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 	CanWithdraw bool       `json:"can_withdraw"`
+	// The commenter's own text as submitted and the article it is about
+	// (receipt_text.go): the code is the secret that shows them.
+	Body         string `json:"body"`
+	ArticleID    string `json:"article_id,omitempty"`
+	ArticleLabel string `json:"article_label,omitempty"`
+	// HasContact: the comment still keeps a contact (which may be erased
+	// from the receipt page, erase_contact.go). The contact is not shown.
+	HasContact bool `json:"has_contact"`
 }

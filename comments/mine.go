@@ -15,10 +15,7 @@ const MaxMine = 500
 // the text as submitted, where it stands, the answer, and what became of
 // the article it was about.
 type MyComment struct {
-	ReceiptStatus
-	Body         string `json:"body"`
-	ArticleID    string `json:"article_id,omitempty"`
-	ArticleLabel string `json:"article_label,omitempty"`
+	ReceiptStatus // with the text as submitted and the article's label
 	// Fate is what the newest public version did to the article (changed,
 	// moved, deleted, …); nil for a comment on the whole draft, or while
 	// there is no newer public version.
@@ -66,7 +63,8 @@ func (s *Service) Mine(ctx context.Context, actor auth.Principal) ([]MyComment, 
 		}
 		m := MyComment{ReceiptStatus: ReceiptStatus{Code: cm.Receipt, LeafIndex: cm.LeafIndex, ReceivedAt: cm.ReceivedAt, BodySHA256: cm.BodySHA256,
 			Status: cm.Status, Disposition: publicDisposition(cm.Disposition), ConsultationID: k.c.ID, ConsultationTitle: k.c.Title,
-			ConsultationState: string(k.c.State)}, Body: cm.Body, ArticleID: cm.ArticleID, ArticleLabel: k.labels[cm.ArticleID]}
+			ConsultationState: string(k.c.State), Body: cm.Body, ArticleID: cm.ArticleID, ArticleLabel: k.labels[cm.ArticleID],
+			HasContact: cm.ContactEmail != "" || cm.ContactPhone != ""}}
 		if cm.Status == Declined && cm.Moderation != nil {
 			m.DeclineReason = cm.Moderation.Reason
 		}

@@ -18,6 +18,7 @@ import (
 	"yugongkai/i18n"
 	"yugongkai/ident"
 	"yugongkai/privacy"
+	"yugongkai/vcode"
 )
 
 // Service carries out the comment rules over a Store. Consultations gives
@@ -51,6 +52,10 @@ type Service struct {
 
 	// Blobs reads the bytes of attached files (attachments.go).
 	Blobs attachment.Store
+
+	// Codes sends and checks the codes that let a commenter act on their
+	// comment by its contact (erase_contact.go); nil turns that off.
+	Codes *vcode.Service
 
 	articleMu   sync.Mutex
 	articleSets map[string]map[string]bool
@@ -489,6 +494,7 @@ func (s *Service) Receipt(ctx context.Context, code string) (*ReceiptStatus, err
 		st.DeclineReason = cm.Moderation.Reason
 	}
 	withdrawalStatus(st, c, cm, s.now()) // withdraw.go
+	s.receiptText(ctx, st, c, cm)        // receipt_text.go
 	return st, nil
 }
 

@@ -60,7 +60,7 @@ func indexes() map[string][]mongo.IndexModel {
 // deletes from a shrinking slice by the original position), which is the
 // case at every start but the first.
 func (db *DB) ensureIndexes(ctx context.Context) error {
-	for _, all := range []map[string][]mongo.IndexModel{indexes(), commentIndexes(), searchIndexes() /* search.go */, outboxIndexes() /* notify.go */, hearingIndexes() /* hearings.go */, blobIndexes() /* blobs.go */, followerIndexes() /* follow.go */, surveyIndexes() /* surveys.go */} {
+	for _, all := range []map[string][]mongo.IndexModel{indexes(), commentIndexes(), searchIndexes() /* search.go */, outboxIndexes() /* notify.go */, hearingIndexes() /* hearings.go */, blobIndexes() /* blobs.go */, followerIndexes() /* follow.go */, surveyIndexes() /* surveys.go */, accountIndexes() /* accounts.go */} {
 		for name, models := range all {
 			for _, m := range models {
 				if _, err := db.db.Collection(name).Indexes().CreateOne(ctx, m); err != nil {

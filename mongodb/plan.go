@@ -355,6 +355,20 @@ func (p *planner) planComments(ch *comments.Change) error {
 			return err
 		}
 	}
+	for _, id := range ch.EraseContacts {
+		if err := p.planEraseContact(id); err != nil { // erase_contact.go
+			return err
+		}
+	}
+	for _, a := range ch.Attach {
+		c, err := p.comment(a.ID)
+		if err != nil {
+			return err
+		}
+		if err := p.update([]string{c.ID}, "", bson.D{{Key: "user_id", Value: a.UserID}}, nil); err != nil {
+			return err
+		}
+	}
 	if ch.ExpireContacts {
 		if err := p.planExpireContacts(); err != nil { // expire.go
 			return err

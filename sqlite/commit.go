@@ -145,6 +145,16 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 			return err
 		}
 	}
+	for _, id := range ch.EraseContacts {
+		if err := eraseContact(ctx, t, id); err != nil { // erase_contact.go
+			return err
+		}
+	}
+	for _, a := range ch.Attach {
+		if err := attachComment(ctx, t, a); err != nil { // erase_contact.go
+			return err
+		}
+	}
 	if ch.ExpireContacts {
 		return expireContacts(ctx, t, cid) // expire.go
 	}

@@ -338,6 +338,14 @@ var commands = []command{
 		_, err = w.ms.Moderate(ctx, atomicStaff, g.RepID, comments.ModerationForm{Action: comments.Decline, Reason: comments.Duplicate})
 		return err
 	}},
+	{"erase_contact", "open+comments", func(w *world, fx *fixture) error {
+		n, err := w.ms.EraseContactNow(ctx, fx.pending) // comments/erase_contact.go
+		// 0: a racing erasure did it first.
+		if err == nil && n != 2 && n != 0 {
+			return fmt.Errorf("erased %d contacts, want 2", n)
+		}
+		return err
+	}},
 	{"redact", "open+comments", func(w *world, fx *fixture) error {
 		cm, err := w.s.Comments.Comment(ctx, fx.member)
 		if err != nil {

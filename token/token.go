@@ -60,8 +60,19 @@ type claims struct {
 
 // Issue returns a signed token for the user and its expiry.
 func (s *Signer) Issue(userID string, tokenVersion int64) (string, time.Time, error) {
+	return s.IssueSession(userID, tokenVersion, ident.ID(), s.Expiry())
+}
+
+// Expiry is when a token issued now expires.
+func (s *Signer) Expiry() time.Time { return s.now().UTC().Truncate(time.Second).Add(s.ttl) }
+
+// IssueSession returns a signed token whose jti is the session id and
+// which expires at exp (at most the Signer's lifetime from now).
+func (s *Signer) IssueSession(userID string, tokenVersion int64, sessionID string, exp time.Time) (string, time.Time, error) {
 	now := s.now().UTC().Truncate(time.Second)
-	exp := now.Add(s.ttl)
+	if exp = exp.UTC().Truncate(time.Second); exp.After(now.Add(s.ttl)) || !exp.After(now) {
+		exp = now.Add(s.ttl)
+	}
 	c := claims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    Issuer,
@@ -70,7 +81,7 @@ func (s *Signer) Issue(userID string, tokenVersion int64) (string, time.Time, er
 			ExpiresAt: jwt.NewNumericDate(exp),
 			NotBefore: jwt.NewNumericDate(now),
 			IssuedAt:  jwt.NewNumericDate(now),
-			ID:        ident.ID(),
+			ID:        sessionID,
 		},
 		Version: tokenVersion,
 	}

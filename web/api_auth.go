@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"yugongkai/apperr"
 	"yugongkai/auth"
 )
 
@@ -30,22 +29,24 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tok, exp, err := s.cfg.Tokens.Issue(u.ID, u.TokenVersion)
+	tok, exp, err := s.issueSession(c, u) // sessions.go
 	if err != nil {
-		return apperr.Wrap(err, "issue token")
+		return err
 	}
 	return c.JSON(TokenResponse{Token: tok, ExpiresAt: exp, User: u})
 }
 
+// register creates a resident account with a code sent to its contact
+// (POST /auth/register/code first; api_signup.go).
 func (s *Server) register(c *fiber.Ctx) error {
-	var f auth.Registration
+	var f auth.SignupForm
 	if err := decodeJSON(c, &f); err != nil {
 		return err
 	}
-	if err := limit(s.cfg.Limits.RegisterPerIP, s.clientIP(c)); err != nil {
+	if err := limit(s.cfg.Limits.CodeCheckPerIP, s.clientIP(c)); err != nil {
 		return err
 	}
-	u, err := s.cfg.Auth.Register(c.UserContext(), f)
+	u, err := s.cfg.Auth.Signup(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

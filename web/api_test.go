@@ -45,15 +45,18 @@ func TestAuth(t *testing.T) {
 
 func TestRegister(t *testing.T) {
 	forEachStore(t, func(t *testing.T, e *env) {
-		r := e.want(e.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "li", "password": "short"}), 422, "short password")
+		// The bare registration is gone: an account needs a code.
+		e.want(e.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "lisi", "password": "long-enough-pw"}), 422, "no code")
+		r := e.want(e.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "li", "password": "short", "contact": "li@example.com", "code": "123456"}), 422, "short password")
 		if r.field("password") == "" || r.field("username") == "" {
 			t.Errorf("errors do not name both fields: %s", r.Body)
 		}
-		r = e.want(e.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "lisi", "password": "long-enough-pw", "phone": "13812345678", "email": "li@example.com"}), 201, "register")
-		if r.str("role") != "resident" {
-			t.Errorf("registered role %q", r.str("role"))
+		code := e.signupCode("li@example.com")
+		r = e.want(e.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "lisi", "password": "long-enough-pw", "contact": "li@example.com", "code": code}), 201, "register")
+		if r.str("role") != "resident" || r.str("email") != "li@example.com" {
+			t.Errorf("registered %s", r.Body)
 		}
-		r = e.want(e.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "lisi", "password": "long-enough-pw"}), 422, "taken")
+		r = e.want(e.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "lisi", "password": "long-enough-pw", "contact": "other@example.com", "code": "123456"}), 422, "taken")
 		if !strings.Contains(r.field("username"), "已被使用") {
 			t.Errorf("taken username message = %q", r.field("username"))
 		}

@@ -132,7 +132,7 @@ func TestAxeEveryPage(t *testing.T) {
 	}
 	public := []string{applyPage, "/receipts/" + openReceipt, "/", "/consultations", c("open", ""), surveyPages[0], surveyPages[1], c("open", "/comment"), c("open", "/comments"), c("published", ""),
 		c("published", "/comments"), c("published", "/report"), c("published", "/history"), c("published", "/diff"), "/search?q=" + url.QueryEscape("充电"),
-		"/receipts", "/receipts/" + receipt, "/login", "/no-such-page"}
+		"/receipts", "/receipts/" + receipt, "/login", "/no-such-page", "/register", "/password-reset"}
 	roles := []struct {
 		role  string
 		pages []string
@@ -142,7 +142,7 @@ func TestAxeEveryPage(t *testing.T) {
 			w("open", "/period"), w("open", "/steps"), w("open", "/hearings"), w("open", "/notifications"), w("open", "/surveys"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
 		{"legal", []string{"/legal/", c("published", ""), l("closed", "/review")}},
 		{"admin", []string{"/admin/"}},
-		{"resident", []string{"/me/comments", "/me/password", c("open", "/comment")}},
+		{"resident", []string{"/me/comments", "/me/password", "/me/sessions", c("open", "/comment")}},
 	}
 	// A probe first: axe must see a violation planted in a page.
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+"/"), chromedp.WaitReady("body")); err != nil {

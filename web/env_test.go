@@ -26,8 +26,10 @@ import (
 	"yugongkai/notify"
 	"yugongkai/search"
 	"yugongkai/sqlite"
+	"yugongkai/storetest"
 	"yugongkai/surveys"
 	"yugongkai/token"
+	"yugongkai/vcode"
 	"yugongkai/web"
 )
 
@@ -54,6 +56,7 @@ type env struct {
 	search   *search.Service
 	store    string
 	outbox   notify.Store // notify_test.go
+	codes    *storetest.CodeOutbox
 }
 
 // T0 is 2026-12-01 09:00 Asia/Shanghai.
@@ -115,12 +118,16 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	clk := &clock{t: T0}
 	a := auth.NewService(as)
 	a.Now, a.Hash = clk.Now, auth.LightHashPassword
+	codeOutbox := &storetest.CodeOutbox{}
+	a.Accounts = as.(auth.AccountStore)
+	a.Codes = vcode.New(as.(vcode.Store), []byte("test-code-key-test-code-key-0123"), codeOutbox, clk.Now)
 	c := consultation.NewService(cs, as)
 	c.Now = clk.Now
 	cm := comments.NewService(ms, c)
 	cm.Now = clk.Now
 	cm.Blobs = blobs
 	c.Blobs = blobs
+	cm.Codes = a.Codes
 	c.Facts = cm.Facts
 	c.VerifyRecord = cm.VerifyRecord
 	c.LogHead, c.ArchiveLog = cm.SignedLogHead, cm.ArchiveLog
@@ -162,7 +169,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 		o(&cfg)
 	}
 	srv := web.New(cfg)
-	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store, outbox: ob}
+	return &env{t: t, srv: srv, clock: clk, auth: a, cons: c, comments: cm, search: ss, store: store, outbox: ob, codes: codeOutbox}
 }
 
 // response is a decoded API response.

@@ -83,7 +83,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	claims, err := s.cfg.Tokens.Verify(raw)
 	var u *auth.User
 	if err == nil {
-		u, err = s.cfg.Auth.Authenticate(c.UserContext(), claims.UserID, claims.TokenVersion)
+		u, err = s.cfg.Auth.AuthenticateSession(c.UserContext(), claims.UserID, claims.TokenVersion, claims.ID)
 		if err != nil && !apperr.Is(err, apperr.Unauthorized) {
 			return err
 		}
@@ -96,7 +96,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 			return c.Next()
 		}
 		// Logging in again must work with a stale token still attached.
-		if p := c.Path(); p == "/api/v1/auth/login" || p == "/api/v1/auth/register" {
+		if p := c.Path(); p == "/api/v1/auth/login" || p == "/api/v1/auth/register" || publicAccountPaths[p] {
 			return c.Next()
 		}
 		return apperr.New(apperr.Unauthorized, "auth.token_invalid")
@@ -109,6 +109,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		return apperr.New(apperr.Forbidden, "auth.must_change_password")
 	}
 	c.Locals(localPrincipal, auth.PrincipalOf(u))
+	c.Locals(localSession, claims.ID) // sessions.go
 	return c.Next()
 }
 

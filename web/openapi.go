@@ -54,7 +54,7 @@ type oneOf []any
 
 var apiOperations = []apiOperation{
 	{Method: "POST", Path: "/auth/login", ID: "login", Summary: "Log in; returns a bearer token (JWT, ≤ 1 h)", Request: loginForm{}, Response: TokenResponse{}},
-	{Method: "POST", Path: "/auth/register", ID: "register", Summary: "Register a resident account", Request: auth.Registration{}, Status: 201, Response: auth.User{}},
+	{Method: "POST", Path: "/auth/register", ID: "register", Summary: "Create a resident account with the code sent to its contact (POST /auth/register/code first)", Request: auth.SignupForm{}, Status: 201, Response: auth.User{}},
 	{Method: "POST", Path: "/auth/logout", ID: "logout", Summary: "Revoke every token of the current account", Auth: "login", Status: 204},
 	{Method: "GET", Path: "/me", ID: "me", Summary: "The current account", Auth: "login", Response: auth.User{}},
 	{Method: "GET", Path: "/departments", ID: "listDepartments", Summary: "List departments", Response: List[*auth.Department]{}},

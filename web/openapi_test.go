@@ -222,7 +222,7 @@ func TestOpenAPIDocumentRules(t *testing.T) {
 // TestOpenAPIPasswordRule: the documented minimum is the one auth applies.
 func TestOpenAPIPasswordRule(t *testing.T) {
 	doc := apiContract(t).doc
-	for _, name := range []string{"RegistrationInput", "NewUserInput"} {
+	for _, name := range []string{"SignupFormInput", "NewUserInput"} {
 		p := doc.Components.Schemas[name].Value.Properties["password"].Value
 		if p.MinLength != uint64(auth.MinPasswordLength) {
 			t.Errorf("%s.password minLength = %d, want auth.MinPasswordLength %d", name, p.MinLength, auth.MinPasswordLength)

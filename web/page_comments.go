@@ -165,6 +165,8 @@ type receiptPageData struct {
 	Withdrawn bool
 	Errors    formErrors
 	Reason    string
+	// Erased: the comment's contact was just erased (page_erase_contact.go).
+	Erased bool
 }
 
 // receiptLookupPage is the form to look a receipt up; with ?code= it goes
@@ -195,7 +197,7 @@ func (s *Server) receiptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := receiptPageData{pageBase: s.base(c, i18n.T(langOf(c), "page.receipt.title")), R: r, New: c.Query("new") != ""}
+	d := receiptPageData{pageBase: s.base(c, i18n.T(langOf(c), "page.receipt.title")), R: r, New: c.Query("new") != "", Erased: c.Query("erased") != ""}
 	d.Withdrawn = c.Query("withdrawn") != ""
 	if d.Changes, err = s.contributions(c, r); err != nil {
 		return err

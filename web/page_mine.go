@@ -28,6 +28,8 @@ func (s *Server) myComments(c *fiber.Ctx) error {
 type minePageData struct {
 	pageBase
 	Items []mineItem
+	// Attached: a comment was just attached (page_attach_receipt.go).
+	Attached bool
 }
 
 type mineItem struct {
@@ -45,7 +47,7 @@ func (s *Server) minePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := minePageData{pageBase: s.base(c, i18n.T(lang, "page.mine.title"))}
+	d := minePageData{pageBase: s.base(c, i18n.T(lang, "page.mine.title")), Attached: c.Query("attached") != ""}
 	for _, m := range list {
 		d.Items = append(d.Items, mineItem{MyComment: m, Fate: fateText(lang, m.Fate)})
 	}

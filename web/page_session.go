@@ -164,9 +164,9 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tok, exp, err := s.cfg.Tokens.Issue(u.ID, u.TokenVersion)
+	tok, exp, err := s.issueSession(c, u) // sessions.go
 	if err != nil {
-		return apperr.Wrap(err, "issue token")
+		return err
 	}
 	setSessionCookie(c, tok, exp)
 	setCSRFCookie(c, newCSRFToken())

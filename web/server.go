@@ -109,6 +109,11 @@ type Limits struct {
 	LoginPerSource  *ratelimit.Backoff
 	LoginPerAccount *ratelimit.Limiter
 	RegisterPerIP   *ratelimit.Limiter
+	// RegisterPerIP limits the sign-up codes asked for per client IP,
+	// CodePerIP the other verification codes (each contact has its own
+	// limit in vcode); CodeCheckPerIP the actions that check a code.
+	CodePerIP       *ratelimit.Limiter
+	CodeCheckPerIP  *ratelimit.Limiter
 	WritePerIP      *ratelimit.Limiter
 	WritePerAccount *ratelimit.Limiter
 	ReceiptPerIP    *ratelimit.Limiter
@@ -128,6 +133,8 @@ func (l *Limits) defaults(now func() time.Time) {
 		l.LoginPerSource.Now = now
 	}
 	set(&l.RegisterPerIP, 5, time.Hour)
+	set(&l.CodePerIP, 10, time.Hour)
+	set(&l.CodeCheckPerIP, 30, 15*time.Minute)
 	set(&l.WritePerIP, 30, time.Minute)
 	set(&l.WritePerAccount, 30, time.Minute)
 	set(&l.ReceiptPerIP, 30, time.Minute)
@@ -246,6 +253,9 @@ func (s *Server) routes() {
 	s.commentRoutes(api)
 	s.surveyRoutes(api) // api_surveys.go
 	s.notifyRoutes(api) // notify.go
+	s.accountRoutes(api)
+	s.eraseContactRoutes(api)
+	s.attachRoutes(api)
 	s.importRoutes(api)
 	s.withdrawRoutes(api) // api_withdraw.go
 	s.hearingRoutes(api)  // api_hearings.go
@@ -261,6 +271,9 @@ func (s *Server) routes() {
 	s.offlinePageRoutes()
 	s.passwordPageRoutes()
 	s.notifyPageRoutes() // notify.go
+	s.accountPageRoutes()
+	s.eraseContactPageRoutes()
+	s.attachPageRoutes()
 	s.importPageRoutes()
 	s.withdrawPageRoutes() // page_withdraw.go
 	s.hearingPageRoutes()  // page_hearings.go

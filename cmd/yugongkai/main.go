@@ -343,10 +343,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		commentSvc.ContactHolders = h.ContactHolders
 	}
 	go sweepContacts(ctx, commentSvc, cfg.contactRetention, log)
-	notifySvc, err := startNotify(ctx, getenv, st, consSvc, secret, cfg.baseURL, log) // notify.go
+	notifySvc, codeSender, err := startNotify(ctx, getenv, st, consSvc, secret, cfg.baseURL, log) // notify.go
 	if err != nil {
 		return err
 	}
+	if err := wireAccounts(ctx, authSvc, st, secret, codeSender, log); err != nil { // accounts.go
+		return err
+	}
+	commentSvc.Codes = authSvc.Codes // erasing a comment's contact by a code
 
 	pass := cfg.adminPass
 	if pass != "" {
