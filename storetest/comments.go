@@ -33,6 +33,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("CommentsByUser", func(t *testing.T) { testCommentsByUser(t, open(t)) })
 	t.Run("CountByStance", func(t *testing.T) { testCountByStance(t, open(t)) })
 	t.Run("TransparencyLog", func(t *testing.T) { testCommentLog(t, open(t)) })
+	t.Run("Keyset", func(t *testing.T) { testKeyset(t, open(t)) })
 }
 
 // NewComment returns a stored-shape comment for tests: published, online,
