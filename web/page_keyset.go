@@ -21,7 +21,7 @@ type pager struct {
 	// After and Before are the position the page was asked with.
 	After, Before string
 	// PrevURL and NextURL are "" when there is no such page.
-	PrevURL, NextURL string
+	PrevURL, NextURL          string
 	Label, PrevText, NextText string
 }
 
