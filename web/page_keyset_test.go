@@ -54,7 +54,7 @@ func TestModerationPagesByKeyset(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	w := e.world()
 	id := e.openForPages(w, draftBody(shortText))
-	loadPending(t, e, id, 130, 0)
+	loadPending(t, e, id, 70, 0)
 	b := e.browser()
 	b.login("staffa", "password-staffa")
 
@@ -67,14 +67,14 @@ func TestModerationPagesByKeyset(t *testing.T) {
 	first := b.get(workURL(id, "moderation")).want(t, 200, "first page")
 	page1 := ids(first.Body)
 	prev, next := links(first.Body)
-	if len(page1) != 100 || prev != "" || next == "" {
-		t.Fatalf("first page: %d comments, prev %q, next %q; want 100, none, a link", len(page1), prev, next)
+	if len(page1) != 50 || prev != "" || next == "" {
+		t.Fatalf("first page: %d comments, prev %q, next %q; want 50, none, a link", len(page1), prev, next)
 	}
 	second := b.get(next).want(t, 200, "second page")
 	page2 := ids(second.Body)
 	prev, next = links(second.Body)
-	if len(page2) != 30 || prev == "" || next != "" {
-		t.Fatalf("second page: %d comments, prev %q, next %q; want 30, a link, none", len(page2), prev, next)
+	if len(page2) != 20 || prev == "" || next != "" {
+		t.Fatalf("second page: %d comments, prev %q, next %q; want 20, a link, none", len(page2), prev, next)
 	}
 	if page2[0] == page1[0] {
 		t.Fatal("the second page repeats the first")
@@ -84,7 +84,7 @@ func TestModerationPagesByKeyset(t *testing.T) {
 		t.Errorf("back from page 2: %d comments, not the first page", len(got))
 	}
 
-	// "All on this page" on page 2 publishes those 30 only and returns there.
+	// "All on this page" on page 2 publishes those 20 only and returns there.
 	after := postedAfter(second.Body)
 	if after == "" {
 		t.Fatal("the forms of page 2 do not post its position")
@@ -98,10 +98,10 @@ func TestModerationPagesByKeyset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if published != 30 {
-		t.Errorf("published %d, want the 30 of page 2", published)
+	if published != 20 {
+		t.Errorf("published %d, want the 20 of page 2", published)
 	}
-	if got := ids(b.get(workURL(id, "moderation")).want(t, 200, "first page again").Body); len(got) != 100 || got[0] != page1[0] {
+	if got := ids(b.get(workURL(id, "moderation")).want(t, 200, "first page again").Body); len(got) != 50 || got[0] != page1[0] {
 		t.Errorf("first page after the bulk action: %d comments", len(got))
 	}
 	b.get(workURL(id, "moderation")+"?after=%25%25garbage").want(t, 400, "garbage cursor")

@@ -346,7 +346,7 @@ func (s *Server) articleLabels(c *fiber.Ctx, w workBase) (map[string]string, err
 	return out, nil
 }
 
-const moderationPageSize = 100
+const moderationPageSize = 50
 
 func (s *Server) moderationData(c *fiber.Ctx) (workModerationData, error) {
 	w, err := s.workData(c, "moderation", "page.work.moderation_title")
