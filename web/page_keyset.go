@@ -23,6 +23,8 @@ type pager struct {
 	// PrevURL and NextURL are "" when there is no such page.
 	PrevURL, NextURL          string
 	Label, PrevText, NextText string
+	// First: the previous link goes to the first page (lists paged forward only).
+	First bool
 }
 
 // pagePosition reads the page's position from the query or the posted form.

@@ -6,4 +6,6 @@ import "context"
 type ExportResult struct{}
 
 // MeasureExport is not written yet.
-func MeasureExport(ctx context.Context, f *Fixture) (*ExportResult, error) { return &ExportResult{}, nil }
+func MeasureExport(ctx context.Context, f *Fixture) (*ExportResult, error) {
+	return &ExportResult{}, nil
+}

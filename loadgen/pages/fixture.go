@@ -108,7 +108,7 @@ func Build(ctx context.Context, dir string, n int, progress func(done int)) (*Fi
 
 // saved names a built fixture's consultation and staff account.
 type saved struct {
-	N                               int
+	N                              int
 	Consultation, User, Department string
 }
 
@@ -232,4 +232,3 @@ func (f *Fixture) get(client *http.Client, path string, staff bool) (int, []byte
 	b, err := io.ReadAll(res.Body)
 	return res.StatusCode, b, err
 }
-
