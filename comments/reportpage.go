@@ -126,7 +126,7 @@ func (s *Service) ReportRows(ctx context.Context, actor auth.Principal, consulta
 }
 
 // EachReportRow calls fn with every row of the adoption report's table in
-// order, reading 500 rows at a time: the exports write each row as it
+// order, reading ExportPage rows at a time: the exports write each row as it
 // comes, whatever the size of the table. It stops at fn's first error.
 // Errors as Report.
 func (s *Service) EachReportRow(ctx context.Context, actor auth.Principal, consultationID string, fn func(ReportRow) error) error {
@@ -134,8 +134,12 @@ func (s *Service) EachReportRow(ctx context.Context, actor auth.Principal, consu
 	if err != nil {
 		return err
 	}
+	page := s.ExportPage
+	if page <= 0 {
+		page = 500
+	}
 	for cursor := ""; ; {
-		rows, next, err := s.rows(ctx, t, cursor, 500)
+		rows, next, err := s.rows(ctx, t, cursor, page)
 		if err != nil {
 			return err
 		}

@@ -45,6 +45,10 @@ type Service struct {
 	SignHead func(text string) (string, error)
 	LogKey   string
 
+	// ExportPage is how many report rows the exports read at a time
+	// (EachReportRow; default 500).
+	ExportPage int
+
 	articleMu   sync.Mutex
 	articleSets map[string]map[string]bool
 }
