@@ -7,7 +7,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,6 +28,18 @@ import (
 // handler has returned (the Fiber context is recycled by then).
 func exportContext(c *fiber.Ctx) context.Context { return context.WithoutCancel(c.UserContext()) }
 
+// streamDeadline is how long one flush of a streamed export may take: the
+// server's write timeout bounds a whole response, which a large export
+// exceeds, so the deadline is moved on at every flush instead.
+const streamDeadline = time.Minute
+
+// keepWriting moves the connection's write deadline on (see streamDeadline).
+func keepWriting(conn net.Conn) {
+	if conn != nil {
+		conn.SetWriteDeadline(time.Now().Add(streamDeadline))
+	}
+}
+
 func (s *Server) reportCSVStream(c *fiber.Ctx) error {
 	ctx, p, lang, id := exportContext(c), principal(c), langOf(c), strings.Clone(c.Params("id"))
 	if _, _, err := s.cfg.Comments.ReportRows(ctx, p, id, "", 1); err != nil {
@@ -33,8 +47,9 @@ func (s *Server) reportCSVStream(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="report-`+safeFileName(id)+`.csv"`)
-	log := s.cfg.Log
+	log, conn := s.cfg.Log, c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		keepWriting(conn)
 		w.WriteString("\ufeff")
 		cw := csv.NewWriter(w)
 		cw.Write(comments.TableHeader(lang))
@@ -45,6 +60,7 @@ func (s *Server) reportCSVStream(c *fiber.Ctx) error {
 			}
 			if n++; n%500 == 0 {
 				cw.Flush()
+				keepWriting(conn)
 				return w.Flush()
 			}
 			return nil
@@ -81,8 +97,9 @@ func (s *Server) reportJSONStream(c *fiber.Ctx) error {
 	}
 	head = head[:len(head)-2]
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	log := s.cfg.Log
+	log, conn := s.cfg.Log, c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		keepWriting(conn)
 		w.Write(head)
 		n := 0
 		err := s.cfg.Comments.EachReportRow(ctx, p, id, func(row comments.ReportRow) error {
@@ -95,6 +112,7 @@ func (s *Server) reportJSONStream(c *fiber.Ctx) error {
 			}
 			w.Write(b)
 			if n++; n%500 == 0 {
+				keepWriting(conn)
 				return w.Flush()
 			}
 			return nil
