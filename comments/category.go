@@ -98,10 +98,10 @@ func (s *Service) countCategories(ctx context.Context, consultationID string, r 
 	return nil
 }
 
-// categoryRows are the lines the report's table ends with: the people
+// CategoryRows are the lines the report's table ends with: the people
 // counted by category, in the table's seven columns (the number in the
 // count column), after a line naming them.
-func (r *Report) categoryRows(lang i18n.Lang) [][]string {
+func (r *Report) CategoryRows(lang i18n.Lang) [][]string {
 	if len(r.ByCategory) == 0 {
 		return nil
 	}

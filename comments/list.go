@@ -18,6 +18,8 @@ type ListFilter struct {
 	ArticleID *string
 	Cursor    string
 	Limit     int
+	// Before lists the page before a position (see Filter.Before).
+	Before string
 }
 
 // Page is one page of the list. Exactly one of Comments (staff: originals
@@ -57,7 +59,7 @@ func (s *Service) List(ctx context.Context, actor auth.Principal, consultationID
 		if f.Limit <= 0 || f.Limit > 500 {
 			f.Limit = 50
 		}
-		sf := Filter{ConsultationID: c.ID, ArticleID: f.ArticleID, Cursor: f.Cursor, Limit: f.Limit}
+		sf := Filter{ConsultationID: c.ID, ArticleID: f.ArticleID, Cursor: f.Cursor, Limit: f.Limit, Before: f.Before}
 		if status != "all" {
 			sf.Status = Status(status)
 		}

@@ -64,12 +64,14 @@ type Report struct {
 	// Stances counts the published comments that give a stance, whole
 	// draft first, then by article (only those with any).
 	Stances []StanceTally `json:"stances"`
-	Rows    []ReportRow   `json:"rows"`
 	// Submissions is the number of comments received, each petition once;
 	// Received and the other totals count every signatory (petition.go).
 	Submissions int `json:"submissions"`
 	// ByCategory counts the people commenting by category (category.go).
 	ByCategory map[CommenterType]int `json:"by_category"`
+	// Rows come last: the streamed JSON writes them where it ends
+	// (web/api_report_stream.go).
+	Rows []ReportRow `json:"rows"`
 }
 
 // SummaryRunes is the length of the summary column.
@@ -103,10 +105,23 @@ func periodOver(c *consultation.Consultation, now time.Time) bool {
 // closed; staff of the department, legal and admin see it at any time.
 // Errors: NotFound, Forbidden (public before the close).
 func (s *Service) Report(ctx context.Context, actor auth.Principal, consultationID string) (*Report, error) {
-	c, now, err := s.reportable(ctx, actor, consultationID)
+	r, err := s.ReportHead(ctx, actor, consultationID)
 	if err != nil {
 		return nil, err
 	}
+	// The table: every group with a published member, once, by article.
+	err = s.EachReportRow(ctx, actor, consultationID, func(row ReportRow) error {
+		r.Rows = append(r.Rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// reportHead is the report of c without its table.
+func (s *Service) reportHead(ctx context.Context, c *consultation.Consultation, now time.Time) (*Report, error) {
 	r, err := s.summary(ctx, c, now)
 	if err != nil {
 		return nil, err
@@ -131,40 +146,7 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 	if r.Stances, err = s.stanceTallies(ctx, c.ID, labels, order); err != nil {
 		return nil, err
 	}
-	// The table: every group with a published member, once, grouped by article.
-	for cursor := ""; ; {
-		page, next, err := s.publicPage(ctx, c.ID, nil, cursor, 100)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range page {
-			row := ReportRow{Commenter: p.Name, Anonymous: p.Anonymous, ArticleID: p.ArticleID,
-				ArticleLabel: labels[p.ArticleID], Summary: summarize(p.Body), Count: p.Count}
-			if p.Disposition != nil {
-				row.Outcome, row.Reason, row.Changed = p.Disposition.Outcome, p.Disposition.Reason, p.Disposition.ChangedArticles
-			}
-			row.Signatories = p.Signatories
-			r.Rows = append(r.Rows, row)
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
-	}
-	sort.SliceStable(r.Rows, func(i, j int) bool {
-		oi, ok := order[r.Rows[i].ArticleID]
-		if !ok {
-			oi = len(order) // articles of no public version (should not happen) last
-		}
-		oj, ok := order[r.Rows[j].ArticleID]
-		if !ok {
-			oj = len(order)
-		}
-		return oi < oj
-	})
-	for i := range r.Rows {
-		r.Rows[i].No = i + 1
-	}
+
 	return r, nil
 }
 
@@ -208,6 +190,8 @@ func (s *Service) summary(ctx context.Context, c *consultation.Consultation, now
 		n *int
 		f CountFilter
 	}
+	// Counted, not read from the per-article counters: those count
+	// comments, and the report counts every signatory of a petition.
 	targets := []target{{&r.Received, CountFilter{}}, {&r.Published, CountFilter{Status: Published}},
 		{&r.NotPublished, CountFilter{Status: Declined}}, {&r.Pending, CountFilter{Status: Pending}},
 		{&r.Undisposed, CountFilter{Undisposed: true}}}
@@ -251,34 +235,44 @@ func summarize(s string) string {
 // what the CSV and the .xlsx downloads hold, cell for cell. User-written
 // text that a spreadsheet would read as a formula is defused (cell).
 func (r *Report) Table(lang i18n.Lang) [][]string {
+	out := [][]string{TableHeader(lang)}
+	for _, row := range r.Rows {
+		out = append(out, row.Cells(lang))
+	}
+	return append(out, r.CategoryRows(lang)...) // category.go
+}
+
+// TableHeader is the first line of Table in lang.
+func TableHeader(lang i18n.Lang) []string {
 	header := []string{"report.no", "report.commenter", "report.article", "report.summary", "report.count", "report.disposition", "report.reason"}
 	for i, k := range header {
 		header[i] = i18n.T(lang, k)
 	}
-	out := [][]string{header}
-	for _, row := range r.Rows {
-		name := row.Commenter
-		if row.Anonymous || name == "" {
-			name = i18n.T(lang, "comments.anonymous")
-		}
-		article := row.ArticleLabel
-		if row.ArticleID == "" {
-			article = i18n.T(lang, "comments.whole_draft")
-		}
-		disp := i18n.T(lang, "comments.undisposed")
-		if row.Outcome != "" {
-			disp = i18n.T(lang, "outcome."+string(row.Outcome))
-		}
-		rec := []string{strconv.Itoa(row.No), name, article, row.Summary, strconv.Itoa(row.Count), disp, row.Reason}
-		for i := range rec {
-			rec[i] = cell(rec[i])
-		}
-		if row.Signatories > 1 {
-			rec[1] += " " + i18n.T(lang, "page.comments.signatories", row.Signatories)
-		}
-		out = append(out, rec)
+	return header
+}
+
+// Cells is the row as a line of Table in lang.
+func (row ReportRow) Cells(lang i18n.Lang) []string {
+	name := row.Commenter
+	if row.Anonymous || name == "" {
+		name = i18n.T(lang, "comments.anonymous")
 	}
-	return append(out, r.categoryRows(lang)...) // category.go
+	article := row.ArticleLabel
+	if row.ArticleID == "" {
+		article = i18n.T(lang, "comments.whole_draft")
+	}
+	disp := i18n.T(lang, "comments.undisposed")
+	if row.Outcome != "" {
+		disp = i18n.T(lang, "outcome."+string(row.Outcome))
+	}
+	rec := []string{strconv.Itoa(row.No), name, article, row.Summary, strconv.Itoa(row.Count), disp, row.Reason}
+	for i := range rec {
+		rec[i] = cell(rec[i])
+	}
+	if row.Signatories > 1 {
+		rec[1] += " " + i18n.T(lang, "page.comments.signatories", row.Signatories)
+	}
+	return rec
 }
 
 // TableNumeric are the columns of Table holding whole numbers.

@@ -57,6 +57,10 @@ type Service struct {
 	// comment by its contact (erase_contact.go); nil turns that off.
 	Codes *vcode.Service
 
+	// ExportPage is how many report rows the exports read at a time
+	// (EachReportRow; default 500).
+	ExportPage int
+
 	articleMu   sync.Mutex
 	articleSets map[string]map[string]bool
 }

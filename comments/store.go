@@ -19,6 +19,13 @@ type Filter struct {
 	// Cursor is the opaque value returned with the previous page; Limit ≤ 500.
 	Cursor string
 	Limit  int
+	// Before, set instead of Cursor, asks for the page before a position:
+	// the last Limit items at or before the position Before names (a cursor
+	// the store returned), still in ascending order. The cursor then
+	// returned is this page's own position: "" when it starts at the
+	// beginning, else the Cursor that lists it forward and the Before that
+	// lists the page before it. See Keyset.
+	Before string
 }
 
 // GroupFilter selects the groups with at least one published member, for the
@@ -28,6 +35,8 @@ type GroupFilter struct {
 	ArticleID      *string
 	Cursor         string
 	Limit          int
+	// Before pages backward as Filter.Before does.
+	Before string
 }
 
 // CountFilter counts comments of one consultation. Empty fields do not filter.
@@ -82,6 +91,11 @@ type Store interface {
 	// PublicGroups lists groups with PublishedCount > 0 by the filter in
 	// (FirstAt, ID) order, with the cursor of the next page.
 	PublicGroups(ctx context.Context, f GroupFilter) ([]*Group, string, error)
+	// Groups lists every group with at least one member (whatever their
+	// status; merged groups are empty) by the filter in (FirstAt, ID) order,
+	// with the cursor of the next page: the staff's disposition workspace.
+	// A malformed cursor is a BadRequest error.
+	Groups(ctx context.Context, f GroupFilter) ([]*Group, string, error)
 	// CountByStance counts the published comments that give a stance, by
 	// article ("" for the whole draft) and stance.
 	CountByStance(ctx context.Context, consultationID string) (map[string]StanceCounts, error)

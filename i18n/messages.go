@@ -890,4 +890,12 @@ var catalogue = map[string]message{
 	"page.work.import_done":      {"已导入 %d 条意见。", "%d {comment|comments} imported."},
 	"page.work.import_receipts":  {"下载回执（CSV）", "Download the receipts (CSV)"},
 	"page.work.import_more":      {"另有 %d 处错误未列出。", "%d more {error|errors} not listed."},
+	"page.pager.label":           {"分页", "Pages"},
+	"page.pager.prev":            {"上一页", "Previous page"},
+	"page.pager.first":           {"第一页", "First page"},
+	"page.pager.next":            {"下一页", "Next page"},
+	"page.work.group_more":       {"本组共 %d 条，此处显示前 %d 条。", "The group has %d comments; the first %d are shown here."},
+	"page.work.group_all":        {"查看本组全部意见", "All comments of this group"},
+	"page.work.group_page":       {"本组意见", "Comments of this group"},
+	"page.work.back_groups":      {"返回全部意见组", "Back to all groups"},
 }

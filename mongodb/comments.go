@@ -64,6 +64,7 @@ func commentIndexes() map[string][]mongo.IndexModel {
 			idx("consultation_received", "consultation_id", "received_at", "_id"),
 			idx("consultation_status", "consultation_id", "status", "received_at", "_id"),
 			idx("consultation_group", "consultation_id", "group_id", "status", "received_at", "_id"),
+			idx("consultation_group_received", "consultation_id", "group_id", "received_at", "_id"),
 			idx("consultation_article", "consultation_id", "article_id", "status"),
 			idx("consultation_outcome", "consultation_id", "disposition.outcome"),
 			idx("consultation_channel", "consultation_id", "channel"),
@@ -257,6 +258,9 @@ func (s *CommentStore) Comments(ctx context.Context, f comments.Filter) ([]*comm
 	if len(f.Outcomes) > 0 {
 		and = append(and, bson.D{{Key: "disposition.outcome", Value: bson.D{{Key: "$in", Value: f.Outcomes}}}})
 	}
+	if f.Before != "" {
+		return s.commentsBefore(ctx, and, f.Before, limit)
+	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -288,41 +292,7 @@ func (s *CommentStore) Group(ctx context.Context, consultationID, groupID string
 
 // PublicGroups lists groups with a published member in (FirstAt, ID) order.
 func (s *CommentStore) PublicGroups(ctx context.Context, f comments.GroupFilter) ([]*comments.Group, string, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	limit = min(limit, 500)
-	and := bson.A{bson.D{{Key: "consultation_id", Value: f.ConsultationID}}, bson.D{{Key: "published_count", Value: bson.D{{Key: "$gt", Value: 0}}}}}
-	if f.ArticleID != nil {
-		and = append(and, bson.D{{Key: "article_id", Value: *f.ArticleID}})
-	}
-	if f.Cursor != "" {
-		at, id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		and = append(and, keysetAfter("first_at", "group_id", at, id))
-	}
-	cur, err := s.groups.Find(ctx, andClauses(and), options.Find().
-		SetSort(bson.D{{Key: "first_at", Value: 1}, {Key: "group_id", Value: 1}}).SetLimit(int64(limit)+1))
-	if err != nil {
-		return nil, "", storeErr(err, "public groups")
-	}
-	var docs []groupDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, "", storeErr(err, "public groups")
-	}
-	next := ""
-	if len(docs) > limit {
-		docs = docs[:limit]
-		next = encodeCursor(docs[limit-1].FirstAt, docs[limit-1].GroupID)
-	}
-	out := make([]*comments.Group, len(docs))
-	for i := range docs {
-		out[i] = docs[i].group()
-	}
-	return out, next, nil
+	return s.listGroups(ctx, "public groups", f, bson.D{{Key: "published_count", Value: bson.D{{Key: "$gt", Value: 0}}}})
 }
 
 // SharedBands reads the band keys of the consultation's non-empty groups

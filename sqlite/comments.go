@@ -300,6 +300,9 @@ func (s *CommentStore) Comments(ctx context.Context, f comments.Filter) ([]*comm
 	if f.Undisposed {
 		where = append(where, "outcome = ''")
 	}
+	if f.Before != "" {
+		return s.commentsBefore(ctx, where, args, f.Before, limit)
+	}
 	if f.Cursor != "" {
 		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -578,42 +581,7 @@ func (s *CommentStore) Group(ctx context.Context, consultationID, groupID string
 
 // PublicGroups lists groups with a published member in (FirstAt, ID) order.
 func (s *CommentStore) PublicGroups(ctx context.Context, f comments.GroupFilter) ([]*comments.Group, string, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	limit = min(limit, 500)
-	where := []string{"consultation_id = ?", "published_count > 0"}
-	args := []any{f.ConsultationID}
-	if f.ArticleID != nil {
-		where, args = append(where, "article_id = ?"), append(args, *f.ArticleID)
-	}
-	if f.Cursor != "" {
-		at, id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		where, args = append(where, "(first_at, id) > (?, ?)"), append(args, at, id)
-	}
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+groupColumns+" FROM comment_groups WHERE "+strings.Join(where, " AND ")+
-		" ORDER BY first_at, id LIMIT ?", append(args, limit+1)...)
-	if err != nil {
-		return nil, "", classify(err, "public groups")
-	}
-	defer rows.Close()
-	var list []*comments.Group
-	for rows.Next() {
-		if len(list) == limit {
-			last := list[len(list)-1]
-			return list, encodeCursor(formatTime(last.FirstAt), last.ID), nil
-		}
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, "", classify(err, "public groups")
-		}
-		list = append(list, g)
-	}
-	return list, "", classify(rows.Err(), "public groups")
+	return s.groups(ctx, "public groups", f, "published_count > 0")
 }
 
 // CountByStance implements comments.Store.

@@ -35,6 +35,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("TransparencyLog", func(t *testing.T) { testCommentLog(t, open(t)) })
 	t.Run("Withdrawal", func(t *testing.T) { testWithdrawal(t, open(t)) }) // withdraw.go
 	t.Run("SignatoryCounts", func(t *testing.T) { testSignatoryCounts(t, open(t)) })
+	t.Run("Keyset", func(t *testing.T) { testKeyset(t, open(t)) })
 }
 
 // NewComment returns a stored-shape comment for tests: published, online,

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -355,27 +354,9 @@ func (s *Server) proposeGroups(c *fiber.Ctx) error {
 	return c.JSON(List[comments.Proposal]{Items: list})
 }
 
-func (s *Server) report(c *fiber.Ctx) error {
-	r, err := s.cfg.Comments.Report(c.UserContext(), principal(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(r)
-}
+func (s *Server) report(c *fiber.Ctx) error { return s.reportJSONStream(c) } // api_report_stream.go
 
-func (s *Server) reportCSV(c *fiber.Ctx) error {
-	r, err := s.cfg.Comments.Report(c.UserContext(), principal(c), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := r.WriteCSV(&buf, langOf(c)); err != nil {
-		return apperr.Wrap(err, "write report csv")
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="report-`+strings.ReplaceAll(c.Params("id"), `"`, "")+`.csv"`)
-	return c.Send(buf.Bytes())
-}
+func (s *Server) reportCSV(c *fiber.Ctx) error { return s.reportCSVStream(c) }
 
 func (s *Server) queues(c *fiber.Ctx) error {
 	q, err := s.cfg.Comments.Queues(c.UserContext(), principal(c))

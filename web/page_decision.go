@@ -254,6 +254,8 @@ type reportPageData struct {
 	// NotYet is set while the report is not public (before the close).
 	NotYet   bool
 	Articles []countRow
+	// Pager links the pages of the table.
+	Pager pager
 }
 
 // Summary is the data of the "reportsummary" partial.
@@ -272,7 +274,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 		return err
 	}
 	base := s.base(c, i18n.T(lang, "page.report.title", x.Title))
-	r, err := s.cfg.Comments.Report(ctx, p, x.ID)
+	r, err := s.cfg.Comments.ReportHead(ctx, p, x.ID)
 	if apperr.Is(err, apperr.Forbidden) {
 		d := reportPageData{reportSummary: &reportSummary{pageBase: base, C: x}, NotYet: true}
 		return s.render(c, fiber.StatusForbidden, "report", d)
@@ -280,7 +282,11 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := reportPageData{reportSummary: newReportSummary(base, x, r)}
+	pg, err := s.reportRowsPage(c, x, r) // the table is paged (page_report_rows.go)
+	if err != nil {
+		return err
+	}
+	d := reportPageData{reportSummary: newReportSummary(base, x, r), Pager: pg}
 	for _, a := range r.Articles {
 		if a.Count == 0 {
 			continue

@@ -79,5 +79,5 @@ func (s *Server) workModerationBulkSubmit(c *fiber.Ctx) error {
 	if next := nextAfter(d.Items, selected); next != "" {
 		anchor = "m-" + next
 	}
-	return redirectWork(c, d.C.ID, "moderation", done, anchor)
+	return redirectWorkPage(c, d.C.ID, "moderation", done, anchor, d.Pager, nil)
 }

@@ -332,6 +332,8 @@ type workModerationData struct {
 	Reasons          []comments.DeclineReason
 	RedactionReasons []comments.RedactionReason
 	More             bool
+	// Pager links the pages of pending comments (keyset, page_keyset.go).
+	Pager pager
 	// The bulk form's state after a failed submission.
 	BulkErrors           formErrors
 	BulkReason, BulkNote string
@@ -355,7 +357,7 @@ func (s *Server) articleLabels(c *fiber.Ctx, w workBase) (map[string]string, err
 	return out, nil
 }
 
-const moderationPageSize = 100
+const moderationPageSize = 50
 
 func (s *Server) moderationData(c *fiber.Ctx) (workModerationData, error) {
 	w, err := s.workData(c, "moderation", "page.work.moderation_title")
@@ -363,10 +365,13 @@ func (s *Server) moderationData(c *fiber.Ctx) (workModerationData, error) {
 		return workModerationData{}, err
 	}
 	d := workModerationData{workBase: w, Reasons: comments.DeclineReasons, RedactionReasons: comments.RedactionReasons}
-	page, err := s.cfg.Comments.List(c.UserContext(), w.User, w.C.ID, comments.ListFilter{Status: string(comments.Pending), Limit: moderationPageSize})
+	after, before := pagePosition(c)
+	page, err := s.cfg.Comments.List(c.UserContext(), w.User, w.C.ID, comments.ListFilter{Status: string(comments.Pending), Limit: moderationPageSize,
+		Cursor: after, Before: before})
 	if err != nil {
 		return d, err
 	}
+	d.Pager = newPager(w.Lang, w.WorkURL("moderation"), nil, after, before, page.Next)
 	labels, err := s.articleLabels(c, w)
 	if err != nil {
 		return d, err
@@ -418,7 +423,7 @@ func (s *Server) workModerationSubmit(c *fiber.Ctx) error {
 	if next := nextAfter(d.Items, map[string]bool{c.Params("cid"): true}); next != "" {
 		anchor = "m-" + next // the page opens at the next comment
 	}
-	return redirectWork(c, d.C.ID, "moderation", done, anchor)
+	return redirectWorkPage(c, d.C.ID, "moderation", done, anchor, d.Pager, nil)
 }
 
 // workRedactSubmit hides a passage of a comment's public copy.
@@ -440,7 +445,7 @@ func (s *Server) workRedactSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirectWork(c, d.C.ID, "moderation", "redacted", "")
+	return redirectWorkPage(c, d.C.ID, "moderation", "redacted", "", d.Pager, nil)
 }
 
 // ---- Dispositions ------------------------------------------------------
@@ -513,8 +518,12 @@ func formOf(key, action string, d *comments.Disposition) dispositionForm {
 // dispositionGroup is a group of identical or near-identical comments,
 // shown once with its count.
 type dispositionGroup struct {
-	ID         string
-	Members    []*comments.Comment
+	ID      string
+	Members []*comments.Comment
+	// Total is the group's size; Members may hold only its first ones.
+	Total int
+	// MembersURL lists the whole group page by page (when Members is short).
+	MembersURL string
 	Undisposed int
 	Form       dispositionForm // the group's answer (DisposeGroup)
 	Forms      map[string]dispositionForm
@@ -523,8 +532,11 @@ type dispositionGroup struct {
 // First is the group's representative text.
 func (g *dispositionGroup) First() *comments.Comment { return g.Members[0] }
 
-// Count is how many comments the group has on this page.
-func (g *dispositionGroup) Count() int { return len(g.Members) }
+// Count is how many comments the group has.
+func (g *dispositionGroup) Count() int { return max(g.Total, len(g.Members)) }
+
+// More says the group has members not shown here.
+func (g *dispositionGroup) More() bool { return len(g.Members) < g.Count() }
 
 // MemberForm is the answer form of one member.
 func (g *dispositionGroup) MemberForm(id string) dispositionForm { return g.Forms[id] }
@@ -550,16 +562,17 @@ type workDispositionsData struct {
 	// group's keys, too slow to do on every load of a large consultation.
 	Near      bool
 	Truncated bool
+	// Pager links the pages of groups, or of the members of one group
+	// (?group=, Group set); Keep are the filters forms post back.
+	Pager pager
+	Group string
+	Keep  []hiddenField
 	// Failed is the key of the form that was refused (its errors are shown),
 	// FailedErrors its messages for the summary at the top.
 	Failed       string
 	FailedErrors formErrors
 	MergeErrors  formErrors
 }
-
-// dispositionLimit caps the comments the workspace loads at once; a
-// larger record is answered article by article (?article=).
-const dispositionLimit = 2000
 
 func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 	w, err := s.workData(c, "dispositions", "page.work.dispositions_title")
@@ -581,26 +594,9 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 			d.Wording[a.ID] = la
 		}
 	}
-	f := comments.ListFilter{Status: "all", Limit: 500}
-	if c.Context().QueryArgs().Has("article") {
-		a := c.Query("article")
-		f.ArticleID = &a
-	}
-	var all []*comments.Comment
-	for {
-		page, err := s.cfg.Comments.List(ctx, w.User, w.C.ID, f)
-		if err != nil {
-			return d, err
-		}
-		all = append(all, page.Comments...)
-		if page.Next == "" {
-			break
-		}
-		if len(all) >= dispositionLimit {
-			d.Truncated = true
-			break
-		}
-		f.Cursor = page.Next
+	page, err := s.workspacePage(c, &d)
+	if err != nil {
+		return d, err
 	}
 	// Sections follow the draft's article order, the whole draft first.
 	labels := map[string]string{}
@@ -620,31 +616,22 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 		return d, err
 	}
 	byArticle := map[string][]*dispositionGroup{}
-	groups := map[string]*dispositionGroup{}
-	for _, cm := range all {
-		g, ok := groups[cm.GroupID]
-		if !ok {
-			g = &dispositionGroup{ID: cm.GroupID, Forms: map[string]dispositionForm{}}
-			groups[cm.GroupID] = g
-			byArticle[cm.ArticleID] = append(byArticle[cm.ArticleID], g)
-		}
-		g.Members = append(g.Members, cm)
-		if cm.Disposition == nil {
-			g.Undisposed++
-		}
-		g.Forms[cm.ID] = formOf("c-"+cm.ID, w.WorkURL("dispositions/comments/"+url.PathEscape(cm.ID)), cm.Disposition).withArticle(cm.ArticleID, d.Wording).withSuggestion(cm)
-	}
-	for _, g := range groups {
-		// The group's answer is the one given to the group, if any.
-		var gd *comments.Disposition
-		for _, m := range g.Members {
-			if m.Disposition != nil && m.Disposition.GroupID == g.ID {
-				gd = m.Disposition
-				break
+	for _, wg := range page {
+		g := &dispositionGroup{ID: wg.Group.ID, Members: wg.Members, Total: wg.Group.Count, Forms: map[string]dispositionForm{}}
+		byArticle[wg.Group.ArticleID] = append(byArticle[wg.Group.ArticleID], g)
+		for _, cm := range wg.Members {
+			if cm.Disposition == nil {
+				g.Undisposed++
 			}
+			g.Forms[cm.ID] = formOf("c-"+cm.ID, w.WorkURL("dispositions/comments/"+url.PathEscape(cm.ID)), cm.Disposition).withArticle(cm.ArticleID, d.Wording).withSuggestion(cm)
 		}
-		if gd == nil && len(g.Members) == 1 {
-			gd = g.Members[0].Disposition
+		if g.More() && d.Group == "" {
+			g.MembersURL = w.WorkURL("dispositions") + "?group=" + url.QueryEscape(g.ID)
+		}
+		// The group's answer is the one given to the group, if any.
+		gd := wg.Group.Disposition
+		if gd == nil && g.Count() == 1 {
+			gd = g.First().Disposition
 		}
 		g.Form = formOf("g-"+g.ID, w.WorkURL("dispositions/groups/"+url.PathEscape(g.ID)), gd).withArticle(g.First().ArticleID, d.Wording).withSuggestion(g.First())
 	}
@@ -744,7 +731,7 @@ func (s *Server) workDisposeSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirectWork(c, d.C.ID, "dispositions", "answered", "c-"+cid)
+	return redirectWorkPage(c, d.C.ID, "dispositions", "answered", "c-"+cid, pager{}, d.workQuery())
 }
 
 func (s *Server) workDisposeGroupSubmit(c *fiber.Ctx) error {
@@ -761,7 +748,7 @@ func (s *Server) workDisposeGroupSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return redirectWork(c, d.C.ID, "dispositions", "answered", "g-"+gid)
+	return redirectWorkPage(c, d.C.ID, "dispositions", "answered", "g-"+gid, pager{}, d.workQuery())
 }
 
 func (s *Server) workSplitSubmit(c *fiber.Ctx) error {

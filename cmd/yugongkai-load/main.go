@@ -5,6 +5,8 @@
 //	yugongkai-load compare -server ./yugongkai -clients 16,64 -count 6000
 //	yugongkai-load setup -target http://127.0.0.1:8080 -admin-password …   (prints a new open consultation's id)
 //	yugongkai-load baseline -addr 127.0.0.1:8090 -data /tmp/baseline
+//	yugongkai-load pages -sizes 100,1000000 -clients 8   (page p95 at each size, and the ratios)
+//	yugongkai-load export -comments 1000000              (RSS growth while the report is exported)
 //
 // compare starts the server binary and the baseline service (this binary's
 // baseline subcommand) on fresh data directories and measures both in one
@@ -36,7 +38,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: yugongkai-load comments|setup|compare|baseline [flags]")
+		return fmt.Errorf("usage: yugongkai-load comments|setup|compare|baseline|pages|export [flags]")
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
@@ -100,6 +102,8 @@ func run(ctx context.Context, args []string) error {
 		}
 		fmt.Println(id)
 		return nil
+	case "pages", "export":
+		return runPages(ctx, args[0], fs, args[1:])
 	case "baseline":
 		addr := fs.String("addr", "127.0.0.1:8090", "listen address")
 		dir := fs.String("data", "", "directory for baseline.db")
