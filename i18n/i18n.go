@@ -153,3 +153,15 @@ func Keys() []string {
 }
 
 type message struct{ zh, en string }
+
+// addMessages adds a feature's messages, kept in a file of their own
+// (messages_*.go), to the one catalogue at start; a key defined twice is a
+// bug and stops the program.
+func addMessages(m map[string]message) {
+	for k, msg := range m {
+		if _, dup := catalogue[k]; dup {
+			panic("i18n: message " + k + " defined twice")
+		}
+		catalogue[k] = msg
+	}
+}

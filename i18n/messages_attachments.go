@@ -34,10 +34,5 @@ var attachmentMessages = map[string]message{
 }
 
 func init() {
-	for k, m := range attachmentMessages {
-		if _, dup := catalogue[k]; dup {
-			panic("i18n: duplicate key " + k)
-		}
-		catalogue[k] = m
-	}
+	addMessages(attachmentMessages)
 }

@@ -4,12 +4,7 @@ package i18n
 // kept apart from messages.go so the feature's text reads in one place.
 // init adds them to the one catalogue; a key defined twice is a bug.
 func init() {
-	for k, m := range hearingMessages {
-		if _, dup := catalogue[k]; dup {
-			panic("i18n: message " + k + " defined twice")
-		}
-		catalogue[k] = m
-	}
+	addMessages(hearingMessages)
 }
 
 var hearingMessages = map[string]message{

@@ -81,10 +81,5 @@ var noticesMessages = map[string]message{
 }
 
 func init() {
-	for k, m := range noticesMessages {
-		if _, dup := catalogue[k]; dup {
-			panic("i18n: message " + k + " defined twice")
-		}
-		catalogue[k] = m
-	}
+	addMessages(noticesMessages)
 }

@@ -4,7 +4,7 @@ package i18n
 // in a file of their own so that features added side by side do not touch
 // the same lines of messages.go. zh-CN first, English second.
 func init() {
-	for k, m := range map[string]message{
+	addMessages(map[string]message{
 		"comments.suggestion_needs_article": {"建议修改的文字须针对某一条提出，请先选择条文。", "A suggested wording is for one article: choose the article first."},
 		"comments.wording_needs_adoption":   {"只有“采纳”或“部分采纳”的答复才能附采纳的文字。", "Only an answer that adopts (fully or partly) can carry an accepted wording."},
 		"comments.wording_article_gone":     {"该条在当前版本中已不存在，无法采纳其建议文字。", "That article is not in the current version; its wording cannot be accepted."},
@@ -37,7 +37,5 @@ func init() {
 		"page.withdraw.done":                 {"意见已撤回。", "The comment is withdrawn."},
 		"page.withdraw.withdrawn_at":         {"已于 %s 撤回", "Withdrawn on %s"},
 		"page.revise.applied_none":           {"暂无需要预填的采纳文字。", "No accepted wording to pre-fill."},
-	} {
-		catalogue[k] = m
-	}
+	})
 }

@@ -5,12 +5,7 @@ package i18n
 // does not collide; init adds them to the one catalogue and refuses a key
 // defined twice.
 func init() {
-	for k, m := range surveyMessages {
-		if _, dup := catalogue[k]; dup {
-			panic("i18n: message " + k + " defined twice")
-		}
-		catalogue[k] = m
-	}
+	addMessages(surveyMessages)
 }
 
 var surveyMessages = map[string]message{

@@ -67,10 +67,5 @@ var accountMessages = map[string]message{
 }
 
 func init() {
-	for k, m := range accountMessages {
-		if _, dup := catalogue[k]; dup {
-			panic("i18n: duplicate key " + k)
-		}
-		catalogue[k] = m
-	}
+	addMessages(accountMessages)
 }
