@@ -137,3 +137,28 @@ func TestStepsPage(t *testing.T) {
 		t.Error("the internal risk assessment is on the public page")
 	}
 }
+
+// TestReviewNeedsExpertReview: a technical matter goes to the legality
+// review only with its 专家论证 recorded; the refusal names it, and the
+// record lets the submission through (both stores).
+func TestReviewNeedsExpertReview(t *testing.T) {
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		b := draftBody(shortText)
+		b["procedure_type"], b["technical"] = "normative_document", true
+		id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, b), 201, "create").str("id")
+		base := "/api/v1/consultations/" + id
+		end := workcal.DateOf(e.clock.Now()).AddDays(40)
+		e.want(e.do("POST", base+"/publish", w.staffA, map[string]string{"closes_at": end.String()}), 200, "publish")
+		e.clock.Set(workcal.EndOfDay(end).Add(time.Hour))
+		e.relogin(&w)
+		e.want(e.do("POST", base+"/versions", w.staffA, map[string]string{"text": shortText + "第三条　新增。\n"}), 201, "revise")
+		r := e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 422, "review without the expert review")
+		if msg := r.field("package"); !strings.Contains(msg, "专家论证") || strings.Contains(msg, "风险评估") {
+			t.Errorf("review refused with %q, want it to name 专家论证 only", msg)
+		}
+		e.want(e.do("POST", base+"/steps", w.staffA, map[string]any{"kind": "expert_review", "held_on": workcal.DateOf(e.clock.Now()).String(),
+			"participants": "县律师协会", "summary": "专家同意。", "public": true}), 201, "expert review")
+		e.want(e.do("POST", base+"/review", w.staffA, map[string]any{}), 200, "review with the expert review")
+	})
+}
