@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -16,6 +18,7 @@ import (
 	"yugongkai/attachment"
 	"yugongkai/attachment/attachmenttest"
 	"yugongkai/web"
+	"yugongkai/workcal"
 )
 
 func init() {
@@ -219,5 +222,43 @@ func TestAttachmentLimitsFitTheBodyLimit(t *testing.T) {
 		if n := attachment.MaxRequest(u); n > web.ImportBodyLimit {
 			t.Errorf("MaxRequest(%s) = %d, over the body limit %d", u, n, web.ImportBodyLimit)
 		}
+	}
+}
+
+// TestStepAttachmentsPage: the steps page's form takes files (no
+// JavaScript): a disguised one comes back on the form with the text kept and
+// nothing recorded; a PDF is stored with the record, listed on the page and
+// downloads with its hash.
+func TestStepAttachmentsPage(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id, _ := e.openConsultation(w, nil)
+	sb := e.browser()
+	sb.login("staffa", "password-staffa")
+	page := "/staff/consultations/" + id + "/steps"
+	sb.get(page).want(t, 200, "steps page").has(t, "steps page", `enctype="multipart/form-data"`, `<input type="file" id="attachment" name="attachment" multiple`)
+	fields := url.Values{"_csrf": {sb.csrf()}, "kind": {"expert_review"}, "held_on": {workcal.DateOf(e.clock.Now()).String()},
+		"participants": {"县律师协会"}, "summary": {"专家意见见附件。"}, "public": {"1"}}
+	sb.postFile(page, "attachment", "论证意见.pdf", attachmenttest.PNG(), fields).want(t, 422, "disguised file").has(t, "form again", "论证意见.pdf", "专家意见见附件。")
+	if st := e.want(e.do("GET", "/api/v1/consultations/"+id+"/steps", w.staffA, nil), 200, "steps").JSON["items"].([]any); len(st) != 0 {
+		t.Fatalf("a refused upload recorded %v", st)
+	}
+	pdf := attachmenttest.PDF("expert opinion")
+	sb.postFile(page, "attachment", "论证意见.pdf", pdf, fields).want(t, 303, "record with its file")
+	st := e.want(e.do("GET", "/api/v1/consultations/"+id+"/steps", w.staffA, nil), 200, "steps").JSON["items"].([]any)
+	if len(st) != 1 {
+		t.Fatalf("steps %v", st)
+	}
+	step := st[0].(map[string]any)
+	atts, _ := step["attachments"].([]any)
+	if len(atts) != 1 {
+		t.Fatalf("the record's files %v", step["attachments"])
+	}
+	a := atts[0].(map[string]any)
+	link := "/api/v1/consultations/" + id + "/steps/" + step["id"].(string) + "/attachments/" + a["id"].(string)
+	sb.get(page).want(t, 200, "steps page").has(t, "the file listed", `href="`+link+`"`, "论证意见.pdf")
+	got := e.want(e.do("GET", link, "", nil), 200, "public download of a public record's file")
+	if sum := sha256.Sum256(got.Body); hex.EncodeToString(sum[:]) != a["sha256"] {
+		t.Errorf("downloaded file hashes to %x, the record says %v", sum, a["sha256"])
 	}
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"yugongkai/apperr"
+	"yugongkai/attachment"
 	"yugongkai/consultation"
 )
 
@@ -20,11 +22,14 @@ type stepsPageData struct {
 	Outcomes []option
 	Form     consultation.StepForm
 	Errors   formErrors
+	// Files are the limits of a record's files (the form's file input).
+	Files attachment.Limits
 }
 
-func (s *Server) stepsPageRoutes(small fiber.Handler) {
+func (s *Server) stepsPageRoutes() {
 	s.App.Get("/staff/consultations/:id/steps", s.workStepsPage)
-	s.App.Post("/staff/consultations/:id/steps", small, s.workStepsSubmit)
+	// A record may carry files (multipart, page_attachments.go).
+	s.App.Post("/staff/consultations/:id/steps", attachmentLimit(attachment.ForStep, DefaultBodyLimit), s.workStepsSubmit)
 }
 
 func (s *Server) stepsData(c *fiber.Ctx, f consultation.StepForm) (stepsPageData, error) {
@@ -32,7 +37,7 @@ func (s *Server) stepsData(c *fiber.Ctx, f consultation.StepForm) (stepsPageData
 	if err != nil {
 		return stepsPageData{}, err
 	}
-	d := stepsPageData{workBase: w, Steps: w.C.Steps, Form: f}
+	d := stepsPageData{workBase: w, Steps: w.C.Steps, Form: f, Files: attachment.Table[attachment.ForStep]}
 	next := consultation.ActSubmit
 	if w.C.State == consultation.Approved {
 		next = consultation.ActFinalize
@@ -76,14 +81,29 @@ func (s *Server) workStepsSubmit(c *fiber.Ctx) error {
 	f := consultation.StepForm{Kind: consultation.StepKind(c.FormValue("kind")), HeldOn: c.FormValue("held_on"),
 		Participants: formText(c, "participants"), Summary: formText(c, "summary"), Outcome: c.FormValue("outcome"),
 		Measures: formText(c, "measures"), Public: c.FormValue("public") == "1"}
-	for _, v := range c.Context().PostArgs().PeekMulti("risk_types") {
-		f.RiskTypes = append(f.RiskTypes, string(v))
+	if isMultipart(c) { // the form carries files
+		if form, err := c.MultipartForm(); err == nil {
+			for _, v := range form.Value["risk_types"] {
+				f.RiskTypes = append(f.RiskTypes, strings.Clone(v))
+			}
+		}
+	} else {
+		for _, v := range c.Context().PostArgs().PeekMulti("risk_types") {
+			f.RiskTypes = append(f.RiskTypes, string(v))
+		}
 	}
 	d, err := s.stepsData(c, f)
 	if err != nil {
 		return err
 	}
-	_, err = s.cfg.Consultations.RecordStep(c.UserContext(), d.User, d.C.ID, f)
+	if f.Files, err = pageFiles(c); err == nil {
+		_, err = s.cfg.Consultations.RecordStep(c.UserContext(), d.User, d.C.ID, f)
+	}
+	if apperr.Is(err, apperr.TooLarge) {
+		var status int
+		d.Errors, status = attachmentFieldErrors(d.Lang, err)
+		return s.render(c, status, "work_steps", d)
+	}
 	if fe := formOrConflict(d.Lang, err, "kind"); fe != nil {
 		d.Errors = fe
 		return s.render(c, fiber.StatusUnprocessableEntity, "work_steps", d)

@@ -208,7 +208,7 @@ func (s *Server) pageRoutes() {
 	app.Post("/admin/users", small, s.adminUserSubmit)
 	app.Post("/admin/calendar", small, s.adminCalendarSubmit)
 	s.adminAccountRoutes(small)
-	s.stepsPageRoutes(small)
+	s.stepsPageRoutes()
 
 	s.commentPageRoutes()
 	s.workPageRoutes()     // page_work.go: moderation, dispositions, revisions, review submission
