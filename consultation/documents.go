@@ -56,6 +56,19 @@ type DocumentForm struct {
 	File attachment.File `json:"-"`
 }
 
+// AcceptsDocument reports whether a document of role may be attached to c
+// now: any until the decision is published, then only 解读; none once the
+// consultation is withdrawn or rejected.
+func (c *Consultation) AcceptsDocument(role DocumentRole) bool {
+	switch c.State {
+	case Withdrawn, Rejected:
+		return false
+	case Published:
+		return role == Interpretation
+	}
+	return true
+}
+
 // MaxDocumentTitle bounds a document's title, in characters.
 const MaxDocumentTitle = 200
 
@@ -116,10 +129,7 @@ func (s *Service) AttachDocument(ctx context.Context, actor auth.Principal, id s
 		if !CanManage(actor, c) {
 			return apperr.New(apperr.Forbidden, "auth.department_only")
 		}
-		switch {
-		case c.State == Withdrawn || c.State == Rejected:
-			return WrongState(c.State, "document")
-		case c.State == Published && form.Role != Interpretation:
+		if !c.AcceptsDocument(form.Role) {
 			return WrongState(c.State, "document")
 		}
 		now := s.now()

@@ -262,3 +262,28 @@ func TestStepAttachmentsPage(t *testing.T) {
 		t.Errorf("downloaded file hashes to %x, the record says %v", sum, a["sha256"])
 	}
 }
+
+// TestDocumentsPage: staff attach a supporting document on the documents
+// tab (no JS); a missing file comes back on the form; the notice page lists
+// the document once its version is public, and after the decision only 解读
+// may be added.
+func TestDocumentsPage(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	w := e.world()
+	id, _ := e.openConsultation(w, nil)
+	sb := e.browser()
+	sb.login("staffa", "password-staffa")
+	page := "/staff/consultations/" + id + "/documents"
+	sb.get(page).want(t, 200, "documents page").has(t, "documents page", `enctype="multipart/form-data"`, `name="role"`, "起草说明", "背景材料")
+	sb.post(page, url.Values{"role": {"drafting_explanation"}, "title": {"起草说明"}}).want(t, 422, "no file").has(t, "form again", "起草说明")
+	fields := url.Values{"_csrf": {sb.csrf()}, "role": {"drafting_explanation"}, "title": {"关于《办法》的起草说明"}}
+	sb.postFile(page, "attachment", "说明.pdf", attachmenttest.PNG(), fields).want(t, 422, "disguised file")
+	sb.postFile(page, "attachment", "说明.pdf", attachmenttest.PDF("drafting explanation"), fields).want(t, 303, "attached")
+	docs := e.want(e.do("GET", "/api/v1/consultations/"+id+"/documents", "", nil), 200, "documents").JSON["items"].([]any)
+	if len(docs) != 1 || docs[0].(map[string]any)["title"] != "关于《办法》的起草说明" {
+		t.Fatalf("documents %v", docs)
+	}
+	did := docs[0].(map[string]any)["id"].(string)
+	sb.get(page).want(t, 200, "documents page").has(t, "listed", "/api/v1/consultations/"+id+"/documents/"+did)
+	e.browser().get("/consultations/"+id).want(t, 200, "notice page").has(t, "notice page lists it", "关于《办法》的起草说明", "起草说明")
+}

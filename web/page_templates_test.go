@@ -3,9 +3,11 @@ package web
 import (
 	"bytes"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
+	"yugongkai/attachment"
 	"yugongkai/auth"
 	"yugongkai/comments"
 	"yugongkai/consultation"
@@ -58,6 +60,10 @@ func TestRenderEveryTemplate(t *testing.T) {
 			"list":         listPageData{pageBase: base(staff), Items: items, Statuses: types, Departments: types, Types: types, NextURL: "/consultations?cursor=x", Query: "养犬"},
 			"consultation": consultationPageData{pageBase: base(staff), C: x, Department: "县公安局", TypeLabel: "行政规范性文件", Minimum: "7 个工作日", PeriodLength: "22 个工作日", Accepting: true, DaysLeft: 31, Version: v, Blocks: blocksOf(doc), Versions: []*consultation.Version{v}, Timeline: timeline(lang, x, true), Manage: true, Missing: []string{"item.text"}, CommentURL: articleCommentURL("c1")},
 			"login":        loginPageData{pageBase: base(staff), Username: "staffa", Next: "/staff/", Error: "用户名或密码错误。", Notice: "密码已修改"},
+			"work_documents": documentsPageData{workBase: workBase{pageBase: base(staff), C: x, Tab: "documents"},
+				Documents: []consultation.Document{{ID: "d1", Role: consultation.DraftingExplanation, Title: "起草说明", Version: 1,
+					File: attachment.Meta{Name: "说明.pdf", Size: 2048, SHA256: strings.Repeat("ab", 32)}}},
+				Roles: []option{{"drafting_explanation", "起草说明", true}}, Files: attachment.Table[attachment.ForNotice]},
 			"work_steps": stepsPageData{workBase: workBase{pageBase: base(staff), C: x, Tab: "steps"}, Steps: []consultation.Step{{Kind: consultation.CollectiveDecision, HeldOn: "2026-11-30", Participants: "常务会议", Summary: "通过", Outcome: "passed"}, {Kind: consultation.RiskAssessment, Summary: "可控", Measures: "分步"}},
 				Missing: "集体讨论决定", Kinds: types, Risks: types, Outcomes: types, Form: consultation.StepForm{Summary: "x"}, Errors: formErrors{"summary": "必填", "held_on": "x"}},
 			"me_comments": minePageData{pageBase: base(staff), Items: []mineItem{{MyComment: comments.MyComment{ReceiptStatus: comments.ReceiptStatus{Code: "YG-ABCD-EFGH-JKMN", ReceivedAt: now, Status: comments.Declined, DeclineReason: comments.Spam,

@@ -85,6 +85,9 @@ var workTabs = map[string][]consultation.Action{
 // Can reports whether the lifecycle table allows a step of a work page now,
 // so the tabs only offer what would succeed.
 func (w workBase) Can(step string) bool {
+	if step == "documents" { // page_documents.go: while any document may be attached
+		return w.C.AcceptsDocument(consultation.Interpretation)
+	}
 	if step == "notifications" { // page_notifications.go: once comments may have come in
 		return w.Notify && w.C.OpensAt != nil
 	}
@@ -117,7 +120,8 @@ var workDone = map[string]string{
 	"saved": "page.work.done_saved", "extended": "page.work.done_extended", "closed": "page.work.done_closed",
 	"published": "page.work.done_published", "declined": "page.work.done_declined", "answered": "page.work.done_answered",
 	"bulk_published": "page.work.done_bulk_published", "bulk_declined": "page.work.done_bulk_declined", "bulk_none": "page.work.done_bulk_none",
-	"merged": "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline", "redacted": "page.work.done_redacted",
+	"document": "page.work.done_document", // page_documents.go
+	"merged":   "page.work.done_merged", "split": "page.work.done_split", "offline_saved": "page.work.done_offline", "redacted": "page.work.done_redacted",
 	"step": "page.work.done_step",
 
 	"attachment": "page.attachment.done", // page_attachments.go

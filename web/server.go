@@ -275,8 +275,9 @@ func (s *Server) routes() {
 	s.eraseContactPageRoutes()
 	s.attachPageRoutes()
 	s.importPageRoutes()
-	s.withdrawPageRoutes() // page_withdraw.go
-	s.hearingPageRoutes()  // page_hearings.go
-	s.surveyPageRoutes()   // page_surveys.go
-	s.workSurveyRoutes()   // page_work_surveys.go
+	s.withdrawPageRoutes()  // page_withdraw.go
+	s.hearingPageRoutes()   // page_hearings.go
+	s.documentsPageRoutes() // page_documents.go
+	s.surveyPageRoutes()    // page_surveys.go
+	s.workSurveyRoutes()    // page_work_surveys.go
 }
