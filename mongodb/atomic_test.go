@@ -16,9 +16,12 @@ func TestAtomic(t *testing.T) {
 		t.Run(target.Name, func(t *testing.T) {
 			storetest.RunAtomic(t, func(t *testing.T, f *storetest.Faults) storetest.AtomicStores {
 				db := mongotest.OpenURI(t, target.URI, mongodb.WithFaults(f.Hook))
-				// Every pair of commands of a stage races (AllPairs), once
-				// each: FerretDB scans, so more trials cost minutes.
-				return storetest.AtomicStores{Auth: db, Consultations: db, Comments: db.Comments(), Queue: db.Search(), Outbox: db, RaceTrials: 1, AllPairs: true, Blobs: db.Blobs(),
+				// Races run once each. On a real MongoDB every pair of
+				// commands of a stage races (AllPairs); on FerretDB, which
+				// scans, the listed pairs (storetest races): the 168 pairs
+				// of every stage took most of the package's 24 minutes.
+				// SQLite races every pair on each run (sqlite/comments_test.go).
+				return storetest.AtomicStores{Auth: db, Consultations: db, Comments: db.Comments(), Queue: db.Search(), Outbox: db, RaceTrials: 1, AllPairs: target.Name != "ferretdb", Blobs: db.Blobs(),
 					Surveys:  db.Surveys(),
 					Snapshot: func(t *testing.T) func(t *testing.T) { return mongodb.Snapshot(t, db) },
 					Recover: func(t *testing.T) {

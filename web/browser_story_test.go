@@ -188,6 +188,8 @@ func TestBrowserWholeStory(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("registration_number"), "ZJSP00-2027-0003"),
 		chromedp.SetValue(chromedp.ID("adopted_on"), today.String()),
 		chromedp.SetValue(chromedp.ID("effective_on"), today.AddDays(30).String()),
+		// A 规范性文件 is published with its 政策解读 (consultation/interpretation.go).
+		chromedp.SetValue(chromedp.ID("interpretation"), "本办法明确了犬只免疫和登记的办理时限。"),
 	)
 	step("23-finalized",
 		chromedp.Click(chromedp.CSS(`form[action$="/finalize"] button[type="submit"]`)),
