@@ -59,15 +59,6 @@ func (s *Service) codes() (*vcode.Service, error) {
 	return s.Codes, nil
 }
 
-// receiptComment returns the comment of a receipt code. Errors: NotFound.
-func (s *Service) receiptComment(ctx context.Context, code string) (*Comment, error) {
-	canon, ok := NormalizeReceiptCode(code)
-	if !ok {
-		return nil, apperr.ErrNotFound
-	}
-	return s.Store.CommentByReceipt(ctx, canon)
-}
-
 // RequestContactErasure sends a code to contact if it is one the comment
 // of receipt was submitted with; otherwise it sends nothing. Either way it
 // answers the same, so the holder of a receipt learns nothing of the

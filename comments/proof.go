@@ -105,11 +105,7 @@ func (s *Service) SignedLogHead(ctx context.Context, consultationID string) (int
 // such seal, the current head (Sealed false). No login: the code is the
 // secret (the web layer rate-limits it). Errors: NotFound.
 func (s *Service) Proof(ctx context.Context, code string) (*InclusionProof, error) {
-	canon, ok := NormalizeReceiptCode(code)
-	if !ok {
-		return nil, apperr.ErrNotFound
-	}
-	cm, err := s.Store.CommentByReceipt(ctx, canon)
+	cm, err := s.receiptComment(ctx, code)
 	if err != nil {
 		return nil, err
 	}

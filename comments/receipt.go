@@ -1,9 +1,12 @@
 package comments
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"strings"
+
+	"yugongkai/apperr"
 )
 
 // ErrDuplicateKey is wrapped by the Conflict error a store returns when a
@@ -74,4 +77,15 @@ func NormalizeReceiptCode(s string) (string, bool) {
 		out = append(out, c)
 	}
 	return string(out), true
+}
+
+// receiptComment returns the comment of a receipt code as a person typed it
+// (NormalizeReceiptCode). It is the one lookup behind every use of a code:
+// the receipt, its proof, withdrawal and contact erasure. Errors: NotFound.
+func (s *Service) receiptComment(ctx context.Context, code string) (*Comment, error) {
+	canon, ok := NormalizeReceiptCode(code)
+	if !ok {
+		return nil, apperr.ErrNotFound
+	}
+	return s.Store.CommentByReceipt(ctx, canon)
 }

@@ -478,11 +478,7 @@ func receiptOf(c *Comment, repeated bool) *Receipt {
 // needed (the web layer rate-limits it). Errors: NotFound for a malformed or
 // unknown code.
 func (s *Service) Receipt(ctx context.Context, code string) (*ReceiptStatus, error) {
-	canon, ok := NormalizeReceiptCode(code)
-	if !ok {
-		return nil, apperr.ErrNotFound
-	}
-	cm, err := s.Store.CommentByReceipt(ctx, canon)
+	cm, err := s.receiptComment(ctx, code)
 	if err != nil {
 		return nil, err
 	}

@@ -82,18 +82,14 @@ func notWithdrawnGroup(groupID string) error {
 // code), Invalid (reason), PeriodClosed (the period is over),
 // Conflict (already withdrawn, or the consultation is not open).
 func (s *Service) WithdrawByReceipt(ctx context.Context, actor auth.Principal, code string, in WithdrawForm) (*ReceiptStatus, error) {
-	canon, ok := NormalizeReceiptCode(code)
-	if !ok {
-		return nil, apperr.ErrNotFound
-	}
-	cm, err := s.Store.CommentByReceipt(ctx, canon)
+	cm, err := s.receiptComment(ctx, code)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.withdraw(ctx, actor, cm.ID, in); err != nil {
 		return nil, err
 	}
-	return s.Receipt(ctx, canon)
+	return s.Receipt(ctx, cm.Receipt)
 }
 
 // withdraw is the command: load, check the period and the comment's status,

@@ -86,15 +86,8 @@ type RecordVerifier func(ctx context.Context, c *Consultation, events []history.
 // VerifyHistory recomputes the whole chain (every event, public or not) and
 // checks it ends at the head recorded on the consultation.
 func (s *Service) VerifyHistory(ctx context.Context, actor auth.Principal, id string) (*Verification, error) {
-	c, err := s.Get(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	events, err := s.Store.Events(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return VerifyChain(c, events), nil
+	v, _, _, err := s.verifyChain(ctx, actor, id)
+	return v, err
 }
 
 // VerifyAll is VerifyHistory followed by the check of everything the chain
@@ -102,21 +95,30 @@ func (s *Service) VerifyHistory(ctx context.Context, actor auth.Principal, id st
 // leaf, seals, answers). It reads the whole record: pages show the chain
 // check, the verify endpoint and `yugongkai verify` run this one.
 func (s *Service) VerifyAll(ctx context.Context, actor auth.Principal, id string) (*Verification, error) {
-	c, err := s.Get(ctx, actor, id)
+	v, c, events, err := s.verifyChain(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
-	events, err := s.Store.Events(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	v := VerifyChain(c, events)
 	if v.OK && s.VerifyRecord != nil {
 		if err := s.VerifyRecord(ctx, c, events, v); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
+}
+
+// verifyChain loads the consultation the actor may see and its events, and
+// checks the chain (VerifyChain).
+func (s *Service) verifyChain(ctx context.Context, actor auth.Principal, id string) (*Verification, *Consultation, []history.Event, error) {
+	c, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	events, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return VerifyChain(c, events), c, events, nil
 }
 
 // VerifyChain checks events against the head recorded on c.
