@@ -52,6 +52,13 @@ type Change struct {
 	Notify []Notification
 	// HearingApplications are inserted (hearing.go); their ids must be new.
 	HearingApplications []*HearingApplication
+	// SurveyResponses are inserted (survey.go), at most one per respondent
+	// and survey: a second is a Conflict (survey.already).
+	SurveyResponses []*SurveyResponse
+	// Responses, when set, makes the change depend on a survey holding
+	// exactly this many responses (its report counts them all): otherwise
+	// the store refuses it with ErrStale, as LogSize does for a seal.
+	Responses *ResponseCount
 	// Blobs are the bytes of the files the change's comments, steps or
 	// documents reference (attachment.Meta.SHA256). SQLite writes them in
 	// the change's transaction; MongoDB writes their chunks before the

@@ -283,3 +283,32 @@ func itoaN(i int) string {
 	}
 	return itoaN(i/10) + string(rune('0'+i%10))
 }
+
+// SurveyResponse is one respondent's answers to a survey: a record of its
+// own (package surveys reads them), written by a consultation commit
+// (Change.SurveyResponses) that checks the consultation is as the
+// respondent's command read it (CheckRev). So a response and the report
+// that closes its survey are ordered: a response is either counted in the
+// report or refused, never stored uncounted after it. Respondent and Texts
+// are for staff.
+type SurveyResponse struct {
+	ID             string `json:"id" bson:"_id"`
+	SurveyID       string `json:"survey_id" bson:"survey_id"`
+	ConsultationID string `json:"consultation_id" bson:"consultation_id"`
+	// Respondent is "u:" + account id, or "d:" + SHA-256 of the device
+	// cookie: unique per survey.
+	Respondent string `json:"-" bson:"respondent"`
+	// Choices are the keys counted: "q1:o2" for an option chosen, "q3:4"
+	// for a scale point, "q1:*" for every question answered.
+	Choices []string `json:"choices" bson:"choices"`
+	// Texts are the short answers by question id.
+	Texts map[string]string `json:"texts,omitempty" bson:"texts,omitempty"`
+	At    time.Time         `json:"at" bson:"at"`
+}
+
+// ResponseCount is the number of responses a survey's report counted
+// (Change.Responses).
+type ResponseCount struct {
+	SurveyID string
+	N        int
+}

@@ -151,6 +151,12 @@ func (p *planner) plan(ch *consultation.Change, cm *comments.Change) error {
 	if err := p.planHearingApplications(ch.HearingApplications); err != nil { // hearings.go
 		return err
 	}
+	if err := p.planSurveyResponses(ch.SurveyResponses); err != nil { // surveys.go
+		return err
+	}
+	if err := p.planResponseCount(ch.Responses); err != nil { // surveys.go
+		return err
+	}
 	return p.planNotifications(ch.Notify) // notify.go
 }
 

@@ -3,19 +3,21 @@ package mongodb
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"yugongkai/apperr"
+	"yugongkai/consultation"
 	"yugongkai/surveys"
 )
 
 const surveyResponsesCollection = "survey_responses"
 
 // SurveyStore implements surveys.Store. A response is one document written
-// by one insert (atomic by itself); its "rkey" (survey id, respondent) is
+// by the commit record of its command (planSurveyResponses); its "rkey" (survey id, respondent) is
 // unique, and a count per option is a count of the documents whose
 // "choices" hold the key, over the multikey index (no $group: FerretDB v1).
 type SurveyStore struct {
@@ -44,16 +46,52 @@ type responseDoc struct {
 
 func respondentKey(surveyID, respondent string) string { return surveyID + "\x00" + respondent }
 
-// InsertResponse implements surveys.Store in one insert.
-func (s *SurveyStore) InsertResponse(ctx context.Context, r *surveys.Response) error {
-	if err := s.db.write("insert survey_responses"); err != nil {
+// planSurveyResponses inserts the change's responses with its record (the
+// commit of Respond, a CheckRev of the consultation); a respondent who
+// already answered is refused here, against the state the log is applied
+// to, so the unique "rkey" is never hit on the apply. A replay inserts
+// nothing twice (idempotent by _id).
+func (p *planner) planSurveyResponses(list []*consultation.SurveyResponse) error {
+	if len(list) == 0 {
+		return nil
+	}
+	docs := make([]any, len(list))
+	keys := make([]string, len(list))
+	for i, r := range list {
+		keys[i] = respondentKey(r.SurveyID, r.Respondent)
+		if slices.Contains(keys[:i], keys[i]) {
+			return alreadyResponded()
+		}
+		docs[i] = responseDoc{Response: *r, RKey: keys[i]}
+	}
+	found, err := exists(p.ctx, p.db.db.Collection(surveyResponsesCollection), bson.D{{Key: "rkey", Value: bson.D{{Key: "$in", Value: keys}}}})
+	if err != nil {
 		return err
 	}
-	_, err := s.coll.InsertOne(ctx, responseDoc{Response: *r, RKey: respondentKey(r.SurveyID, r.Respondent)})
-	if isDuplicateKey(err) {
-		return &apperr.Error{Kind: apperr.Conflict, Key: "survey.already", Cause: fmt.Errorf("mongodb: insert response: %w", surveys.ErrAlreadyResponded)}
+	if found {
+		return alreadyResponded()
 	}
-	return storeErr(err, "insert survey response")
+	return p.add(surveyResponsesCollection, "insert", docs...)
+}
+
+// planResponseCount refuses a change whose survey report counted another
+// number of responses than the applied log holds (consultation.ErrStale).
+func (p *planner) planResponseCount(rc *consultation.ResponseCount) error {
+	if rc == nil {
+		return nil
+	}
+	n, err := p.db.db.Collection(surveyResponsesCollection).CountDocuments(p.ctx, bson.D{{Key: "survey_id", Value: rc.SurveyID}})
+	if err != nil {
+		return storeErr(err, "count survey responses")
+	}
+	if int(n) != rc.N {
+		return fmt.Errorf("mongodb: survey %s holds %d responses, the report counted %d: %w", rc.SurveyID, n, rc.N, consultation.ErrStale)
+	}
+	return nil
+}
+
+func alreadyResponded() error {
+	return &apperr.Error{Kind: apperr.Conflict, Key: "survey.already", Cause: fmt.Errorf("mongodb: insert response: %w", surveys.ErrAlreadyResponded)}
 }
 
 // HasResponded implements surveys.Store.

@@ -60,6 +60,9 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 				return fmt.Errorf("sqlite: comment log of %s holds %d, sealing %d: %w", ch.Consultation.ID, size, *ch.LogSize, consultation.ErrStale)
 			}
 		}
+		if err := checkResponseCount(ctx, t, ch.Responses); err != nil { // surveys.go
+			return err
+		}
 		for _, v := range ch.NewVersions {
 			if err := insertVersion(ctx, t, v); err != nil {
 				return err
@@ -84,6 +87,10 @@ func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.
 		}
 		// hearings.go: the hearing applications of the change.
 		if err := insertHearingApplications(ctx, t, ch.HearingApplications); err != nil {
+			return err
+		}
+		// surveys.go: the survey responses of the change.
+		if err := insertSurveyResponses(ctx, t, ch.SurveyResponses); err != nil {
 			return err
 		}
 		// attachments: the bytes of the files the change references (blobs.go).

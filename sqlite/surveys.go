@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"yugongkai/apperr"
+	"yugongkai/consultation"
 	"yugongkai/surveys"
 )
 
@@ -16,20 +17,22 @@ type SurveyStore struct{ db *DB }
 // Surveys returns the store of survey responses.
 func (db *DB) Surveys() *SurveyStore { return &SurveyStore{db: db} }
 
-// InsertResponse implements surveys.Store: the response and its choice
-// keys in one transaction.
-func (s *SurveyStore) InsertResponse(ctx context.Context, r *surveys.Response) error {
-	var withKey struct {
-		*surveys.Response
-		Respondent string `json:"respondent"`
-	}
-	withKey.Response, withKey.Respondent = r, r.Respondent
-	rec, err := json.Marshal(withKey)
-	if err != nil {
-		return apperr.Wrap(err, "encode response")
-	}
-	return s.db.commitTx(ctx, func(ctx context.Context, t *txn) error {
-		_, err := t.ExecContext(ctx, `INSERT INTO survey_responses (id, survey_id, consultation_id, respondent, at, record) VALUES (?, ?, ?, ?, ?, ?)`,
+// insertSurveyResponses writes the responses of a change within t (the
+// commit of Respond, a CheckRev of the consultation): each with its choice
+// keys; a second response of one respondent is a Conflict wrapping
+// surveys.ErrAlreadyResponded.
+func insertSurveyResponses(ctx context.Context, t *txn, list []*consultation.SurveyResponse) error {
+	for _, r := range list {
+		var withKey struct {
+			*surveys.Response
+			Respondent string `json:"respondent"`
+		}
+		withKey.Response, withKey.Respondent = r, r.Respondent
+		rec, err := json.Marshal(withKey)
+		if err != nil {
+			return apperr.Wrap(err, "encode response")
+		}
+		_, err = t.ExecContext(ctx, `INSERT INTO survey_responses (id, survey_id, consultation_id, respondent, at, record) VALUES (?, ?, ?, ?, ?, ?)`,
 			r.ID, r.SurveyID, r.ConsultationID, r.Respondent, formatTime(r.At), string(rec))
 		if err = classify(err, "insert survey response"); apperr.Is(err, apperr.Conflict) {
 			return &apperr.Error{Kind: apperr.Conflict, Key: "survey.already", Cause: fmt.Errorf("%v: %w", err, surveys.ErrAlreadyResponded)}
@@ -41,8 +44,24 @@ func (s *SurveyStore) InsertResponse(ctx context.Context, r *surveys.Response) e
 				return classify(err, "insert survey choice")
 			}
 		}
+	}
+	return nil
+}
+
+// checkResponseCount refuses a change whose survey report counted another
+// number of responses than the store holds (consultation.ErrStale).
+func checkResponseCount(ctx context.Context, t *txn, rc *consultation.ResponseCount) error {
+	if rc == nil {
 		return nil
-	})
+	}
+	var n int
+	if err := t.QueryRowContext(ctx, "SELECT count(*) FROM survey_responses WHERE survey_id = ?", rc.SurveyID).Scan(&n); err != nil {
+		return classify(err, "count survey responses")
+	}
+	if n != rc.N {
+		return fmt.Errorf("sqlite: survey %s holds %d responses, the report counted %d: %w", rc.SurveyID, n, rc.N, consultation.ErrStale)
+	}
+	return nil
 }
 
 // HasResponded implements surveys.Store.

@@ -4,11 +4,11 @@ import (
 	"testing"
 
 	"yugongkai/storetest"
-	"yugongkai/surveys"
 )
 
 func TestSurveysContract(t *testing.T) {
-	storetest.RunSurveys(t, func(t *testing.T, f *storetest.Faults) surveys.Store {
-		return OpenTemp(t, WithFaults(f.Hook)).Surveys()
+	storetest.RunSurveys(t, func(t *testing.T, f *storetest.Faults) storetest.SurveyStores {
+		db := OpenTemp(t, WithFaults(f.Hook))
+		return storetest.SurveyStores{Surveys: db.Surveys(), Consultations: db.Consultations()}
 	})
 }

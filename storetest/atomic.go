@@ -427,6 +427,7 @@ type snapshot struct {
 	Queued       int // index jobs queued, every consultation
 	Outbox       []*consultation.Notification
 	Applications map[string][]*consultation.HearingApplication // by hearing (hearings.go)
+	Responses    map[string]surveyState                        // by survey (atomic_surveys.go)
 }
 
 func (w *world) snapshot(id string) snapshot {
@@ -467,6 +468,7 @@ func (w *world) snapshot(id string) snapshot {
 		w.ok(err)
 	}
 	s.Applications = w.hearingApplications(s.Consultation)
+	s.Responses = w.surveyResponses(s.Consultation)
 	return s
 }
 
@@ -486,6 +488,7 @@ func (w *world) consistent(what string, s snapshot) {
 	for _, p := range v.Problems {
 		w.t.Errorf("%s: record: %s %s: %s", what, p.What, p.ID, p.Reason)
 	}
+	w.surveysConsistent(what, c) // atomic_surveys.go
 	for i, v := range s.Versions {
 		if v.Number != i+1 {
 			w.t.Errorf("%s: version %d at position %d", what, v.Number, i+1)
@@ -648,6 +651,7 @@ var races = []struct {
 	{"published+comments", "expire_contacts", "expire_contacts"},
 	{"open+survey", "survey_report", "close"},
 	{"open+survey", "survey_report", "survey_report"},
+	{"open+survey", "survey_respond", "survey_report"},
 	{"open", "survey_create", "extend"},
 }
 
@@ -764,7 +768,7 @@ func testRaces(t *testing.T, open AtomicOpener) {
 
 // repeatable are the commands that may run twice in a row on a fixture.
 var repeatable = map[string]bool{"submit_comment": true, "offline": true, "revise": true, "dispose": true,
-	"dispose_group": true, "redact": true, "step": true,
+	"dispose_group": true, "redact": true, "step": true, "survey_respond": true,
 	"expire_contacts": true} // idempotent: the second finds the contacts erased
 
 func isNumberTaken(err error) bool {

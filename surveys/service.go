@@ -214,30 +214,37 @@ func (s *Service) Responded(ctx context.Context, sv *consultation.Survey, who Re
 // cookie), PeriodClosed (outside the period), Conflict (survey not open, or
 // already answered by this respondent: survey.already), Invalid (answers).
 func (s *Service) Respond(ctx context.Context, who Respondent, id, surveyID string, in Answers) (*Response, error) {
-	c, sv, err := s.Survey(ctx, who.Actor, id, surveyID)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	if sv.State != consultation.SurveyOpen {
-		return nil, apperr.New(apperr.Conflict, "survey.not_open")
-	}
-	if !c.AcceptsComments(now) {
-		return nil, apperr.New(apperr.PeriodClosed, "survey.period_closed")
-	}
-	key, err := who.key(sv.Once)
-	if err != nil {
-		return nil, err
-	}
-	r, err := check(sv, in)
-	if err != nil {
-		return nil, err
-	}
-	r.ID, r.SurveyID, r.ConsultationID, r.Respondent, r.At = ident.ID(), sv.ID, c.ID, key, now
-	if err := s.Store.InsertResponse(ctx, r); err != nil {
-		if errors.Is(err, ErrAlreadyResponded) {
-			return nil, apperr.New(apperr.Conflict, "survey.already")
+	var r *Response
+	err := consultation.Retry(func() error {
+		c, sv, err := s.Survey(ctx, who.Actor, id, surveyID)
+		if err != nil {
+			return err
 		}
+		now := s.now()
+		if sv.State != consultation.SurveyOpen {
+			return apperr.New(apperr.Conflict, "survey.not_open")
+		}
+		if !c.AcceptsComments(now) {
+			return apperr.New(apperr.PeriodClosed, "survey.period_closed")
+		}
+		key, err := who.key(sv.Once)
+		if err != nil {
+			return err
+		}
+		if r, err = check(sv, in); err != nil {
+			return err
+		}
+		r.ID, r.SurveyID, r.ConsultationID, r.Respondent, r.At = ident.ID(), sv.ID, c.ID, key, now
+		// One commit that holds only while the consultation is as read
+		// (CheckRev): a report published meanwhile moves it, and the
+		// response is tried again against the closed survey.
+		return s.Consultations.Commit(ctx, &consultation.Change{Consultation: c, Write: consultation.CheckRev,
+			SurveyResponses: []*consultation.SurveyResponse{r}})
+	})
+	if errors.Is(err, ErrAlreadyResponded) {
+		return nil, apperr.New(apperr.Conflict, "survey.already")
+	}
+	if err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -411,6 +418,9 @@ func (s *Service) PublishReport(ctx context.Context, actor auth.Principal, id, s
 			return err
 		}
 		now := s.now()
+		// The report holds only if no response is stored meanwhile (a
+		// response commits without moving the consultation's Rev).
+		ch.Responses = &consultation.ResponseCount{SurveyID: sv.ID, N: res.Responses}
 		sv.Report = &consultation.SurveyReport{Summary: summary, Results: *res, PublishedBy: actor.UserID, PublishedAt: now}
 		sv.State, sv.UpdatedAt = consultation.SurveyClosed, now
 		c.UpdatedAt = now

@@ -17,34 +17,22 @@ package surveys
 import (
 	"context"
 	"errors"
-	"time"
+
+	"yugongkai/consultation"
 )
 
 // ErrAlreadyResponded is wrapped by the Conflict a store returns for a
 // second response of one respondent to one survey.
 var ErrAlreadyResponded = errors.New("surveys: already responded")
 
-// Response is one respondent's answers. Respondent and Texts are for staff.
-type Response struct {
-	ID             string `json:"id" bson:"_id"`
-	SurveyID       string `json:"survey_id" bson:"survey_id"`
-	ConsultationID string `json:"consultation_id" bson:"consultation_id"`
-	// Respondent is "u:" + account id, or "d:" + SHA-256 of the device
-	// cookie: unique per survey.
-	Respondent string `json:"-" bson:"respondent"`
-	// Choices are the keys counted: "q1:o2" for an option chosen, "q3:4"
-	// for a scale point, "q1:*" for every question answered.
-	Choices []string `json:"choices" bson:"choices"`
-	// Texts are the short answers by question id.
-	Texts map[string]string `json:"texts,omitempty" bson:"texts,omitempty"`
-	At    time.Time         `json:"at" bson:"at"`
-}
+// Response is one respondent's answers (consultation.SurveyResponse: a
+// response is written by a consultation commit, Change.SurveyResponses).
+type Response = consultation.SurveyResponse
 
-// Store keeps responses. Every write that returns nil is durable.
+// Store reads responses. They are written by the consultation store's
+// Commit (Change.SurveyResponses), which refuses a second response of one
+// respondent with a Conflict wrapping ErrAlreadyResponded.
 type Store interface {
-	// InsertResponse stores r in one write. Errors: a Conflict wrapping
-	// ErrAlreadyResponded when (SurveyID, Respondent) is stored.
-	InsertResponse(ctx context.Context, r *Response) error
 	// HasResponded reports whether respondent answered survey surveyID.
 	HasResponded(ctx context.Context, surveyID, respondent string) (bool, error)
 	// CountResponses counts the responses to a survey.
