@@ -146,33 +146,34 @@ func TestCommentAttachments(t *testing.T) {
 }
 
 func TestCommentAttachmentsPage(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	w := e.world()
-	id, _ := e.openConsultation(w, nil)
-	b := e.browser()
-	form := b.get("/consultations/"+id+"/comment").want(t, 200, "comment form")
-	form.has(t, "comment form", `enctype="multipart/form-data"`, `<input type="file" id="attachment" name="attachment" multiple`)
-	fields := url.Values{"_csrf": {b.csrf()}, "body": {"见附件。"}, "commenter_type": {"individual"}, "display": {"anonymous"}, "key": {"page-key-1"}}
-	p := b.postFile("/consultations/"+id+"/comment", "attachment", "照片.pdf", attachmenttest.PNG(), fields)
-	p.want(t, 422, "disguised file on the page").has(t, "error page", "照片.pdf", "见附件。")
-	p = b.postFile("/consultations/"+id+"/comment", "attachment", "意见.docx", attachmenttest.DOCX("建议。"), fields)
-	p.want(t, 303, "file accepted")
-	all := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments?status=all", w.staffA, nil), 200, "staff list")
-	items := all.JSON["items"].([]any)
-	if len(items) != 1 || len(items[0].(map[string]any)["attachments"].([]any)) != 1 {
-		t.Fatalf("stored %v", all.JSON["items"])
-	}
-	// Staff see the file on the moderation page and publish it there.
-	sb := e.browser()
-	sb.login("staffa", "password-staffa")
-	cid := items[0].(map[string]any)["id"].(string)
-	aid := items[0].(map[string]any)["attachments"].([]any)[0].(map[string]any)["id"].(string)
-	sb.get("/staff/consultations/"+id+"/moderation").want(t, 200, "moderation page").has(t, "moderation page", "意见.docx", "/moderation/"+cid+"/attachments/"+aid)
-	sb.post("/staff/consultations/"+id+"/moderation/"+cid+"/attachments/"+aid, url.Values{"action": {"publish"}}).want(t, 303, "publish from the page")
-	cm := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments?status=all", w.staffA, nil), 200, "staff list")
-	if st := cm.JSON["items"].([]any)[0].(map[string]any)["attachments"].([]any)[0].(map[string]any)["status"]; st != "published" {
-		t.Errorf("status after the page's publish %v", st)
-	}
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, nil)
+		b := e.browser()
+		form := b.get("/consultations/"+id+"/comment").want(t, 200, "comment form")
+		form.has(t, "comment form", `enctype="multipart/form-data"`, `<input type="file" id="attachment" name="attachment" multiple`)
+		fields := url.Values{"_csrf": {b.csrf()}, "body": {"见附件。"}, "commenter_type": {"individual"}, "display": {"anonymous"}, "key": {"page-key-1"}}
+		p := b.postFile("/consultations/"+id+"/comment", "attachment", "照片.pdf", attachmenttest.PNG(), fields)
+		p.want(t, 422, "disguised file on the page").has(t, "error page", "照片.pdf", "见附件。")
+		p = b.postFile("/consultations/"+id+"/comment", "attachment", "意见.docx", attachmenttest.DOCX("建议。"), fields)
+		p.want(t, 303, "file accepted")
+		all := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments?status=all", w.staffA, nil), 200, "staff list")
+		items := all.JSON["items"].([]any)
+		if len(items) != 1 || len(items[0].(map[string]any)["attachments"].([]any)) != 1 {
+			t.Fatalf("stored %v", all.JSON["items"])
+		}
+		// Staff see the file on the moderation page and publish it there.
+		sb := e.browser()
+		sb.login("staffa", "password-staffa")
+		cid := items[0].(map[string]any)["id"].(string)
+		aid := items[0].(map[string]any)["attachments"].([]any)[0].(map[string]any)["id"].(string)
+		sb.get("/staff/consultations/"+id+"/moderation").want(t, 200, "moderation page").has(t, "moderation page", "意见.docx", "/moderation/"+cid+"/attachments/"+aid)
+		sb.post("/staff/consultations/"+id+"/moderation/"+cid+"/attachments/"+aid, url.Values{"action": {"publish"}}).want(t, 303, "publish from the page")
+		cm := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments?status=all", w.staffA, nil), 200, "staff list")
+		if st := cm.JSON["items"].([]any)[0].(map[string]any)["attachments"].([]any)[0].(map[string]any)["status"]; st != "published" {
+			t.Errorf("status after the page's publish %v", st)
+		}
+	})
 }
 
 func TestStepAttachments(t *testing.T) {
@@ -230,37 +231,38 @@ func TestAttachmentLimitsFitTheBodyLimit(t *testing.T) {
 // nothing recorded; a PDF is stored with the record, listed on the page and
 // downloads with its hash.
 func TestStepAttachmentsPage(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	w := e.world()
-	id, _ := e.openConsultation(w, nil)
-	sb := e.browser()
-	sb.login("staffa", "password-staffa")
-	page := "/staff/consultations/" + id + "/steps"
-	sb.get(page).want(t, 200, "steps page").has(t, "steps page", `enctype="multipart/form-data"`, `<input type="file" id="attachment" name="attachment" multiple`)
-	fields := url.Values{"_csrf": {sb.csrf()}, "kind": {"expert_review"}, "held_on": {workcal.DateOf(e.clock.Now()).String()},
-		"participants": {"县律师协会"}, "summary": {"专家意见见附件。"}, "public": {"1"}}
-	sb.postFile(page, "attachment", "论证意见.pdf", attachmenttest.PNG(), fields).want(t, 422, "disguised file").has(t, "form again", "论证意见.pdf", "专家意见见附件。")
-	if st := e.want(e.do("GET", "/api/v1/consultations/"+id+"/steps", w.staffA, nil), 200, "steps").JSON["items"].([]any); len(st) != 0 {
-		t.Fatalf("a refused upload recorded %v", st)
-	}
-	pdf := attachmenttest.PDF("expert opinion")
-	sb.postFile(page, "attachment", "论证意见.pdf", pdf, fields).want(t, 303, "record with its file")
-	st := e.want(e.do("GET", "/api/v1/consultations/"+id+"/steps", w.staffA, nil), 200, "steps").JSON["items"].([]any)
-	if len(st) != 1 {
-		t.Fatalf("steps %v", st)
-	}
-	step := st[0].(map[string]any)
-	atts, _ := step["attachments"].([]any)
-	if len(atts) != 1 {
-		t.Fatalf("the record's files %v", step["attachments"])
-	}
-	a := atts[0].(map[string]any)
-	link := "/api/v1/consultations/" + id + "/steps/" + step["id"].(string) + "/attachments/" + a["id"].(string)
-	sb.get(page).want(t, 200, "steps page").has(t, "the file listed", `href="`+link+`"`, "论证意见.pdf")
-	got := e.want(e.do("GET", link, "", nil), 200, "public download of a public record's file")
-	if sum := sha256.Sum256(got.Body); hex.EncodeToString(sum[:]) != a["sha256"] {
-		t.Errorf("downloaded file hashes to %x, the record says %v", sum, a["sha256"])
-	}
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, nil)
+		sb := e.browser()
+		sb.login("staffa", "password-staffa")
+		page := "/staff/consultations/" + id + "/steps"
+		sb.get(page).want(t, 200, "steps page").has(t, "steps page", `enctype="multipart/form-data"`, `<input type="file" id="attachment" name="attachment" multiple`)
+		fields := url.Values{"_csrf": {sb.csrf()}, "kind": {"expert_review"}, "held_on": {workcal.DateOf(e.clock.Now()).String()},
+			"participants": {"县律师协会"}, "summary": {"专家意见见附件。"}, "public": {"1"}}
+		sb.postFile(page, "attachment", "论证意见.pdf", attachmenttest.PNG(), fields).want(t, 422, "disguised file").has(t, "form again", "论证意见.pdf", "专家意见见附件。")
+		if st := e.want(e.do("GET", "/api/v1/consultations/"+id+"/steps", w.staffA, nil), 200, "steps").JSON["items"].([]any); len(st) != 0 {
+			t.Fatalf("a refused upload recorded %v", st)
+		}
+		pdf := attachmenttest.PDF("expert opinion")
+		sb.postFile(page, "attachment", "论证意见.pdf", pdf, fields).want(t, 303, "record with its file")
+		st := e.want(e.do("GET", "/api/v1/consultations/"+id+"/steps", w.staffA, nil), 200, "steps").JSON["items"].([]any)
+		if len(st) != 1 {
+			t.Fatalf("steps %v", st)
+		}
+		step := st[0].(map[string]any)
+		atts, _ := step["attachments"].([]any)
+		if len(atts) != 1 {
+			t.Fatalf("the record's files %v", step["attachments"])
+		}
+		a := atts[0].(map[string]any)
+		link := "/api/v1/consultations/" + id + "/steps/" + step["id"].(string) + "/attachments/" + a["id"].(string)
+		sb.get(page).want(t, 200, "steps page").has(t, "the file listed", `href="`+link+`"`, "论证意见.pdf")
+		got := e.want(e.do("GET", link, "", nil), 200, "public download of a public record's file")
+		if sum := sha256.Sum256(got.Body); hex.EncodeToString(sum[:]) != a["sha256"] {
+			t.Errorf("downloaded file hashes to %x, the record says %v", sum, a["sha256"])
+		}
+	})
 }
 
 // TestDocumentsPage: staff attach a supporting document on the documents
@@ -268,22 +270,23 @@ func TestStepAttachmentsPage(t *testing.T) {
 // the document once its version is public, and after the decision only 解读
 // may be added.
 func TestDocumentsPage(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	w := e.world()
-	id, _ := e.openConsultation(w, nil)
-	sb := e.browser()
-	sb.login("staffa", "password-staffa")
-	page := "/staff/consultations/" + id + "/documents"
-	sb.get(page).want(t, 200, "documents page").has(t, "documents page", `enctype="multipart/form-data"`, `name="role"`, "起草说明", "背景材料")
-	sb.post(page, url.Values{"role": {"drafting_explanation"}, "title": {"起草说明"}}).want(t, 422, "no file").has(t, "form again", "起草说明")
-	fields := url.Values{"_csrf": {sb.csrf()}, "role": {"drafting_explanation"}, "title": {"关于《办法》的起草说明"}}
-	sb.postFile(page, "attachment", "说明.pdf", attachmenttest.PNG(), fields).want(t, 422, "disguised file")
-	sb.postFile(page, "attachment", "说明.pdf", attachmenttest.PDF("drafting explanation"), fields).want(t, 303, "attached")
-	docs := e.want(e.do("GET", "/api/v1/consultations/"+id+"/documents", "", nil), 200, "documents").JSON["items"].([]any)
-	if len(docs) != 1 || docs[0].(map[string]any)["title"] != "关于《办法》的起草说明" {
-		t.Fatalf("documents %v", docs)
-	}
-	did := docs[0].(map[string]any)["id"].(string)
-	sb.get(page).want(t, 200, "documents page").has(t, "listed", "/api/v1/consultations/"+id+"/documents/"+did)
-	e.browser().get("/consultations/"+id).want(t, 200, "notice page").has(t, "notice page lists it", "关于《办法》的起草说明", "起草说明")
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, _ := e.openConsultation(w, nil)
+		sb := e.browser()
+		sb.login("staffa", "password-staffa")
+		page := "/staff/consultations/" + id + "/documents"
+		sb.get(page).want(t, 200, "documents page").has(t, "documents page", `enctype="multipart/form-data"`, `name="role"`, "起草说明", "背景材料")
+		sb.post(page, url.Values{"role": {"drafting_explanation"}, "title": {"起草说明"}}).want(t, 422, "no file").has(t, "form again", "起草说明")
+		fields := url.Values{"_csrf": {sb.csrf()}, "role": {"drafting_explanation"}, "title": {"关于《办法》的起草说明"}}
+		sb.postFile(page, "attachment", "说明.pdf", attachmenttest.PNG(), fields).want(t, 422, "disguised file")
+		sb.postFile(page, "attachment", "说明.pdf", attachmenttest.PDF("drafting explanation"), fields).want(t, 303, "attached")
+		docs := e.want(e.do("GET", "/api/v1/consultations/"+id+"/documents", "", nil), 200, "documents").JSON["items"].([]any)
+		if len(docs) != 1 || docs[0].(map[string]any)["title"] != "关于《办法》的起草说明" {
+			t.Fatalf("documents %v", docs)
+		}
+		did := docs[0].(map[string]any)["id"].(string)
+		sb.get(page).want(t, 200, "documents page").has(t, "listed", "/api/v1/consultations/"+id+"/documents/"+did)
+		e.browser().get("/consultations/"+id).want(t, 200, "notice page").has(t, "notice page lists it", "关于《办法》的起草说明", "起草说明")
+	})
 }
