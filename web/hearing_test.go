@@ -151,54 +151,55 @@ func TestMajorDecisionWithHearing(t *testing.T) {
 // the staff see the application with its contact, select and enter the
 // record; the statement is then a comment of channel hearing.
 func TestHearingPages(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	w := e.world()
-	id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(shortText)), 201, "create").str("id")
-	e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": workcal.DateOf(e.clock.Now()).AddDays(40).String()}), 200, "publish")
-	staff := e.browser()
-	staff.login("staffa", "password-staffa")
-	work := "/staff/consultations/" + id + "/hearings"
-	staff.get(work).want(t, 200, "hearings page").has(t, "announce form", `name="held_at"`, `name="apply_by"`, `name="seats"`)
-	staff.post(work, url.Values{"held_at": {"2026-12-20T09:30"}, "place": {""}, "matters": {"m"}, "how_to_apply": {"h"}, "apply_by": {"2026-12-15T17:00"}, "seats": {"2"}}).
-		want(t, 422, "no place").has(t, "place error", "aria-invalid")
-	staff.post(work, url.Values{"held_at": {"2026-12-20T09:30"}, "place": {"县政府第一会议室"}, "matters": {"登记期限"}, "how_to_apply": {"在线报名"},
-		"apply_by": {"2026-12-15T17:00"}, "seats": {"2"}}).want(t, 303, "announce")
-	pub := e.browser()
-	cp := pub.get("/consultations/"+id).want(t, 200, "consultation page")
-	cp.has(t, "hearing notice", "县政府第一会议室", "登记期限", "报名参加")
-	x, err := e.cons.Get(t.Context(), adminPrincipal(), id)
-	if err != nil || len(x.Hearings) != 1 {
-		t.Fatalf("hearings %v %v", x, err)
-	}
-	apply := "/consultations/" + id + "/hearings/" + x.Hearings[0].ID + "/apply"
-	pub.get(apply).want(t, 200, "apply form").has(t, "apply form", `name="name"`, `name="contact"`, `name="stance"`, `name="reason"`)
-	pub.post(apply, url.Values{"name": {"张三丰"}, "contact": {""}, "stance": {"oppose"}, "reason": {"关心。"}}).want(t, 422, "no contact").has(t, "contact error", "aria-invalid")
-	pub.post(apply, url.Values{"name": {"张三丰"}, "contact": {"13911112222"}, "stance": {"oppose"}, "reason": {"我家养犬。"}}).want(t, 201, "apply").has(t, "received", "报名序号 1")
-	staff.get(work).want(t, 200, "applications").has(t, "application", "张三丰", "13911112222", "我家养犬。")
-	if strings.Contains(pub.get("/consultations/"+id).Body, "13911112222") {
-		t.Error("the consultation page shows the applicant's contact")
-	}
-	hw := work + "/" + x.Hearings[0].ID
-	staff.post(hw+"/selection", url.Values{"method": {"balance"}}).want(t, 303, "select")
-	p := staff.get(work).want(t, 200, "after selection")
-	p.has(t, "selected", "按观点均衡", "张*丰", `name="st_body"`)
-	staff.post(hw+"/record", url.Values{"held_on": {workcal.DateOf(e.clock.Now()).String()}, "summary": {"听证会概要。"},
-		"st_application": {x.Hearings[0].ID + "-wrong", ""}, "st_speaker": {"", "专家"}, "st_body": {"建议延长。", ""}, "st_stance": {"oppose", ""}}).
-		want(t, 422, "a statement by someone not selected")
-	sel, _ := e.cons.Get(t.Context(), adminPrincipal(), id)
-	staff.post(hw+"/record", url.Values{"held_on": {workcal.DateOf(e.clock.Now()).String()}, "summary": {"听证会概要。"},
-		"st_application": {sel.Hearings[0].Selection.Participants[0].Application, ""}, "st_speaker": {"", "县畜牧兽医站"},
-		"st_body": {"建议延长登记期限。", "期限可行。"}, "st_stance": {"oppose", ""}}).want(t, 303, "record")
-	staff.get(work+"?done=hearing_recorded").want(t, 200, "recorded").has(t, "record", "听证会记录已保存", "2 条发言", "听证会概要。")
-	list := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments?status=pending", w.staffA, nil), 200, "comments")
-	n := 0
-	for _, it := range list.JSON["items"].([]any) {
-		if it.(map[string]any)["channel"] == "hearing" {
-			n++
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(shortText)), 201, "create").str("id")
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": workcal.DateOf(e.clock.Now()).AddDays(40).String()}), 200, "publish")
+		staff := e.browser()
+		staff.login("staffa", "password-staffa")
+		work := "/staff/consultations/" + id + "/hearings"
+		staff.get(work).want(t, 200, "hearings page").has(t, "announce form", `name="held_at"`, `name="apply_by"`, `name="seats"`)
+		staff.post(work, url.Values{"held_at": {"2026-12-20T09:30"}, "place": {""}, "matters": {"m"}, "how_to_apply": {"h"}, "apply_by": {"2026-12-15T17:00"}, "seats": {"2"}}).
+			want(t, 422, "no place").has(t, "place error", "aria-invalid")
+		staff.post(work, url.Values{"held_at": {"2026-12-20T09:30"}, "place": {"县政府第一会议室"}, "matters": {"登记期限"}, "how_to_apply": {"在线报名"},
+			"apply_by": {"2026-12-15T17:00"}, "seats": {"2"}}).want(t, 303, "announce")
+		pub := e.browser()
+		cp := pub.get("/consultations/"+id).want(t, 200, "consultation page")
+		cp.has(t, "hearing notice", "县政府第一会议室", "登记期限", "报名参加")
+		x, err := e.cons.Get(t.Context(), adminPrincipal(), id)
+		if err != nil || len(x.Hearings) != 1 {
+			t.Fatalf("hearings %v %v", x, err)
 		}
-	}
-	if n != 2 {
-		t.Errorf("%d hearing comments, want 2", n)
-	}
-	pub.get("/consultations/"+id).want(t, 200, "public page after the record").has(t, "timeline", "发布听证会公告", "遴选听证参加人 1 名", "听证会概要。")
+		apply := "/consultations/" + id + "/hearings/" + x.Hearings[0].ID + "/apply"
+		pub.get(apply).want(t, 200, "apply form").has(t, "apply form", `name="name"`, `name="contact"`, `name="stance"`, `name="reason"`)
+		pub.post(apply, url.Values{"name": {"张三丰"}, "contact": {""}, "stance": {"oppose"}, "reason": {"关心。"}}).want(t, 422, "no contact").has(t, "contact error", "aria-invalid")
+		pub.post(apply, url.Values{"name": {"张三丰"}, "contact": {"13911112222"}, "stance": {"oppose"}, "reason": {"我家养犬。"}}).want(t, 201, "apply").has(t, "received", "报名序号 1")
+		staff.get(work).want(t, 200, "applications").has(t, "application", "张三丰", "13911112222", "我家养犬。")
+		if strings.Contains(pub.get("/consultations/"+id).Body, "13911112222") {
+			t.Error("the consultation page shows the applicant's contact")
+		}
+		hw := work + "/" + x.Hearings[0].ID
+		staff.post(hw+"/selection", url.Values{"method": {"balance"}}).want(t, 303, "select")
+		p := staff.get(work).want(t, 200, "after selection")
+		p.has(t, "selected", "按观点均衡", "张*丰", `name="st_body"`)
+		staff.post(hw+"/record", url.Values{"held_on": {workcal.DateOf(e.clock.Now()).String()}, "summary": {"听证会概要。"},
+			"st_application": {x.Hearings[0].ID + "-wrong", ""}, "st_speaker": {"", "专家"}, "st_body": {"建议延长。", ""}, "st_stance": {"oppose", ""}}).
+			want(t, 422, "a statement by someone not selected")
+		sel, _ := e.cons.Get(t.Context(), adminPrincipal(), id)
+		staff.post(hw+"/record", url.Values{"held_on": {workcal.DateOf(e.clock.Now()).String()}, "summary": {"听证会概要。"},
+			"st_application": {sel.Hearings[0].Selection.Participants[0].Application, ""}, "st_speaker": {"", "县畜牧兽医站"},
+			"st_body": {"建议延长登记期限。", "期限可行。"}, "st_stance": {"oppose", ""}}).want(t, 303, "record")
+		staff.get(work+"?done=hearing_recorded").want(t, 200, "recorded").has(t, "record", "听证会记录已保存", "2 条发言", "听证会概要。")
+		list := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments?status=pending", w.staffA, nil), 200, "comments")
+		n := 0
+		for _, it := range list.JSON["items"].([]any) {
+			if it.(map[string]any)["channel"] == "hearing" {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("%d hearing comments, want 2", n)
+		}
+		pub.get("/consultations/"+id).want(t, 200, "public page after the record").has(t, "timeline", "发布听证会公告", "遴选听证参加人 1 名", "听证会概要。")
+	})
 }

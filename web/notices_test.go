@@ -63,38 +63,39 @@ func (e *env) procedureWithContacts(w *world) (string, string) {
 // TestDecisionNotification: the decision's publication tells every
 // opted-in commenter the decision and which article the answer changed.
 func TestDecisionNotification(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	w := e.world()
-	id, c1 := e.procedureWithContacts(&w)
-	list, err := e.outbox.ConsultationNotifications(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	decided := map[string]*consultation.Notification{}
-	answered := 0
-	for _, n := range list {
-		switch n.Kind {
-		case consultation.NotifyDecided:
-			decided[n.Comment+"/"+n.Channel] = n
-		case consultation.NotifyAnswered:
-			answered++
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, c1 := e.procedureWithContacts(&w)
+		list, err := e.outbox.ConsultationNotifications(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if answered != 3 || len(decided) != 3 {
-		t.Fatalf("%d answer and %d decision notifications, want 3 each (two contacts, one contact)", answered, len(decided))
-	}
-	n := decided[c1+"/"+consultation.ChannelEmail]
-	if n == nil {
-		t.Fatalf("no decision e-mail for comment %s: %v", c1, decided)
-	}
-	if n.Params["changed_articles"] != "第二条" || n.Params["document_number"] != "某政规〔2027〕1号" || n.Params["decision_title"] == "" {
-		t.Errorf("decision params %v, want 第二条 and 某政规〔2027〕1号", n.Params)
-	}
-	for k, n := range decided {
-		if k != c1+"/"+consultation.ChannelEmail && k != c1+"/"+consultation.ChannelSMS && n.Params["changed_articles"] != "" {
-			t.Errorf("the not-adopted comment names changed articles: %v", n.Params)
+		decided := map[string]*consultation.Notification{}
+		answered := 0
+		for _, n := range list {
+			switch n.Kind {
+			case consultation.NotifyDecided:
+				decided[n.Comment+"/"+n.Channel] = n
+			case consultation.NotifyAnswered:
+				answered++
+			}
 		}
-	}
+		if answered != 3 || len(decided) != 3 {
+			t.Fatalf("%d answer and %d decision notifications, want 3 each (two contacts, one contact)", answered, len(decided))
+		}
+		n := decided[c1+"/"+consultation.ChannelEmail]
+		if n == nil {
+			t.Fatalf("no decision e-mail for comment %s: %v", c1, decided)
+		}
+		if n.Params["changed_articles"] != "第二条" || n.Params["document_number"] != "某政规〔2027〕1号" || n.Params["decision_title"] == "" {
+			t.Errorf("decision params %v, want 第二条 and 某政规〔2027〕1号", n.Params)
+		}
+		for k, n := range decided {
+			if k != c1+"/"+consultation.ChannelEmail && k != c1+"/"+consultation.ChannelSMS && n.Params["changed_articles"] != "" {
+				t.Errorf("the not-adopted comment names changed articles: %v", n.Params)
+			}
+		}
+	})
 }
 
 // TestCommentFormPrivacyNotice: the comment form names who handles the
@@ -116,53 +117,54 @@ func TestCommentFormPrivacyNotice(t *testing.T) {
 // sent and failed with the last error, and the retries, in both
 // languages; no recipient is on the page; other departments are refused.
 func TestDeliveryPage(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	w := e.world()
-	id, art := e.openConsultation(w, nil)
-	e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("建议明确登记期限。", "article_id", art,
-		"contact_email", canaryEmail, "contact_phone", canaryPhone)), 201, "comment")
-	ctx := context.Background()
-	list, err := e.outbox.ConsultationNotifications(ctx, id)
-	if list = personalNotifications(list); err != nil || len(list) != 2 {
-		t.Fatalf("outbox: %d, %v", len(list), err)
-	}
-	// The e-mail failed for good after two attempts; the SMS is pending.
-	var email *consultation.Notification
-	for _, n := range list {
-		if n.Channel == consultation.ChannelEmail {
-			email = n
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		id, art := e.openConsultation(w, nil)
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("建议明确登记期限。", "article_id", art,
+			"contact_email", canaryEmail, "contact_phone", canaryPhone)), 201, "comment")
+		ctx := context.Background()
+		list, err := e.outbox.ConsultationNotifications(ctx, id)
+		if list = personalNotifications(list); err != nil || len(list) != 2 {
+			t.Fatalf("outbox: %d, %v", len(list), err)
 		}
-	}
-	now := e.clock.Now()
-	for a := 0; a < 2; a++ {
-		if ok, err := e.outbox.LeaseNotification(ctx, email.ID, a, now.Add(time.Minute)); err != nil || !ok {
-			t.Fatalf("lease %d: %v %v", a, ok, err)
+		// The e-mail failed for good after two attempts; the SMS is pending.
+		var email *consultation.Notification
+		for _, n := range list {
+			if n.Channel == consultation.ChannelEmail {
+				email = n
+			}
 		}
-	}
-	if err := e.outbox.RecordDelivery(ctx, email.ID, consultation.Delivery{State: consultation.NotifyFailed, Attempts: 2, NextTry: now, LastError: "550 5.1.1 mailbox unavailable"}); err != nil {
-		t.Fatal(err)
-	}
-	staff := e.browser()
-	staff.login("staffa", "password-staffa")
-	page := "/staff/consultations/" + id + "/notifications"
-	p := staff.get(page).want(t, 200, "delivery page")
-	p.checkPage(t, "delivery page", "zh-CN")
-	p.has(t, "zh-CN", "通知送达情况", "<th scope=\"row\">意见回执</th>\n      <td>1</td><td>0</td><td>1</td><td>0</td><td>1</td>", "550 5.1.1 mailbox unavailable", "短信", "待发送")
-	p.lacks(t, "zh-CN", canaryEmail, canaryPhone)
-	staff.get(page + "?lang=en")
-	p = staff.get(page).want(t, 200, "delivery page en")
-	p.has(t, "en", "Delivery of notifications", "Retries", "Receipt", "Failed")
-	p.lacks(t, "en", canaryEmail, canaryPhone)
-	staff.get("/staff/consultations/"+id+"/period").has(t, "tab", `href="/staff/consultations/`+id+`/notifications"`)
-	other := e.browser()
-	other.login("staffb", "password-staffb")
-	other.get(page).want(t, 403, "other department")
-	e.browser().get(page).want(t, 401, "anonymous")
-	r := e.want(e.do("GET", "/api/v1/consultations/"+id+"/notifications", w.staffA, nil), 200, "API")
-	kinds, _ := r.JSON["by_kind"].([]any)
-	if len(kinds) == 0 || kinds[0].(map[string]any)["failed"] != 1.0 || kinds[0].(map[string]any)["retries"] != 1.0 {
-		t.Errorf("by_kind %v, want the receipt first with 1 failed and 1 retry", kinds)
-	}
+		now := e.clock.Now()
+		for a := 0; a < 2; a++ {
+			if ok, err := e.outbox.LeaseNotification(ctx, email.ID, a, now.Add(time.Minute)); err != nil || !ok {
+				t.Fatalf("lease %d: %v %v", a, ok, err)
+			}
+		}
+		if err := e.outbox.RecordDelivery(ctx, email.ID, consultation.Delivery{State: consultation.NotifyFailed, Attempts: 2, NextTry: now, LastError: "550 5.1.1 mailbox unavailable"}); err != nil {
+			t.Fatal(err)
+		}
+		staff := e.browser()
+		staff.login("staffa", "password-staffa")
+		page := "/staff/consultations/" + id + "/notifications"
+		p := staff.get(page).want(t, 200, "delivery page")
+		p.checkPage(t, "delivery page", "zh-CN")
+		p.has(t, "zh-CN", "通知送达情况", "<th scope=\"row\">意见回执</th>\n      <td>1</td><td>0</td><td>1</td><td>0</td><td>1</td>", "550 5.1.1 mailbox unavailable", "短信", "待发送")
+		p.lacks(t, "zh-CN", canaryEmail, canaryPhone)
+		staff.get(page + "?lang=en")
+		p = staff.get(page).want(t, 200, "delivery page en")
+		p.has(t, "en", "Delivery of notifications", "Retries", "Receipt", "Failed")
+		p.lacks(t, "en", canaryEmail, canaryPhone)
+		staff.get("/staff/consultations/"+id+"/period").has(t, "tab", `href="/staff/consultations/`+id+`/notifications"`)
+		other := e.browser()
+		other.login("staffb", "password-staffb")
+		other.get(page).want(t, 403, "other department")
+		e.browser().get(page).want(t, 401, "anonymous")
+		r := e.want(e.do("GET", "/api/v1/consultations/"+id+"/notifications", w.staffA, nil), 200, "API")
+		kinds, _ := r.JSON["by_kind"].([]any)
+		if len(kinds) == 0 || kinds[0].(map[string]any)["failed"] != 1.0 || kinds[0].(map[string]any)["retries"] != 1.0 {
+			t.Errorf("by_kind %v, want the receipt first with 1 failed and 1 retry", kinds)
+		}
+	})
 }
 
 // personalNotifications leaves out the fan-out rows to followers.

@@ -22,38 +22,39 @@ func (e *env) signupCode(contact string) string {
 // answer to a code request does not tell whether the contact has an
 // account; a code is used once and has a few tries.
 func TestSignupByCode(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	code := e.signupCode("Wang@Example.cn")
-	form := map[string]string{"username": "wangwu", "password": "long-enough-pw", "contact": "wang@example.cn", "code": code}
-	r := e.want(e.do("POST", "/api/v1/auth/register", "", form), 201, "sign up")
-	if r.str("email") != "wang@example.cn" {
-		t.Errorf("email stored %q, want the normalized address", r.str("email"))
-	}
-	form["username"] = "wangwu2"
-	e.want(e.do("POST", "/api/v1/auth/register", "", form), 422, "code used twice")
+	forEachStore(t, func(t *testing.T, e *env) {
+		code := e.signupCode("Wang@Example.cn")
+		form := map[string]string{"username": "wangwu", "password": "long-enough-pw", "contact": "wang@example.cn", "code": code}
+		r := e.want(e.do("POST", "/api/v1/auth/register", "", form), 201, "sign up")
+		if r.str("email") != "wang@example.cn" {
+			t.Errorf("email stored %q, want the normalized address", r.str("email"))
+		}
+		form["username"] = "wangwu2"
+		e.want(e.do("POST", "/api/v1/auth/register", "", form), 422, "code used twice")
 
-	// Same answer, byte for byte, for a contact with an account and one without.
-	sent := len(e.codes.Sent)
-	taken := e.want(e.do("POST", "/api/v1/auth/register/code", "", map[string]string{"contact": "wang@example.cn"}), 202, "code for a taken contact")
-	free := e.want(e.do("POST", "/api/v1/auth/register/code", "", map[string]string{"contact": "zhao@example.cn"}), 202, "code for a free contact")
-	if !bytes.Equal(taken.Body, free.Body) {
-		t.Errorf("the answers differ:\n%s\n%s", taken.Body, free.Body)
-	}
-	if len(e.codes.Sent) != sent+2 || e.codes.Sent[sent].Code != "" || e.codes.Sent[sent].Notice == "" || e.codes.Sent[sent+1].Code == "" {
-		t.Errorf("the taken contact should get a notice and the free one a code: %+v", e.codes.Sent[sent:])
-	}
-	// Wrong codes use up the tries: then the right one fails too.
-	right := e.codes.Last(t).Code
-	wrong := map[string]string{"username": "zhaoliu", "password": "long-enough-pw", "contact": "zhao@example.cn", "code": "99999"}
-	for range 5 {
-		r = e.want(e.do("POST", "/api/v1/auth/register", "", wrong), 422, "wrong code")
-	}
-	if r.errMessage() == "" {
-		t.Errorf("no message for a wrong code: %s", r.Body)
-	}
-	wrong["code"] = right
-	e.want(e.do("POST", "/api/v1/auth/register", "", wrong), 422, "right code after five wrong ones")
-	e.want(e.do("POST", "/api/v1/auth/register/code", "", map[string]string{"contact": "not a contact"}), 422, "bad contact")
+		// Same answer, byte for byte, for a contact with an account and one without.
+		sent := len(e.codes.Sent)
+		taken := e.want(e.do("POST", "/api/v1/auth/register/code", "", map[string]string{"contact": "wang@example.cn"}), 202, "code for a taken contact")
+		free := e.want(e.do("POST", "/api/v1/auth/register/code", "", map[string]string{"contact": "zhao@example.cn"}), 202, "code for a free contact")
+		if !bytes.Equal(taken.Body, free.Body) {
+			t.Errorf("the answers differ:\n%s\n%s", taken.Body, free.Body)
+		}
+		if len(e.codes.Sent) != sent+2 || e.codes.Sent[sent].Code != "" || e.codes.Sent[sent].Notice == "" || e.codes.Sent[sent+1].Code == "" {
+			t.Errorf("the taken contact should get a notice and the free one a code: %+v", e.codes.Sent[sent:])
+		}
+		// Wrong codes use up the tries: then the right one fails too.
+		right := e.codes.Last(t).Code
+		wrong := map[string]string{"username": "zhaoliu", "password": "long-enough-pw", "contact": "zhao@example.cn", "code": "99999"}
+		for range 5 {
+			r = e.want(e.do("POST", "/api/v1/auth/register", "", wrong), 422, "wrong code")
+		}
+		if r.errMessage() == "" {
+			t.Errorf("no message for a wrong code: %s", r.Body)
+		}
+		wrong["code"] = right
+		e.want(e.do("POST", "/api/v1/auth/register", "", wrong), 422, "right code after five wrong ones")
+		e.want(e.do("POST", "/api/v1/auth/register/code", "", map[string]string{"contact": "not a contact"}), 422, "bad contact")
+	})
 }
 
 // TestCodeRateLimits: codes per contact (all purposes together) and per

@@ -106,36 +106,37 @@ func TestMajorDecisionSteps(t *testing.T) {
 // JavaScript; the public record appears on the public timeline, the
 // internal one does not.
 func TestStepsPage(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	w := e.world()
-	b := draftBody(shortText)
-	b["market_related"] = true
-	id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, b), 201, "create").str("id")
-	e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": workcal.DateOf(e.clock.Now()).AddDays(40).String()}), 200, "publish")
-	br := e.browser()
-	br.login("staffa", "password-staffa")
-	p := br.get("/staff/consultations/"+id+"/steps").want(t, 200, "steps page")
-	p.has(t, "missing", "本决策尚缺：公平竞争审查", `name="kind"`, `value="fair_competition_review"`)
-	if strings.Contains(p.Body, `value="collective_decision"`) {
-		t.Error("the collective decision is offered before the legal opinion")
-	}
-	today := workcal.DateOf(e.clock.Now()).String()
-	br.post("/staff/consultations/"+id+"/steps", url.Values{"kind": {"fair_competition_review"}, "held_on": {today}, "summary": {""}}).
-		want(t, 422, "no summary").has(t, "summary error", "aria-invalid")
-	br.post("/staff/consultations/"+id+"/steps", url.Values{"kind": {"fair_competition_review"}, "held_on": {today},
-		"participants": {"县市场监管局"}, "summary": {"未发现排除、限制竞争的内容。"}, "public": {"1"}}).want(t, 303, "fair competition")
-	br.post("/staff/consultations/"+id+"/steps", url.Values{"kind": {"risk_assessment"}, "held_on": {today},
-		"summary": {"风险可控。"}, "risk_types": {"social_stability", "fiscal"}, "measures": {"内部措施甲乙丙"}}).want(t, 303, "risk (internal)")
-	after := br.get("/staff/consultations/"+id+"/steps?done=step").want(t, 200, "after")
-	after.has(t, "records", "程序记录已保存", "未发现排除、限制竞争的内容。", "内部措施甲乙丙", "内部")
-	if strings.Contains(after.Body, "本决策尚缺") {
-		t.Error("still says a step is missing after the fair-competition review")
-	}
-	pub := e.browser().get("/consultations/"+id).want(t, 200, "public page")
-	pub.has(t, "public timeline", "公平竞争审查", "县市场监管局")
-	if strings.Contains(pub.Body, "内部措施甲乙丙") {
-		t.Error("the internal risk assessment is on the public page")
-	}
+	forEachStore(t, func(t *testing.T, e *env) {
+		w := e.world()
+		b := draftBody(shortText)
+		b["market_related"] = true
+		id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, b), 201, "create").str("id")
+		e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, map[string]string{"closes_at": workcal.DateOf(e.clock.Now()).AddDays(40).String()}), 200, "publish")
+		br := e.browser()
+		br.login("staffa", "password-staffa")
+		p := br.get("/staff/consultations/"+id+"/steps").want(t, 200, "steps page")
+		p.has(t, "missing", "本决策尚缺：公平竞争审查", `name="kind"`, `value="fair_competition_review"`)
+		if strings.Contains(p.Body, `value="collective_decision"`) {
+			t.Error("the collective decision is offered before the legal opinion")
+		}
+		today := workcal.DateOf(e.clock.Now()).String()
+		br.post("/staff/consultations/"+id+"/steps", url.Values{"kind": {"fair_competition_review"}, "held_on": {today}, "summary": {""}}).
+			want(t, 422, "no summary").has(t, "summary error", "aria-invalid")
+		br.post("/staff/consultations/"+id+"/steps", url.Values{"kind": {"fair_competition_review"}, "held_on": {today},
+			"participants": {"县市场监管局"}, "summary": {"未发现排除、限制竞争的内容。"}, "public": {"1"}}).want(t, 303, "fair competition")
+		br.post("/staff/consultations/"+id+"/steps", url.Values{"kind": {"risk_assessment"}, "held_on": {today},
+			"summary": {"风险可控。"}, "risk_types": {"social_stability", "fiscal"}, "measures": {"内部措施甲乙丙"}}).want(t, 303, "risk (internal)")
+		after := br.get("/staff/consultations/"+id+"/steps?done=step").want(t, 200, "after")
+		after.has(t, "records", "程序记录已保存", "未发现排除、限制竞争的内容。", "内部措施甲乙丙", "内部")
+		if strings.Contains(after.Body, "本决策尚缺") {
+			t.Error("still says a step is missing after the fair-competition review")
+		}
+		pub := e.browser().get("/consultations/"+id).want(t, 200, "public page")
+		pub.has(t, "public timeline", "公平竞争审查", "县市场监管局")
+		if strings.Contains(pub.Body, "内部措施甲乙丙") {
+			t.Error("the internal risk assessment is on the public page")
+		}
+	})
 }
 
 // TestReviewNeedsExpertReview: a technical matter goes to the legality
