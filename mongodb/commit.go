@@ -89,6 +89,9 @@ func (db *DB) Commit(ctx context.Context, ch *consultation.Change) error {
 // Commit applies a comment command's change, the consultation's part
 // included, as one record of the consultation's commit log.
 func (s *CommentStore) Commit(ctx context.Context, ch *comments.Change) error {
+	if !s.db.noBatching && batchable(ch) {
+		return s.db.commitBatched(ctx, ch) // batch.go
+	}
 	return s.db.commit(ctx, &ch.Change, ch)
 }
 

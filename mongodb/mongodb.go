@@ -100,6 +100,10 @@ type DB struct {
 	// locks serialize the commits of one consultation within the process
 	// (striped by id), so one instance does not race itself for a seq.
 	locks [64]sync.Mutex
+
+	// batch queues submissions to share a commit record (batch.go).
+	batch      batcher
+	noBatching bool
 }
 
 var (
@@ -113,6 +117,7 @@ type config struct {
 	now          func() time.Time
 	log          *slog.Logger
 	fault        func(op string) error
+	noBatching   bool
 }
 
 // Option configures Open.
@@ -214,6 +219,8 @@ func Open(ctx context.Context, uri string, opts ...Option) (*DB, error) {
 		now:           cfg.now,
 		log:           cfg.log,
 		fault:         cfg.fault,
+		batch:         batcher{queues: map[string][]*batchReq{}, leading: map[string]bool{}},
+		noBatching:    cfg.noBatching,
 	}
 	if err := db.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))

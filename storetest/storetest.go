@@ -192,7 +192,7 @@ func testEnsureAdminRace(t *testing.T, s Stores) {
 }
 
 // NewConsultation returns a consultation and its first version for tests.
-func NewConsultation(t *testing.T, dept string, created time.Time) (*consultation.Consultation, *consultation.Version) {
+func NewConsultation(t testing.TB, dept string, created time.Time) (*consultation.Consultation, *consultation.Version) {
 	t.Helper()
 	doc, err := lawtext.Parse("某县养犬管理办法\n\n第一章　总则\n\n第一条　为了规范养犬行为，制定本办法。\n第二条　本办法适用于本县城区。\n养犬人应当遵守下列规定：\n（一）依法登记；\n（二）文明养犬。\n")
 	if err != nil {
