@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"yugongkai/comments"
-	"yugongkai/consultation"
 	"yugongkai/mongodb"
 	"yugongkai/mongodb/mongotest"
 	"yugongkai/storetest"
@@ -47,16 +45,7 @@ func BenchmarkSubmissions16(b *testing.B) {
 							return
 						}
 						cm := storetest.NewComment(c.ID, fmt.Sprintf("g%d", i%50), fmt.Sprintf("关于第%d条的意见：建议延长登记期限。", i%50), storetest.T0.Add(time.Duration(i)*time.Millisecond))
-						err := consultation.Retry(func() error {
-							cur, err := db.Consultation(ctx, c.ID)
-							if err != nil {
-								return err
-							}
-							cp := *cm
-							return db.Comments().Commit(ctx, &comments.Change{Change: consultation.Change{Consultation: cur, Write: consultation.CheckRev},
-								Insert: []*comments.Comment{&cp}})
-						})
-						if err != nil {
+						if err := submitRetry(db, c.ID, cm); err != nil {
 							failed.Add(1)
 						}
 					}

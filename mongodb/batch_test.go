@@ -32,17 +32,6 @@ func TestBatchedSubmissions(t *testing.T) {
 	mustCommit(t, insertComments(t, db, taken))
 
 	const n = 24
-	submit := func(cm *comments.Comment) error {
-		return consultation.Retry(func() error {
-			cur, err := db.Consultation(ctx, c.ID)
-			if err != nil {
-				return err
-			}
-			cp := *cm
-			return db.Comments().Commit(ctx, &comments.Change{Change: consultation.Change{Consultation: cur, Write: consultation.CheckRev},
-				Insert: []*comments.Comment{&cp}})
-		})
-	}
 	var list []*comments.Comment
 	for i := range n {
 		cm := comment(c.ID, fmt.Sprintf("b%02d", i), fmt.Sprintf("g%d", i%3), comments.Published, time.Duration(i+1)*time.Millisecond)
@@ -62,7 +51,7 @@ func TestBatchedSubmissions(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = submit(cm)
+			errs[i] = submitRetry(db, c.ID, cm)
 		}()
 	}
 	close(start)

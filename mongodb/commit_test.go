@@ -513,16 +513,7 @@ func TestConcurrentSubmissions(t *testing.T) {
 				if i%2 == 1 {
 					cm.Status, cm.ArticleID = comments.Pending, "art1"
 				}
-				err := consultation.Retry(func() error {
-					cur, err := store.Consultation(ctx, c.ID)
-					if err != nil {
-						return err
-					}
-					cp := *cm
-					return store.Comments().Commit(ctx, &comments.Change{Change: consultation.Change{Consultation: cur, Write: consultation.CheckRev},
-						Insert: []*comments.Comment{&cp}})
-				})
-				if err != nil {
+				if err := submitRetry(store, c.ID, cm); err != nil {
 					errs <- fmt.Errorf("writer %d comment %d: %w", w, i, err)
 					return
 				}
@@ -705,17 +696,7 @@ func TestStalePlannerLosesItsSeq(t *testing.T) {
 	other := mongotest.OpenURI(t, uri)
 	c, v := storetest.NewConsultation(t, "d1", storetest.T0)
 	mustCommit(t, create(other, c, v))
-	submit := func(store *mongodb.DB, cm *comments.Comment) error {
-		return consultation.Retry(func() error {
-			cur, err := store.Consultation(ctx, c.ID)
-			if err != nil {
-				return err
-			}
-			cp := *cm
-			return store.Comments().Commit(ctx, &comments.Change{Change: consultation.Change{Consultation: cur, Write: consultation.CheckRev},
-				Insert: []*comments.Comment{&cp}})
-		})
-	}
+	submit := func(store *mongodb.DB, cm *comments.Comment) error { return submitRetry(store, c.ID, cm) }
 	var once sync.Once
 	var otherErr error
 	stale, err := mongodb.Open(ctx, uri, mongodb.WithDatabase(other.Name()), mongodb.WithFaults(func(op string) error {
@@ -764,4 +745,18 @@ func TestStalePlannerLosesItsSeq(t *testing.T) {
 	if n, err := other.Comments().LogSize(ctx, c.ID); err != nil || n != 3 {
 		t.Errorf("LogSize = %d, %v; want 3", n, err)
 	}
+}
+
+// submitRetry submits a copy of cm as Service.Submit does: a fresh read of
+// the consultation, a CheckRev commit, again on ErrStale.
+func submitRetry(db *mongodb.DB, cid string, cm *comments.Comment) error {
+	return consultation.Retry(func() error {
+		cur, err := db.Consultation(ctx, cid)
+		if err != nil {
+			return err
+		}
+		cp := *cm
+		return db.Comments().Commit(ctx, &comments.Change{Change: consultation.Change{Consultation: cur, Write: consultation.CheckRev},
+			Insert: []*comments.Comment{&cp}})
+	})
 }
