@@ -104,7 +104,7 @@ func TestInterpretationPage(t *testing.T) {
 	b.postRaw(page, url.Values{"interpretation": {"x"}}).want(t, 403, "without the CSRF token")
 	b.post(page, url.Values{"interpretation": {"本办法明确了登记时限。"}, "qa_question": {"何时施行？", "", ""}, "qa_answer": {"公布之日起施行。", "", ""}}).
 		want(t, 303, "saved")
-	p = b.get(page + "?done=interpretation").want(t, 200, "after")
+	p = b.get(page+"?done=interpretation").want(t, 200, "after")
 	p.has(t, "after", "政策解读已保存。", "本办法明确了登记时限。", `value="何时施行？"`, "公布之日起施行。", `id="qa-q-3"`, "最近保存")
 	if r := e.want(e.do("GET", "/api/v1/consultations/"+id+"/interpretation", w.staffA, nil), 200, "read"); r.str("interpretation") != "本办法明确了登记时限。" {
 		t.Errorf("stored %s", r.Body)
