@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"yugongkai/consultation"
 	"yugongkai/workcal"
 )
 
@@ -64,7 +65,12 @@ func TestDepartmentDraftsInterpretation(t *testing.T) {
 		if final["interpretation"] != text || len(final["qa"].([]any)) != 1 {
 			t.Errorf("published %v, want the department's text and Q&A", final)
 		}
-		archive := string(e.want(e.do("GET", base+"/archive", "", nil), 200, "archive").Body)
+		raw := e.want(e.do("GET", base+"/archive", "", nil), 200, "archive").Body
+		head := e.want(e.do("GET", base, "", nil), 200, "decision").str("history_head")
+		if v, err := consultation.VerifyArchive(raw, head); err != nil || !v.OK {
+			t.Errorf("VerifyArchive = %+v, %v", v, err)
+		}
+		archive := string(raw)
 		for _, want := range []string{`"interpretation.drafted"`, `"interpretation_source":"department"`, "自取得犬只之日起算。"} {
 			if !strings.Contains(archive, want) {
 				t.Errorf("the archive lacks %s", want)
