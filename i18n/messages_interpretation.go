@@ -9,7 +9,7 @@ func init() {
 }
 
 var interpretationMessages = map[string]message{
-	"action.interpret":             {"拟定政策解读", "draft the policy interpretation"},
+	"action.interpret":             {"拟定政策解读", "given a draft policy interpretation"},
 	"event.interpretation.drafted": {"起草部门拟定政策解读", "policy interpretation drafted by the department"},
 
 	"page.work.interpretation_title": {"政策解读", "Policy interpretation"},

@@ -43,6 +43,9 @@ func TestDepartmentDraftsInterpretation(t *testing.T) {
 		if strings.Contains(string(e.want(e.do("GET", base, "", nil), 200, "public view").Body), text) {
 			t.Error("the public view of the consultation shows the draft")
 		}
+		if strings.Contains(string(e.want(e.do("GET", base+"/archive", "", nil), 200, "public archive").Body), text) {
+			t.Error("the public archive shows the draft before publication")
+		}
 
 		bad := map[string]any{"interpretation": text, "qa": []map[string]string{{"question": "何时施行？", "answer": ""}}}
 		refused := e.want(e.do("PUT", base+"/interpretation", w.staffA, bad), 422, "a question without its answer").field("qa")
@@ -126,4 +129,15 @@ func TestInterpretationPage(t *testing.T) {
 	f.has(t, "prefilled", "已按起草部门拟定的稿填好", ">本办法明确了登记时限。</textarea>", `value="何时施行？"`, ">公布之日起施行。</textarea>")
 	p = b.get(page).want(t, 200, "tab while approved")
 	p.has(t, "still writable", `name="interpretation"`)
+
+	// The legal office posts the form as it came: the department's text is published.
+	today := workcal.DateOf(e.clock.Now()).String()
+	legal.post("/legal/consultations/"+id+"/finalize", url.Values{"document_number": {"某政规〔2027〕9号"}, "registration_number": {"ZJSD-9"},
+		"adopted_on": {today}, "effective_on": {today}, "interpretation": {"本办法明确了登记时限。"},
+		"qa_question": {"何时施行？", "", ""}, "qa_answer": {"公布之日起施行。", "", ""}}).want(t, 303, "finalize")
+	if hist := string(e.want(e.do("GET", "/api/v1/consultations/"+id+"/history", "", nil), 200, "history").Body); !strings.Contains(hist, `"interpretation_source":"department"`) {
+		t.Error("the form given back unchanged is not recorded as the department's interpretation")
+	}
+	b.post(page, url.Values{"interpretation": {"改。"}}).want(t, 422, "after publication").
+		has(t, "refused", "不能拟定政策解读", "决定已公布、撤回或不予通过")
 }

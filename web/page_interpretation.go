@@ -89,7 +89,9 @@ func (s *Server) workInterpretationSubmit(c *fiber.Ctx) error {
 	d.Form = consultation.InterpretationForm{Interpretation: formText(c, "interpretation"), QA: postedQA(c),
 		InterpretationException: formText(c, "interpretation_exception")}
 	_, err = s.cfg.Consultations.DraftInterpretation(c.UserContext(), d.User, d.C.ID, d.Form)
-	if fe := formOrConflict(d.Lang, err, "interpretation"); fe != nil {
+	// A refusal for the state (published meanwhile) is no field's: the
+	// summary shows it above the page.
+	if fe := formOrConflict(d.Lang, err, "state"); fe != nil {
 		d.Errors = fe
 		return s.render(c, fiber.StatusUnprocessableEntity, "work_interpretation", d)
 	}
