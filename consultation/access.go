@@ -72,6 +72,7 @@ func (c *Consultation) PublicCopy() *Consultation {
 		x.FinalizedBy = ""
 		cp.Final = &x
 	}
+	cp.InterpretationDraft = nil // the published one is in Final
 	cp.Hearings = c.PublicHearings()
 	cp.Steps = nil
 	cp.Documents = DocumentsFor(auth.Principal{}, c) // documents.go

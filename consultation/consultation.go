@@ -146,6 +146,9 @@ type Consultation struct {
 	// Surveys are the questionnaires run alongside (survey.go), with their
 	// published 民意调查报告.
 	Surveys []Survey `json:"surveys,omitempty" bson:"surveys,omitempty"`
+	// InterpretationDraft is the department's draft 政策解读
+	// (interpretation_draft.go), internal; the published one is in Final.
+	InterpretationDraft *InterpretationDraft `json:"interpretation_draft,omitempty" bson:"interpretation_draft,omitempty"`
 
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`

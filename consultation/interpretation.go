@@ -32,11 +32,13 @@ func NeedsInterpretation(t ProcedureType) bool {
 	return t == MajorDecision || t == NormativeDocument
 }
 
-// checkInterpretation validates the 政策解读 part of a finalization: the
-// text, the Q&A (pairs with both halves, blank pairs dropped) and the
+// checkInterpretation validates a 政策解读 (trimmed text and exception):
+// the text, the Q&A (pairs with both halves, blank pairs dropped) and the
 // exception reason, which is taken only where an interpretation is needed
-// and absent.
-func checkInterpretation(f *apperr.Fields, t ProcedureType, text, exception string, qa []QA) []QA {
+// and absent. On publication (finalizing) a 重大行政决策 or 规范性文件 needs
+// the text or the exception; a department's draft (interpretation_draft.go)
+// may still lack both.
+func checkInterpretation(f *apperr.Fields, t ProcedureType, text, exception string, qa []QA, finalizing bool) []QA {
 	checkText(f, "interpretation", text, MaxInterpretation, false)
 	checkText(f, "interpretation_exception", exception, MaxReason, false)
 	var out []QA
@@ -59,7 +61,7 @@ func checkInterpretation(f *apperr.Fields, t ProcedureType, text, exception stri
 	switch {
 	case len(out) > 0 && text == "":
 		f.Add("interpretation", "finalize.qa_without_text")
-	case NeedsInterpretation(t) && text == "" && exception == "":
+	case finalizing && NeedsInterpretation(t) && text == "" && exception == "":
 		f.Add("interpretation", "finalize.interpretation_required")
 	case text != "" && exception != "":
 		f.Add("interpretation_exception", "finalize.exception_with_text")

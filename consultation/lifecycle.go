@@ -39,6 +39,7 @@ const (
 	ActWithdrawComment Action = "withdraw_comment" // the commenter withdraws a comment (while the period runs)
 	ActSurvey          Action = "survey"           // create, edit or open a survey (survey.go)
 	ActSurveyReport    Action = "survey_report"    // publish a survey's 民意调查报告
+	ActInterpret       Action = "interpret"        // draft the 政策解读 (interpretation_draft.go)
 )
 
 // Who says which people may take an action.
@@ -106,6 +107,7 @@ var Lifecycle = []Transition{
 	{ActWithdrawComment, []State{Open}, "", Public},
 	{ActSurvey, []State{Draft, Open}, "", Department},
 	{ActSurveyReport, []State{Open, Closed, InReview, Returned, Approved}, "", Department},
+	{ActInterpret, []State{Draft, Open, Closed, InReview, Returned, Approved}, "", Department},
 }
 
 // TransitionOf returns the row of action a.

@@ -13,12 +13,12 @@ import (
 // is not also made here fails.
 func TestLifecycleTable(t *testing.T) {
 	want := map[consultation.State]string{
-		consultation.Draft:     "edit publish withdraw step survey",
-		consultation.Open:      "extend close withdraw step hearing apply comment offline moderate dispose withdraw_comment survey survey_report",
-		consultation.Closed:    "withdraw revise review step hearing apply offline moderate dispose survey_report",
-		consultation.InReview:  "opinion offline moderate dispose survey_report",
-		consultation.Returned:  "withdraw revise review step hearing apply offline moderate dispose survey_report",
-		consultation.Approved:  "withdraw finalize decide offline moderate dispose survey_report",
+		consultation.Draft:     "edit publish withdraw step survey interpret",
+		consultation.Open:      "extend close withdraw step hearing apply comment offline moderate dispose withdraw_comment survey survey_report interpret",
+		consultation.Closed:    "withdraw revise review step hearing apply offline moderate dispose survey_report interpret",
+		consultation.InReview:  "opinion offline moderate dispose survey_report interpret",
+		consultation.Returned:  "withdraw revise review step hearing apply offline moderate dispose survey_report interpret",
+		consultation.Approved:  "withdraw finalize decide offline moderate dispose survey_report interpret",
 		consultation.Rejected:  "withdraw moderate dispose",
 		consultation.Published: "stamp",
 		consultation.Withdrawn: "",

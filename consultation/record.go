@@ -224,6 +224,9 @@ func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id str
 	if err != nil {
 		return nil, err
 	}
+	if !CanReadInterpretationDraft(actor, c) {
+		c.InterpretationDraft = nil // its events carry it once the decision is published
+	}
 	versions, err := s.Versions(ctx, actor, id)
 	if err != nil {
 		return nil, err

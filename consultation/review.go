@@ -310,7 +310,9 @@ type FinalizeForm struct {
 	EffectiveOn        string `json:"effective_on" jsonschema:"required"`
 	EffectiveException string `json:"effective_exception"`
 	// Interpretation is the 政策解读 published with the decision: what it
-	// changes for whom, in plain words.
+	// changes for whom, in plain words. With QA and InterpretationException
+	// all empty, the department's draft is published
+	// (interpretation_draft.go).
 	Interpretation string `json:"interpretation"`
 	// QA are the interpretation's questions and answers (optional).
 	QA []QA `json:"qa"`
@@ -343,7 +345,8 @@ func AdoptedTitle(draft string) string {
 // unless an exception is recorded). Every comment must have an answer,
 // those entered during review included (Invalid naming them). The reviewed
 // text becomes the final version (公布稿) under the adopted title and
-// nothing changes after. Legal staff or admins only.
+// nothing changes after. The 政策解读 is the request's or, when it gives
+// none, the department's draft. Legal staff or admins only.
 func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string, form FinalizeForm) (*Consultation, error) {
 	return s.run(ctx, actor, id, ActFinalize, func(c *Consultation, ch *Change) error {
 		now := s.now()
@@ -360,9 +363,10 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		checkText(&f, "registration_number", reg, 100, c.ProcedureType == NormativeDocument)
 		exception := strings.TrimSpace(form.EffectiveException)
 		checkText(&f, "effective_exception", exception, MaxReason, false)
-		interpretation := strings.TrimSpace(form.Interpretation)
-		intException := strings.TrimSpace(form.InterpretationException)
-		qa := checkInterpretation(&f, c.ProcedureType, interpretation, intException, form.QA)
+		// Without a 政策解读 of its own the request takes the department's
+		// draft (interpretation_draft.go).
+		interpretation, intException, givenQA := finalInterpretation(c, form)
+		qa := checkInterpretation(&f, c.ProcedureType, interpretation, intException, givenQA, true)
 		adopted, err1 := workcal.ParseDate(strings.TrimSpace(form.AdoptedOn))
 		if err1 != nil {
 			f.Add("adopted_on", "field.bad_date")
@@ -430,7 +434,8 @@ func (s *Service) Finalize(ctx context.Context, actor auth.Principal, id string,
 		return s.Record(ch, actor, "consultation.finalized", true, map[string]any{
 			"title": title, "document_number": number, "registration_number": reg, "adopted_on": c.Final.AdoptedOn,
 			"effective_on": c.Final.EffectiveOn, "effective_exception": exception, "version": final.Number, "text_sha256": final.SHA256,
-			"interpretation": interpretation, "interpretation_exception": intException, "qa": qaPayload(qa)})
+			"interpretation": interpretation, "interpretation_exception": intException, "qa": qaPayload(qa),
+			"interpretation_source": interpretationSource(c, interpretation, intException, qa)})
 	})
 }
 

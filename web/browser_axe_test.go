@@ -139,7 +139,7 @@ func TestAxeEveryPage(t *testing.T) {
 	}{
 		{"", public},
 		{"staff", []string{"/staff/", "/staff/consultations/new", w("draft", "/edit"), w("open", "/import"), w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
-			w("open", "/period"), w("open", "/steps"), w("open", "/hearings"), w("open", "/notifications"), w("open", "/surveys"), w("open", "/documents"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
+			w("open", "/period"), w("open", "/steps"), w("open", "/hearings"), w("open", "/notifications"), w("open", "/surveys"), w("open", "/documents"), w("open", "/interpretation"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
 		{"legal", []string{"/legal/", c("published", ""), l("closed", "/review")}},
 		{"admin", []string{"/admin/"}},
 		{"resident", []string{"/me/comments", "/me/password", "/me/sessions", c("open", "/comment")}},

@@ -17,10 +17,12 @@ import (
 // hearing, a resident applies from the consultation page, the staff select
 // by lot and enter the record with a statement; the comments are answered,
 // the text revised and reviewed, the collective decision says 修改后再议,
-// the text is revised and reviewed again and passed; the legal office
-// publishes it with its 政策解读 (marked required on the form; the refusal
-// without one is TestMajorDecisionWithHearing's) and a Q&A, which the decision page shows
-// with the hearing on its timeline. No page may log a console error.
+// the text is revised and reviewed again and passed; the department drafts
+// its 政策解读 and a Q&A on the workspace tab, and the legal office
+// publishes it from the finalize form filled with that draft (marked
+// required on the form; the refusal without one is
+// TestMajorDecisionWithHearing's); the decision page shows it with the
+// hearing on its timeline. No page may log a console error.
 func TestBrowserMajorDecisionStory(t *testing.T) {
 	needBrowser(t)
 	e := newEnv(t, "sqlite")
@@ -104,6 +106,14 @@ func TestBrowserMajorDecisionStory(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`form[action$="/record"] textarea[name="st_body"]`), "建议登记期限延长至六十日。"),
 		chromedp.Click(chromedp.CSS(`form[action$="/record"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice-box`)))
+	// The department drafts the 政策解读 on its tab (page_interpretation.go).
+	step("10b-interpretation",
+		chromedp.Navigate(work+"/interpretation"), chromedp.WaitVisible(chromedp.ID("interpretation")),
+		chromedp.SetValue(chromedp.ID("interpretation"), "本办法明确养犬登记期限为三十日。"),
+		chromedp.SetValue(chromedp.ID("qa-q-0"), "登记期限从何时起算？"),
+		chromedp.SetValue(chromedp.ID("qa-a-0"), "自取得犬只之日起算。"),
+		chromedp.Click(chromedp.CSS(`form[action$="/interpretation"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice-box`)))
 	logOut("11-staff-logged-out")
 
 	// 4. Through the API: answers, revision, review, 修改后再议, again, 通过.
@@ -143,10 +153,11 @@ func TestBrowserMajorDecisionStory(t *testing.T) {
 	if got := text("finalize form"); !strings.Contains(got, "重大行政决策、行政规范性文件必填") {
 		t.Errorf("the finalize form does not say the interpretation is required: %q", got)
 	}
+	// The form is filled with the department's draft.
+	if got := eval("prefilled", `document.getElementById("interpretation").value + "|" + document.getElementById("qa-a-0").value`); got != "本办法明确养犬登记期限为三十日。|自取得犬只之日起算。" {
+		t.Errorf("the finalize form holds %q, want the department's draft", got)
+	}
 	step("14-finalized",
-		chromedp.SetValue(chromedp.ID("interpretation"), "本办法明确养犬登记期限为三十日。"),
-		chromedp.SetValue(chromedp.ID("qa-q-0"), "登记期限从何时起算？"),
-		chromedp.SetValue(chromedp.ID("qa-a-0"), "自取得犬只之日起算。"),
 		chromedp.Click(chromedp.CSS(`form[action$="/finalize"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.ID("interp-h")))
 	got := text("decision")

@@ -47,3 +47,22 @@ func postedQA(c *fiber.Ctx) []consultation.QA {
 func (d legalFinalizeData) NeedsInterpretation() bool {
 	return consultation.NeedsInterpretation(d.C.ProcedureType)
 }
+
+// interpretationFields is the data of the "interpretationfields" partial
+// (templates/_interpretation.html): a 政策解读's text, Q&A rows and
+// exception reason, on the department's draft form (page_interpretation.go)
+// and on the finalization form.
+type interpretationFields struct {
+	pageBase
+	Interpretation, Exception string
+	QA                        []consultation.QA
+	Errors                    formErrors
+	// Needs: a 重大行政决策 or 规范性文件, published with one or a reason.
+	Needs bool
+}
+
+// Fields is the data of the finalization form's 政策解读 fields.
+func (d legalFinalizeData) Fields() interpretationFields {
+	return interpretationFields{pageBase: d.pageBase, Interpretation: d.Form.Interpretation, Exception: d.Form.InterpretationException,
+		QA: d.Form.QA, Errors: d.Errors, Needs: d.NeedsInterpretation()}
+}

@@ -93,6 +93,12 @@ func (s *Server) legalReviewPackage(c *fiber.Ctx) (legalReviewData, error) {
 	return d, nil
 }
 
+// Interpretation is the department's draft 政策解读, shown beside the
+// draft (page_interpretation.go).
+func (d legalReviewData) Interpretation() interpretationView {
+	return interpretationView{pageBase: d.pageBase, D: d.C.InterpretationDraft}
+}
+
 // RedlinePart is the data of the "redline" partial.
 func (d legalReviewData) RedlinePart() redlinePart { return redlinePart{d.pageBase, d.Redline} }
 
@@ -175,7 +181,10 @@ func (s *Server) legalFinalizeLoad(c *fiber.Ctx) (legalFinalizeData, error) {
 		NeedsRegistration: x.ProcedureType == consultation.NormativeDocument, IsRule: x.ProcedureType == consultation.Rule}
 	today := workcal.DateOf(d.Now)
 	d.Form = legalFinalizeForm{AdoptedOn: today.String()}
-	d.Form.QA = qaRows(nil)
+	if x := x.InterpretationDraft; x != nil { // the department's draft (page_interpretation.go)
+		d.Form.Interpretation, d.Form.InterpretationException, d.Form.QA = x.Interpretation, x.InterpretationException, x.QA
+	}
+	d.Form.QA = qaRows(d.Form.QA)
 	return d, nil
 }
 

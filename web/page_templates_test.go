@@ -109,6 +109,7 @@ func TestRenderEveryTemplate(t *testing.T) {
 		addHearingTemplateData(data, base(staff), x)           // page_hearings_templates_test.go
 		addNoticesTemplateData(data, base(staff), x)           // notices_templates_test.go
 		addSurveyTemplateData(data, base(auth.Principal{}), x) // page_surveys_templates_test.go
+		addInterpretationTemplateData(data, base(staff), x)    // page_interpretation_templates_test.go
 		for name, tmpl := range ps.pages {
 			d, ok := data[name]
 			if !ok {

@@ -259,6 +259,8 @@ func (s *Server) routes() {
 	s.importRoutes(api)
 	s.withdrawRoutes(api) // api_withdraw.go
 	s.hearingRoutes(api)  // api_hearings.go
+
+	s.interpretationRoutes(api) // api_interpretation.go
 	if s.cfg.Search != nil {
 		api.Get("/search", s.search)
 	}
@@ -280,4 +282,6 @@ func (s *Server) routes() {
 	s.documentsPageRoutes() // page_documents.go
 	s.surveyPageRoutes()    // page_surveys.go
 	s.workSurveyRoutes()    // page_work_surveys.go
+
+	s.interpretationPageRoutes() // page_interpretation.go
 }
