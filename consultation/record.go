@@ -224,8 +224,12 @@ func (s *Service) BuildArchive(ctx context.Context, actor auth.Principal, id str
 	if err != nil {
 		return nil, err
 	}
-	if !CanReadInterpretationDraft(actor, c) {
-		c.InterpretationDraft = nil // its events carry it once the decision is published
+	if !CanSeeInternal(actor, c) {
+		// Outside the department and the legal office the archive holds the
+		// consultation as the public sees it (PublicCopy): no internal
+		// procedure records, drafts or account ids; the chain keeps them
+		// (withheld until publication).
+		c = c.PublicCopy()
 	}
 	versions, err := s.Versions(ctx, actor, id)
 	if err != nil {

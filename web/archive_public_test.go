@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"yugongkai/consultation"
+	"yugongkai/workcal"
 	"yugongkai/history"
 )
 
@@ -70,6 +71,8 @@ func TestPublicArchiveOfOpenConsultationVerifies(t *testing.T) {
 			"channel": "letter", "received_on": "2026-12-01", "display": "anonymous"}), 201, "letter")
 		e.want(e.do("POST", base+"/comments", "", comment("建议延长征求意见期限，联系电话13812345678。")), 201, "online comment")
 		e.want(e.do("POST", base+"/extend", w.staffA, map[string]string{"closes_at": "2027-01-15", "reason": "应群众要求延长"}), 200, "extend")
+		e.want(e.do("POST", base+"/steps", w.staffA, map[string]any{"kind": "expert_review", "held_on": workcal.DateOf(e.clock.Now()).String(),
+			"participants": "县律师协会", "summary": "内部专家意见：登记费宜降低。", "public": false}), 201, "internal step")
 
 		full := e.want(e.do("GET", base+"/history", w.staffA, nil), 200, "staff history")
 		arch := e.want(e.do("GET", base+"/archive", "", nil), 200, "public archive")
@@ -102,6 +105,18 @@ func TestPublicArchiveOfOpenConsultationVerifies(t *testing.T) {
 		}
 		if strings.Contains(string(arch.Body), "13812345678") || strings.Contains(string(arch.Body), "收容场所") {
 			t.Error("the public archive leaks a private payload")
+		}
+		// The consultation in it is the public copy: no internal procedure
+		// record, no account ids.
+		if strings.Contains(string(arch.Body), "内部专家意见") || strings.Contains(string(arch.Body), "县律师协会") {
+			t.Error("the public archive holds an internal procedure record")
+		}
+		if by := a["consultation"].(map[string]any)["created_by"]; by != nil && by != "" {
+			t.Errorf("the public archive names the account that created the consultation: %v", by)
+		}
+		staffArch := e.want(e.do("GET", base+"/archive", w.staffA, nil), 200, "staff archive")
+		if !strings.Contains(string(staffArch.Body), "内部专家意见") {
+			t.Error("the department's archive lacks its internal procedure record")
 		}
 		head := e.want(e.do("GET", base, "", nil), 200, "consultation").str("history_head")
 
