@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"yugongkai/consultation"
-	"yugongkai/workcal"
 	"yugongkai/history"
+	"yugongkai/workcal"
 )
 
 // pythonArchiveCheck runs docs/verify_archive.py on an archive; it returns
