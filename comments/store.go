@@ -3,6 +3,8 @@ package comments
 import (
 	"context"
 	"time"
+
+	"yugongkai/vcode"
 )
 
 // Filter selects comments of one consultation for the staff list.
@@ -102,6 +104,12 @@ type Store interface {
 	// CommentsByUser returns the newest comments (at most limit) submitted
 	// through account userID, newest first.
 	CommentsByUser(ctx context.Context, userID string, limit int) ([]*Comment, error)
+	// CommentsByContact returns the newest comments (at most limit) that
+	// still keep contact as their email or phone, newest first. The store
+	// finds them by the keyed hash of the contact (ContactKeys, under a key
+	// of its own), written in the insert of each comment and cleared with
+	// its contact; the clear contact is never indexed.
+	CommentsByContact(ctx context.Context, contact vcode.Contact, limit int) ([]*Comment, error)
 	// SharedBands returns, for each band key shared by ≥ 2 non-empty groups
 	// of the consultation, the sorted ids of those groups (candidate
 	// near-duplicates). The same set may appear for several band keys.

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"yugongkai/comments"
+	"yugongkai/vcode"
 )
 
 // Collections of the comments store.
@@ -69,6 +70,9 @@ func commentIndexes() map[string][]mongo.IndexModel {
 			idx("consultation_outcome", "consultation_id", "disposition.outcome"),
 			idx("consultation_channel", "consultation_id", "channel"),
 			idx("user_received", "user_id", "received_at"),
+			// Lost receipts (contactkeys.go): the keyed hashes, never the contacts.
+			idx("contact_email_key_received", "contact_email_key", "received_at"),
+			idx("contact_phone_key_received", "contact_phone_key", "received_at"),
 			idx("consultation_commenter_type", "consultation_id", "commenter_type"),
 			idx("consultation_signatories", "consultation_id", "signatories"),
 		},
@@ -89,6 +93,10 @@ type commentDoc struct {
 	comments.Comment `bson:",inline"`
 	Idem             string `bson:"idem,omitempty"`
 	Applied          int64  `bson:"applied,omitempty"`
+	// The keyed hashes of the contacts (comments.ContactKeys): absent
+	// without a contact, "" once it was erased (contactkeys.go).
+	EmailKey string `bson:"contact_email_key,omitempty"`
+	PhoneKey string `bson:"contact_phone_key,omitempty"`
 }
 
 func idemKey(consultationID, key string) string { return consultationID + "\x00" + key }
@@ -191,6 +199,21 @@ func (s *CommentStore) CountByStance(ctx context.Context, consultationID string)
 func (s *CommentStore) CommentsByUser(ctx context.Context, userID string, limit int) ([]*comments.Comment, error) {
 	opts := options.Find().SetSort(bson.D{{Key: "received_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit))
 	return s.find(ctx, bson.D{{Key: "user_id", Value: userID}}, opts, "comments by user")
+}
+
+// CommentsByContact implements comments.Store over the contact key
+// fields, one indexed filter per channel.
+func (s *CommentStore) CommentsByContact(ctx context.Context, contact vcode.Contact, limit int) ([]*comments.Comment, error) {
+	field := "contact_email_key"
+	if contact.Channel == vcode.SMS {
+		field = "contact_phone_key"
+	}
+	key := s.db.contactKeys.ContactKey(contact)
+	if key == "" || limit <= 0 {
+		return nil, nil
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "received_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit))
+	return s.find(ctx, bson.D{{Key: field, Value: key}}, opts, "comments by contact")
 }
 
 // CommentByIdempotencyKey returns the comment stored with the key.

@@ -16,7 +16,8 @@ func (p *planner) planEraseContact(id string) error {
 	if err != nil {
 		return err
 	}
-	if err := p.update([]string{c.ID}, "", bson.D{{Key: "contact_email", Value: ""}, {Key: "contact_phone", Value: ""}, {Key: "notify", Value: false}}, nil); err != nil {
+	if err := p.update([]string{c.ID}, "", bson.D{{Key: "contact_email", Value: ""}, {Key: "contact_phone", Value: ""}, {Key: "notify", Value: false},
+		{Key: "contact_email_key", Value: ""}, {Key: "contact_phone_key", Value: ""}}, nil); err != nil {
 		return err
 	}
 	list, err := p.db.findNotifications(p.ctx, bson.D{{Key: "consultation", Value: p.cid}, {Key: "comment", Value: id}}, options.Find())

@@ -20,7 +20,8 @@ func (p *planner) planExpireContacts() error {
 		match, set bson.D
 	}{
 		{commentsCollection, bson.D{{Key: "consultation_id", Value: p.cid}},
-			bson.D{{Key: "contact_phone", Value: ""}, {Key: "contact_email", Value: ""}}},
+			bson.D{{Key: "contact_phone", Value: ""}, {Key: "contact_email", Value: ""},
+				{Key: "contact_phone_key", Value: ""}, {Key: "contact_email_key", Value: ""}}},
 		{outboxCollection, bson.D{{Key: "consultation", Value: p.cid}, {Key: "state", Value: consultation.NotifyPending}},
 			bson.D{{Key: "state", Value: consultation.NotifyCancelled}}},
 		{outboxCollection, bson.D{{Key: "consultation", Value: p.cid}},

@@ -60,6 +60,7 @@ import (
 	"yugongkai/apperr"
 	"yugongkai/auth"
 	"yugongkai/consultation"
+	"yugongkai/vcode"
 )
 
 // DefaultDatabase is the database used when the URI names none.
@@ -104,6 +105,10 @@ type DB struct {
 	// batch queues submissions to share a commit record (batch.go).
 	batch      batcher
 	noBatching bool
+
+	// contactKeys hashes the comments' contacts for their index
+	// (contactkeys.go), under the key kept in the settings.
+	contactKeys vcode.Hasher
 }
 
 var (
@@ -225,6 +230,10 @@ func Open(ctx context.Context, uri string, opts ...Option) (*DB, error) {
 	if err := db.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("mongodb: create indexes in %s: %w", name, err)
+	}
+	if err := db.openContactKeys(ctx); err != nil { // contactkeys.go
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("mongodb: contact keys in %s: %w", name, err)
 	}
 	return db, nil
 }

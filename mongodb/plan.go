@@ -469,6 +469,7 @@ func (p *planner) planInserts(list []*comments.Comment) error {
 		p.touched[c.GroupID] = true
 		p.count(c.ArticleID, c.Status, 1)
 		doc := commentDoc{Comment: c}
+		doc.EmailKey, doc.PhoneKey = comments.ContactKeys(p.db.contactKeys, &c)
 		if c.IdempotencyKey != "" {
 			doc.Idem = idemKey(p.cid, c.IdempotencyKey)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/comments"
+	"yugongkai/vcode"
 )
 
 // CommentStore implements comments.Store (migration 0002_comments.sql).
@@ -157,10 +158,11 @@ func insertCommentRow(ctx context.Context, t *txn, c *comments.Comment) error {
 	if err != nil {
 		return err
 	}
+	email, phone := comments.ContactKeys(t.keys, c)
 	if _, err := t.ExecContext(ctx, `INSERT INTO comments (id, consultation_id, article_id, status, channel, group_id, outcome,
-		received_at, receipt, idempotency_key, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		received_at, receipt, idempotency_key, record, contact_email_key, contact_phone_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.ConsultationID, c.ArticleID, string(c.Status), string(c.Channel), c.GroupID, outcomeOf(c),
-		formatTime(c.ReceivedAt), c.Receipt, nullable(c.IdempotencyKey), record); err != nil {
+		formatTime(c.ReceivedAt), c.Receipt, nullable(c.IdempotencyKey), record, nullable(email), nullable(phone)); err != nil {
 		return duplicateKey(err, "insert comment")
 	}
 	return nil
@@ -324,14 +326,17 @@ func readComment(ctx context.Context, tx *txn, id string) (*comments.Comment, er
 	return c, classify(err, "read comment")
 }
 
-// saveComment writes back the mutable columns and the record of c.
+// saveComment writes back the mutable columns and the record of c; the
+// contact keys follow its contacts (an erased contact takes its key along).
 func saveComment(ctx context.Context, tx *txn, c *comments.Comment) error {
 	record, err := encodeComment(c)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE comments SET status = ?, group_id = ?, outcome = ?, record = ? WHERE id = ?",
-		string(c.Status), c.GroupID, outcomeOf(c), record, c.ID)
+	email, phone := comments.ContactKeys(tx.keys, c)
+	_, err = tx.ExecContext(ctx, `UPDATE comments SET status = ?, group_id = ?, outcome = ?, record = ?,
+		contact_email_key = ?, contact_phone_key = ? WHERE id = ?`,
+		string(c.Status), c.GroupID, outcomeOf(c), record, nullable(email), nullable(phone), c.ID)
 	return classify(err, "update comment")
 }
 
@@ -611,6 +616,21 @@ func (s *CommentStore) CountByStance(ctx context.Context, consultationID string)
 func (s *CommentStore) CommentsByUser(ctx context.Context, userID string, limit int) ([]*comments.Comment, error) {
 	return s.query(ctx, "comments by user", "SELECT record, received_at, id FROM comments WHERE user_id = ? ORDER BY received_at DESC, id DESC LIMIT ?",
 		[]any{userID, limit}, limit)
+}
+
+// CommentsByContact implements comments.Store over the contact key
+// columns (migration 0023), one indexed range per channel.
+func (s *CommentStore) CommentsByContact(ctx context.Context, contact vcode.Contact, limit int) ([]*comments.Comment, error) {
+	col := "contact_email_key"
+	if contact.Channel == vcode.SMS {
+		col = "contact_phone_key"
+	}
+	key := s.db.contactKeys.ContactKey(contact)
+	if key == "" || limit <= 0 {
+		return nil, nil
+	}
+	return s.query(ctx, "comments by contact", "SELECT record, received_at, id FROM comments WHERE "+col+" = ? ORDER BY received_at DESC, id DESC LIMIT ?",
+		[]any{key, limit}, limit)
 }
 
 // SharedBands returns the groups sharing each band key held by ≥ 2

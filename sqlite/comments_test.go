@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"context"
+	"database/sql"
 	"testing"
 
 	"yugongkai/comments"
@@ -18,5 +20,47 @@ func TestAtomic(t *testing.T) {
 		db := OpenTemp(t, WithFaults(f.Hook))
 		return storetest.AtomicStores{Auth: db.Auth(), Consultations: db.Consultations(), Comments: db.Comments(), Queue: db.Search(), Outbox: db, AllPairs: true, Blobs: db.Blobs(),
 			Surveys: db.Surveys()}
+	})
+}
+
+// TestContactKeys: lost receipts are found by the contact keys, which go
+// with the contacts, and a database of before migration 0023 gets them at
+// open (storetest.RunContactKeys).
+func TestContactKeys(t *testing.T) {
+	storetest.RunContactKeys(t, func(t *testing.T) storetest.ContactKeyStores {
+		dir := t.TempDir()
+		open := func(t *testing.T) (*DB, storetest.AtomicStores) {
+			db, err := Open(context.Background(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db, storetest.AtomicStores{Auth: db.Auth(), Consultations: db.Consultations(), Comments: db.Comments(), Queue: db.Search(), Outbox: db, Blobs: db.Blobs(),
+				Surveys: db.Surveys()}
+		}
+		db, stores := open(t)
+		t.Cleanup(func() { db.Close() })
+		return storetest.ContactKeyStores{AtomicStores: stores,
+			// As a database of before 0023 holds its comments once the
+			// migration added the columns: no keys, the backfill to do.
+			ForgetKeys: func(t *testing.T) {
+				err := db.write(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+					if _, err := tx.ExecContext(ctx, "UPDATE comments SET contact_email_key = NULL, contact_phone_key = NULL"); err != nil {
+						return err
+					}
+					_, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES ('contact_keys_backfill', X'')")
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			},
+			Reopen: func(t *testing.T) storetest.AtomicStores {
+				if err := db.Close(); err != nil {
+					t.Fatal(err)
+				}
+				db, stores = open(t)
+				return stores
+			},
+		}
 	})
 }

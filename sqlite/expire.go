@@ -13,8 +13,8 @@ import (
 // notifications cancelled: there is no one to send them to) and the
 // followers' addresses.
 func expireContacts(ctx context.Context, t *txn, cid string) error {
-	if _, err := t.ExecContext(ctx, `UPDATE comments SET record = json_remove(record, '$.contact_phone', '$.contact_email')
-		WHERE consultation_id = ? AND (json_extract(record, '$.contact_phone') IS NOT NULL OR json_extract(record, '$.contact_email') IS NOT NULL)`, cid); err != nil {
+	if _, err := t.ExecContext(ctx, `UPDATE comments SET record = json_remove(record, '$.contact_phone', '$.contact_email'),
+		contact_email_key = NULL, contact_phone_key = NULL WHERE consultation_id = ? AND (json_extract(record, '$.contact_phone') IS NOT NULL OR json_extract(record, '$.contact_email') IS NOT NULL)`, cid); err != nil {
 		return classify(err, "expire contacts: comments")
 	}
 	if _, err := t.ExecContext(ctx, `UPDATE outbox SET recipient = '', state = CASE WHEN state = ? THEN ? ELSE state END

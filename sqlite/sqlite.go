@@ -54,6 +54,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"yugongkai/apperr"
+	"yugongkai/vcode"
 )
 
 // FileName is the name of the database file inside the data directory.
@@ -75,6 +76,10 @@ type DB struct {
 
 	// noLog skips the comments' transparency log (benchmark baseline only).
 	noLog bool
+
+	// contactKeys hashes the comments' contacts for their index
+	// (contactkeys.go), under the key migration 0023 made.
+	contactKeys vcode.Hasher
 
 	// stopBackground ends the checkpointer.
 	stopBackground context.CancelFunc
@@ -169,6 +174,10 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.openContactKeys(ctx); err != nil { // contactkeys.go
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -209,6 +218,7 @@ type txn struct {
 	fault func(op string) error
 	noLog bool
 	stmts *stmtCache
+	keys  vcode.Hasher // of the comments' contacts (contactkeys.go)
 }
 
 // ExecContext runs a write statement, failing it first if the hook says so.
@@ -235,7 +245,7 @@ func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 // commitTx runs fn in one write transaction (see write) as a txn.
 func (db *DB) commitTx(ctx context.Context, fn func(ctx context.Context, t *txn) error) error {
 	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		return fn(ctx, &txn{Tx: tx, fault: db.fault, noLog: db.noLog, stmts: db.writes.stmts})
+		return fn(ctx, &txn{Tx: tx, fault: db.fault, noLog: db.noLog, stmts: db.writes.stmts, keys: db.contactKeys})
 	})
 }
 
