@@ -63,6 +63,8 @@ type Service struct {
 
 	articleMu   sync.Mutex
 	articleSets map[string]map[string]bool
+
+	sending sync.WaitGroup // lost-receipt messages in flight (lost_receipts.go)
 }
 
 // NewService returns a Service on the wall clock with the default threshold.

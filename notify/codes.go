@@ -45,6 +45,9 @@ func ComposeCode(m vcode.Message, domain string) Message {
 			out.Text = i18n.T(i18n.ZH, "vcode.sms.code", m.Code, i18n.T(i18n.ZH, purpose), minutes)
 		} else {
 			out.Text = i18n.T(i18n.ZH, "vcode.sms.notice", i18n.T(i18n.ZH, m.Notice, m.Params...))
+			for _, l := range m.Lines {
+				out.Text += "\n" + l
+			}
 		}
 		return out
 	}
@@ -54,7 +57,7 @@ func ComposeCode(m vcode.Message, domain string) Message {
 		paras = []string{i18n.T(lang, "vcode.body.code", i18n.T(lang, purpose)), m.Code, i18n.T(lang, "vcode.body.valid", minutes), i18n.T(lang, "vcode.body.secret")}
 	} else {
 		out.Subject = i18n.T(lang, "vcode.subject.notice", i18n.T(lang, purpose))
-		paras = []string{i18n.T(lang, m.Notice, m.Params...)}
+		paras = append([]string{i18n.T(lang, m.Notice, m.Params...)}, m.Lines...)
 	}
 	paras = append(paras, i18n.T(lang, "vcode.body.ignore"))
 	var text strings.Builder

@@ -45,6 +45,9 @@ const (
 	PasswordReset Purpose = "password_reset"
 	AttachReceipt Purpose = "attach_receipt"
 	EraseContact  Purpose = "erase_contact"
+	// LostReceipts sends no code: the receipt codes of the comments
+	// submitted with the contact (comments.Service.SendLostReceipts).
+	LostReceipts Purpose = "lost_receipts"
 )
 
 // Channels of a contact.
@@ -176,7 +179,10 @@ type Message struct {
 	// contact already has an account, has no receipts, …).
 	Notice string
 	Params []any // of the notice
-	TTL    time.Duration
+	// Lines follow the notice, one paragraph each, already in the
+	// message's language (a list: the lost receipts).
+	Lines []string
+	TTL   time.Duration
 }
 
 // Sender delivers a Message now (package notify renders and sends it).
@@ -239,6 +245,15 @@ func (s *Service) allow(c Contact) error {
 	}
 	return nil
 }
+
+// Allow counts a message to c against the per-contact limit, for a
+// caller that sends with Deliver (or decides to send nothing) after it:
+// the limit then holds whether or not a message goes out. Errors as Issue.
+func (s *Service) Allow(c Contact) error { return s.allow(c) }
+
+// Deliver sends m now, without a code and without counting it: the
+// caller has called Allow. Errors: Internal with key vcode.send_failed.
+func (s *Service) Deliver(ctx context.Context, m Message) error { return s.send(ctx, m) }
 
 // Issue makes a new code for (purpose, contact, subject), replacing an
 // earlier one, and sends it. Errors: TooManyRequests (per contact),

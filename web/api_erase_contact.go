@@ -39,6 +39,7 @@ func (s *Server) eraseContactRoutes(api fiber.Router) {
 	small := limitBody(DefaultBodyLimit)
 	api.Post("/receipts/:code/erase-contact/code", small, s.requestContactErasure)
 	api.Post("/receipts/:code/erase-contact", small, s.eraseContact)
+	api.Post("/receipts/lost", small, s.sendLostReceipts) // api_lost_receipts.go
 }
 
 func (s *Server) requestContactErasure(c *fiber.Ctx) error {

@@ -27,6 +27,8 @@ func (s *Server) commentPageRoutes() {
 	app.Get("/consultations/:id/comment", s.commentPage)
 	app.Post("/consultations/:id/comment", attachmentLimit(attachment.ForComment, DefaultBodyLimit), s.commentSubmit) // files: page_attachments.go
 	app.Get("/receipts", s.receiptLookupPage)
+	app.Get("/receipts/lost", s.lostReceiptsPage) // page_lost_receipts.go; before /receipts/:code
+	app.Post("/receipts/lost", limitBody(DefaultBodyLimit), s.lostReceiptsSubmit)
 	app.Get("/receipts/:code", s.receiptPage)
 }
 
