@@ -132,7 +132,7 @@ func TestAxeEveryPage(t *testing.T) {
 	}
 	public := []string{applyPage, "/receipts/" + openReceipt, "/", "/consultations", c("open", ""), surveyPages[0], surveyPages[1], c("open", "/comment"), c("open", "/comments"), c("published", ""),
 		c("published", "/comments"), c("published", "/report"), c("published", "/history"), c("published", "/diff"), "/search?q=" + url.QueryEscape("充电"),
-		"/receipts", "/receipts/" + receipt, "/login", "/no-such-page", "/register", "/password-reset"}
+		"/receipts", "/receipts/lost", "/receipts/" + receipt, "/login", "/no-such-page", "/register", "/password-reset"}
 	roles := []struct {
 		role  string
 		pages []string

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"yugongkai/consultation"
 	"yugongkai/notify"
+	"yugongkai/vcode"
 	"yugongkai/web"
 )
 
@@ -25,9 +27,26 @@ func (failingSender) Send(_ context.Context, m notify.Message) error {
 	return fmt.Errorf("550 <%s>: no such user", m.To)
 }
 
+// refusingCodes is a vcode.Sender refusing every message with an error
+// naming its recipient.
+type refusingCodes struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (r *refusingCodes) SendCode(_ context.Context, m vcode.Message) error {
+	r.mu.Lock()
+	r.n++
+	r.mu.Unlock()
+	return fmt.Errorf("550 <%s>: no such user", m.Contact.Address)
+}
+
+func (r *refusingCodes) count() int { r.mu.Lock(); defer r.mu.Unlock(); return r.n }
+
 // TestContactsAppearNowhere: commenters give distinctive contacts, the
 // whole procedure runs (notifications attempted, failing with errors that
-// name the recipient), then every feed, export (CSV, XLSX, JSON), search,
+// name the recipient; lost receipts asked for, their sends failing
+// likewise), then every feed, export (CSV, XLSX, JSON), search,
 // archive, history, public list and receipt, and the whole log output
 // (request lines included, at debug level) are fetched: the contacts
 // appear in none. After the contacts expire they are gone from the staff
@@ -82,6 +101,25 @@ func contactsAppearNowhere(t *testing.T, store string) {
 			}
 			return r.Body
 		}
+		// Lost receipts for the commenters' contacts, the sends failing with
+		// errors that name the recipient; the request, the answer and the
+		// log of the failure must not show the contact.
+		refusing := &refusingCodes{}
+		e.comments.Codes = vcode.New(e.auth.Codes.Store, []byte("test-code-key-test-code-key-0123"), refusing, e.clock.Now)
+		for _, contact := range []string{canaryEmail, canaryPhone} {
+			r := e.want(e.do("POST", "/api/v1/receipts/lost", "", map[string]string{"contact": contact}), 202, "lost receipts")
+			check("lost receipts answer", r.Body)
+		}
+		lostPage := e.browser()
+		check("lost receipts page", []byte(lostPage.post("/receipts/lost", url.Values{"contact": {canaryEmail2}}).want(t, 200, "lost page").Body))
+		e.comments.WaitSends()
+		if n := refusing.count(); n != 3 {
+			t.Fatalf("%d lost-receipt sends attempted, want 3 (each contact has comments)", n)
+		}
+		if !strings.Contains(logs.String(), "send lost receipts") {
+			t.Fatalf("the failed lost-receipt sends were not logged")
+		}
+
 		base := "/api/v1/consultations/" + id
 		page := "/consultations/" + id
 		for _, tok := range []string{"", w.staffA} {

@@ -223,6 +223,9 @@ func TestLostReceiptsPage(t *testing.T) {
 	known.has(t, "sent", "如该联系方式提交过意见，回执码已发送")
 	unknown := b.post("/receipts/lost", url.Values{"contact": {"13900000000"}}).want(t, 200, "unknown")
 	unknown.has(t, "sent", "如该联系方式提交过意见，回执码已发送")
+	if known.Body != unknown.Body {
+		t.Errorf("the pages after a known and an unknown contact differ:\n%s\n----\n%s", known.Body, unknown.Body)
+	}
 	e.comments.WaitSends()
 	if m := e.codes.Last(t); m.Contact.Address != "13912345678" || !strings.Contains(strings.Join(m.Lines, "\n"), code) || len(e.codes.Sent) != 1 {
 		t.Errorf("messages: %+v", e.codes.Sent)

@@ -32,6 +32,8 @@ func (s *Server) lostReceiptsSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formFailure(c, "lost_receipts", &d, err)
 	}
-	d.Sent = i18n.T(d.Lang, "receipts.lost.sent")
+	// The page after the request is the same for every contact: the form
+	// comes back empty under the one notice.
+	d.Contact, d.Sent = "", i18n.T(d.Lang, "receipts.lost.sent")
 	return s.render(c, fiber.StatusOK, "lost_receipts", d)
 }
