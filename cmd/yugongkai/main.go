@@ -350,7 +350,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := wireAccounts(ctx, authSvc, st, secret, codeSender, log); err != nil { // accounts.go
 		return err
 	}
-	commentSvc.Codes = authSvc.Codes // erasing a comment's contact by a code
+	commentSvc.Codes = authSvc.Codes // erasing a comment's contact by a code, lost receipts
 
 	pass := cfg.adminPass
 	if pass != "" {
@@ -406,7 +406,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return srv.App.ShutdownWithContext(shutdownCtx)
+	err = srv.App.ShutdownWithContext(shutdownCtx)
+	commentSvc.WaitSends() // lost receipts being sent (each bounded to a minute)
+	return err
 }
 
 func storeName(cfg config) string {
