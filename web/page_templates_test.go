@@ -74,6 +74,8 @@ func TestRenderEveryTemplate(t *testing.T) {
 				Receipt: "YGK-ABCD-EFGH-JKMN"},
 			"erase_contact": eraseFormData{codeFormData: codeFormData{pageBase: base(auth.Principal{}), Step: 2, Contact: "a@example.cn", Errors: formErrors{"code": "错"}},
 				Receipt: "YGK-ABCD-EFGH-JKMN"},
+			"lost_receipts": codeFormData{pageBase: base(auth.Principal{}), Step: 1, Contact: "a@example", Sent: "已发送", Error: "太频繁",
+				Errors: formErrors{"contact": "不是联系方式"}},
 			"me_sessions": sessionsPageData{pageBase: base(staff), Notice: "已结束",
 				Sessions: []*auth.Session{{ID: "s1", Client: "Firefox", CreatedAt: now, ExpiresAt: now, Current: true}, {ID: "s2", CreatedAt: now, ExpiresAt: now}}},
 			"password": passwordPageData{pageBase: base(staff), Forced: true, Errors: formErrors{"old_password": "错", "password": "短", "confirm_password": "不一致"}},
