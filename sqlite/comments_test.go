@@ -64,3 +64,9 @@ func TestContactKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestContactKeysBulkPath: a bulk load of bulkInserts comments (its own
+// insert path) writes their contact keys.
+func TestContactKeysBulkPath(t *testing.T) {
+	storetest.CommentsByContactBulk(t, OpenTemp(t).Comments(), bulkInserts)
+}

@@ -31,6 +31,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("Counts", func(t *testing.T) { testCommentCounts(t, open(t)) })
 	t.Run("SharedBands", func(t *testing.T) { testSharedBands(t, open(t)) })
 	t.Run("CommentsByUser", func(t *testing.T) { testCommentsByUser(t, open(t)) })
+	t.Run("CommentsByContactBulk", func(t *testing.T) { CommentsByContactBulk(t, open(t), 160) }) // lost_receipts.go
 	t.Run("CountByStance", func(t *testing.T) { testCountByStance(t, open(t)) })
 	t.Run("TransparencyLog", func(t *testing.T) { testCommentLog(t, open(t)) })
 	t.Run("Withdrawal", func(t *testing.T) { testWithdrawal(t, open(t)) }) // withdraw.go

@@ -1,8 +1,10 @@
 package storetest
 
 import (
+	"fmt"
 	"sort"
 	"testing"
+	"time"
 
 	"yugongkai/comments"
 	"yugongkai/vcode"
@@ -201,6 +203,39 @@ func testContactBackfill(t *testing.T, s ContactKeyStores) {
 			if got := byContact(t, st.Comments, contact, 50); !sameList(got, receipts) {
 				t.Errorf("open %d: CommentsByContact(%s) = %v, want %v", round, contact, got, receipts)
 			}
+		}
+	}
+}
+
+// CommentsByContactBulk checks that n comments inserted by one change (a
+// bulk load: from 1000 the SQLite store takes its bulk path) are found by
+// contact too.
+func CommentsByContactBulk(t *testing.T, s comments.Store, n int) {
+	var list []*comments.Comment
+	for i := 0; i < n; i++ {
+		c := NewComment("cb", "", fmt.Sprintf("导入的第%d条意见", i), T0.Add(time.Duration(i)*time.Second))
+		c.ContactEmail, c.ContactPhone = "", ""
+		switch i % 3 {
+		case 0:
+			c.ContactEmail = "Bulk@Example.cn"
+		case 1:
+			c.ContactPhone = "+86 138-0000-1111"
+		}
+		list = append(list, c)
+	}
+	must(t, s.Commit(ctx, &comments.Change{Insert: list}))
+	for _, tc := range []struct {
+		contact string
+		keep    int // i % 3 of the comments with it
+	}{{"bulk@example.cn", 0}, {"13800001111", 1}} {
+		var want []string
+		for i := len(list) - 1; i >= 0 && len(want) < 50; i-- {
+			if i%3 == tc.keep {
+				want = append(want, list[i].Receipt)
+			}
+		}
+		if got := byContact(t, s, tc.contact, 50); !sameList(got, want) {
+			t.Errorf("CommentsByContact(%s) = %d receipts, want the 50 newest of its comments (%v…)", tc.contact, len(got), want[:3])
 		}
 	}
 }
