@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-smtp"
 
 	"yugongkai/notify"
@@ -235,4 +237,53 @@ func TestLostReceiptsPage(t *testing.T) {
 	bad.has(t, "bad", `role="alert"`, `aria-invalid="true"`)
 	en := b.get("/receipts/lost?lang=en").want(t, 200, "english")
 	en.has(t, "english", "Find my receipt codes")
+}
+
+// TestBrowserLostReceipts: in Chromium with JavaScript off, from the
+// receipt lookup to the notice, on a 320 px wide screen in 大字版 (what
+// 400 % zoom leaves): nothing is cut off, and the codes are sent. (The
+// error summary of a bad contact, a 422 page Chromium logs as an error, is
+// TestLostReceiptsPage's.)
+func TestBrowserLostReceipts(t *testing.T) {
+	needBrowser(t)
+	e := newEnv(t, "sqlite", roomyCodeLimit)
+	w := e.world()
+	id, _ := e.openConsultation(w, nil)
+	code := e.want(e.do("POST", "/api/v1/consultations/"+id+"/comments", "", comment("建议明确收容机构。", "contact_email", "zhou@example.cn")), 201, "submit").str("code")
+	b := startBrowser(t, e, "lost-", 60*time.Second)
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.step("01-lookup",
+		chromedp.EmulateViewport(320, 800),
+		chromedp.Navigate(b.base+"/receipts?lang=zh-CN"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/receipts/lost"]`)),
+		chromedp.Click(chromedp.CSS(`a.display-switch`)),
+		chromedp.WaitVisible(chromedp.CSS(`body.large a[href="/receipts/lost"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/receipts/lost"]`)),
+		chromedp.WaitVisible(chromedp.ID("contact")),
+	)
+	overflow := `(function(){var bad=[]; document.querySelectorAll("h1, label, input, button, p").forEach(function(el){var r=el.getBoundingClientRect(); if(r.right>window.innerWidth+0.5||el.scrollWidth>el.clientWidth+1&&el.tagName!=="INPUT") bad.push(el.tagName+":"+el.textContent.slice(0,20))}); return document.body.className + " " + document.documentElement.scrollWidth + "/" + window.innerWidth + " " + bad.join(",")})()`
+	if got := b.eval("form layout", overflow); got != "large 320/320 " {
+		t.Errorf("the form at 320 px in 大字版: %q, want nothing cut off", got)
+	}
+	b.step("02-sent",
+		chromedp.SetValue(chromedp.ID("contact"), "Zhou@Example.cn"),
+		chromedp.Submit(chromedp.ID("contact")),
+		chromedp.WaitVisible(chromedp.CSS(`p.notice-box`)),
+	)
+	if got := b.eval("notice", `document.querySelector("p.notice-box").textContent`); !strings.Contains(got, "如该联系方式提交过意见，回执码已发送") {
+		t.Errorf("notice = %q", got)
+	}
+	if got := b.eval("sent layout", overflow); got != "large 320/320 " {
+		t.Errorf("the notice at 320 px in 大字版: %q", got)
+	}
+	e.comments.WaitSends()
+	if m := e.codes.Last(t); m.Contact.Address != "zhou@example.cn" || !strings.Contains(strings.Join(m.Lines, "\n"), code) {
+		t.Errorf("message = %+v", m)
+	}
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	b.checkConsole()
 }
