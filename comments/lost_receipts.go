@@ -13,10 +13,10 @@ import (
 // Lost receipts: whoever has lost the receipt codes of their comments asks
 // for them by the contact they gave, and gets them in ONE message to that
 // contact. Whether the contact gave any comment is not disclosed: the
-// answer, its status and the work done before it (parse, limits, one
-// indexed lookup) are the same for every contact; the message, if there is
-// one, is composed and sent after the answer (WaitSends), so neither its
-// cost nor its failure reaches the asker.
+// answer, its status and the work done before it (parse, limits) are the
+// same for every contact; the lookup, and the message if there is one, are
+// done after the answer (WaitSends), so neither their cost nor their
+// failure reaches the asker.
 
 // MaxLostReceipts caps the receipts one message lists (the most recent);
 // the message says so when there are more.
@@ -42,10 +42,11 @@ func ContactKeys(h vcode.Hasher, c *Comment) (email, phone string) {
 // SendLostReceipts sends to contact, if comments were submitted with it
 // (and still keep it), one message listing their receipt codes, newest
 // first, at most MaxLostReceipts; if none was, it sends nothing. It answers
-// the same either way. Every request counts against the per-contact limit
-// of codes (vcode); the web layer limits per client IP. Errors: Invalid
-// (field contact), RateLimited, NotFound / Internal with key
-// vcode.unavailable (no sender).
+// the same either way, before the lookup: a failure of the lookup or of
+// the send is logged (without the contact), not returned. Every request
+// counts against the per-contact limit of codes (vcode); the web layer
+// limits per client IP. Errors: Invalid (field contact), RateLimited,
+// NotFound / Internal with key vcode.unavailable (no sender).
 func (s *Service) SendLostReceipts(ctx context.Context, contact, lang string) error {
 	codes, err := s.codes()
 	if err != nil {
@@ -58,29 +59,33 @@ func (s *Service) SendLostReceipts(ctx context.Context, contact, lang string) er
 	if err := codes.Allow(c); err != nil {
 		return err
 	}
-	list, err := s.Store.CommentsByContact(ctx, c, MaxLostReceipts+1)
-	if err != nil {
-		return err
-	}
-	if len(list) == 0 {
-		return nil
-	}
 	s.sending.Add(1)
 	go func() {
 		defer s.sending.Done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostReceiptsTimeout)
 		defer cancel()
-		m, err := s.lostReceiptsMessage(ctx, c, lang, list)
-		if err == nil {
-			err = codes.Deliver(ctx, m)
-		}
+		n, err := s.sendLostReceipts(ctx, c, lang)
 		if err != nil && s.Consultations != nil && s.Consultations.Log != nil {
 			// The error may quote the address (an SMTP refusal): never log it.
 			msg := strings.ReplaceAll(err.Error(), c.Address, "[contact]")
-			s.Consultations.Log.Error("send lost receipts", "channel", c.Channel, "comments", len(list), "err", msg)
+			s.Consultations.Log.Error("send lost receipts", "channel", c.Channel, "comments", n, "err", msg)
 		}
 	}()
 	return nil
+}
+
+// sendLostReceipts looks up the comments of c and sends their list, or
+// nothing when there are none; it returns how many it found.
+func (s *Service) sendLostReceipts(ctx context.Context, c vcode.Contact, lang string) (int, error) {
+	list, err := s.Store.CommentsByContact(ctx, c, MaxLostReceipts+1)
+	if err != nil || len(list) == 0 {
+		return 0, err
+	}
+	m, err := s.lostReceiptsMessage(ctx, c, lang, list)
+	if err != nil {
+		return len(list), err
+	}
+	return len(list), s.Codes.Deliver(ctx, m)
 }
 
 // WaitSends waits for the lost-receipt messages being sent (at shutdown,

@@ -86,3 +86,34 @@ func TestSendLostReceiptsNone(t *testing.T) {
 		t.Error("no sender configured, and no error")
 	}
 }
+
+// BenchmarkSendLostReceipts compares the request for a contact with 20
+// comments and for one with none, on SQLite: what the asker waits for is
+// the same work (parse, limit); the lookup, and the message for the known
+// contact, come after the answer and are not timed here (WaitSends runs
+// with the timer stopped after each request).
+func BenchmarkSendLostReceipts(b *testing.B) {
+	e := newEnv(b)
+	out := &storetest.CodeOutbox{}
+	e.svc.Codes = vcode.New(e.db.Auth(), []byte("test-code-key-test-code-key-0123"), out, func() time.Time { return e.now })
+	e.svc.Codes.PerContact = nil // the limit is not what is measured
+	c := e.open(b, false)
+	for i := 0; i < 20; i++ {
+		e.submit(b, c, public, sub(fmt.Sprintf("第%d条建议：明确登记期限。", i+1)))
+	}
+	for _, contact := range []string{"zhang@example.com", "nobody@example.com"} {
+		name := map[string]string{"zhang@example.com": "Known", "nobody@example.com": "Unknown"}[contact]
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := e.svc.SendLostReceipts(ctx, contact, "zh-CN"); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				e.svc.WaitSends() // the work after the answer, untimed
+				b.StartTimer()
+			}
+			b.StopTimer()
+			e.svc.WaitSends()
+		})
+	}
+}
