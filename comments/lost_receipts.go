@@ -64,7 +64,7 @@ func (s *Service) SendLostReceipts(ctx context.Context, contact, lang string) er
 		defer s.sending.Done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostReceiptsTimeout)
 		defer cancel()
-		n, err := s.sendLostReceipts(ctx, c, lang)
+		n, err := s.sendLostReceipts(ctx, codes, c, lang)
 		if err != nil && s.Consultations != nil && s.Consultations.Log != nil {
 			// The error may quote the address (an SMTP refusal): never log it.
 			msg := strings.ReplaceAll(err.Error(), c.Address, "[contact]")
@@ -76,7 +76,7 @@ func (s *Service) SendLostReceipts(ctx context.Context, contact, lang string) er
 
 // sendLostReceipts looks up the comments of c and sends their list, or
 // nothing when there are none; it returns how many it found.
-func (s *Service) sendLostReceipts(ctx context.Context, c vcode.Contact, lang string) (int, error) {
+func (s *Service) sendLostReceipts(ctx context.Context, codes *vcode.Service, c vcode.Contact, lang string) (int, error) {
 	list, err := s.Store.CommentsByContact(ctx, c, MaxLostReceipts+1)
 	if err != nil || len(list) == 0 {
 		return 0, err
@@ -85,7 +85,7 @@ func (s *Service) sendLostReceipts(ctx context.Context, c vcode.Contact, lang st
 	if err != nil {
 		return len(list), err
 	}
-	return len(list), s.Codes.Deliver(ctx, m)
+	return len(list), codes.Deliver(ctx, m)
 }
 
 // WaitSends waits for the lost-receipt messages being sent (at shutdown,
