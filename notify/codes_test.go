@@ -105,3 +105,37 @@ func TestVerificationCodes(t *testing.T) {
 		t.Error("Issue without an SMS sender succeeded")
 	}
 }
+
+// TestLostReceiptsSMS: a list of lost receipts goes through the SMS
+// gateway contract as one text, the notice then its lines.
+func TestLostReceiptsSMS(t *testing.T) {
+	var mu sync.Mutex
+	var sms []notify.SMSRequest
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req notify.SMSRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, "bad", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		sms = append(sms, req)
+		mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer gw.Close()
+	sender := notify.CodeSender{Senders: map[string]notify.Sender{consultation.ChannelSMS: &notify.SMSGateway{URL: gw.URL, Token: "tok"}}}
+	m := vcode.Message{ID: "m1", Purpose: vcode.LostReceipts, Contact: vcode.MustParse("13900001111"), Lang: "zh-CN",
+		Notice: "receipts.lost.intro", Params: []any{2}, Lines: []string{"YGK-AAAA-BBBB-CCCC：《办法》", "YGK-DDDD-EEEE-FFFF：《办法》"}}
+	if err := sender.SendCode(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sms) != 1 || sms[0].To != "13900001111" {
+		t.Fatalf("gateway got %+v", sms)
+	}
+	text := sms[0].Text
+	if !strings.HasPrefix(text, "【意见征集】有人请求找回") || !strings.Contains(text, "\nYGK-AAAA-BBBB-CCCC：《办法》\nYGK-DDDD-EEEE-FFFF") {
+		t.Errorf("SMS text %q", text)
+	}
+}
