@@ -14,8 +14,9 @@ import (
 // BenchmarkReportCountTriggers is what the report counters' triggers
 // (0027_report_counts) cost the write path: submissions committed one per
 // transaction (as a single submit does), then published one per
-// transaction (a moderation), with the triggers and, as the baseline in
-// the same run, with the triggers dropped. ns/op is per comment:
+// transaction (a moderation), then 500 per transaction (the bulk path),
+// with the triggers and, as the baseline in the same run, with the
+// triggers dropped. ns/op is per comment:
 //
 //	go test ./sqlite -run '^$' -bench ReportCountTriggers -benchtime 5000x
 func BenchmarkReportCountTriggers(b *testing.B) {
@@ -24,7 +25,7 @@ func BenchmarkReportCountTriggers(b *testing.B) {
 		name string
 		drop bool
 	}{{"triggers", false}, {"baseline-no-triggers", true}} {
-		for _, op := range []string{"insert", "moderate"} {
+		for _, op := range []string{"insert", "moderate", "bulk"} {
 			b.Run(tc.name+"/"+op, func(b *testing.B) {
 				db := OpenTemp(b, WithBulkLoad())
 				if tc.drop {
@@ -56,6 +57,20 @@ func BenchmarkReportCountTriggers(b *testing.B) {
 					}
 				}
 				b.ResetTimer()
+				if op == "bulk" {
+					ch := &comments.Change{}
+					for i := range b.N {
+						c := storetest.NewComment("c1", "", fmt.Sprintf("意见%d", i), at.Add(time.Duration(i)*time.Second))
+						c.ArticleID = fmt.Sprintf("a%d", i%10)
+						if ch.Insert = append(ch.Insert, c); len(ch.Insert) == 500 || i == b.N-1 {
+							if err := db.Comments().Commit(ctx, ch); err != nil {
+								b.Fatal(err)
+							}
+							ch = &comments.Change{}
+						}
+					}
+					return
+				}
 				for i := range b.N {
 					if op == "insert" {
 						insert(i)
