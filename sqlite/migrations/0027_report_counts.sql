@@ -8,7 +8,9 @@
 -- comment_report_keys expands a comment row into its (key, count) pairs,
 -- the definition of ReportCounts.Add in SQL; the triggers repeat it on
 -- NEW and OLD (a trigger cannot select from a view of NEW). A petition
--- counts as its signatories ("people"), anything else as one.
+-- counts as its signatories ("people"), anything else as one. A later
+-- migration that rebuilds the comments table (create, copy, drop, rename)
+-- drops these triggers with it and must create them again.
 
 CREATE TABLE report_counts (
 	consultation_id TEXT NOT NULL,
