@@ -1,7 +1,6 @@
 package comments
 
 import (
-	"context"
 	"strconv"
 
 	"yugongkai/i18n"
@@ -82,20 +81,6 @@ const MaxOnBehalfOf = 200
 type CategoryCount struct {
 	Comments int `json:"comments"`
 	People   int `json:"people"`
-}
-
-// countCategories fills the report's submission count and its breakdown by
-// category (people, every signatory counted), in one store call.
-func (s *Service) countCategories(ctx context.Context, consultationID string, r *Report) error {
-	counts, err := s.Store.CountByCategory(ctx, consultationID)
-	if err != nil {
-		return err
-	}
-	for t, n := range counts {
-		r.Submissions += n.Comments
-		r.ByCategory[t] = n.People
-	}
-	return nil
 }
 
 // CategoryRows are the lines the report's table ends with: the people

@@ -122,16 +122,13 @@ func (s *Service) Report(ctx context.Context, actor auth.Principal, consultation
 
 // reportHead is the report of c without its table.
 func (s *Service) reportHead(ctx context.Context, c *consultation.Consultation, now time.Time) (*Report, error) {
-	r, err := s.summary(ctx, c, now)
+	r, counts, err := s.summaryCounts(ctx, c, now)
 	if err != nil {
 		return nil, err
 	}
 	labels := map[string]string{}
 	order := map[string]int{"": 0}
-	perArticle, err := s.liveByArticle(ctx, c, "")
-	if err != nil {
-		return nil, err
-	}
+	perArticle := counts.Articles()
 	r.Articles = append(r.Articles, ArticleCount{Count: perArticle[""]})
 	if c.PublicVersion > 0 {
 		v, err := s.Consultations.Store.Version(ctx, c.ID, c.PublicVersion)
@@ -143,10 +140,7 @@ func (s *Service) reportHead(ctx context.Context, c *consultation.Consultation, 
 			r.Articles = append(r.Articles, ArticleCount{ArticleID: a.ID, Label: a.Label, Count: perArticle[a.ID]})
 		}
 	}
-	if r.Stances, err = s.stanceTallies(ctx, c.ID, labels, order); err != nil {
-		return nil, err
-	}
-
+	r.Stances = stanceTallies(counts.Stances(), labels, order)
 	return r, nil
 }
 
@@ -159,7 +153,8 @@ func (s *Service) Summary(ctx context.Context, actor auth.Principal, consultatio
 	if err != nil {
 		return nil, err
 	}
-	return s.summary(ctx, c, now)
+	r, _, err := s.summaryCounts(ctx, c, now)
+	return r, err
 }
 
 // reportable loads the consultation whose report the actor asks for.
@@ -175,52 +170,34 @@ func (s *Service) reportable(ctx context.Context, actor auth.Principal, consulta
 	return c, now, nil
 }
 
-// summary counts the comments of c by status, channel and disposition and
-// sets the report's due date.
-func (s *Service) summary(ctx context.Context, c *consultation.Consultation, now time.Time) (*Report, error) {
+// summaryCounts fills the report's figures of c from the store's counters
+// (returned too, for the per-article figures) and sets its due date.
+func (s *Service) summaryCounts(ctx context.Context, c *consultation.Consultation, now time.Time) (*Report, ReportCounts, error) {
 	r := &Report{ConsultationID: c.ID, Title: c.Title, State: string(c.State), ClosedAt: closedAt(c),
 		ByChannel: map[Channel]int{}, ByDisposition: map[Outcome]int{}, ByCategory: map[CommenterType]int{}}
-	live := s.liveCounter(ctx, c) // withdraw.go
-	count := func(f CountFilter) (int, error) {
-		f.Signatories = true // every signatory of a petition counts
-		return live(f)
+	// The counters the store keeps in the commit of every change
+	// (reportcounts.go): a fixed number of rows whatever the number of
+	// comments, where counting them took seconds at a million.
+	n, err := s.Store.ReportCounts(ctx, c.ID)
+	if err != nil {
+		return nil, nil, err
 	}
-	var err error
-	type target struct {
-		n *int
-		f CountFilter
-	}
-	// Counted, not read from the per-article counters: those count
-	// comments, and the report counts every signatory of a petition.
-	targets := []target{{&r.Received, CountFilter{}}, {&r.Published, CountFilter{Status: Published}},
-		{&r.NotPublished, CountFilter{Status: Declined}}, {&r.Pending, CountFilter{Status: Pending}},
-		{&r.Undisposed, CountFilter{Undisposed: true}}}
-	for _, t := range targets {
-		if *t.n, err = count(t.f); err != nil {
-			return nil, err
-		}
-	}
+	r.Received, r.Undisposed = n[KeyPeople], n[KeyUndisposed]
+	r.Published, r.NotPublished, r.Pending = n[KeyStatus(Published)], n[KeyStatus(Declined)], n[KeyStatus(Pending)]
 	for _, ch := range Channels {
-		n, err := count(CountFilter{Channel: ch})
-		if err != nil {
-			return nil, err
-		}
-		r.ByChannel[ch] = n
+		r.ByChannel[ch] = n[KeyChannel(ch)]
 	}
 	for _, o := range Outcomes {
-		n, err := count(CountFilter{Outcome: o})
-		if err != nil {
-			return nil, err
-		}
-		r.ByDisposition[o] = n
+		r.ByDisposition[o] = n[KeyOutcome(o)]
 	}
-	if err := s.countCategories(ctx, c.ID, r); err != nil {
-		return nil, err
+	for t, cc := range n.Categories() {
+		r.Submissions += cc.Comments
+		r.ByCategory[t] = cc.People
 	}
 	if due, overdue := s.reportDue(ctx, c, now, r.Undisposed); !due.IsZero() {
 		r.DueOn, r.Overdue = due.String(), overdue
 	}
-	return r, nil
+	return r, n, nil
 }
 
 func summarize(s string) string {
@@ -380,13 +357,10 @@ func (s *Service) PublishedByArticle(ctx context.Context, c *consultation.Consul
 	return s.Store.CountByArticle(ctx, c.ID, Published)
 }
 
-// stanceTallies counts the stances of consultationID's published comments,
-// the whole draft first, then the articles in the draft's order.
-func (s *Service) stanceTallies(ctx context.Context, consultationID string, labels map[string]string, order map[string]int) ([]StanceTally, error) {
-	counts, err := s.Store.CountByStance(ctx, consultationID)
-	if err != nil {
-		return nil, err
-	}
+// stanceTallies lists the stances of a consultation's published comments
+// (counts by article), the whole draft first, then the articles in the
+// draft's order.
+func stanceTallies(counts map[string]StanceCounts, labels map[string]string, order map[string]int) []StanceTally {
 	out := []StanceTally{}
 	for id, c := range counts {
 		out = append(out, StanceTally{ArticleID: id, Label: labels[id], Counts: c})
@@ -402,18 +376,18 @@ func (s *Service) stanceTallies(ctx context.Context, consultationID string, labe
 		}
 		return out[i].ArticleID < out[j].ArticleID
 	})
-	return out, nil
+	return out
 }
 
 // StanceTotals counts the stances (each a view of the whole draft) of a
 // consultation the public may see (for its public page).
 func (s *Service) StanceTotals(ctx context.Context, consultationID string) (StanceCounts, error) {
-	counts, err := s.Store.CountByStance(ctx, consultationID)
+	counts, err := s.Store.ReportCounts(ctx, consultationID)
 	if err != nil {
 		return nil, err
 	}
 	total := StanceCounts{}
-	for _, c := range counts {
+	for _, c := range counts.Stances() {
 		for st, n := range c {
 			total[st] += n
 		}

@@ -127,6 +127,10 @@ type Store interface {
 	// (petition.go), in one store call. Categories without comments are
 	// absent from the map.
 	CountByCategory(ctx context.Context, consultationID string) (map[CommenterType]CategoryCount, error)
+	// ReportCounts returns the adoption report's counters of a consultation
+	// (reportcounts.go), kept in the commit of every change to its comments:
+	// always equal to counting its comments with ReportCounts.Add.
+	ReportCounts(ctx context.Context, consultationID string) (ReportCounts, error)
 
 	// The transparency log: Commit appends a leaf for every inserted
 	// comment (setting its LeafIndex) in the same commit.

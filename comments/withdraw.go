@@ -197,25 +197,6 @@ func (s *Service) withdrawnComments(ctx context.Context, consultationID string) 
 	}
 }
 
-// liveByArticle is Store.CountByArticle leaving withdrawn comments out
-// when status is "".
-func (s *Service) liveByArticle(ctx context.Context, c *consultation.Consultation, status Status) (map[string]int, error) {
-	counts, err := s.Store.CountByArticle(ctx, c.ID, status)
-	if err != nil || status != "" || c.WithdrawnComments == 0 {
-		return counts, err
-	}
-	w, err := s.Store.CountByArticle(ctx, c.ID, Withdrawn)
-	if err != nil {
-		return nil, err
-	}
-	for id, n := range w {
-		if counts[id] -= n; counts[id] <= 0 {
-			delete(counts, id)
-		}
-	}
-	return counts, nil
-}
-
 // archiveWithdrawn adds the withdrawn comments of c to the archive's
 // entries, in (received, id) order: status withdrawn, with their public
 // copy only if they had been published (the text of one never published

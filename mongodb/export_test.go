@@ -46,3 +46,13 @@ func Snapshot(t *testing.T, db *DB) func(t *testing.T) {
 		}
 	}
 }
+
+// DropReportCounts deletes the report counters of a consultation, as a
+// database from before them holds it.
+func DropReportCounts(t *testing.T, db *DB, consultationID string) {
+	t.Helper()
+	_, err := db.db.Collection(reportCountsCollection).DeleteOne(context.Background(), bson.D{{Key: "_id", Value: consultationID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -62,10 +62,23 @@ type member struct {
 	Status         comments.Status `bson:"status"`
 	ReceivedAt     time.Time       `bson:"received_at"`
 	Bands          []string        `bson:"bands"`
+	// What the report counts (reportcounts.go).
+	Channel       comments.Channel       `bson:"channel"`
+	CommenterType comments.CommenterType `bson:"commenter_type"`
+	Signatories   int                    `bson:"signatories"`
+	Stance        comments.Stance        `bson:"stance"`
+	Disposition   *memberOutcome         `bson:"disposition"`
+	// was is the comment as stored before the change (nil if the change
+	// inserts it), inserted says the change inserts it: the report's
+	// counters move by the difference.
+	was      *comments.Comment
+	inserted bool
 }
 
 var memberFields = bson.D{{Key: "consultation_id", Value: 1}, {Key: "group_id", Value: 1}, {Key: "article_id", Value: 1},
-	{Key: "status", Value: 1}, {Key: "received_at", Value: 1}, {Key: "bands", Value: 1}}
+	{Key: "status", Value: 1}, {Key: "received_at", Value: 1}, {Key: "bands", Value: 1},
+	{Key: "channel", Value: 1}, {Key: "commenter_type", Value: 1}, {Key: "signatories", Value: 1}, {Key: "stance", Value: 1},
+	{Key: "disposition", Value: 1}}
 
 // earlier orders comments by (ReceivedAt, ID), the order of the lists.
 func earlier(a, b *member) bool {
@@ -320,6 +333,7 @@ func (p *planner) planComments(ch *comments.Change) error {
 		if err := p.update([]string{c.ID}, "", bson.D{{Key: "disposition", Value: d.D}}, bson.D{{Key: "dispositions", Value: d.D}}); err != nil {
 			return err
 		}
+		c.dispose(d.D.Outcome)
 	}
 	if d := ch.DisposeGroup; d != nil {
 		g, err := p.group(d.GroupID)
@@ -333,6 +347,15 @@ func (p *planner) planComments(ch *comments.Change) error {
 		p.touched[g.GroupID] = true
 		if err := p.update(nil, d.GroupID, bson.D{{Key: "disposition", Value: d.D}}, bson.D{{Key: "dispositions", Value: d.D}}); err != nil {
 			return err
+		}
+		// The report counts every member's disposition.
+		if _, err := p.find(bson.D{{Key: "consultation_id", Value: p.cid}, {Key: "group_id", Value: d.GroupID}}); err != nil {
+			return err
+		}
+		for _, c := range p.members {
+			if c.ConsultationID == p.cid && c.GroupID == d.GroupID {
+				c.dispose(d.D.Outcome)
+			}
 		}
 	}
 	if m := ch.Move; m != nil {
@@ -449,7 +472,11 @@ func (p *planner) planInserts(list []*comments.Comment) error {
 			c.Disposition, c.Dispositions = &d, append(c.Dispositions, d)
 		}
 		m := &member{ID: c.ID, ConsultationID: c.ConsultationID, GroupID: c.GroupID, ArticleID: c.ArticleID, Status: c.Status,
-			ReceivedAt: c.ReceivedAt.UTC().Truncate(time.Millisecond), Bands: c.Bands}
+			ReceivedAt: c.ReceivedAt.UTC().Truncate(time.Millisecond), Bands: c.Bands,
+			Channel: c.Channel, CommenterType: c.CommenterType, Signatories: c.Signatories, Stance: c.Stance, inserted: true}
+		if c.Disposition != nil {
+			m.dispose(c.Disposition.Outcome)
+		}
 		p.members[c.ID] = m
 		if g == nil {
 			g = &groupDoc{ID: groupKey(p.cid, c.GroupID), ConsultationID: p.cid, GroupID: c.GroupID, FirstID: c.ID,
@@ -564,6 +591,9 @@ func (p *planner) planMove(m *comments.Moved) error {
 		}
 		ids[i] = c.ID
 		c.GroupID = m.To
+		if d := target.Disposition; d != nil {
+			c.dispose(d.Outcome)
+		}
 	}
 	set, push := bson.D{{Key: "group_id", Value: m.To}}, bson.D(nil)
 	if d := target.Disposition; d != nil {
@@ -621,6 +651,9 @@ func (p *planner) planMove(m *comments.Moved) error {
 
 // planCounts writes the new state of every group and counter touched.
 func (p *planner) planCounts() error {
+	if err := p.planReportCounts(); err != nil { // reportcounts.go
+		return err
+	}
 	gids := make([]string, 0, len(p.touched))
 	for gid := range p.touched {
 		gids = append(gids, gid)
@@ -707,6 +740,7 @@ func (p *planner) findOpts(filter bson.D, opts *options.FindOptionsBuilder) (int
 	}
 	for _, c := range list {
 		if _, ok := p.members[c.ID]; !ok {
+			c.was = c.reportView()
 			p.members[c.ID] = c
 		}
 	}

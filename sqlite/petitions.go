@@ -48,3 +48,24 @@ func (s *CommentStore) CountByCategory(ctx context.Context, consultationID strin
 	}
 	return out, nil
 }
+
+// ReportCounts implements comments.Store from report_counts, which the
+// triggers of 0027_report_counts keep in every transaction that writes a
+// comment.
+func (s *CommentStore) ReportCounts(ctx context.Context, consultationID string) (comments.ReportCounts, error) {
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT key, n FROM report_counts WHERE consultation_id = ? AND n != 0", consultationID)
+	if err != nil {
+		return nil, classify(err, "report counts")
+	}
+	defer rows.Close()
+	out := comments.ReportCounts{}
+	for rows.Next() {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, classify(err, "report counts")
+		}
+		out[key] = n
+	}
+	return out, classify(rows.Err(), "report counts")
+}

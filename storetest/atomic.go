@@ -423,8 +423,9 @@ type snapshot struct {
 	Comments     []*comments.Comment
 	Groups       map[string]*comments.Group
 	Counts       map[comments.Status]map[string]int
-	All          int // every consultation stored (for create)
-	Queued       int // index jobs queued, every consultation
+	Report       comments.ReportCounts // reportcounts.go
+	All          int                   // every consultation stored (for create)
+	Queued       int                   // index jobs queued, every consultation
 	Outbox       []*consultation.Notification
 	Applications map[string][]*consultation.HearingApplication // by hearing (hearings.go)
 	Responses    map[string]surveyState                        // by survey (atomic_surveys.go)
@@ -463,6 +464,9 @@ func (w *world) snapshot(id string) snapshot {
 		s.Counts[st], err = w.s.Comments.CountByArticle(ctx, id, st)
 		w.ok(err)
 	}
+	s.Report, err = w.s.Comments.ReportCounts(ctx, id)
+	w.ok(err)
+	s.Report.Prune()
 	if w.s.Outbox != nil {
 		s.Outbox, err = w.s.Outbox.ConsultationNotifications(ctx, id)
 		w.ok(err)
@@ -519,6 +523,13 @@ func (w *world) consistent(what string, s snapshot) {
 		if got := s.Counts[st]; !reflect.DeepEqual(nonEmpty(got), nonEmpty(want)) {
 			w.t.Errorf("%s: per-article %s counts %v, recount %v", what, st, got, want)
 		}
+	}
+	report := comments.ReportCounts{}
+	for _, cm := range s.Comments {
+		report.Add(cm, 1)
+	}
+	if !reflect.DeepEqual(nonEmpty(s.Report), nonEmpty(report)) {
+		w.t.Errorf("%s: report counters %v, recount %v", what, s.Report, report)
 	}
 	if w.s.Outbox != nil {
 		consistentOutbox(w.t, what, s) // notify.go

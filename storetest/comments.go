@@ -37,6 +37,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("Withdrawal", func(t *testing.T) { testWithdrawal(t, open(t)) }) // withdraw.go
 	t.Run("SignatoryCounts", func(t *testing.T) { testSignatoryCounts(t, open(t)) })
 	t.Run("Keyset", func(t *testing.T) { testKeyset(t, open(t)) })
+	t.Run("ReportCounts", func(t *testing.T) { testReportCounts(t, open(t)) }) // reportcounts.go
 }
 
 // NewComment returns a stored-shape comment for tests: published, online,

@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"yugongkai/comments"
+	"yugongkai/storetest"
+)
+
+// TestReportCountsBackfill stores comments of every kind the counters
+// tell apart with the counters gone, as a database from before
+// 0027_report_counts holds them, then runs that migration again: the
+// counters it backfills from the rows equal a recount by the definition
+// (comments.ReportCounts.Add), and the triggers it creates keep them right
+// from there.
+func TestReportCountsBackfill(t *testing.T) {
+	ctx := context.Background()
+	db := OpenTemp(t)
+	exec := func(stmts ...string) {
+		t.Helper()
+		err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			for _, s := range stmts {
+				if _, err := tx.ExecContext(ctx, s); err != nil {
+					return fmt.Errorf("%.60s: %w", s, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec("DROP TRIGGER comments_report_insert", "DROP TRIGGER comments_report_update", "DROP TRIGGER comments_report_delete",
+		"DROP VIEW comment_report_keys", "DROP TABLE report_counts")
+	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	var list []*comments.Comment
+	for i, cid := range []string{"c1", "c1", "c1", "c1", "c1", "c1", "c2", "c2"} {
+		c := storetest.NewComment(cid, "", fmt.Sprintf("意见%d", i), at.Add(time.Duration(i)*time.Second))
+		switch i {
+		case 1:
+			c.Status, c.ArticleID, c.Channel = comments.Pending, "a1", comments.Letter
+		case 2:
+			c.Signatories, c.CommenterType, c.Stance = 312, comments.Organization, comments.Oppose
+		case 3:
+			c.Disposition = &comments.Disposition{Outcome: comments.NotAdopted, Reason: "理由", By: "u1", At: at}
+			c.Dispositions = []comments.Disposition{*c.Disposition}
+			c.Stance, c.ArticleID = comments.Support, "a:2"
+		case 4:
+			c.Status = comments.Declined
+		case 5:
+			c.Status, c.Signatories = comments.Withdrawn, 5
+			c.Withdrawal = &comments.Withdrawal{From: comments.Published, Reason: "撤回", UserID: "u1", At: at}
+		case 7:
+			c.CommenterType = ""
+		}
+		list = append(list, c)
+	}
+	if err := db.Comments().Commit(ctx, &comments.Change{Insert: list}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := migrationFiles.ReadFile("migrations/0027_report_counts.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(string(m))
+	check := func(what string) {
+		t.Helper()
+		for _, cid := range []string{"c1", "c2"} {
+			want := comments.ReportCounts{}
+			all, _, err := db.Comments().Comments(ctx, comments.Filter{ConsultationID: cid, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range all {
+				want.Add(c, 1)
+			}
+			got, err := db.Comments().ReportCounts(ctx, cid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want.Prune()) {
+				t.Errorf("%s: ReportCounts(%s) = %v,\nrecount %v", what, cid, got, want)
+			}
+		}
+	}
+	check("backfilled")
+	ch := &comments.Change{ForConsultation: "c1", Moderate: []comments.Moderated{{ID: list[1].ID, From: comments.Pending, To: comments.Published,
+		M: comments.Moderation{By: "u1", At: at}}}}
+	if err := db.Comments().Commit(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	check("after a moderation")
+}
