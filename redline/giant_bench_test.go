@@ -37,9 +37,10 @@ func BenchmarkMatchGiant(b *testing.B) {
 	}
 }
 
-// TestMatchNearIdenticalArticles: a text of many near-identical articles
-// (the case that makes the bigram join quadratic, past overlapBudget) still
-// keeps every article's id through an insertion at the top.
+// TestMatchNearIdenticalArticles: a text of many near-identical articles (the
+// case that made the all-pairs bigram join quadratic) still keeps every article's
+// id through an insertion at the top: the bigrams they all share are stop bigrams,
+// the few that tell them apart (their numbers) make the candidates.
 func TestMatchNearIdenticalArticles(t *testing.T) {
 	const n = 2000
 	mk := func(i, number int) Article {
@@ -54,16 +55,6 @@ func TestMatchNearIdenticalArticles(t *testing.T) {
 	next := []Article{{Number: 1, Label: "第1条", Text: "新增的第一条规定，与其他条文都不同。"}}
 	for i := range n {
 		next = append(next, mk(i, i+2))
-	}
-	olds, news := make([][]uint64, n), make([][]uint64, len(next))
-	for i := range prev {
-		olds[i] = bigrams(decodeRunes(prev[i].Text))
-	}
-	for j := range next {
-		news[j] = bigrams(decodeRunes(next[j].Text))
-	}
-	if got := overlaps(olds, news); got[5][6] == 0 || got[5][1500] != 0 {
-		t.Fatalf("overlaps of a near-identical text: diagonal %d, far %d; want the banded join (diagonal only)", got[5][6], got[5][1500])
 	}
 	m := Match(prev, next, counter("n"))
 	for i := range n {
