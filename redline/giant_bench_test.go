@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"yugongkai/internal/cputime"
 )
 
 // giant returns n articles of generated legal-sounding text.
@@ -64,5 +66,33 @@ func TestMatchNearIdenticalArticles(t *testing.T) {
 	}
 	if m.Articles[0].ID != "n1" || len(m.Deleted) != 0 {
 		t.Errorf("new first article %s, deleted %v", m.Articles[0].ID, m.Deleted)
+	}
+}
+
+// BenchmarkMatchScaling matches a revised draft of n generated articles (5 % of them
+// each edited ×3, rewritten, inserted, deleted, split, merged and moved by two places,
+// and the first moved to the end) with Match and with the all-pairs matchDense, in the
+// same run, so the growth of each and their ratio can be read off:
+//
+//	go test ./redline -run '^$' -bench MatchScaling -benchmem -benchtime 3x
+func BenchmarkMatchScaling(b *testing.B) {
+	for _, n := range []int{250, 500, 1000, 2000, 4000, 8000} {
+		rng := rand.New(rand.NewPCG(11, uint64(n)))
+		prev := giant(rng, n, "p")
+		f := n / 20
+		next := reviseDraft(rng, prev, revision{edited: 3 * f, rewritten: f, inserted: f, deleted: f, split: f, merged: f, nearMoves: f, farMove: true})
+		for _, impl := range []struct {
+			name  string
+			match func([]Article, []Article, func() string) Matching
+		}{{"dense", matchDense}, {"sparse", Match}} {
+			b.Run(fmt.Sprintf("%s/n=%d", impl.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				start := cputime.Process()
+				for b.Loop() {
+					sink = impl.match(prev, next, counter("n"))
+				}
+				reportCPU(b, start)
+			})
+		}
 	}
 }

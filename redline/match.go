@@ -395,9 +395,9 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 	tab := newBigramTable(size)
 	// Distinct bigrams of each old article, and their ids.
 	oldStart := make([]int32, n+1)
-	var oldRuns []gramRun
-	var oldIDs []int32
-	var df []int32 // old articles holding each bigram id
+	oldRuns := make([]gramRun, 0, size)
+	oldIDs := make([]int32, 0, size)
+	df := make([]int32, 0, size) // old articles holding each bigram id
 	for k, g := range oldGrams {
 		from := len(oldRuns)
 		oldRuns = runs(g, oldRuns)
@@ -543,11 +543,16 @@ func stopOverlap(a, b []gramRun) int {
 
 // bigramTable maps bigrams to dense ids 0, 1, 2, … by open addressing (linear
 // probing, a power-of-two table at most half full), without an allocation per bigram.
+// A slot keeps its key and id together: one cache line per probe.
 type bigramTable struct {
-	keys  []uint64
-	ids   []int32 // id+1; 0 marks a free slot
+	slots []bigramSlot
 	shift uint
 	count int32
+}
+
+type bigramSlot struct {
+	key uint64
+	id  int32 // id+1; 0 marks a free slot
 }
 
 func newBigramTable(capacity int) *bigramTable {
@@ -556,7 +561,7 @@ func newBigramTable(capacity int) *bigramTable {
 		size *= 2
 		shift--
 	}
-	return &bigramTable{keys: make([]uint64, size), ids: make([]int32, size), shift: shift}
+	return &bigramTable{slots: make([]bigramSlot, size), shift: shift}
 }
 
 func (t *bigramTable) slot(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> t.shift }
@@ -564,29 +569,30 @@ func (t *bigramTable) slot(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15
 // insert returns the id of key, giving it the next id if it is new. The table never
 // holds more keys than the capacity it was made for.
 func (t *bigramTable) insert(key uint64) int32 {
-	mask := uint64(len(t.keys) - 1)
+	mask := uint64(len(t.slots) - 1)
 	for i := t.slot(key); ; i = (i + 1) & mask {
+		s := &t.slots[i]
 		switch {
-		case t.ids[i] == 0:
-			t.keys[i] = key
+		case s.id == 0:
 			t.count++
-			t.ids[i] = t.count
+			*s = bigramSlot{key, t.count}
 			return t.count - 1
-		case t.keys[i] == key:
-			return t.ids[i] - 1
+		case s.key == key:
+			return s.id - 1
 		}
 	}
 }
 
 // lookup returns the id of key, if present.
 func (t *bigramTable) lookup(key uint64) (int32, bool) {
-	mask := uint64(len(t.keys) - 1)
+	mask := uint64(len(t.slots) - 1)
 	for i := t.slot(key); ; i = (i + 1) & mask {
+		s := &t.slots[i]
 		switch {
-		case t.ids[i] == 0:
+		case s.id == 0:
 			return 0, false
-		case t.keys[i] == key:
-			return t.ids[i] - 1, true
+		case s.key == key:
+			return s.id - 1, true
 		}
 	}
 }
