@@ -3,7 +3,6 @@ package redline
 import (
 	"cmp"
 	"slices"
-	"sort"
 )
 
 // Matching is the result of Match.
@@ -422,8 +421,14 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 	}
 	postings := make([]posting, postStart[len(df)])
 	fill := slices.Clone(postStart[:len(df)])
+	stops := 0
+	for _, id := range oldIDs {
+		if df[id] > stopBigramDF {
+			stops++
+		}
+	}
 	stopStart := make([]int32, n+1)
-	var oldStop []gramRun
+	oldStop := make([]gramRun, 0, stops)
 	stopCount := make([]int32, n) // stop-bigram occurrences of each old article
 	for k := range n {
 		for i := oldStart[k]; i < oldStart[k+1]; i++ {
@@ -445,7 +450,7 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 	}
 	newRank := make(map[string]int)
 
-	ps := pairSet{newStart: make([]int32, m+1)}
+	ps := pairSet{newStart: make([]int32, m+1), pairs: make([]pair, 0, 4*m)}
 	acc := make([]int32, n)   // shared non-stop bigrams with the current new article
 	stamp := make([]int32, n) // j+1 when paired as identical with new article j
 	var touched []int32
@@ -523,16 +528,32 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 	return ps
 }
 
-// stopOverlap returns the multiset intersection of two sorted run lists: each element
-// of the shorter one is looked up in the rest of the longer one.
+// stopOverlap returns the multiset intersection of two sorted run lists: by a merge
+// when they are of comparable length, else by looking up each element of the shorter
+// one in the rest of the longer one.
 func stopOverlap(a, b []gramRun) int {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
 	n := 0
+	if len(b) <= 16*len(a) {
+		for i, j := 0, 0; i < len(a) && j < len(b); {
+			switch x, y := a[i].gram, b[j].gram; {
+			case x < y:
+				i++
+			case x > y:
+				j++
+			default:
+				n += int(min(a[i].count, b[j].count))
+				i++
+				j++
+			}
+		}
+		return n
+	}
 	for _, r := range a {
-		i := sort.Search(len(b), func(i int) bool { return b[i].gram >= r.gram })
-		if i < len(b) && b[i].gram == r.gram {
+		i, found := slices.BinarySearchFunc(b, r.gram, func(x gramRun, g uint64) int { return cmp.Compare(x.gram, g) })
+		if found {
 			n += int(min(r.count, b[i].count))
 			i++
 		}
