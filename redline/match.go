@@ -321,6 +321,12 @@ const (
 	// this is paired, as identical, only with the sameBodyWindow of them nearest in rank
 	// (the r-th copy of a body in the new text with the r-th copy in the old one).
 	sameBodyWindow = 64
+	// stopBand: a new article of which more than half the bigrams are stop bigrams, or
+	// that has no candidate through the index, is also compared with the old articles
+	// within stopBand places of its proportional place (j·n/m), as the all-pairs
+	// comparison would: in a text of near-identical articles (a template varied by a
+	// number) those differ only in stop bigrams.
+	stopBand = 40
 )
 
 // pair is a scored candidate pair of an old article k and a new article j.
@@ -338,6 +344,7 @@ type pairSet struct {
 	newStart []int32
 	byOld    []int32
 	oldStart []int32
+	banded   []bool // new articles also compared with the old ones within stopBand of their place
 }
 
 func (ps *pairSet) ofNew(j int) []pair  { return ps.pairs[ps.newStart[j]:ps.newStart[j+1]] }
@@ -384,7 +391,9 @@ func runs(g []uint64, out []gramRun) []gramRun {
 // The bound, precisely: a pair is scored exactly as the all-pairs comparison would
 // score it, and kept iff relevant, unless
 //   - the two bodies differ and every bigram they share is a stop bigram (in more than
-//     stopBigramDF old articles): such a pair is never looked at, whatever its score;
+//     stopBigramDF old articles): such a pair is looked at only if the new article is
+//     banded (more than half its bigrams are stop bigrams, or it has no candidate
+//     otherwise) and the old one is within stopBand places of its place j·n/m;
 //   - the bodies are identical and the body occurs more than sameBodyWindow times in
 //     the old text: only the sameBodyWindow copies nearest in rank are paired as
 //     identical (the others still are when they share a non-stop bigram).
@@ -458,7 +467,7 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 	}
 	newRank := make(map[string]int)
 
-	ps := pairSet{newStart: make([]int32, m+1), pairs: make([]pair, 0, 4*m)}
+	ps := pairSet{newStart: make([]int32, m+1), pairs: make([]pair, 0, 4*m), banded: make([]bool, m)}
 	acc := make([]int32, n)   // shared non-stop bigrams with the current new article
 	stamp := make([]int32, n) // j+1 when paired as identical with new article j
 	var touched []int32
@@ -504,6 +513,7 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 			if stamp[k] == int32(j+1) {
 				continue
 			}
+			stamp[k] = int32(j + 1)
 			a := len(oldGrams[k])
 			if !relevant(c+min(int(stopCount[k]), newStopCount), a, b) {
 				continue
@@ -516,6 +526,22 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 			ps.pairs = append(ps.pairs, pair{k: k, j: int32(j), common: int32(c), score: int16(2000 * c / (a + b)), same: same})
 		}
 		touched = touched[:0]
+		// An article made mostly of stop bigrams, or with no candidate at all, is
+		// also compared with the old articles near its place.
+		if len(ps.pairs) == from || 2*newStopCount > b {
+			ps.banded[j] = true
+			center := int(int64(j) * int64(n) / int64(m))
+			for k := max(0, center-stopBand); k <= min(n-1, center+stopBand); k++ {
+				if stamp[k] == int32(j+1) {
+					continue
+				}
+				a := len(oldGrams[k])
+				if c := intersect(oldGrams[k], g); relevant(c, a, b) {
+					same := c == a && a == b && oldBody[k] == newBody[j]
+					ps.pairs = append(ps.pairs, pair{k: int32(k), j: int32(j), common: int32(c), score: int16(2000 * c / (a + b)), same: same})
+				}
+			}
+		}
 		slices.SortFunc(ps.pairs[from:], func(x, y pair) int { return cmp.Compare(x.k, y.k) })
 		ps.newStart[j+1] = int32(len(ps.pairs))
 	}

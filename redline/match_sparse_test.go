@@ -96,6 +96,20 @@ func checkPairs(t testing.TB, prev, next []Article) []lostPair {
 	for _, b := range oldBody {
 		copies[b]++
 	}
+	for j, g := range newGrams {
+		stops := 0
+		for _, x := range g {
+			if df[x] > stopBigramDF {
+				stops++
+			}
+		}
+		if 2*stops > len(g) && !ps.banded[j] {
+			t.Fatalf("new article %d: %d of its %d bigrams are stop bigrams, but it is not banded", j, stops, len(g))
+		}
+		if !ps.banded[j] && len(ps.ofNew(j)) == 0 {
+			t.Fatalf("new article %d has no candidate, but it is not banded", j)
+		}
+	}
 	var lost []lostPair
 	for k := range prev {
 		for j := range next {
@@ -117,7 +131,7 @@ func checkPairs(t testing.TB, prev, next []Article) []lostPair {
 				if copies[oldBody[k]] > sameBodyWindow {
 					l.reason = "same-body window"
 				}
-			case !sharesNonStop(oldGrams[k], newGrams[j], df):
+			case !sharesNonStop(oldGrams[k], newGrams[j], df) && !(ps.banded[j] && abs(k-j*len(prev)/len(next)) <= stopBand):
 				l.reason = "stop"
 			}
 			if l.reason == "" {
@@ -237,10 +251,10 @@ func TestMatchDuplicateArticles(t *testing.T) {
 }
 
 // TestScorePairsStopBound: the pairs scorePairs may lose are exactly the documented
-// ones, and a lost pair changes the matching only there. 100 old articles share a
-// sentence of common words; a new article made of that sentence alone shares only stop
-// bigrams with each of them, so it is no candidate of any, while the all-pairs
-// comparison finds it contained in all of them.
+// ones. 100 old articles share a sentence of common words; a new article made of that
+// sentence alone shares only stop bigrams with each of them, so it is a candidate only
+// of those within stopBand of its place (it is banded), while the all-pairs comparison
+// finds it contained in all of them.
 func TestScorePairsStopBound(t *testing.T) {
 	const common = "主管部门应当依法办理。"
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -258,8 +272,8 @@ func TestScorePairsStopBound(t *testing.T) {
 		t.Fatal("no pair lost: the test does not reach the stop-bigram bound")
 	}
 	for _, l := range lost {
-		if l.j != 50 || l.reason != "stop" {
-			t.Errorf("lost pair %+v, want only pairs of new article 50, for stop bigrams", l)
+		if l.j != 50 || l.reason != "stop" || abs(l.k-50*100/101) <= stopBand {
+			t.Errorf("lost pair %+v, want only pairs of new article 50 with old articles beyond the band, for stop bigrams", l)
 		}
 	}
 	// Here the loss changes nothing: article 50 is new either way.
