@@ -74,18 +74,7 @@ func TestMatchNearIdenticalArticles(t *testing.T) {
 // inserted at the top — keeps every id, as the all-pairs comparison does (their
 // bigrams are nearly all stop bigrams: the articles are banded).
 func TestMatchNearIdenticalEveryArticleChanged(t *testing.T) {
-	mk := func(n, seed int) []Article {
-		var arts []Article
-		for i := 1; i <= n; i++ {
-			arts = append(arts, Article{Number: i, Label: fmt.Sprintf("第%d条", i), Text: fmt.Sprintf("本条规定第%d项管理事项，主管部门应当在%d个工作日内依法办理并公开结果，当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼（%d）。", i, (i*7+seed)%30+1, seed)})
-		}
-		return arts
-	}
-	prev := mk(2000, 0)
-	for i := range prev {
-		prev[i].ID = fmt.Sprintf("p%d", i)
-	}
-	next := append([]Article{{Text: "新增的第一条规定。"}}, mk(1999, 1)...)
+	prev, next := templateRevision(2000)
 	for _, f := range []struct {
 		name  string
 		match func([]Article, []Article, func() string) Matching
@@ -99,10 +88,32 @@ func TestMatchNearIdenticalEveryArticleChanged(t *testing.T) {
 	}
 }
 
+// templateDraft is n articles of one sentence varied by numbers (the text of
+// BenchmarkSaveLargestDraft in web), each varied by seed.
+func templateDraft(n, seed int) []Article {
+	var arts []Article
+	for i := 1; i <= n; i++ {
+		arts = append(arts, Article{Number: i, Label: fmt.Sprintf("第%d条", i), Text: fmt.Sprintf("本条规定第%d项管理事项，主管部门应当在%d个工作日内依法办理并公开结果，当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼（%d）。", i, (i*7+seed)%30+1, seed)})
+	}
+	return arts
+}
+
+// templateRevision returns a template draft of n articles with ids p0, p1, … and
+// its revision: every article changed, one inserted at the top.
+func templateRevision(n int) (prev, next []Article) {
+	prev = templateDraft(n, 0)
+	for i := range prev {
+		prev[i].ID = fmt.Sprintf("p%d", i)
+	}
+	return prev, append([]Article{{Text: "新增的第一条规定。"}}, templateDraft(n-1, 1)...)
+}
+
 // BenchmarkMatchScaling matches a revised draft of n generated articles (5 % of them
 // each edited ×3, rewritten, inserted, deleted, split, merged and moved by two places,
 // and the first moved to the end) with Match and with the all-pairs matchDense, in the
-// same run, so the growth of each and their ratio can be read off:
+// same run, so the growth of each and their ratio can be read off ("generated"); and
+// the same for the template text of templateRevision, nearly all stop bigrams
+// ("template"; the dense matcher bands its join there past 1 000 articles or so):
 //
 //	go test ./redline -run '^$' -bench MatchScaling -benchmem -benchtime 3x
 func BenchmarkMatchScaling(b *testing.B) {
@@ -111,18 +122,24 @@ func BenchmarkMatchScaling(b *testing.B) {
 		prev := giant(rng, n, "p")
 		f := n / 20
 		next := reviseDraft(rng, prev, revision{edited: 3 * f, rewritten: f, inserted: f, deleted: f, split: f, merged: f, nearMoves: f, farMove: true})
-		for _, impl := range []struct {
-			name  string
-			match func([]Article, []Article, func() string) Matching
-		}{{"dense", matchDense}, {"sparse", Match}} {
-			b.Run(fmt.Sprintf("%s/n=%d", impl.name, n), func(b *testing.B) {
-				b.ReportAllocs()
-				start := cputime.Process()
-				for b.Loop() {
-					sink = impl.match(prev, next, counter("n"))
-				}
-				reportCPU(b, start)
-			})
+		tprev, tnext := templateRevision(n)
+		for _, input := range []struct {
+			name       string
+			prev, next []Article
+		}{{"generated", prev, next}, {"template", tprev, tnext}} {
+			for _, impl := range []struct {
+				name  string
+				match func([]Article, []Article, func() string) Matching
+			}{{"dense", matchDense}, {"sparse", Match}} {
+				b.Run(fmt.Sprintf("%s/%s/n=%d", input.name, impl.name, n), func(b *testing.B) {
+					b.ReportAllocs()
+					start := cputime.Process()
+					for b.Loop() {
+						sink = impl.match(input.prev, input.next, counter("n"))
+					}
+					reportCPU(b, start)
+				})
+			}
 		}
 	}
 }

@@ -79,8 +79,9 @@ const (
 // Cost: no step looks at every pair. For texts of L bigrams in all (about their
 // length in characters) and m new articles, the candidate search is O(L log L +
 // stopBigramDF·L) plus, per candidate that its bound does not drop, a merge of the
-// two articles' stop bigrams; at most P ≤ stopBigramDF·L + sameBodyWindow·m pairs are
-// kept (a few per article in ordinary texts), and the later steps are O(P log P).
+// two articles' stop bigrams, and 2·stopBand+1 intersections per banded article; at
+// most P ≤ stopBigramDF·L + (sameBodyWindow+2·stopBand+1)·m pairs are kept (a few
+// per article in ordinary texts), and the later steps are O(P log P).
 // The result is the one the comparison of every pair (matchDense, in the tests)
 // gives, except where scorePairs documents a pair it cannot see.
 func Match(prev, next []Article, newID func() string) Matching {
@@ -386,7 +387,9 @@ func runs(g []uint64, out []gramRun) []gramRun {
 // candidate the postings give the shared non-stop bigrams; an upper bound adding the
 // fewer stop-bigram occurrences of the two drops the pairs that cannot be relevant, and
 // the others get their exact overlap (non-stop + stop bigrams, as a full multiset
-// intersection would count it). Only relevant pairs are kept.
+// intersection would count it). A new article that is more than half stop bigrams, or
+// has no relevant candidate, is banded: also compared, by a full intersection, with
+// the old articles within stopBand places of j·n/m. Only relevant pairs are kept.
 //
 // The bound, precisely: a pair is scored exactly as the all-pairs comparison would
 // score it, and kept iff relevant, unless
@@ -396,12 +399,14 @@ func runs(g []uint64, out []gramRun) []gramRun {
 //     otherwise) and the old one is within stopBand places of its place j·n/m;
 //   - the bodies are identical and the body occurs more than sameBodyWindow times in
 //     the old text: only the sameBodyWindow copies nearest in rank are paired as
-//     identical (the others still are when they share a non-stop bigram).
+//     identical (the others still are when they share a non-stop bigram, or fall in
+//     the band).
 //
 // Cost: the join visits at most stopBigramDF postings per distinct bigram of the new
-// text; each candidate costs its stop bigrams times a logarithm. Both are linear in the
-// length of the texts for texts of bounded article length, where the all-pairs
-// comparison is quadratic in the number of articles.
+// text; each candidate costs a merge of the two stop-bigram lists; a banded article
+// costs 2·stopBand+1 intersections. All are linear in the length of the texts for
+// texts of bounded article length, where the all-pairs comparison is quadratic in the
+// number of articles.
 func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSet {
 	n, m := len(oldGrams), len(newGrams)
 	size := 0
