@@ -79,7 +79,7 @@ const (
 // Cost: no step looks at every pair. For texts of L bigrams in all (about their
 // length in characters) and m new articles, the candidate search is O(L log L +
 // stopBigramDF·L) plus, per candidate that its bound does not drop, a merge of the
-// two articles' stop bigrams, and 2·stopBand+1 intersections per banded article; at
+// two articles' stop bigrams, and 2·stopBand+1 such merges per banded article; at
 // most P ≤ stopBigramDF·L + (sameBodyWindow+2·stopBand+1)·m pairs are kept (a few
 // per article in ordinary texts), and the later steps are O(P log P).
 // The result is the one the comparison of every pair (matchDense, in the tests)
@@ -348,7 +348,16 @@ type pairSet struct {
 	banded   []bool // new articles also compared with the old ones within stopBand of their place
 }
 
-func (ps *pairSet) ofNew(j int) []pair  { return ps.pairs[ps.newStart[j]:ps.newStart[j+1]] }
+func (ps *pairSet) ofNew(j int) []pair { return ps.pairs[ps.newStart[j]:ps.newStart[j+1]] }
+
+// add appends a pair, doubling the storage when full (append grows large slices by
+// a quarter, which would allocate about five times the final size in all).
+func (ps *pairSet) add(p pair) {
+	if len(ps.pairs) == cap(ps.pairs) {
+		ps.pairs = slices.Grow(ps.pairs, len(ps.pairs))
+	}
+	ps.pairs = append(ps.pairs, p)
+}
 func (ps *pairSet) ofOld(k int) []int32 { return ps.byOld[ps.oldStart[k]:ps.oldStart[k+1]] }
 
 // relevant reports whether a pair sharing common of a and b bigrams can play a part in
@@ -388,8 +397,10 @@ func runs(g []uint64, out []gramRun) []gramRun {
 // fewer stop-bigram occurrences of the two drops the pairs that cannot be relevant, and
 // the others get their exact overlap (non-stop + stop bigrams, as a full multiset
 // intersection would count it). A new article that is more than half stop bigrams, or
-// has no relevant candidate, is banded: also compared, by a full intersection, with
-// the old articles within stopBand places of j·n/m. Only relevant pairs are kept.
+// has no relevant candidate, is banded: also compared with
+// the old articles within stopBand places of j·n/m (those it shares no non-stop
+// bigram with: their overlap is that of their stop bigrams). Only relevant pairs are
+// kept.
 //
 // The bound, precisely: a pair is scored exactly as the all-pairs comparison would
 // score it, and kept iff relevant, unless
@@ -403,8 +414,8 @@ func runs(g []uint64, out []gramRun) []gramRun {
 //     the band).
 //
 // Cost: the join visits at most stopBigramDF postings per distinct bigram of the new
-// text; each candidate costs a merge of the two stop-bigram lists; a banded article
-// costs 2·stopBand+1 intersections. All are linear in the length of the texts for
+// text; each candidate costs a merge of the two stop-bigram lists, and a banded
+// article 2·stopBand+1 more. All are linear in the length of the texts for
 // texts of bounded article length, where the all-pairs comparison is quadratic in the
 // number of articles.
 func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSet {
@@ -413,7 +424,7 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 	for _, g := range oldGrams {
 		size += len(g)
 	}
-	tab := newBigramTable(size)
+	tab := newBigramTable(size / 4) // texts repeat bigrams; the table grows if not
 	// Distinct bigrams of each old article, and their ids.
 	oldStart := make([]int32, n+1)
 	oldRuns := make([]gramRun, 0, size)
@@ -489,7 +500,7 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 			}
 			for _, k := range ks {
 				stamp[k] = int32(j + 1)
-				ps.pairs = append(ps.pairs, pair{k: k, j: int32(j), common: int32(b), score: 1000, same: true})
+				ps.add(pair{k: k, j: int32(j), common: int32(b), score: 1000, same: true})
 			}
 		}
 		newRuns = runs(g, newRuns[:0])
@@ -528,7 +539,7 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 				continue
 			}
 			same := c == a && a == b && oldBody[k] == newBody[j]
-			ps.pairs = append(ps.pairs, pair{k: k, j: int32(j), common: int32(c), score: int16(2000 * c / (a + b)), same: same})
+			ps.add(pair{k: k, j: int32(j), common: int32(c), score: int16(2000 * c / (a + b)), same: same})
 		}
 		touched = touched[:0]
 		// An article made mostly of stop bigrams, or with no candidate at all, is
@@ -540,10 +551,14 @@ func scorePairs(oldBody, newBody []string, oldGrams, newGrams [][]uint64) pairSe
 				if stamp[k] == int32(j+1) {
 					continue
 				}
+				// Not a candidate: the two share stop bigrams only.
 				a := len(oldGrams[k])
-				if c := intersect(oldGrams[k], g); relevant(c, a, b) {
+				if !relevant(min(int(stopCount[k]), newStopCount), a, b) {
+					continue
+				}
+				if c := stopOverlap(oldStop[stopStart[k]:stopStart[k+1]], newStop); relevant(c, a, b) {
 					same := c == a && a == b && oldBody[k] == newBody[j]
-					ps.pairs = append(ps.pairs, pair{k: int32(k), j: int32(j), common: int32(c), score: int16(2000 * c / (a + b)), same: same})
+					ps.add(pair{k: int32(k), j: int32(j), common: int32(c), score: int16(2000 * c / (a + b)), same: same})
 				}
 			}
 		}
@@ -602,8 +617,9 @@ func stopOverlap(a, b []gramRun) int {
 }
 
 // bigramTable maps bigrams to dense ids 0, 1, 2, … by open addressing (linear
-// probing, a power-of-two table at most half full), without an allocation per bigram.
-// A slot keeps its key and id together: one cache line per probe.
+// probing, a power-of-two table at most half full, doubled when it would be more),
+// without an allocation per bigram. A slot keeps its key and id together: one cache
+// line per probe.
 type bigramTable struct {
 	slots []bigramSlot
 	shift uint
@@ -615,9 +631,10 @@ type bigramSlot struct {
 	id  int32 // id+1; 0 marks a free slot
 }
 
-func newBigramTable(capacity int) *bigramTable {
+// newBigramTable returns a table sized for about hint keys.
+func newBigramTable(hint int) *bigramTable {
 	size, shift := 16, uint(64-4)
-	for size < 2*capacity {
+	for size < 2*hint {
 		size *= 2
 		shift--
 	}
@@ -626,9 +643,11 @@ func newBigramTable(capacity int) *bigramTable {
 
 func (t *bigramTable) slot(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> t.shift }
 
-// insert returns the id of key, giving it the next id if it is new. The table never
-// holds more keys than the capacity it was made for.
+// insert returns the id of key, giving it the next id if it is new.
 func (t *bigramTable) insert(key uint64) int32 {
+	if 2*int(t.count+1) > len(t.slots) {
+		t.grow()
+	}
 	mask := uint64(len(t.slots) - 1)
 	for i := t.slot(key); ; i = (i + 1) & mask {
 		s := &t.slots[i]
@@ -640,6 +659,24 @@ func (t *bigramTable) insert(key uint64) int32 {
 		case s.key == key:
 			return s.id - 1
 		}
+	}
+}
+
+// grow doubles the table, keeping every key's id.
+func (t *bigramTable) grow() {
+	old := t.slots
+	t.slots = make([]bigramSlot, 2*len(old))
+	t.shift--
+	mask := uint64(len(t.slots) - 1)
+	for _, s := range old {
+		if s.id == 0 {
+			continue
+		}
+		i := t.slot(s.key)
+		for t.slots[i].id != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
 	}
 }
 
@@ -694,7 +731,7 @@ func (ps *pairSet) align(n, m int, link func(k, j int)) {
 			tree[j] = max(tree[j], v)
 		}
 	}
-	var alignable []int32
+	alignable := make([]int32, 0, len(ps.pairs))
 	for k := range n {
 		row := ps.ofOld(k)
 		for _, x := range row {

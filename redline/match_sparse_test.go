@@ -323,3 +323,37 @@ func FuzzMatchAgreesWithDense(f *testing.F) {
 		agree(t, "fuzz", prev, next)
 	})
 }
+
+// TestBigramTable: ids are 0, 1, 2, … in order of first insertion, kept through the
+// table's growth, key 0 included; absent keys are not found.
+func TestBigramTable(t *testing.T) {
+	tab := newBigramTable(1)
+	rng := rand.New(rand.NewPCG(1, 1))
+	keys := []uint64{0}
+	for range 50_000 {
+		keys = append(keys, rng.Uint64()>>uint(rng.IntN(64)))
+	}
+	want := make(map[uint64]int32)
+	for _, k := range keys {
+		id, seen := want[k]
+		if !seen {
+			id = int32(len(want))
+			want[k] = id
+		}
+		if got := tab.insert(k); got != id {
+			t.Fatalf("insert(%d) = %d, want %d", k, got, id)
+		}
+	}
+	for k, id := range want {
+		if got, ok := tab.lookup(k); !ok || got != id {
+			t.Fatalf("lookup(%d) = %d, %v, want %d", k, got, ok, id)
+		}
+	}
+	for range 1000 {
+		if k := rng.Uint64(); want[k] == 0 && k != 0 {
+			if _, ok := tab.lookup(k); ok {
+				t.Fatalf("lookup(%d) found an absent key", k)
+			}
+		}
+	}
+}
