@@ -2,6 +2,7 @@ package consultation
 
 import (
 	"errors"
+	"unicode/utf8"
 
 	"yugongkai/apperr"
 	"yugongkai/auth"
@@ -44,6 +45,10 @@ func ImportWord(actor auth.Principal, data []byte) (*ImportedText, error) {
 		return nil, f.Err()
 	case err != nil:
 		return nil, apperr.Wrap(err, "import word")
+	}
+	if utf8.RuneCountInString(text) > MaxTextChars {
+		f.Add("file", "field.too_long", MaxTextChars)
+		return nil, f.Err()
 	}
 	doc, err := lawtext.Parse(text)
 	if errors.Is(err, lawtext.ErrNoArticles) || len(doc.Articles()) == 0 {

@@ -42,6 +42,7 @@ func TestImportWord(t *testing.T) {
 		{"ErrNotDocx", staff, []byte("%PDF-1.4"), apperr.Invalid, "word.not_docx"},
 		{"ErrEncrypted", staff, append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e\x00")...), apperr.Invalid, "word.encrypted"},
 		{"ErrNoArticles", staff, wordFile(t, "关于养犬的通知", "各单位：请遵守规定。"), apperr.Invalid, "word.no_articles"},
+		{"ErrTooLong", staff, wordFile(t, "某县养犬管理办法", "第一条　"+strings.Repeat("犬", consultation.MaxTextChars)), apperr.Invalid, "field.too_long"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"yugongkai/apperr"
 	"yugongkai/auth"
@@ -64,8 +65,8 @@ func (s *Service) Revise(ctx context.Context, actor auth.Principal, id string, f
 		switch {
 		case strings.TrimSpace(form.Text) == "":
 			f.Add("text", "field.required")
-		case len(form.Text) > MaxTextBytes:
-			f.Add("text", "field.too_long", MaxTextBytes)
+		case utf8.RuneCountInString(form.Text) > MaxTextChars:
+			f.Add("text", "field.too_long", MaxTextChars)
 		case hasControl(form.Text):
 			f.Add("text", "field.control_chars")
 		default:

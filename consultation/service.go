@@ -159,10 +159,15 @@ const (
 	MaxExplanation = 50000
 	MaxLegalBasis  = 10000
 	MaxReason      = 2000
-	MaxTextBytes   = 2 << 20
+	// MaxTextChars bounds a version's text, in characters (runes): about twice
+	// the 民法典 (≈ 107 000), so that the largest text alone fits the request
+	// body limit of a draft (web.DraftBodyLimit, 2 MiB) even as a URL-encoded
+	// form, at 9 bytes per Chinese character.
+	MaxTextChars = 200_000
 	// MaxArticles bounds a version's articles: the longest Chinese law, the
-	// 民法典, has 1 260; matching two versions costs time and memory in the
-	// square of the articles (redline.Match: ≈ 0.2 s and 72 MB at 2 000).
+	// 民法典, has 1 260. Matching two versions (redline.Match) grows about
+	// linearly with the text; the bound keeps the save of the largest text
+	// well under a second (docs/PERFORMANCE.md).
 	MaxArticles = 2000
 )
 
@@ -279,8 +284,8 @@ func (s *Service) apply(ctx context.Context, actor auth.Principal, c *Consultati
 	if d.Text != nil {
 		text := *d.Text
 		switch {
-		case len(text) > MaxTextBytes:
-			f.Add("text", "field.too_long", MaxTextBytes)
+		case utf8.RuneCountInString(text) > MaxTextChars:
+			f.Add("text", "field.too_long", MaxTextChars)
 		case hasControl(text):
 			f.Add("text", "field.control_chars")
 		case strings.TrimSpace(text) != "":

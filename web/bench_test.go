@@ -10,12 +10,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 	corpusfiles "yugongkai/internal/corpus"
 	"yugongkai/storetest"
 
 	"yugongkai/auth"
 	"yugongkai/consultation"
 	"yugongkai/ident"
+	"yugongkai/internal/cputime"
 	"yugongkai/lawtext"
 	"yugongkai/mongodb/mongotest"
 	"yugongkai/sqlite"
@@ -118,26 +120,58 @@ func BenchmarkCreateRead(b *testing.B) {
 
 // largestDraft is a text of consultation.MaxArticles articles (the largest
 // accepted), each sentence varied by seed.
-func largestDraft(n, seed int) string {
+func largestDraft(n, seed int) string { return paddedDraft(n, seed, 0) }
+
+// paddedDraft is largestDraft with pad more characters in every article
+// (a clause of generated characters, varied by article and seed).
+func paddedDraft(n, seed, pad int) string {
 	var sb strings.Builder
 	sb.WriteString("某市综合管理条例\n\n")
 	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&sb, "第%s条　本条规定第%d项管理事项，主管部门应当在%d个工作日内依法办理并公开结果，当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼（%d）。\n",
+		fmt.Fprintf(&sb, "第%s条　本条规定第%d项管理事项，主管部门应当在%d个工作日内依法办理并公开结果，当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼（%d）",
 			lawtext.FormatNumeral(i), i, (i*7+seed)%30+1, seed)
+		if pad > 0 {
+			sb.WriteString("；")
+			for k := range pad - 1 {
+				sb.WriteRune(rune(0x4e00 + (i*131+k*17+seed*7)%2500))
+			}
+		}
+		sb.WriteString("。\n")
 	}
 	return sb.String()
 }
 
+// largestPad is the padding that brings a text of consultation.MaxArticles
+// articles to consultation.MaxTextChars characters, give or take one per article.
+func largestPad() int {
+	return (consultation.MaxTextChars - utf8.RuneCountInString(largestDraft(consultation.MaxArticles, 0))) / consultation.MaxArticles
+}
+
 // BenchmarkSaveLargestDraft saves an edit of the largest draft accepted
 // (consultation.MaxArticles articles, every one changed and one inserted at
-// the top, so every article is renumbered and matched) through the API:
+// the top, so every article is renumbered and matched) through the API, with
+// short articles ("articles") and with articles padded to
+// consultation.MaxTextChars characters in all ("articles+chars"):
 //
 //	go test ./web -run '^$' -bench SaveLargestDraft -benchtime 5x
 //
 // The goal is < 1 s and < 100 MB allocated per save.
 func BenchmarkSaveLargestDraft(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		pad  int
+	}{{"articles", 0}, {"articles+chars", largestPad()}} {
+		b.Run(tc.name, func(b *testing.B) { benchSaveLargest(b, tc.pad) })
+	}
+}
+
+func benchSaveLargest(b *testing.B, pad int) {
 	e := newBenchEnv(b, "sqlite")
-	body, _ := json.Marshal(draftBody(largestDraft(consultation.MaxArticles, 0)))
+	first := paddedDraft(consultation.MaxArticles, 0, pad)
+	if n := utf8.RuneCountInString(first); n > consultation.MaxTextChars {
+		b.Fatalf("the draft has %d characters, over the limit", n)
+	}
+	body, _ := json.Marshal(draftBody(first))
 	req := httptest.NewRequest("POST", "/api/v1/consultations", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+e.token)
@@ -151,8 +185,9 @@ func BenchmarkSaveLargestDraft(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	b.ResetTimer()
+	start := cputime.Process()
 	for i := 0; i < b.N; i++ {
-		text := strings.Replace(largestDraft(consultation.MaxArticles-1, i+1), "第一条", "第一条　新增的第一条规定。\n第二条", 1)
+		text := strings.Replace(paddedDraft(consultation.MaxArticles-1, i+1, pad), "第一条", "第一条　新增的第一条规定。\n第二条", 1)
 		patch, _ := json.Marshal(map[string]string{"text": text})
 		req := httptest.NewRequest("PATCH", "/api/v1/consultations/"+created.ID, strings.NewReader(string(patch)))
 		req.Header.Set("Content-Type", "application/json")
@@ -164,6 +199,10 @@ func BenchmarkSaveLargestDraft(b *testing.B) {
 		res.Body.Close()
 	}
 	b.StopTimer()
+	if end := cputime.Process(); end > start {
+		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+	}
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
+	b.ReportMetric(float64(utf8.RuneCountInString(first)), "chars")
 }

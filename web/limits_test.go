@@ -3,12 +3,14 @@ package web_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"yugongkai/consultation"
 )
 
 // TestLargestDraft: the largest accepted draft (consultation.MaxArticles
-// articles) is saved, one more article is refused with a localized 422
+// articles of consultation.MaxTextChars characters in all) is saved; one
+// more article, or one more character, is refused with a localized 422
 // (BenchmarkSaveLargestDraft measures the save).
 func TestLargestDraft(t *testing.T) {
 	e := newEnv(t, "sqlite")
@@ -16,6 +18,18 @@ func TestLargestDraft(t *testing.T) {
 	e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(largestDraft(consultation.MaxArticles, 0))), 201, "largest draft")
 	r := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(largestDraft(consultation.MaxArticles+1, 0))), 422, "one article too many")
 	if got := r.field("text"); !strings.Contains(got, "条文不能超过 2000 条") {
+		t.Errorf("refusal: %q", got)
+	}
+	// At the character limit exactly, then one character over (a longer last
+	// article): characters are counted, not bytes (a Chinese one is 3).
+	text := paddedDraft(consultation.MaxArticles, 0, largestPad())
+	text = strings.TrimSuffix(text, "。\n") + strings.Repeat("款", consultation.MaxTextChars-utf8.RuneCountInString(text)) + "。\n"
+	if n := utf8.RuneCountInString(text); n != consultation.MaxTextChars {
+		t.Fatalf("the text has %d characters, want %d", n, consultation.MaxTextChars)
+	}
+	e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(text)), 201, "text at the character limit")
+	r = e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody("款"+text)), 422, "one character too many")
+	if got := r.field("text"); !strings.Contains(got, "不能超过 200000 个字符") {
 		t.Errorf("refusal: %q", got)
 	}
 }
