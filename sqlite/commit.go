@@ -118,7 +118,7 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 		return err
 	}
 	if ch.Stream != nil {
-		if err := insertStream(ctx, t, cid, ch.Stream); err != nil { // bulkinsert_stream.go
+		if err := insertStream(ctx, t, ch.Stream); err != nil { // bulkinsert_stream.go
 			return err
 		}
 	}
