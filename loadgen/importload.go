@@ -39,8 +39,12 @@ type ImportRun struct {
 	Rows int
 	// Formats lists the file formats to measure: "csv", "xlsx".
 	Formats []string
-	// Readers is the concurrent public readers (default 4).
-	Readers int
+	// Readers is the concurrent public readers (default 4), each waiting
+	// ReadInterval (default 50 ms) after each read: an open-loop public
+	// load (80 reads/s by default) rather than readers that would take
+	// every cycle the import leaves.
+	Readers      int
+	ReadInterval time.Duration
 	// BaselineTime is how long reads are measured before the import
 	// (default 10 s).
 	BaselineTime time.Duration
@@ -69,6 +73,22 @@ type ImportResult struct {
 	// P99Ratio is the read p99 during the commit over the baseline's.
 	P99Ratio   float64 `json:"read_p99_ratio"`
 	ReadErrors int     `json:"read_errors"`
+	// Load is the machine's load average (1 min) before and after.
+	LoadBefore string `json:"load_before,omitempty"`
+	LoadAfter  string `json:"load_after,omitempty"`
+}
+
+// loadAverage is the 1, 5 and 15 minute load averages (/proc/loadavg).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // Run measures every format.
@@ -78,6 +98,9 @@ func (r ImportRun) Run(ctx context.Context) ([]ImportResult, error) {
 	}
 	if r.Readers <= 0 {
 		r.Readers = 4
+	}
+	if r.ReadInterval <= 0 {
+		r.ReadInterval = 50 * time.Millisecond
 	}
 	if r.BaselineTime <= 0 {
 		r.BaselineTime = 10 * time.Second
@@ -97,7 +120,7 @@ func (r ImportRun) Run(ctx context.Context) ([]ImportResult, error) {
 }
 
 func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error) {
-	res := ImportResult{Format: format, Rows: r.Rows}
+	res := ImportResult{Format: format, Rows: r.Rows, LoadBefore: loadAverage()}
 	dir, err := os.MkdirTemp("", "yugongkai-import-")
 	if err != nil {
 		return res, err
@@ -137,7 +160,7 @@ func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error)
 	}
 	res.FileMiB = round2(float64(len(data)) / (1 << 20))
 
-	rd := newReaders(ctx, base, id, r.Readers)
+	rd := newReaders(ctx, base, id, r.Readers, r.ReadInterval)
 	time.Sleep(r.BaselineTime)
 	baseLat := rd.take()
 	res.BaseReads, res.BaseP50, res.BaseP99 = len(baseLat), quantile(baseLat, 0.5), quantile(baseLat, 0.99)
@@ -161,6 +184,7 @@ func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error)
 	if _, hwm, ok := procMemory(cmd.Process.Pid); ok {
 		res.PeakRSS = round2(float64(hwm) / (1 << 20))
 	}
+	res.LoadAfter = loadAverage()
 	if n != r.Rows {
 		return res, fmt.Errorf("loadgen: imported %d of %d rows", n, r.Rows)
 	}
@@ -311,7 +335,7 @@ type readers struct {
 	wg     sync.WaitGroup
 }
 
-func newReaders(ctx context.Context, base, id string, n int) *readers {
+func newReaders(ctx context.Context, base, id string, n int, pause time.Duration) *readers {
 	ctx, cancel := context.WithCancel(ctx)
 	rd := &readers{cancel: cancel}
 	transport := &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}
@@ -335,6 +359,10 @@ func newReaders(ctx context.Context, base, id string, n int) *readers {
 					rd.errs++
 				}
 				rd.mu.Unlock()
+				select {
+				case <-ctx.Done():
+				case <-time.After(pause):
+				}
 			}
 		}()
 	}

@@ -109,6 +109,7 @@ func run(ctx context.Context, args []string) error {
 		fs.StringVar(&ir.Server, "server", "yugongkai", "yugongkai server binary")
 		fs.IntVar(&ir.Rows, "rows", 100_000, "rows of the generated file (at most 200,000)")
 		fs.IntVar(&ir.Readers, "readers", 4, "concurrent public readers")
+		fs.DurationVar(&ir.ReadInterval, "read-interval", 50*time.Millisecond, "pause of each reader after each read")
 		fs.DurationVar(&ir.BaselineTime, "baseline", 10*time.Second, "how long reads are measured before the import")
 		verbose := fs.Bool("v", false, "pass the server's log to stderr")
 		if err := fs.Parse(args[1:]); err != nil {
