@@ -1,7 +1,7 @@
 package comments
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -347,9 +347,9 @@ func sortReceipts(rs []ImportReceipt) {
 // WriteCSV writes the receipts as CSV in UTF-8 with a BOM (so that Excel
 // reads the Chinese headings): row, receipt code, comment id.
 func (r *ImportResult) WriteCSV(w io.Writer, lang i18n.Lang) error {
-	var buf bytes.Buffer
-	buf.Write(utf8BOM)
-	cw := csv.NewWriter(&buf)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(utf8BOM)
+	cw := csv.NewWriter(bw)
 	cw.Write([]string{i18n.T(lang, "import.csv_row"), i18n.T(lang, "import.csv_receipt"), i18n.T(lang, "import.csv_comment")})
 	for _, rc := range r.Receipts {
 		cw.Write([]string{strconv.Itoa(rc.Row), rc.Code, rc.CommentID})
@@ -358,6 +358,5 @@ func (r *ImportResult) WriteCSV(w io.Writer, lang i18n.Lang) error {
 	if err := cw.Error(); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return bw.Flush()
 }

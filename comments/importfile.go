@@ -444,6 +444,9 @@ func xlsxFormulaCells(data []byte) (map[[2]int]bool, error) {
 	if !ok {
 		return nil, fmt.Errorf("xlsx: no sheet %q", path)
 	}
+	if has, err := mayHoldFormula(f); err != nil || !has {
+		return nil, err
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
@@ -489,6 +492,49 @@ func xlsxFormulaCells(data []byte) (map[[2]int]bool, error) {
 		}
 	}
 }
+
+// mayHoldFormula scans a sheet's XML for the start of an <f> element
+// (with or without a namespace prefix) at memory speed, so that the
+// tokenizing pass runs only for a sheet that may hold formulas (in text,
+// "<" is always escaped, so a match is markup).
+func mayHoldFormula(f *zip.File) (bool, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	r := io.LimitReader(rc, maxUnzipped)
+	buf := make([]byte, 256<<10)
+	keep := 0
+	for {
+		n, err := io.ReadFull(r, buf[keep:])
+		chunk := buf[:keep+n]
+		for _, pat := range formulaMarks {
+			if bytes.Contains(chunk, pat) {
+				return true, nil
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		keep = copy(buf, chunk[len(chunk)-4:])
+	}
+}
+
+// formulaMarks: "<f" or ":f" (a prefixed name) followed by what may end
+// an element name.
+var formulaMarks = func() [][]byte {
+	var out [][]byte
+	for _, start := range []string{"<f", ":f"} {
+		for _, end := range []string{">", "/", " ", "\t", "\n", "\r"} {
+			out = append(out, []byte(start+end))
+		}
+	}
+	return out
+}()
 
 // excelDate turns a date cell's serial number into 2006-01-02; other text
 // is kept.
