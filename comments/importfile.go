@@ -550,11 +550,15 @@ func excelDate(v string) string {
 	return d.Format(time.DateOnly)
 }
 
+// dateSeparators is built once: a Replacer costs more to build than to
+// run, and normalizeDate runs for every row of an import (twice).
+var dateSeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+
 // normalizeDate reads the ways offices write a date — 2026/12/1,
 // 2026.12.1, 2026年12月1日 — as 2026-12-01; anything else is kept.
 func normalizeDate(v string) string {
 	v = strings.TrimSpace(v)
-	s := strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(v)
+	s := dateSeparators.Replace(v)
 	if d, err := time.Parse("2006-1-2", s); err == nil {
 		return d.Format(time.DateOnly)
 	}
