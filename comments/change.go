@@ -13,7 +13,16 @@ type Change struct {
 	consultation.Change
 	ForConsultation string
 
-	Insert   []*Comment
+	Insert []*Comment
+	// Stream, when set, produces more comments to insert after Insert, one
+	// at a time (a bulk import: the rows are never all in memory). The
+	// store calls it once per commit attempt, inside the commit, and writes
+	// each comment yield is given before yield returns; an error from
+	// yield must be returned by Stream, and an error from Stream aborts
+	// the whole commit, so nothing of it is stored. The store queues each
+	// streamed comment's search job itself (Service.commit cannot see
+	// them). A store that cannot write as they come calls Collect first.
+	Stream   func(yield func(*Comment) error) error
 	Moderate []Moderated
 	Dispose  []Disposed
 	// DisposeGroup answers a whole group: the group keeps the answer for
@@ -78,6 +87,23 @@ type Redacted struct {
 	ID         string
 	PublicBody string
 	R          Redaction
+}
+
+// Collect moves the comments of Stream into Insert, with their search
+// jobs, for a store that writes a change's comments all at once (MongoDB,
+// whose imports are at most 100 rows).
+func (ch *Change) Collect() error {
+	if ch.Stream == nil {
+		return nil
+	}
+	stream := ch.Stream
+	ch.Stream = nil
+	cid := ch.ConsultationID()
+	return stream(func(c *Comment) error {
+		ch.Insert = append(ch.Insert, c)
+		ch.Index = append(ch.Index, consultation.IndexJob{Kind: consultation.IndexComment, ID: c.ID, Consultation: cid})
+		return nil
+	})
 }
 
 // ConsultationID returns the id of the consultation the change is about.

@@ -47,8 +47,8 @@ type env struct {
 	now time.Time
 }
 
-func newEnv(t testing.TB) *env {
-	db := sqlite.OpenTemp(t)
+func newEnv(t testing.TB, opts ...sqlite.Option) *env {
+	db := sqlite.OpenTemp(t, opts...)
 	e := &env{db: db, now: T0}
 	if tt, ok := t.(*testing.T); ok {
 		e.t = tt

@@ -1,13 +1,14 @@
 package comments
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -42,7 +43,15 @@ type ImportPreview struct {
 	Rows      int              `json:"rows"` // non-empty data rows
 	Errors    []ImportRowError `json:"errors"`
 
-	rows []importedRow
+	table *importTable // the file's columns, once its headings are read
+}
+
+// column returns the heading of field as the file spells it.
+func (p *ImportPreview) column(field string) string {
+	if p.table == nil {
+		return field
+	}
+	return p.table.column(field)
 }
 
 // OK reports a file with no bad row.
@@ -100,15 +109,18 @@ func (s *Service) PreviewImport(ctx context.Context, actor auth.Principal, consu
 }
 
 func (s *Service) previewImport(ctx context.Context, c *consultation.Consultation, data []byte) (*ImportPreview, error) {
+	return s.readImport(ctx, c, data, nil)
+}
+
+// readImport reads and checks every row of data for c as a preview, and
+// with emit calls it for each good row as it is read (the import's stream:
+// emit stores the row). With emit, a bad row ends the reading with Invalid
+// import.has_errors (the preview before it found none, so the file or the
+// consultation changed); a file error found after some rows were emitted
+// is returned as well, and the caller's transaction rolls back.
+func (s *Service) readImport(ctx context.Context, c *consultation.Consultation, data []byte, emit func(importedRow) error) (*ImportPreview, error) {
 	if c.OpensAt == nil || c.PublicVersion == 0 {
 		return nil, consultation.WrongState(c.State, "comment")
-	}
-	t, err := parseImport(data)
-	if err != nil {
-		return nil, err
-	}
-	if l, ok := s.Store.(interface{ MaxImportRows() int }); ok && len(t.rows) > l.MaxImportRows() {
-		return nil, apperr.New(apperr.TooLarge, "import.too_many_rows_store", len(t.rows), l.MaxImportRows())
 	}
 	v, err := s.Consultations.Store.Version(ctx, c.ID, c.PublicVersion)
 	if err != nil {
@@ -125,10 +137,12 @@ func (s *Service) previewImport(ctx context.Context, c *consultation.Consultatio
 		}
 		return s
 	}
-	p := &ImportPreview{SHA256: FileSHA256(data), Format: t.format, Encoding: t.encoding, Converted: t.converted,
-		Rows: len(t.rows), Errors: t.errs}
+	p := &ImportPreview{SHA256: FileSHA256(data)}
 	now := s.now()
-	for _, r := range t.rows {
+	hasArticle := func(id string) bool { _, ok := v.Article(id); return ok }
+	var t *importTable
+	t, err = parseImport(data, func(t *importTable, r importRow) error {
+		p.table = t
 		val := func(field string) string {
 			v := strings.TrimSpace(r.cells[field])
 			if m, ok := importValues[field]; ok {
@@ -149,19 +163,34 @@ func (s *Service) previewImport(ctx context.Context, c *consultation.Consultatio
 		if in.Display == "" {
 			in.Display = Anonymous // a letter or a petition often carries no name to show
 		}
-		form, _, err := checkOffline(c, in, func(id string) bool { _, ok := v.Article(id); return ok }, now)
+		bad := len(p.Errors)
+		p.Errors = append(p.Errors, r.errs...)
+		form, _, err := checkOffline(c, in, hasArticle, now)
 		var ae *apperr.Error
 		if errors.As(err, &ae) {
 			for _, fe := range ae.Fields {
 				if r.formula[fe.Field] {
 					continue // reported as a formula
 				}
-				p.Errors = append(p.Errors, ImportRowError{Row: r.n, Column: t.column(fe.Field), Field: fe.Field, Key: fe.Key, Args: fe.Args})
+				p.Errors = append(p.Errors, ImportRowError{Row: r.n, Column: p.column(fe.Field), Field: fe.Field, Key: fe.Key, Args: fe.Args})
 			}
 		} else if err != nil {
-			return nil, err
+			return err
 		}
-		p.rows = append(p.rows, importedRow{n: r.n, in: in, form: form})
+		if emit == nil {
+			return nil
+		}
+		if len(p.Errors) > bad {
+			return apperr.New(apperr.Invalid, "import.has_errors", len(p.Errors)-bad)
+		}
+		return emit(importedRow{n: r.n, in: in, form: form})
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Format, p.Encoding, p.Converted, p.Rows = t.format, t.encoding, t.converted, t.rows
+	if l, ok := s.Store.(interface{ MaxImportRows() int }); ok && t.rows > l.MaxImportRows() {
+		return nil, apperr.New(apperr.TooLarge, "import.too_many_rows_store", t.rows, l.MaxImportRows())
 	}
 	return p, nil
 }
@@ -173,6 +202,11 @@ func (s *Service) previewImport(ctx context.Context, c *consultation.Consultatio
 // import.has_errors, with the preview), a file already imported into the
 // consultation (Conflict), and a change too large for the store (TooLarge).
 // Other errors as PreviewImport.
+//
+// The rows are never all in memory: the file is read and checked once
+// (the preview, storing nothing), then read and checked again as the
+// change's Stream while the store writes each row in the commit; the
+// receipts are those of the rows written.
 func (s *Service) Import(ctx context.Context, actor auth.Principal, consultationID string, data []byte, sha string) (*ImportPreview, *ImportResult, error) {
 	sha = strings.ToLower(strings.TrimSpace(sha))
 	if sha != FileSHA256(data) {
@@ -180,7 +214,6 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 	}
 	var p *ImportPreview
 	var res *ImportResult
-	var inserted []*Comment
 	build := func(c *consultation.Consultation, ch *Change) error {
 		var err error
 		if p, err = s.previewImport(ctx, c, data); err != nil {
@@ -195,21 +228,32 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 			return apperr.New(apperr.Conflict, "import.already_imported", when)
 		}
 		now := s.now()
-		res = &ImportResult{SHA256: p.SHA256, Count: len(p.rows), Receipts: make([]ImportReceipt, 0, len(p.rows))}
-		ch.Insert = make([]*Comment, 0, len(p.rows))
-		for _, r := range p.rows {
-			received, _ := parseReceived(r.in.ReceivedOn)
-			cm := s.build(c, r.form, r.in.Channel, stamp(received), now)
-			cm.EnteredBy = actor.UserID
-			cm.Receipt = NewReceiptCode()
-			cm.Import = &ImportRef{SHA256: p.SHA256, Row: r.n}
-			cm.Signatories = r.in.Signatories
-			ch.Insert = append(ch.Insert, cm)
-			res.Receipts = append(res.Receipts, ImportReceipt{Row: r.n, Code: cm.Receipt, CommentID: cm.ID})
+		res = &ImportResult{SHA256: p.SHA256, Count: p.Rows}
+		ch.Stream = func(yield func(*Comment) error) error {
+			res.Receipts = make([]ImportReceipt, 0, p.Rows)
+			q, err := s.readImport(ctx, c, data, func(r importedRow) error {
+				received, _ := parseReceived(r.in.ReceivedOn)
+				cm := s.build(c, r.form, r.in.Channel, stamp(received), now)
+				cm.EnteredBy = actor.UserID
+				cm.Receipt = NewReceiptCode()
+				cm.Import = &ImportRef{SHA256: p.SHA256, Row: r.n}
+				cm.Signatories = r.in.Signatories
+				if err := yield(cm); err != nil {
+					return err
+				}
+				res.Receipts = append(res.Receipts, ImportReceipt{Row: r.n, Code: cm.Receipt, CommentID: cm.ID})
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if q.Rows != p.Rows || len(res.Receipts) != p.Rows {
+				return apperr.Wrap(fmt.Errorf("import read %d rows, previewed %d", len(res.Receipts), p.Rows), "comments: import")
+			}
+			return nil
 		}
-		inserted = ch.Insert
 		return s.Consultations.Record(&ch.Change, actor, "comments.imported", false, map[string]any{
-			"count": len(p.rows), "sha256": p.SHA256, "format": p.Format, "encoding": p.Encoding, "state": string(c.State)})
+			"count": p.Rows, "sha256": p.SHA256, "format": p.Format, "encoding": p.Encoding, "state": string(c.State)})
 	}
 	var err error
 	for attempt := 0; attempt < 3; attempt++ { // a receipt code collision (one in 2^60 per row) draws again
@@ -219,7 +263,7 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 	}
 	switch {
 	case errors.Is(err, ErrChangeTooLarge):
-		return p, nil, apperr.New(apperr.TooLarge, "import.too_large_for_store", len(p.rows))
+		return p, nil, apperr.New(apperr.TooLarge, "import.too_large_for_store", p.Rows)
 	case apperr.Is(err, apperr.Invalid) && p != nil && !p.OK():
 		return p, nil, err
 	case err != nil:
@@ -229,8 +273,10 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 		s.OnSubmit() // the search index follows from its durable queue
 	} else if s.OnChange != nil {
 		if c, err := s.Consultations.Store.Consultation(ctx, consultationID); err == nil {
-			for _, cm := range inserted {
-				s.notify(ctx, c, cm)
+			for _, r := range res.Receipts {
+				if cm, err := s.Store.Comment(ctx, r.CommentID); err == nil {
+					s.notify(ctx, c, cm)
+				}
 			}
 		}
 	}
@@ -301,9 +347,9 @@ func sortReceipts(rs []ImportReceipt) {
 // WriteCSV writes the receipts as CSV in UTF-8 with a BOM (so that Excel
 // reads the Chinese headings): row, receipt code, comment id.
 func (r *ImportResult) WriteCSV(w io.Writer, lang i18n.Lang) error {
-	var buf bytes.Buffer
-	buf.Write(utf8BOM)
-	cw := csv.NewWriter(&buf)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(utf8BOM)
+	cw := csv.NewWriter(bw)
 	cw.Write([]string{i18n.T(lang, "import.csv_row"), i18n.T(lang, "import.csv_receipt"), i18n.T(lang, "import.csv_comment")})
 	for _, rc := range r.Receipts {
 		cw.Write([]string{strconv.Itoa(rc.Row), rc.Code, rc.CommentID})
@@ -312,6 +358,5 @@ func (r *ImportResult) WriteCSV(w io.Writer, lang i18n.Lang) error {
 	if err := cw.Error(); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return bw.Flush()
 }

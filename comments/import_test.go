@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 
 	"yugongkai/apperr"
 	"yugongkai/comments"
+	"yugongkai/sqlite"
+	"yugongkai/storetest"
 )
 
 // importCSV is a CSV file of n valid rows (UTF-8, no BOM).
@@ -164,6 +167,53 @@ func TestImport(t *testing.T) {
 			})
 		}
 	})
+}
+
+// An import whose commit fails in the middle of the stream — the first,
+// a middle or the last row's write — stores nothing: no comment, no log
+// leaf, no event (the same file then imports whole).
+func TestImportFailureMidStream(t *testing.T) {
+	var armed atomic.Bool
+	var k, seen atomic.Int64
+	e := newEnv(t, sqlite.WithFaults(func(op string) error {
+		if armed.Load() && strings.HasPrefix(op, "INSERT INTO comments ") && seen.Add(1) == k.Load() {
+			return storetest.ErrInjected
+		}
+		return nil
+	}))
+	c := e.open(t, false)
+	e.now = T0.Add(15 * 24 * time.Hour)
+	const n = 1500
+	data := importCSV(n)
+	p, err := e.svc.PreviewImport(ctx, staff, c.ID, data)
+	if err != nil || !p.OK() {
+		t.Fatalf("preview: %v %+v", err, p)
+	}
+	for _, at := range []int64{1, n / 2, n} {
+		k.Store(at)
+		seen.Store(0)
+		armed.Store(true)
+		_, res, err := e.svc.Import(ctx, staff, c.ID, data, p.SHA256)
+		armed.Store(false)
+		if !errors.Is(err, storetest.ErrInjected) || res != nil {
+			t.Fatalf("import failing at row write %d = %+v, %v", at, res, err)
+		}
+		if size, _ := e.db.Comments().LogSize(ctx, c.ID); size != 0 {
+			t.Errorf("failure at row %d: log holds %d leaves", at, size)
+		}
+		if list, _, _ := e.db.Comments().Comments(ctx, comments.Filter{ConsultationID: c.ID, Limit: 10}); len(list) != 0 {
+			t.Errorf("failure at row %d: %d comments stored", at, len(list))
+		}
+		_, err = e.svc.ImportReceipts(ctx, staff, c.ID, p.SHA256)
+		wantKind(t, "receipts of a failed import", err, apperr.NotFound)
+	}
+	_, res, err := e.svc.Import(ctx, staff, c.ID, data, p.SHA256)
+	if err != nil || res.Count != n || len(res.Receipts) != n {
+		t.Fatalf("import after the faults = %+v, %v", res, err)
+	}
+	if size, _ := e.db.Comments().LogSize(ctx, c.ID); size != n {
+		t.Errorf("log holds %d leaves, want %d", size, n)
+	}
 }
 
 // BenchmarkImport100k imports 100,000 rows (IMPORT_ROWS overrides) into

@@ -1,11 +1,15 @@
 package comments
 
 import (
+	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/csv"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,21 +83,24 @@ type ImportRowError struct {
 	Args   []any  `json:"-"`
 }
 
-// importTable is a parsed file: what it was, its columns and its non-empty
-// data rows.
+// importTable is a file being read: what it is, its columns, and how
+// many non-empty data rows have been read so far. The rows themselves are
+// not kept: parseImport hands each to a function as it reads it, so that
+// a 100,000-row file is never held as rows in memory (docs/IMPORT.md).
 type importTable struct {
 	format, encoding string
 	converted        bool
 	headings         []string // as in the file
 	fields           []string // field of each column
-	rows             []importRow
-	errs             []ImportRowError // cell problems found while reading (formulas)
+	rows             int      // non-empty data rows read
+	each             func(*importTable, importRow) error
 }
 
 type importRow struct {
 	n       int // spreadsheet row number
 	cells   map[string]string
-	formula map[string]bool // fields whose cell is a formula (already reported)
+	formula map[string]bool  // fields whose cell is a formula (already reported)
+	errs    []ImportRowError // cell problems found while reading (formulas, extra cells)
 }
 
 // column returns the heading of field as the file spells it, or the field.
@@ -107,48 +114,59 @@ func (t *importTable) column(field string) string {
 }
 
 // parseImport reads a CSV (UTF-8, with or without BOM, or GB18030) or XLSX
-// file. Errors (BadRequest, Invalid or TooLarge, each with its own key):
-// empty, too large, not a known format or encoding, invalid UTF-8, missing,
-// unknown or repeated columns, too many rows.
-func parseImport(data []byte) (*importTable, error) {
+// file and calls each for every non-empty data row, in file order, as it
+// reads it; an error from each ends the reading with that error. Errors
+// (BadRequest, Invalid or TooLarge, each with its own key): empty, too
+// large, not a known format or encoding, invalid UTF-8, missing, unknown or
+// repeated columns, too many rows. A file error may come after each has
+// seen rows: the caller must not act on the rows before parseImport
+// returns nil (the import stores them inside one transaction that the
+// error rolls back).
+func parseImport(data []byte, each func(*importTable, importRow) error) (*importTable, error) {
 	switch {
 	case len(data) > MaxImportBytes:
 		return nil, apperr.New(apperr.TooLarge, "import.too_large", "50 MiB")
 	case len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0:
 		return nil, apperr.New(apperr.Invalid, "import.empty")
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return parseXLSX(data)
+		return parseXLSX(data, each)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return nil, apperr.New(apperr.BadRequest, "import.old_xls")
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		return nil, apperr.New(apperr.BadRequest, "import.bad_encoding", "UTF-16")
 	}
-	t := &importTable{format: FormatCSV, encoding: EncodingUTF8}
-	text := data
+	t := &importTable{format: FormatCSV, encoding: EncodingUTF8, each: each}
+	text := io.Reader(bytes.NewReader(data))
+	first := data
 	if bytes.HasPrefix(data, utf8BOM) {
-		text = data[len(utf8BOM):]
-		if !utf8.Valid(text) {
-			return nil, apperr.New(apperr.BadRequest, "import.bad_utf8", badUTF8Line(text))
+		first = data[len(utf8BOM):]
+		if !utf8.Valid(first) {
+			return nil, apperr.New(apperr.BadRequest, "import.bad_utf8", badUTF8Line(first))
 		}
-	} else if !utf8.Valid(text) {
-		// Excel saves "CSV" in the system code page: GB18030 on Chinese Windows.
-		conv, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
-		if err != nil || bytes.ContainsRune(conv, utf8.RuneError) || hasControl(string(conv)) {
-			return nil, apperr.New(apperr.BadRequest, "import.bad_encoding_line", badUTF8Line(text))
+		text = bytes.NewReader(first)
+	} else if !utf8.Valid(data) {
+		// Excel saves "CSV" in the system code page: GB18030 on Chinese
+		// Windows. The whole file is checked first (a bad line is a file
+		// error, before any row), then decoded again as it is read.
+		if line, ok := checkGB18030(data); !ok {
+			return nil, apperr.New(apperr.BadRequest, "import.bad_encoding_line", line)
 		}
-		text, t.encoding, t.converted = conv, EncodingGB18030, true
+		text = simplifiedchinese.GB18030.NewDecoder().Reader(bytes.NewReader(data))
+		t.encoding, t.converted = EncodingGB18030, true
+		first, _, _ = bytes.Cut(data, []byte("\n"))
+		first, _ = simplifiedchinese.GB18030.NewDecoder().Bytes(first)
 	}
-	r := csv.NewReader(bytes.NewReader(text))
+	r := csv.NewReader(text)
 	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
-	if first, _, _ := bytes.Cut(text, []byte("\n")); !bytes.ContainsRune(first, ',') && bytes.ContainsRune(first, '\t') {
+	r.ReuseRecord = true
+	if first, _, _ := bytes.Cut(first, []byte("\n")); !bytes.ContainsRune(first, ',') && bytes.ContainsRune(first, '\t') {
 		r.Comma = '\t'
 	}
 	head, err := r.Read()
 	if err != nil {
 		return nil, csvError(err)
 	}
-	if err := t.setHeadings(head); err != nil {
+	if err := t.setHeadings(slices.Clone(head)); err != nil {
 		return nil, err
 	}
 	for {
@@ -165,6 +183,22 @@ func parseImport(data []byte) (*importTable, error) {
 		}
 	}
 	return t.done()
+}
+
+// checkGB18030 tells whether data decodes as GB18030 to text without
+// replacement characters or control characters, and if not the line of the
+// first bad byte. It decodes a line at a time (a file may be 50 MiB).
+func checkGB18030(data []byte) (int, bool) {
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	for rest := data; len(rest) > 0; {
+		var l []byte
+		l, rest, _ = bytes.Cut(rest, []byte("\n"))
+		conv, err := dec.Bytes(l)
+		if err != nil || bytes.ContainsRune(conv, utf8.RuneError) || hasControl(string(conv)) {
+			return badUTF8Line(data), false
+		}
+	}
+	return 0, true
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -226,8 +260,9 @@ func (t *importTable) setHeadings(head []string) error {
 	return nil
 }
 
-// add keeps data row n unless all its cells are blank; formula[i] marks a
-// formula cell (refused: its cached value may be stale).
+// add hands data row n to t.each unless all its cells are blank;
+// formula[i] marks a formula cell (refused: its cached value may be
+// stale). rec may be reused by the reader after add returns.
 func (t *importTable) add(n int, rec []string, formula []bool) error {
 	blank := true
 	for _, v := range rec {
@@ -239,14 +274,15 @@ func (t *importTable) add(n int, rec []string, formula []bool) error {
 	if blank {
 		return nil
 	}
-	if len(t.rows) == MaxImportRows {
+	if t.rows == MaxImportRows {
 		return apperr.New(apperr.TooLarge, "import.too_many_rows", MaxImportRows)
 	}
+	t.rows++
 	row := importRow{n: n, cells: make(map[string]string, len(t.fields))}
 	for i, v := range rec {
 		if i >= len(t.fields) {
 			if strings.TrimSpace(v) != "" {
-				t.errs = append(t.errs, ImportRowError{Row: n, Column: fmt.Sprintf("#%d", i+1), Key: "import.extra_cell"})
+				row.errs = append(row.errs, ImportRowError{Row: n, Column: fmt.Sprintf("#%d", i+1), Key: "import.extra_cell"})
 			}
 			continue
 		}
@@ -254,29 +290,38 @@ func (t *importTable) add(n int, rec []string, formula []bool) error {
 	}
 	for i, fx := range formula {
 		if fx && i < len(t.fields) {
-			t.errs = append(t.errs, ImportRowError{Row: n, Column: t.headings[i], Field: t.fields[i], Key: "import.formula"})
+			row.errs = append(row.errs, ImportRowError{Row: n, Column: t.headings[i], Field: t.fields[i], Key: "import.formula"})
 			if row.formula == nil {
 				row.formula = map[string]bool{}
 			}
 			row.formula[t.fields[i]] = true
 		}
 	}
-	t.rows = append(t.rows, row)
-	return nil
+	if t.each == nil {
+		return nil
+	}
+	return t.each(t, row)
 }
 
 func (t *importTable) done() (*importTable, error) {
-	if len(t.rows) == 0 {
+	if t.rows == 0 {
 		return nil, apperr.New(apperr.Invalid, "import.no_rows")
 	}
 	return t, nil
 }
 
-// parseXLSX reads the first sheet of a workbook. Dates typed as dates are
-// read as dates; a formula cell is a row error (its cached value may be
-// stale or missing, so the file must hold values).
-func parseXLSX(data []byte) (*importTable, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped})
+// xlsxSpillBytes: a worksheet or shared-string table larger than this is
+// unzipped to a temporary file and read from there (excelize's streaming
+// reader) rather than held in memory.
+const xlsxSpillBytes = 4 << 20
+
+// parseXLSX reads the first sheet of a workbook with excelize's streaming
+// row iterator. Dates typed as dates are read as dates; a formula cell is
+// a row error (its cached value may be stale or missing, so the file must
+// hold values). Formula cells are found by one streamed pass over the
+// sheet's XML first (excelize's GetCellFormula would load the whole sheet).
+func parseXLSX(data []byte, each func(*importTable, importRow) error) (*importTable, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: xlsxSpillBytes})
 	if err != nil {
 		return nil, apperr.New(apperr.BadRequest, "import.bad_xlsx")
 	}
@@ -286,12 +331,16 @@ func parseXLSX(data []byte) (*importTable, error) {
 		return nil, apperr.New(apperr.Invalid, "import.empty")
 	}
 	sheet := sheets[0]
+	formulas, err := xlsxFormulaCells(data)
+	if err != nil {
+		return nil, apperr.New(apperr.BadRequest, "import.bad_xlsx")
+	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		return nil, apperr.New(apperr.BadRequest, "import.bad_xlsx")
 	}
 	defer rows.Close()
-	t := &importTable{format: FormatXLSX, encoding: EncodingUTF8}
+	t := &importTable{format: FormatXLSX, encoding: EncodingUTF8, each: each}
 	n := 0
 	for rows.Next() {
 		n++
@@ -312,10 +361,7 @@ func parseXLSX(data []byte) (*importTable, error) {
 		// column is checked.
 		formula := make([]bool, max(len(rec), len(t.fields)))
 		for i := range formula {
-			cell, _ := excelize.CoordinatesToCellName(i+1, n)
-			if fx, _ := f.GetCellFormula(sheet, cell); fx != "" {
-				formula[i] = true
-			}
+			formula[i] = formulas[[2]int{n, i + 1}]
 			if i < len(rec) && i < len(t.fields) && t.fields[i] == "received_on" {
 				rec[i] = excelDate(rec[i])
 			}
@@ -333,6 +379,163 @@ func parseXLSX(data []byte) (*importTable, error) {
 	return t.done()
 }
 
+// xlsxFormulaCells returns the (row, column) of every cell of the
+// workbook's first sheet that holds a formula, reading the sheet's XML as
+// a stream.
+func xlsxFormulaCells(data []byte) (map[[2]int]bool, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		files[strings.TrimPrefix(strings.ReplaceAll(f.Name, "\\", "/"), "/")] = f
+	}
+	decode := func(name string, v any) error {
+		f, ok := files[name]
+		if !ok {
+			return fmt.Errorf("xlsx: no %s", name)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		return xml.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(v)
+	}
+	var wb struct {
+		Sheets []struct {
+			Attrs []xml.Attr `xml:",any,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := decode("xl/workbook.xml", &wb); err != nil {
+		return nil, err
+	}
+	if err := decode("xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return nil, err
+	}
+	if len(wb.Sheets) == 0 {
+		return nil, nil
+	}
+	var rid string
+	for _, a := range wb.Sheets[0].Attrs {
+		if a.Name.Local == "id" {
+			rid = a.Value
+		}
+	}
+	var path string
+	for _, r := range rels.Rels {
+		if r.ID == rid {
+			path = r.Target
+			if strings.HasPrefix(path, "/") {
+				path = path[1:]
+			} else {
+				path = "xl/" + path
+			}
+		}
+	}
+	f, ok := files[path]
+	if !ok {
+		return nil, fmt.Errorf("xlsx: no sheet %q", path)
+	}
+	if has, err := mayHoldFormula(f); err != nil || !has {
+		return nil, err
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	out := map[[2]int]bool{}
+	d := xml.NewDecoder(bufio.NewReaderSize(io.LimitReader(rc, maxUnzipped), 64<<10))
+	row, col := 0, 0
+	for {
+		tok, err := d.RawToken()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		el, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch el.Name.Local {
+		case "row":
+			row++
+			for _, a := range el.Attr {
+				if a.Name.Local == "r" {
+					if n, err := strconv.Atoi(a.Value); err == nil {
+						row = n
+					}
+				}
+			}
+			col = 0
+		case "c":
+			col++
+			for _, a := range el.Attr {
+				if a.Name.Local == "r" {
+					if c, _, err := excelize.CellNameToCoordinates(a.Value); err == nil {
+						col = c
+					}
+				}
+			}
+		case "f":
+			out[[2]int{row, col}] = true
+		}
+	}
+}
+
+// mayHoldFormula scans a sheet's XML for the start of an <f> element
+// (with or without a namespace prefix) at memory speed, so that the
+// tokenizing pass runs only for a sheet that may hold formulas (in text,
+// "<" is always escaped, so a match is markup).
+func mayHoldFormula(f *zip.File) (bool, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	r := io.LimitReader(rc, maxUnzipped)
+	buf := make([]byte, 256<<10)
+	keep := 0
+	for {
+		n, err := io.ReadFull(r, buf[keep:])
+		chunk := buf[:keep+n]
+		for _, pat := range formulaMarks {
+			if bytes.Contains(chunk, pat) {
+				return true, nil
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		keep = copy(buf, chunk[len(chunk)-4:])
+	}
+}
+
+// formulaMarks: "<f" or ":f" (a prefixed name) followed by what may end
+// an element name.
+var formulaMarks = func() [][]byte {
+	var out [][]byte
+	for _, start := range []string{"<f", ":f"} {
+		for _, end := range []string{">", "/", " ", "\t", "\n", "\r"} {
+			out = append(out, []byte(start+end))
+		}
+	}
+	return out
+}()
+
 // excelDate turns a date cell's serial number into 2006-01-02; other text
 // is kept.
 func excelDate(v string) string {
@@ -347,11 +550,15 @@ func excelDate(v string) string {
 	return d.Format(time.DateOnly)
 }
 
+// dateSeparators is built once: a Replacer costs more to build than to
+// run, and normalizeDate runs for every row of an import (twice).
+var dateSeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+
 // normalizeDate reads the ways offices write a date — 2026/12/1,
 // 2026.12.1, 2026年12月1日 — as 2026-12-01; anything else is kept.
 func normalizeDate(v string) string {
 	v = strings.TrimSpace(v)
-	s := strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(v)
+	s := dateSeparators.Replace(v)
 	if d, err := time.Parse("2006-1-2", s); err == nil {
 		return d.Format(time.DateOnly)
 	}

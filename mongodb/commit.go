@@ -89,6 +89,11 @@ func (db *DB) Commit(ctx context.Context, ch *consultation.Change) error {
 // Commit applies a comment command's change, the consultation's part
 // included, as one record of the consultation's commit log.
 func (s *CommentStore) Commit(ctx context.Context, ch *comments.Change) error {
+	// A streamed import is at most MaxImportRows rows here: it is
+	// collected and committed as one record like any other change.
+	if err := ch.Collect(); err != nil {
+		return err
+	}
 	if !s.db.noBatching && batchable(ch) {
 		return s.db.commitBatched(ctx, ch) // batch.go
 	}

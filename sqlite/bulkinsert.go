@@ -13,10 +13,7 @@ import (
 
 // insertComments inserts the comments of one change within t. From
 // bulkInserts comments on (a bulk import) it does what insertComment does
-// for each, with the per-change reads and counters done once: the log's
-// size is read once and written once, hashes the change itself stored are
-// taken from memory, merge targets are looked up once per group, and the
-// per-article counters move once per (article, status).
+// for each, with the per-change reads and counters done once (bulkInserter).
 func insertComments(ctx context.Context, t *txn, list []*comments.Comment) error {
 	if len(list) < bulkInserts || t.noLog {
 		for _, c := range list {
@@ -26,33 +23,61 @@ func insertComments(ctx context.Context, t *txn, list []*comments.Comment) error
 		}
 		return nil
 	}
-	cid := list[0].ConsultationID
-	for _, c := range list {
-		if c.ConsultationID != cid {
-			return apperr.Wrap(fmt.Errorf("comments of %s and %s in one change", cid, c.ConsultationID), "sqlite: insert comments")
-		}
-	}
-	size, err := logSize(ctx, t, cid)
+	b, err := newBulkInserter(ctx, t, list[0].ConsultationID)
 	if err != nil {
 		return err
 	}
-	type target struct {
-		id   string
-		disp sql.NullString
+	for _, c := range list {
+		if err := b.add(c); err != nil {
+			return err
+		}
 	}
-	targets := map[string]target{} // group id → where its comments go
-	type countKey struct {
-		article string
-		status  comments.Status
+	return b.finish()
+}
+
+// bulkInserter inserts many comments of one consultation within one
+// transaction as insertComment would insert them one by one: the log's
+// size is read once and written once (finish), the log hashes it stored
+// are taken from memory (only the frontier of the tree, which later leaves
+// can read, is kept), merge targets are looked up once per group, and the
+// per-article counters move once per (article, status). Its memory does
+// not grow with the comments, but for one entry per group and counter, so
+// comments may be added as they are produced (insertStream).
+type bulkInserter struct {
+	ctx  context.Context
+	t    *txn
+	cid  string
+	size int64
+
+	targets map[string]bulkTarget // group id → where its comments go
+	counts  map[bulkCountKey]int
+	order   []bulkCountKey
+	fresh   map[int64]tlog.Hash
+	read    tlog.HashReader
+}
+
+type bulkTarget struct {
+	id   string
+	disp sql.NullString
+}
+
+type bulkCountKey struct {
+	article string
+	status  comments.Status
+}
+
+func newBulkInserter(ctx context.Context, t *txn, cid string) (*bulkInserter, error) {
+	size, err := logSize(ctx, t, cid)
+	if err != nil {
+		return nil, err
 	}
-	counts := map[countKey]int{}
-	var order []countKey
-	fresh := map[int64]tlog.Hash{}
-	read := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+	b := &bulkInserter{ctx: ctx, t: t, cid: cid, size: size, targets: map[string]bulkTarget{},
+		counts: map[bulkCountKey]int{}, fresh: map[int64]tlog.Hash{}}
+	b.read = tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(indexes))
 		var missing []int64
 		for _, idx := range indexes {
-			if _, ok := fresh[idx]; !ok {
+			if _, ok := b.fresh[idx]; !ok {
 				missing = append(missing, idx)
 			}
 		}
@@ -61,7 +86,7 @@ func insertComments(ctx context.Context, t *txn, list []*comments.Comment) error
 			return nil, err
 		}
 		for i, idx := range indexes {
-			if h, ok := fresh[idx]; ok {
+			if h, ok := b.fresh[idx]; ok {
 				out[i] = h
 			} else {
 				out[i], stored = stored[0], stored[1:]
@@ -69,71 +94,103 @@ func insertComments(ctx context.Context, t *txn, list []*comments.Comment) error
 		}
 		return out, nil
 	})
-	for _, c := range list {
-		tg, ok := targets[c.GroupID]
-		if !ok {
-			// Follow merges: a comment identical to a merged group joins its target.
-			tg.id = c.GroupID
-			for hops := 0; hops < 10; hops++ {
-				var into string
-				err := t.QueryRowContext(ctx, "SELECT merged_into, disposition FROM comment_groups WHERE consultation_id = ? AND id = ?", cid, tg.id).Scan(&into, &tg.disp)
-				if err == sql.ErrNoRows || (err == nil && into == "") {
-					break
-				}
-				if err != nil {
-					return classify(err, "insert comment: group")
-				}
-				tg.id = into
+	return b, nil
+}
+
+// add inserts c.
+func (b *bulkInserter) add(c *comments.Comment) error {
+	ctx, t := b.ctx, b.t
+	if c.ConsultationID != b.cid {
+		return apperr.Wrap(fmt.Errorf("comments of %s and %s in one change", b.cid, c.ConsultationID), "sqlite: insert comments")
+	}
+	tg, ok := b.targets[c.GroupID]
+	if !ok {
+		// Follow merges: a comment identical to a merged group joins its target.
+		tg.id = c.GroupID
+		for hops := 0; hops < 10; hops++ {
+			var into string
+			err := t.QueryRowContext(ctx, "SELECT merged_into, disposition FROM comment_groups WHERE consultation_id = ? AND id = ?", b.cid, tg.id).Scan(&into, &tg.disp)
+			if err == sql.ErrNoRows || (err == nil && into == "") {
+				break
 			}
-			targets[c.GroupID] = tg
-		}
-		c.GroupID = tg.id
-		c.LeafIndex = size
-		if err := inheritDisposition(c, tg.disp); err != nil {
-			return err
-		}
-		if err := insertCommentRow(ctx, t, c); err != nil {
-			return err
-		}
-		k := countKey{c.ArticleID, c.Status}
-		if counts[k] == 0 {
-			order = append(order, k)
-		}
-		counts[k]++
-		res, pub, rep, err := countInGroup(ctx, t, c)
-		if err != nil {
-			return err
-		}
-		leaf := comments.LeafOf(c)
-		hashes, err := tlog.StoredHashes(size, leaf, read)
-		if err != nil {
-			return apperr.Wrap(err, "sqlite: comment log hashes")
-		}
-		first := tlog.StoredHashIndex(0, size)
-		for i, h := range hashes {
-			fresh[first+int64(i)] = h
-			if _, err := t.ExecContext(ctx, "INSERT INTO comment_log_hashes (consultation_id, idx, hash) VALUES (?, ?, ?)",
-				cid, first+int64(i), h[:]); err != nil {
-				return classify(err, "comment log hash")
+			if err != nil {
+				return classify(err, "insert comment: group")
 			}
+			tg.id = into
 		}
-		if _, err := t.ExecContext(ctx, "INSERT INTO comment_log_leaves (consultation_id, idx, comment_id, leaf, at) VALUES (?, ?, ?, ?, ?)",
-			cid, size, c.ID, leaf, formatTime(c.CreatedAt)); err != nil {
-			return classify(err, "comment log leaf")
-		}
-		size++
-		if n, _ := res.RowsAffected(); n == 0 {
-			if err := createGroup(ctx, t, c, 1, pub, rep); err != nil {
-				return err
-			}
+		b.targets[c.GroupID] = tg
+	}
+	c.GroupID = tg.id
+	c.LeafIndex = b.size
+	if err := inheritDisposition(c, tg.disp); err != nil {
+		return err
+	}
+	if err := insertCommentRow(ctx, t, c); err != nil {
+		return err
+	}
+	k := bulkCountKey{c.ArticleID, c.Status}
+	if b.counts[k] == 0 {
+		b.order = append(b.order, k)
+	}
+	b.counts[k]++
+	res, pub, rep, err := countInGroup(ctx, t, c)
+	if err != nil {
+		return err
+	}
+	leaf := comments.LeafOf(c)
+	hashes, err := tlog.StoredHashes(b.size, leaf, b.read)
+	if err != nil {
+		return apperr.Wrap(err, "sqlite: comment log hashes")
+	}
+	first := tlog.StoredHashIndex(0, b.size)
+	for i, h := range hashes {
+		b.fresh[first+int64(i)] = h
+		if _, err := t.ExecContext(ctx, "INSERT INTO comment_log_hashes (consultation_id, idx, hash) VALUES (?, ?, ?)",
+			b.cid, first+int64(i), h[:]); err != nil {
+			return classify(err, "comment log hash")
 		}
 	}
-	for _, k := range order {
-		if err := countArticle(ctx, t, cid, k.article, k.status, counts[k]); err != nil {
+	if _, err := t.ExecContext(ctx, "INSERT INTO comment_log_leaves (consultation_id, idx, comment_id, leaf, at) VALUES (?, ?, ?, ?, ?)",
+		b.cid, b.size, c.ID, leaf, formatTime(c.CreatedAt)); err != nil {
+		return classify(err, "comment log leaf")
+	}
+	b.size++
+	if b.size%1024 == 0 {
+		b.prune()
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if err := createGroup(ctx, t, c, 1, pub, rep); err != nil {
 			return err
 		}
 	}
-	_, err = t.ExecContext(ctx, `INSERT INTO comment_logs (consultation_id, size) VALUES (?, ?)
-		ON CONFLICT (consultation_id) DO UPDATE SET size = excluded.size`, cid, size)
+	return nil
+}
+
+// prune keeps of the hashes stored in this transaction only those a later
+// leaf can read: the roots of the complete subtrees of the tree of size
+// leaves (a new leaf's hashes combine it with those roots only).
+func (b *bulkInserter) prune() {
+	keep := map[int64]bool{}
+	for l := 0; b.size>>l > 0; l++ {
+		if (b.size>>l)&1 == 1 {
+			keep[tlog.StoredHashIndex(l, (b.size>>l)-1)] = true
+		}
+	}
+	for idx := range b.fresh {
+		if !keep[idx] {
+			delete(b.fresh, idx)
+		}
+	}
+}
+
+// finish moves the per-article counters and writes the log's size.
+func (b *bulkInserter) finish() error {
+	for _, k := range b.order {
+		if err := countArticle(b.ctx, b.t, b.cid, k.article, k.status, b.counts[k]); err != nil {
+			return err
+		}
+	}
+	_, err := b.t.ExecContext(b.ctx, `INSERT INTO comment_logs (consultation_id, size) VALUES (?, ?)
+		ON CONFLICT (consultation_id) DO UPDATE SET size = excluded.size`, b.cid, b.size)
 	return classify(err, "comment log size")
 }

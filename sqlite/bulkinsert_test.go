@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,8 +60,19 @@ func TestBulkInsertMatchesOneByOne(t *testing.T) {
 		}
 		return db
 	}
-	bulk, single := setup(), setup()
+	bulk, single, streamed := setup(), setup(), setup()
 	if err := bulk.Comments().Commit(ctx, &comments.Change{Insert: clone(batch)}); err != nil {
+		t.Fatal(err)
+	}
+	// The same comments as a Stream (a bulk import): the same state.
+	if err := streamed.Comments().Commit(ctx, &comments.Change{Stream: func(yield func(*comments.Comment) error) error {
+		for _, c := range clone(batch) {
+			if err := yield(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range clone(batch) {
@@ -103,10 +116,94 @@ func TestBulkInsertMatchesOneByOne(t *testing.T) {
 		b, _ := json.Marshal(out)
 		return string(b)
 	}
-	if got, want := state(bulk), state(single); got != want {
+	want := state(single)
+	if got := state(bulk); got != want {
 		t.Errorf("bulk insert state differs from one by one:\n got %.600s\nwant %.600s", got, want)
+	}
+	if got := state(streamed); got != want {
+		t.Errorf("streamed insert state differs from one by one:\n got %.600s\nwant %.600s", got, want)
+	}
+	var jobs int
+	if err := streamed.sql.QueryRowContext(ctx, "SELECT count(*) FROM search_queue WHERE kind = 'comment' AND consultation_id = ?", cid).Scan(&jobs); err != nil || jobs != len(batch) {
+		t.Errorf("streamed insert queued %d search jobs (%v), want %d", jobs, err, len(batch))
 	}
 	if g, _ := bulk.Comments().Group(ctx, cid, "x2"); g.Count != 0 {
 		t.Errorf("merged group x2 took %d members", g.Count)
+	}
+}
+
+// A streamed insert that fails in the middle — the k-th write of a
+// comment row, a log hash, a search job, or the stream itself — stores
+// nothing: no comment, group, log leaf or hash, counter or search job.
+func TestStreamInsertFailureStoresNothing(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	const cid = "c-stream"
+	const n = bulkInserts + 500
+	var armed bool
+	var prefix string
+	var k, seen int
+	db := OpenTemp(t, WithFaults(func(op string) error {
+		if armed && strings.HasPrefix(op, prefix) {
+			if seen++; seen == k {
+				return storetest.ErrInjected
+			}
+		}
+		return nil
+	}))
+	s := db.Comments()
+	streamErr := errors.New("row 900 is bad")
+	stream := func(failAt int) func(yield func(*comments.Comment) error) error {
+		return func(yield func(*comments.Comment) error) error {
+			for i := range n {
+				if i == failAt {
+					return streamErr
+				}
+				c := storetest.NewComment(cid, fmt.Sprintf("g%d", i%7), fmt.Sprintf("意见%d", i), at)
+				if err := yield(c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	count := func(table string) int {
+		var v int
+		if err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tc := range []struct {
+		prefix string
+		k      int
+		failAt int
+		want   error
+	}{
+		{"INSERT INTO comments ", 1, -1, storetest.ErrInjected},
+		{"INSERT INTO comments ", n / 2, -1, storetest.ErrInjected},
+		{"INSERT INTO comments ", n, -1, storetest.ErrInjected},
+		{"INSERT INTO comment_log_hashes", 1500, -1, storetest.ErrInjected},
+		{"INSERT INTO search_queue", n, -1, storetest.ErrInjected},
+		{"INSERT INTO comment_logs", 1, -1, storetest.ErrInjected},
+		{"none", 0, 900, streamErr},
+	} {
+		armed, prefix, k, seen = true, tc.prefix, tc.k, 0
+		err := s.Commit(ctx, &comments.Change{ForConsultation: cid, Stream: stream(tc.failAt)})
+		armed = false
+		if !errors.Is(err, tc.want) {
+			t.Fatalf("%s #%d: err = %v, want %v", tc.prefix, tc.k, err, tc.want)
+		}
+		for _, table := range []string{"comments", "comment_groups", "comment_log_leaves", "comment_log_hashes", "comment_logs", "search_queue"} {
+			if v := count(table); v != 0 {
+				t.Errorf("%s #%d failed, yet %s holds %d rows", tc.prefix, tc.k, table, v)
+			}
+		}
+	}
+	if err := s.Commit(ctx, &comments.Change{ForConsultation: cid, Stream: stream(-1)}); err != nil {
+		t.Fatal(err)
+	}
+	if size, err := s.LogSize(ctx, cid); err != nil || size != n {
+		t.Errorf("log size = %d, %v; want %d", size, err, n)
 	}
 }

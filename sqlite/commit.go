@@ -24,7 +24,7 @@ func (s *CommentStore) Commit(ctx context.Context, ch *comments.Change) error {
 // page cache of bulkCacheKiB.
 const (
 	bulkInserts  = 1000
-	bulkCacheKiB = 64 << 10
+	bulkCacheKiB = 32 << 10
 )
 
 // commit is the one write path of a command: everything it changes —
@@ -33,7 +33,7 @@ const (
 func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.Change) error {
 	var rev int64
 	err := db.commitTx(ctx, func(ctx context.Context, t *txn) error {
-		if cm != nil && len(cm.Insert) >= bulkInserts {
+		if cm != nil && (len(cm.Insert) >= bulkInserts || cm.Stream != nil) {
 			// A bulk import touches far more pages than the default cache
 			// (2 MiB) holds: SQLite would spill them to the WAL mid-transaction
 			// and read them back for every row. The writer's connection gets a
@@ -116,6 +116,11 @@ func commitComments(ctx context.Context, t *txn, ch *comments.Change) error {
 	cid := ch.ConsultationID()
 	if err := insertComments(ctx, t, ch.Insert); err != nil {
 		return err
+	}
+	if ch.Stream != nil {
+		if err := insertStream(ctx, t, ch.Stream); err != nil { // bulkinsert_stream.go
+			return err
+		}
 	}
 	for _, m := range ch.Moderate {
 		if err := setModeration(ctx, t, m.ID, m.From, m.To, m.M); err != nil {

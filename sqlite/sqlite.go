@@ -219,6 +219,26 @@ type txn struct {
 	noLog bool
 	stmts *stmtCache
 	keys  vcode.Hasher // of the comments' contacts (contactkeys.go)
+	// bound holds the writer's statements as bound to this transaction,
+	// once each: sql.Tx.StmtContext makes a new statement at every call and
+	// keeps it until the transaction ends (a 100,000-row import would hold
+	// hundreds of thousands).
+	bound map[string]*sql.Stmt
+}
+
+// stmt returns query's prepared statement bound to t, or nil.
+func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st, ok := t.bound[query]; ok {
+		return st
+	}
+	st := t.stmts.in(ctx, t.Tx, query)
+	if st != nil {
+		if t.bound == nil {
+			t.bound = map[string]*sql.Stmt{}
+		}
+		t.bound[query] = st
+	}
+	return st
 }
 
 // ExecContext runs a write statement, failing it first if the hook says so.
@@ -228,7 +248,7 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 			return nil, err
 		}
 	}
-	if st := t.stmts.in(ctx, t.Tx, query); st != nil {
+	if st := t.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	return t.Tx.ExecContext(ctx, query, args...)
@@ -236,7 +256,7 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 
 // QueryRowContext runs a one-row query of the commit with a prepared statement.
 func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := t.stmts.in(ctx, t.Tx, query); st != nil {
+	if st := t.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return t.Tx.QueryRowContext(ctx, query, args...)

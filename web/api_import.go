@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"io"
 	"net/url"
 	"strconv"
@@ -65,12 +64,11 @@ func importUpload(c *fiber.Ctx) ([]byte, error) {
 		return nil, apperr.Wrap(err, "open upload")
 	}
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, comments.MaxImportBytes+1))
-	if err != nil {
+	// Read into one buffer of the file's size (io.ReadAll would grow one
+	// by doubling, leaving up to twice a 50 MiB file behind as garbage).
+	data := make([]byte, fh.Size)
+	if _, err := io.ReadFull(r, data); err != nil {
 		return nil, apperr.Wrap(err, "read upload")
-	}
-	if len(data) > comments.MaxImportBytes {
-		return nil, apperr.New(apperr.TooLarge, "import.too_large", "50 MiB")
 	}
 	return data, nil
 }
@@ -160,10 +158,6 @@ func (s *Server) importReceiptsCSV(c *fiber.Ctx) error {
 }
 
 func sendReceiptsCSV(c *fiber.Ctx, lang i18n.Lang, res *comments.ImportResult, status int) error {
-	var buf bytes.Buffer
-	if err := res.WriteCSV(&buf, lang); err != nil {
-		return apperr.Wrap(err, "write receipts csv")
-	}
 	name := "receipts-" + res.SHA256
 	if len(name) > 21 {
 		name = name[:21]
@@ -172,5 +166,9 @@ func sendReceiptsCSV(c *fiber.Ctx, lang i18n.Lang, res *comments.ImportResult, s
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+url.PathEscape(name)+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Import-Count", strconv.Itoa(res.Count))
-	return c.Status(status).Send(buf.Bytes())
+	c.Status(status)
+	if err := res.WriteCSV(c.Response().BodyWriter(), lang); err != nil {
+		return apperr.Wrap(err, "write receipts csv")
+	}
+	return nil
 }

@@ -7,6 +7,7 @@
 //	yugongkai-load baseline -addr 127.0.0.1:8090 -data /tmp/baseline
 //	yugongkai-load pages -sizes 100,1000000 -clients 8   (page p95 at each size, and the ratios)
 //	yugongkai-load export -comments 1000000              (RSS growth while the report is exported)
+//	yugongkai-load import -server ./yugongkai -rows 100000 -formats csv,xlsx   (bulk import: wall time, read p99, peak RSS)
 //
 // compare starts the server binary and the baseline service (this binary's
 // baseline subcommand) on fresh data directories and measures both in one
@@ -38,7 +39,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: yugongkai-load comments|setup|compare|baseline|pages|export [flags]")
+		return fmt.Errorf("usage: yugongkai-load comments|setup|compare|baseline|pages|export|import [flags]")
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
@@ -102,6 +103,29 @@ func run(ctx context.Context, args []string) error {
 		}
 		fmt.Println(id)
 		return nil
+	case "import":
+		var ir loadgen.ImportRun
+		formats := fs.String("formats", "csv,xlsx", "comma-separated file formats (csv, xlsx)")
+		fs.StringVar(&ir.Server, "server", "yugongkai", "yugongkai server binary")
+		fs.IntVar(&ir.Rows, "rows", 100_000, "rows of the generated file (at most 200,000)")
+		fs.IntVar(&ir.Readers, "readers", 4, "concurrent public readers")
+		fs.DurationVar(&ir.ReadInterval, "read-interval", 50*time.Millisecond, "pause of each reader after each read")
+		fs.DurationVar(&ir.BaselineTime, "baseline", 10*time.Second, "how long reads are measured before the import")
+		verbose := fs.Bool("v", false, "pass the server's log to stderr")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if *verbose {
+			ir.Log = os.Stderr
+		}
+		for _, f := range strings.Split(*formats, ",") {
+			ir.Formats = append(ir.Formats, strings.TrimSpace(f))
+		}
+		res, err := ir.Run(ctx)
+		if err != nil {
+			return err
+		}
+		return print(res)
 	case "pages", "export":
 		return runPages(ctx, args[0], fs, args[1:])
 	case "baseline":
