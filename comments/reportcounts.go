@@ -20,8 +20,8 @@ const (
 	keyStatus     = "status:"          // + status: people with that status
 	keyChannel    = "channel:"         // + channel: live people
 	keyOutcome    = "disposition:"     // + outcome: live people with that disposition
-	keyCategory   = "category:"        // + commenter type: comments, withdrawn included
-	keyCatPeople  = "category-people:" // + commenter type: people, withdrawn included
+	keyCategory   = "category:"        // + commenter type: live comments
+	keyCatPeople  = "category-people:" // + commenter type: live people
 	keyArticle    = "article:"         // + article id ("" whole draft): live comments
 	keyStance     = "stance:"          // + stance + ":" + article id: published comments
 )
@@ -50,8 +50,6 @@ func (r ReportCounts) Add(c *Comment, sign int) {
 		outcome = c.Disposition.Outcome
 	}
 	r[KeyStatus(c.Status)] += p
-	r[KeyCategory(c.CommenterType)] += sign
-	r[KeyCategoryPeople(c.CommenterType)] += p
 	if c.Status == Published && c.Stance != "" {
 		r[KeyStance(c.Stance, c.ArticleID)] += sign
 	}
@@ -59,6 +57,8 @@ func (r ReportCounts) Add(c *Comment, sign int) {
 		return
 	}
 	r[KeyPeople] += p
+	r[KeyCategory(c.CommenterType)] += sign
+	r[KeyCategoryPeople(c.CommenterType)] += p
 	r[KeyChannel(c.Channel)] += p
 	r[KeyArticle(c.ArticleID)] += sign
 	if outcome == "" {

@@ -124,8 +124,8 @@ type Store interface {
 
 	// CountByCategory counts the comments of a consultation by commenter
 	// category (category.go), each once and each as its signatories
-	// (petition.go), in one store call. Categories without comments are
-	// absent from the map.
+	// (petition.go), in one store call, withdrawn comments left out (they
+	// leave the counts). Categories without comments are absent from the map.
 	CountByCategory(ctx context.Context, consultationID string) (map[CommenterType]CategoryCount, error)
 	// ReportCounts returns the adoption report's counters of a consultation
 	// (reportcounts.go), kept in the commit of every change to its comments:

@@ -39,7 +39,8 @@ func (s *CommentStore) addSignatories(ctx context.Context, n int, filter bson.D)
 func (s *CommentStore) CountByCategory(ctx context.Context, consultationID string) (map[comments.CommenterType]comments.CategoryCount, error) {
 	out := map[comments.CommenterType]comments.CategoryCount{}
 	for _, c := range comments.Categories {
-		n, err := s.comments.CountDocuments(ctx, bson.D{{Key: "consultation_id", Value: consultationID}, {Key: "commenter_type", Value: c.Type}})
+		n, err := s.comments.CountDocuments(ctx, bson.D{{Key: "consultation_id", Value: consultationID}, {Key: "commenter_type", Value: c.Type},
+			{Key: "status", Value: bson.D{{Key: "$ne", Value: string(comments.Withdrawn)}}}})
 		if err != nil {
 			return nil, storeErr(err, "count by category")
 		}
@@ -47,7 +48,8 @@ func (s *CommentStore) CountByCategory(ctx context.Context, consultationID strin
 			out[c.Type] = comments.CategoryCount{Comments: int(n), People: int(n)}
 		}
 	}
-	cur, err := s.comments.Find(ctx, bson.D{{Key: "consultation_id", Value: consultationID}, {Key: "signatories", Value: bson.D{{Key: "$gt", Value: 1}}}},
+	cur, err := s.comments.Find(ctx, bson.D{{Key: "consultation_id", Value: consultationID}, {Key: "signatories", Value: bson.D{{Key: "$gt", Value: 1}}},
+		{Key: "status", Value: bson.D{{Key: "$ne", Value: string(comments.Withdrawn)}}}},
 		options.Find().SetProjection(bson.D{{Key: "commenter_type", Value: 1}, {Key: "signatories", Value: 1}}))
 	if err != nil {
 		return nil, storeErr(err, "count by category")

@@ -22,8 +22,8 @@ func (s *CommentStore) addSignatories(ctx context.Context, n int, where []string
 func (s *CommentStore) CountByCategory(ctx context.Context, consultationID string) (map[comments.CommenterType]comments.CategoryCount, error) {
 	out := map[comments.CommenterType]comments.CategoryCount{}
 	for _, q := range []string{
-		`SELECT coalesce(commenter_type, ''), count(*), count(*) FROM comments WHERE consultation_id = ? GROUP BY commenter_type`,
-		`SELECT coalesce(commenter_type, ''), 0, sum(signatories - 1) FROM comments WHERE consultation_id = ? AND signatories > 1 GROUP BY commenter_type`,
+		`SELECT coalesce(commenter_type, ''), count(*), count(*) FROM comments WHERE consultation_id = ? AND status != 'withdrawn' GROUP BY commenter_type`,
+		`SELECT coalesce(commenter_type, ''), 0, sum(signatories - 1) FROM comments WHERE consultation_id = ? AND signatories > 1 AND status != 'withdrawn' GROUP BY commenter_type`,
 	} {
 		rows, err := s.db.sql.QueryContext(ctx, q, consultationID)
 		if err != nil {

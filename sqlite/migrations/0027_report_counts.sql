@@ -24,11 +24,11 @@ CREATE VIEW comment_report_keys AS
 		SELECT c.consultation_id,
 			CASE k.column1
 				WHEN 'status' THEN 'status:' || c.status
-				WHEN 'category' THEN 'category:' || coalesce(c.commenter_type, '')
-				WHEN 'category-people' THEN 'category-people:' || coalesce(c.commenter_type, '')
 				WHEN 'stance' THEN CASE WHEN c.status = 'published' AND c.stance IS NOT NULL AND c.stance != '' THEN 'stance:' || c.stance || ':' || c.article_id END
 				ELSE CASE WHEN c.status != 'withdrawn' THEN CASE k.column1
 					WHEN 'people' THEN 'people'
+					WHEN 'category' THEN 'category:' || coalesce(c.commenter_type, '')
+					WHEN 'category-people' THEN 'category-people:' || coalesce(c.commenter_type, '')
 					WHEN 'channel' THEN 'channel:' || c.channel
 					WHEN 'article' THEN 'article:' || c.article_id
 					WHEN 'disposition' THEN CASE WHEN c.outcome = '' THEN 'undisposed' ELSE 'disposition:' || c.outcome END
@@ -49,11 +49,11 @@ CREATE TRIGGER comments_report_insert AFTER INSERT ON comments BEGIN
 		SELECT r.cid,
 			CASE k.column1
 				WHEN 'status' THEN 'status:' || r.status
-				WHEN 'category' THEN 'category:' || coalesce(r.commenter_type, '')
-				WHEN 'category-people' THEN 'category-people:' || coalesce(r.commenter_type, '')
 				WHEN 'stance' THEN CASE WHEN r.status = 'published' AND r.stance IS NOT NULL AND r.stance != '' THEN 'stance:' || r.stance || ':' || r.article_id END
 				ELSE CASE WHEN r.status != 'withdrawn' THEN CASE k.column1
 					WHEN 'people' THEN 'people'
+					WHEN 'category' THEN 'category:' || coalesce(r.commenter_type, '')
+					WHEN 'category-people' THEN 'category-people:' || coalesce(r.commenter_type, '')
 					WHEN 'channel' THEN 'channel:' || r.channel
 					WHEN 'article' THEN 'article:' || r.article_id
 					WHEN 'disposition' THEN CASE WHEN r.outcome = '' THEN 'undisposed' ELSE 'disposition:' || r.outcome END
@@ -76,11 +76,11 @@ CREATE TRIGGER comments_report_delete AFTER DELETE ON comments BEGIN
 		SELECT r.cid,
 			CASE k.column1
 				WHEN 'status' THEN 'status:' || r.status
-				WHEN 'category' THEN 'category:' || coalesce(r.commenter_type, '')
-				WHEN 'category-people' THEN 'category-people:' || coalesce(r.commenter_type, '')
 				WHEN 'stance' THEN CASE WHEN r.status = 'published' AND r.stance IS NOT NULL AND r.stance != '' THEN 'stance:' || r.stance || ':' || r.article_id END
 				ELSE CASE WHEN r.status != 'withdrawn' THEN CASE k.column1
 					WHEN 'people' THEN 'people'
+					WHEN 'category' THEN 'category:' || coalesce(r.commenter_type, '')
+					WHEN 'category-people' THEN 'category-people:' || coalesce(r.commenter_type, '')
 					WHEN 'channel' THEN 'channel:' || r.channel
 					WHEN 'article' THEN 'article:' || r.article_id
 					WHEN 'disposition' THEN CASE WHEN r.outcome = '' THEN 'undisposed' ELSE 'disposition:' || r.outcome END
@@ -105,11 +105,11 @@ CREATE TRIGGER comments_report_update AFTER UPDATE ON comments BEGIN
 		SELECT r.cid,
 			CASE k.column1
 				WHEN 'status' THEN 'status:' || r.status
-				WHEN 'category' THEN 'category:' || coalesce(r.commenter_type, '')
-				WHEN 'category-people' THEN 'category-people:' || coalesce(r.commenter_type, '')
 				WHEN 'stance' THEN CASE WHEN r.status = 'published' AND r.stance IS NOT NULL AND r.stance != '' THEN 'stance:' || r.stance || ':' || r.article_id END
 				ELSE CASE WHEN r.status != 'withdrawn' THEN CASE k.column1
 					WHEN 'people' THEN 'people'
+					WHEN 'category' THEN 'category:' || coalesce(r.commenter_type, '')
+					WHEN 'category-people' THEN 'category-people:' || coalesce(r.commenter_type, '')
 					WHEN 'channel' THEN 'channel:' || r.channel
 					WHEN 'article' THEN 'article:' || r.article_id
 					WHEN 'disposition' THEN CASE WHEN r.outcome = '' THEN 'undisposed' ELSE 'disposition:' || r.outcome END
