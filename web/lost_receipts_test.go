@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"mime/quotedprintable"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-smtp"
 
+	"yugongkai/comments"
 	"yugongkai/notify"
 	"yugongkai/ratelimit"
 	"yugongkai/vcode"
@@ -219,7 +221,7 @@ func TestLostReceiptsPage(t *testing.T) {
 	p.has(t, "lookup", `href="/receipts/lost"`, "找回回执码")
 	p = b.get("/receipts/lost").want(t, 200, "lost page")
 	p.checkPage(t, "lost page", "zh-CN")
-	p.has(t, "lost page", `action="/receipts/lost"`, `name="contact"`)
+	p.has(t, "lost page", `action="/receipts/lost"`, `name="contact"`, fmt.Sprintf("最近 %d 条", comments.MaxLostReceipts))
 	known := b.post("/receipts/lost", url.Values{"contact": {"+86 139 1234 5678"}}).want(t, 200, "known")
 	known.checkPage(t, "sent", "zh-CN")
 	known.has(t, "sent", "如该联系方式提交过意见，回执码已发送")

@@ -116,6 +116,7 @@ func parsePages() (*pageSet, error) {
 		"fieldArgs": func(page any, id, name, label, value, typ string, max int) map[string]any {
 			return map[string]any{"Page": page, "ID": id, "Name": name, "Label": label, "Value": value, "Type": typ, "Max": max}
 		},
+		"maxLostReceipts": func() int { return comments.MaxLostReceipts },
 		"joinInts": func(ns []int) string {
 			s := make([]string, len(ns))
 			for i, n := range ns {
