@@ -23,6 +23,7 @@ func (s *Server) commentRoutes(api fiber.Router) {
 	s.attachmentRoutes(api)
 	s.documentRoutes(api) // api_documents.go
 	api.Get("/consultations/:id/comments", s.listComments)
+	api.Get("/consultations/:id/staff-search", s.staffSearch) // api_staff_search.go
 	api.Post("/consultations/:id/comments/offline", small, s.enterOfflineComment)
 	api.Get("/receipts/:code", s.receipt)
 	api.Get("/receipts/:code/proof", s.receiptProof)
