@@ -112,10 +112,10 @@ func TestStaffSearch(t *testing.T) {
 		sb.login("staffa", "password-staffa")
 		sb.get("/staff/consultations/"+id+"/moderation").want(t, 200, "moderation page").has(t, "moderation page",
 			`action="/staff/consultations/`+id+`/search"`, `name="q"`)
-		p := sb.get("/staff/consultations/" + id + "/search?q=" + url.QueryEscape("夜间窗口")).want(t, 200, "search page")
+		p := sb.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape("夜间窗口")).want(t, 200, "search page")
 		p.has(t, "search page", "附件“来信.docx”", "夜间窗口", "/files")
 		sb.get("/staff/consultations/"+id+"/search?q=").want(t, 422, "empty query on the page").has(t, "empty query page", "请输入要搜索的字词。")
-		p = sb.get("/staff/consultations/" + id + "/search?q=" + url.QueryEscape("网上 电话")).want(t, 200, "the page of comments with contacts")
+		p = sb.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape("网上 电话")).want(t, 200, "the page of comments with contacts")
 		p.has(t, "the page of comments with contacts", "联系电话")
 		p.lacks(t, "the page of comments with contacts", "13987650001", "findme", "13987650002")
 		ob := e.browser()
