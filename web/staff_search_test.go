@@ -20,7 +20,8 @@ func TestStaffSearch(t *testing.T) {
 		base := "/api/v1/consultations/" + id
 		e.want(e.do("POST", base+"/comments", "", comment("建议养犬登记免费办理。", "contact_phone", "13987650001", "contact_email", "findme@example.cn")), 201, "c1")
 		body, ct := multipartBody(t, comment("意见见附件。", "article_id", art),
-			upload{"attachment", "来信.docx", attachmenttest.DOCX("建议延长办证时间，增加夜间窗口。")})
+			upload{"attachment", "来信.docx", attachmenttest.DOCX("建议延长办证时间，增加夜间窗口。")},
+			upload{"attachment", "扫描件.pdf", attachmenttest.CIDPDF(true, "附件二：请公布办理地点。")})
 		e.want(e.do("POST", base+"/comments", "", body, "Content-Type", ct), 201, "c2 with a file")
 		e.want(e.do("POST", base+"/comments", "", comment("建议增加养犬登记的网上办理渠道，联系电话13987650002。")), 201, "c3")
 		search := func(tok, q string, extra ...string) response {
@@ -56,6 +57,11 @@ func TestStaffSearch(t *testing.T) {
 			if len(files) != 1 || files[0].(map[string]any)["name"] != "来信.docx" || !strings.Contains(files[0].(map[string]any)["excerpt"].(string), "夜间窗口") {
 				t.Errorf("%s: files %v", q, h[0]["files"])
 			}
+		}
+		// In a Chinese PDF's text (a CID font read through its ToUnicode CMap).
+		r = e.want(search(w.staffA, "办理地点"), 200, "search a Chinese PDF")
+		if h := hits(r); len(h) != 1 || len(h[0]["files"].([]any)) != 1 || h[0]["files"].([]any)[0].(map[string]any)["name"] != "扫描件.pdf" {
+			t.Errorf("办理地点: %s", r.Body)
 		}
 		if h := hits(e.want(search(w.staffA, "养犬 夜间"), 200, "no comment has both")); len(h) != 0 {
 			t.Errorf("养犬 夜间 matched %v", h)
