@@ -47,7 +47,7 @@ func addWorkTemplateData(data map[string]any, base pageBase, x *consultation.Con
 	data["work_offline"] = workOfflineData{workBase: tab("offline"), Receipt: "YGK-ABCD-EFGH-JKMN",
 		Form:     offlineForm{Channel: "letter", ReceivedOn: "2026-12-20", commentPageForm: commentPageForm{Body: "来信", Display: "masked", RealName: "王小明"}},
 		Channels: []option{{Value: "letter", Label: "信函", Selected: true}}, Articles: []option{{Value: "", Label: "整体"}},
-		Errors: errs}
+		Errors: errs, Files: attachment.Table[attachment.ForComment]}
 	cmf := *cm
 	cmf.Attachments = []attachment.Meta{{ID: "f1", Name: "来信.pdf", Size: 2048, Kind: attachment.PDF, Status: attachment.Published},
 		{ID: "f2", Name: "照片.png", Size: 10, Kind: attachment.PNG, Status: attachment.Restricted, Reason: "含他人信息"}}
