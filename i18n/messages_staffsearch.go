@@ -23,6 +23,7 @@ var staffSearchMessages = map[string]message{
 	"page.commentfiles.hint":       {"已发布意见的附件也可在此公开或限制公开；限制公开的理由会代替附件向公众显示。", "The files of a published comment can be published or withheld here too; the reason for withholding is shown to the public in the file's place."},
 	"page.commentfiles.comment":    {"意见（回执 %s）", "Comment (receipt %s)"},
 	"page.commentfiles.none":       {"这条意见没有附件。", "This comment has no files."},
+	"page.commentfiles.link":       {"附件（%d 个）：公开或限制公开", "Files (%d): publish or withhold"},
 	"page.commentfiles.back":       {"返回搜索", "Back to the search"},
 }
 
