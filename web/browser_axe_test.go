@@ -107,7 +107,7 @@ func TestAxeEveryPage(t *testing.T) {
 	if receipt == "" {
 		t.Fatalf("no receipt in the demo's open consultation: %s", cl.Body)
 	}
-	openReceipt := suggestionForAxe(t, e, byState["open"], pass["resident"]) // suggest_test.go
+	openReceipt := suggestionForAxe(t, e, byState["open"], pass["resident"])           // suggest_test.go
 	filesPage := commentFilesForAxe(t, e, byState["open"], pass["resident"], adminTok) // page_comment_files_test.go
 	// The demo's hearing on the open consultation (hearing pages).
 	hs := e.want(e.do("GET", "/api/v1/consultations/"+byState["open"]+"/hearings", "", nil), 200, "hearings").JSON["items"].([]any)
