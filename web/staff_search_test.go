@@ -124,6 +124,9 @@ func TestStaffSearch(t *testing.T) {
 		p = sb.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape("网上 电话")).want(t, 200, "the page of comments with contacts")
 		p.has(t, "the page of comments with contacts", "联系电话")
 		p.lacks(t, "the page of comments with contacts", "13987650001", "findme", "13987650002")
+		lb := e.browser() // the legal office searches from the same page
+		lb.login("legal", "password-legal")
+		lb.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape("夜间窗口")).want(t, 200, "legal search page").has(t, "legal search page", "附件“来信.docx”")
 		ob := e.browser()
 		ob.login("staffb", "password-staffb")
 		ob.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape("登记")).want(t, 403, "another department's page")
