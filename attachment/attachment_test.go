@@ -205,3 +205,15 @@ func TestPublicList(t *testing.T) {
 		t.Errorf("PublicList = %+v", got)
 	}
 }
+
+// FuzzExtractPDFText: any bytes, PDF-like or not, give some text or none,
+// never a panic or a hang.
+func FuzzExtractPDFText(f *testing.F) {
+	f.Add(attachmenttest.CIDPDF(false, "第一条　建议。"))
+	f.Add(attachmenttest.CIDPDF(true, "第二条"))
+	f.Add(attachmenttest.PDF("plain"))
+	f.Add([]byte("1 0 obj << /Type /Page /Contents [2 0 R] /Resources << /Font << /F1 << /ToUnicode 3 0 R >> >> >> >> endobj 3 0 obj << >> stream\nbeginbfrange <00> <FF> <4E00> endbfrange\nendstream"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = attachment.ExtractText(attachment.PDF, data)
+	})
+}

@@ -41,16 +41,26 @@ const maxObjects = 200000
 
 func parsePDFObjects(data []byte) *pdfDoc {
 	d := &pdfDoc{objects: map[int]*pdfObject{}}
-	for _, m := range objRE.FindAllSubmatchIndex(data, maxObjects) {
+	matches := objRE.FindAllSubmatchIndex(data, maxObjects)
+	for k, m := range matches {
 		num, err := strconv.Atoi(string(data[m[2]:m[3]]))
 		if err != nil {
 			continue
 		}
+		// An object is read up to where the next begins, so a damaged
+		// file's unterminated values cost no more than its length.
+		end := len(data)
+		if k+1 < len(matches) {
+			end = matches[k+1][0]
+		}
+		full := data
+		data := data[:end]
 		p := &pdfParser{s: data, i: m[1]}
 		v := p.value(0)
 		obj := &pdfObject{value: v}
 		p.space()
 		if bytes.HasPrefix(data[p.i:], []byte("stream")) {
+			data := full // the stream's bytes may look like the start of an object
 			start := p.i + len("stream")
 			if start < len(data) && data[start] == '\r' {
 				start++
@@ -169,8 +179,16 @@ func (p *pdfParser) space() {
 	}
 }
 
+// clamp keeps the position within s (a truncated file ends a value early).
+func (p *pdfParser) clamp() {
+	if p.i > len(p.s) {
+		p.i = len(p.s)
+	}
+}
+
 // value reads one value; depth bounds nesting.
 func (p *pdfParser) value(depth int) any {
+	defer p.clamp()
 	p.space()
 	if p.i >= len(p.s) || depth > 32 {
 		return nil
@@ -192,6 +210,7 @@ func (p *pdfParser) value(depth int) any {
 			k, ok := p.value(depth + 1).(pdfName)
 			if !ok {
 				p.i++
+				p.clamp()
 				continue
 			}
 			d[string(k)] = p.value(depth + 1)
