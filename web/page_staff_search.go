@@ -42,7 +42,7 @@ func (s *Server) workSearchPage(c *fiber.Ctx) error {
 	}
 	lang := langOf(c)
 	d := workSearchData{workBase: workBase{pageBase: s.base(c, i18n.T(lang, "page.work.search_title")+" · "+x.Title), C: x, Tab: "search",
-		Comments: true, Notify: s.cfg.Notify != nil}, Q: c.Query("q"), Manage: consultation.CanManage(p, x)}
+		Comments: true, Notify: s.cfg.Notify != nil, Visitor: !consultation.CanManage(p, x)}, Q: c.Query("q"), Manage: consultation.CanManage(p, x)}
 	if !c.Context().QueryArgs().Has("q") {
 		return s.render(c, fiber.StatusOK, "work_search", d)
 	}

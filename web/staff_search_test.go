@@ -127,6 +127,7 @@ func TestStaffSearch(t *testing.T) {
 		lb := e.browser() // the legal office searches from the same page
 		lb.login("legal", "password-legal")
 		lb.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape("夜间窗口")).want(t, 200, "legal search page").has(t, "legal search page", "附件“来信.docx”")
+		lb.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape("夜间窗口")).lacks(t, "legal search page", "/moderation", "/files")
 		ob := e.browser()
 		ob.login("staffb", "password-staffb")
 		ob.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape("登记")).want(t, 403, "another department's page")
