@@ -174,6 +174,28 @@ func TestExtractText(t *testing.T) {
 	}
 }
 
+// TestExtractTextCIDFonts: a Chinese PDF as Word and WPS write it (a
+// Type0 font with glyph ids and a ToUnicode CMap), with plain objects and
+// with objects in an object stream, yields its text.
+func TestExtractTextCIDFonts(t *testing.T) {
+	lines := []string{"第一条　建议将办证时间延长至晚上八点。", "第二条　养犬登记应当免费，𠀋字也能读。"}
+	want := strings.Join(lines, "\n")
+	for _, objStm := range []bool{false, true} {
+		pdf := attachmenttest.CIDPDF(objStm, lines...)
+		if k, ok := attachment.Sniff(pdf); !ok || k != attachment.PDF {
+			t.Fatalf("objStm=%v: sniffed %v %v", objStm, k, ok)
+		}
+		if got := attachment.ExtractText(attachment.PDF, pdf); got != want {
+			t.Errorf("objStm=%v: ExtractText = %q, want %q", objStm, got, want)
+		}
+	}
+	// Without the CMap the glyph ids are not text: nothing made up.
+	pdf := bytes.Replace(attachmenttest.CIDPDF(false, lines...), []byte("/ToUnicode 8 0 R"), []byte("/Foo 8 0 R      "), 1)
+	if got := attachment.ExtractText(attachment.PDF, pdf); strings.Contains(got, "建议") {
+		t.Errorf("text without a CMap = %q", got)
+	}
+}
+
 func TestPublicList(t *testing.T) {
 	list := []attachment.Meta{{ID: "1", Name: "a.pdf", SHA256: "h1", Status: attachment.Pending},
 		{ID: "2", Name: "b.pdf", SHA256: "h2", Status: attachment.Published},
@@ -182,4 +204,16 @@ func TestPublicList(t *testing.T) {
 	if len(got) != 2 || got[0].ID != "2" || got[0].Name != "b.pdf" || got[1].Name != "" || got[1].SHA256 != "" || got[1].Reason != "含个人信息" {
 		t.Errorf("PublicList = %+v", got)
 	}
+}
+
+// FuzzExtractPDFText: any bytes, PDF-like or not, give some text or none,
+// never a panic or a hang.
+func FuzzExtractPDFText(f *testing.F) {
+	f.Add(attachmenttest.CIDPDF(false, "第一条　建议。"))
+	f.Add(attachmenttest.CIDPDF(true, "第二条"))
+	f.Add(attachmenttest.PDF("plain"))
+	f.Add([]byte("1 0 obj << /Type /Page /Contents [2 0 R] /Resources << /Font << /F1 << /ToUnicode 3 0 R >> >> >> >> endobj 3 0 obj << >> stream\nbeginbfrange <00> <FF> <4E00> endbfrange\nendstream"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = attachment.ExtractText(attachment.PDF, data)
+	})
 }

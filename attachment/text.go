@@ -35,21 +35,34 @@ func ExtractText(k Kind, data []byte) string {
 	return s
 }
 
-// The PDF extractor is deliberately small and dependency-free: it reads
-// every stream (inflating those with /FlateDecode, the filter of nearly all
-// content streams), and in each collects the strings shown by the text
-// operators Tj, TJ, ' and " between BT and ET, literal (…) or hex <…>, a
-// new line at each BT, T*, Td/TD or ' . Strings are taken as PDFDocEncoding
-// (Latin-1 in practice) or as UTF-16BE when they start with the byte order
-// mark. It does not map glyph ids through a font's ToUnicode CMap, so text
-// shown in CID fonts (most Chinese PDFs) comes out empty or not at all —
-// such files are still accepted and stored, only not searchable by text.
+// The PDF extractor is deliberately small and dependency-free. It reads
+// each page's content streams (pdfobj.go: objects found by scanning, also
+// inside object streams; /FlateDecode inflated, the filter of nearly all
+// content streams) and collects the strings shown by the text operators
+// Tj, TJ, ' and " between BT and ET, literal (…) or hex <…>, a new line at
+// each BT, T*, Td/TD or ' . A string shown in a font with a ToUnicode CMap
+// (pdfcmap.go: every CID font Word or WPS write for Chinese text) is mapped
+// through it; other strings are taken as PDFDocEncoding (Latin-1 in
+// practice) or as UTF-16BE when they start with the byte order mark. When
+// no page can be read, every stream of the file is read the same way
+// without fonts. Text in form XObjects and in images is not read.
 var streamRE = regexp.MustCompile(`(?s)<<(.*?)>>\s*stream\r?\n`)
 
 const maxInflate = 16 << 20
 
 func pdfText(data []byte) string {
 	var out strings.Builder
+	contents, fonts := pdfPages(data)
+	for i, body := range contents {
+		contentText(&out, body, fonts[i])
+		if out.Len() > MaxText {
+			return out.String()
+		}
+	}
+	if strings.TrimSpace(out.String()) != "" {
+		return out.String()
+	}
+	out.Reset()
 	for _, m := range streamRE.FindAllSubmatchIndex(data, -1) {
 		dict := data[m[2]:m[3]]
 		start := m[1]
@@ -72,7 +85,7 @@ func pdfText(data []byte) string {
 		} else if bytes.Contains(dict, []byte("/Filter")) {
 			continue // other filters (DCT images, LZW …) hold no text we read
 		}
-		contentText(&out, body)
+		contentText(&out, body, nil)
 		if out.Len() > MaxText {
 			break
 		}
@@ -80,15 +93,24 @@ func pdfText(data []byte) string {
 	return out.String()
 }
 
-// contentText appends the text shown in one content stream.
-func contentText(out *strings.Builder, s []byte) {
-	var pending []string // strings read since the last operator
+// contentText appends the text shown in one content stream, mapping the
+// strings of fonts with a ToUnicode CMap through it.
+func contentText(out *strings.Builder, s []byte, fonts pageFonts) {
+	var pending [][]byte // strings read since the last operator
+	var font *toUnicode  // the current font's CMap (Tf), if it has one
+	name := ""           // the last name operand
 	inText := false
+	show := func(b []byte) string {
+		if font != nil {
+			return font.decode(b)
+		}
+		return decodePDFString(b)
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == '(':
-			str, n := literal(s[i:])
+			str, n := literalBytes(s[i:])
 			pending = append(pending, str)
 			i += n
 		case c == '<' && i+1 < len(s) && s[i+1] != '<':
@@ -96,8 +118,15 @@ func contentText(out *strings.Builder, s []byte) {
 			if j < 0 {
 				return
 			}
-			pending = append(pending, hexString(s[i+1:i+j]))
+			pending = append(pending, hexBytes(s[i+1:i+j]))
 			i += j + 1
+		case c == '/':
+			j := i + 1
+			for j < len(s) && isRegular(s[j]) {
+				j++
+			}
+			name = string(s[i+1 : j])
+			i = j
 		case c == '%':
 			for i < len(s) && s[i] != '\n' && s[i] != '\r' {
 				i++
@@ -115,13 +144,15 @@ func contentText(out *strings.Builder, s []byte) {
 				newline(out)
 			case "ET":
 				inText = false
+			case "Tf":
+				font = fonts[name]
 			case "Tj", "TJ", "'", "\"":
 				if inText {
 					if op == "'" || op == "\"" {
 						newline(out)
 					}
 					for _, p := range pending {
-						out.WriteString(p)
+						out.WriteString(show(p))
 					}
 				}
 			case "T*", "Td", "TD":
@@ -157,9 +188,9 @@ func isNumber(s string) bool {
 	return true
 }
 
-// literal reads a (…) string at the start of s, returning it decoded and
-// the bytes consumed.
-func literal(s []byte) (string, int) {
+// literalBytes reads a (…) string at the start of s, returning its bytes
+// and the bytes consumed.
+func literalBytes(s []byte) ([]byte, int) {
 	var b []byte
 	depth := 0
 	i := 0
@@ -198,17 +229,17 @@ func literal(s []byte) (string, int) {
 		case c == ')':
 			depth--
 			if depth == 0 {
-				return decodePDFString(b), i + 1
+				return b, i + 1
 			}
 			b = append(b, c)
 		default:
 			b = append(b, c)
 		}
 	}
-	return decodePDFString(b), i
+	return b, i
 }
 
-func hexString(h []byte) string {
+func hexBytes(h []byte) []byte {
 	var b []byte
 	var hi int = -1
 	for _, c := range h {
@@ -233,7 +264,7 @@ func hexString(h []byte) string {
 	if hi >= 0 {
 		b = append(b, byte(hi<<4))
 	}
-	return decodePDFString(b)
+	return b
 }
 
 // decodePDFString reads UTF-16BE with a byte order mark, else Latin-1;

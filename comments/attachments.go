@@ -159,3 +159,26 @@ func (s *Service) Attachment(ctx context.Context, actor auth.Principal, commentI
 	data, err := s.Blobs.Blob(ctx, m.SHA256)
 	return m, data, err
 }
+
+// ManagedComment returns comment commentID of consultation consultationID
+// for the staff who manage it (the page of a comment's files, whatever the
+// comment's status). Errors: NotFound (no such comment in the consultation,
+// or a consultation the actor may not see), Forbidden (not the owning
+// department).
+func (s *Service) ManagedComment(ctx context.Context, actor auth.Principal, consultationID, commentID string) (*Comment, error) {
+	c, err := s.Consultations.Get(ctx, actor, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	if !consultation.CanManage(actor, c) {
+		return nil, apperr.New(apperr.Forbidden, "auth.department_only")
+	}
+	cm, err := s.Store.Comment(ctx, commentID)
+	if err != nil {
+		return nil, err
+	}
+	if cm.ConsultationID != c.ID {
+		return nil, apperr.ErrNotFound
+	}
+	return cm, nil
+}

@@ -137,6 +137,59 @@ func decodeSubmission(c *fiber.Ctx, f *comments.Submission) error {
 	return err
 }
 
+// offlineFields are the form fields of a multipart offline entry beyond
+// those of a comment: the members of comments.OfflineSubmission.
+var offlineFields = map[string]func(f *comments.OfflineSubmission, v string) error{
+	"channel":     func(f *comments.OfflineSubmission, v string) error { f.Channel = comments.Channel(v); return nil },
+	"received_on": func(f *comments.OfflineSubmission, v string) error { f.ReceivedOn = v; return nil },
+	"signatories": func(f *comments.OfflineSubmission, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 {
+			var fe apperr.Fields
+			fe.Add("signatories", "field.invalid")
+			return fe.Err()
+		}
+		f.Signatories = n
+		return nil
+	},
+}
+
+// decodeOfflineSubmission reads an offline entry from a JSON or a
+// multipart body (the files of the letter or the record as "attachment").
+func decodeOfflineSubmission(c *fiber.Ctx, f *comments.OfflineSubmission) error {
+	if !isMultipart(c) {
+		return decodeJSON(c, f)
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return apperr.New(apperr.BadRequest, "attachment.bad_form")
+	}
+	for name, vs := range form.Value {
+		if len(vs) != 1 {
+			return apperr.New(apperr.BadRequest, "error.bad_param", name)
+		}
+		if !utf8.ValidString(vs[0]) {
+			return apperr.New(apperr.BadRequest, "error.bad_utf8")
+		}
+		v := strings.Clone(vs[0])
+		if set, ok := offlineFields[name]; ok {
+			if err := set(f, v); err != nil {
+				return err
+			}
+			continue
+		}
+		set, ok := submissionFields[name]
+		if !ok {
+			return apperr.New(apperr.BadRequest, "error.unknown_field", name)
+		}
+		if err := set(&f.Submission, v); err != nil {
+			return err
+		}
+	}
+	f.Files, err = formFiles(form)
+	return err
+}
+
 func (s *Server) commentAttachment(c *fiber.Ctx) error {
 	m, data, err := s.cfg.Comments.Attachment(c.UserContext(), principal(c), c.Params("id"), c.Params("aid"))
 	if err != nil {

@@ -23,7 +23,8 @@ func (s *Server) commentRoutes(api fiber.Router) {
 	s.attachmentRoutes(api)
 	s.documentRoutes(api) // api_documents.go
 	api.Get("/consultations/:id/comments", s.listComments)
-	api.Post("/consultations/:id/comments/offline", small, s.enterOfflineComment)
+	api.Get("/consultations/:id/staff-search", s.staffSearch)                                                                        // api_staff_search.go
+	api.Post("/consultations/:id/comments/offline", attachmentLimit(attachment.ForComment, DefaultBodyLimit), s.enterOfflineComment) // api_attachments.go
 	api.Get("/receipts/:code", s.receipt)
 	api.Get("/receipts/:code/proof", s.receiptProof)
 	api.Get("/consultations/:id/log/consistency", s.logConsistency)
@@ -45,7 +46,7 @@ func init() {
 	registerOperations(
 		apiOperation{Method: "POST", Path: "/consultations/{id}/comments", ID: "submitComment", Summary: "Comment on the draft or one article; returns a receipt (Idempotency-Key header supported: a repeated key answers 200 with the first receipt). Also multipart/form-data: the JSON members as form fields and up to 5 files (PDF, .docx, .xlsx, PNG, JPEG, GIF, WebP; 10 MB each, kind checked by content) as attachment", Request: comments.Submission{}, Files: []string{"attachment"}, Status: 201, Also: []int{200}, Response: comments.Receipt{}},
 		apiOperation{Method: "GET", Path: "/consultations/{id}/comments", ID: "listComments", Summary: "Comments: published public copies for everyone, every comment with originals for the department, legal and admin", Params: []string{"status", "article", "cursor", "limit"}, Response: oneOf{PublicCommentPage{}, CommentPage{}}},
-		apiOperation{Method: "POST", Path: "/consultations/{id}/comments/offline", ID: "enterOfflineComment", Summary: "Enter a comment received by letter, email, phone, symposium or hearing", Auth: "staff", Request: comments.OfflineSubmission{}, Status: 201, Response: comments.Receipt{}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/comments/offline", ID: "enterOfflineComment", Summary: "Enter a comment received by letter, email, phone, symposium or hearing. Also multipart/form-data: the JSON members as form fields and up to 5 files (the scanned letter, the 座谈会 record; same kinds and limits as online comments, kind checked by content) as attachment", Auth: "staff", Request: comments.OfflineSubmission{}, Files: []string{"attachment"}, Status: 201, Response: comments.Receipt{}},
 		apiOperation{Method: "GET", Path: "/receipts/{code}", ID: "receipt", Summary: "What happened to a comment, by its receipt code", Response: ReceiptView{}},
 		apiOperation{Method: "GET", Path: "/receipts/{code}/proof", ID: "receiptProof", Summary: "Proof that the comment is in the consultation's transparency log unchanged (RFC 9162 inclusion proof against the newest signed tree head)", Response: comments.InclusionProof{}},
 		apiOperation{Method: "GET", Path: "/consultations/{id}/log/consistency", ID: "logConsistency", Summary: "Proof that the comment log at size to extends the log at size from (RFC 9162 consistency proof)", Params: []string{"from", "to"}, Response: translog.ConsistencyProof{}},
@@ -88,7 +89,7 @@ func (s *Server) submitComment(c *fiber.Ctx) error {
 
 func (s *Server) enterOfflineComment(c *fiber.Ctx) error {
 	var f comments.OfflineSubmission
-	if err := decodeJSON(c, &f); err != nil {
+	if err := decodeOfflineSubmission(c, &f); err != nil { // JSON or multipart with files (api_attachments.go)
 		return err
 	}
 	r, err := s.cfg.Comments.EnterOffline(c.UserContext(), principal(c), c.Params("id"), f)

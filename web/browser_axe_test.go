@@ -107,7 +107,8 @@ func TestAxeEveryPage(t *testing.T) {
 	if receipt == "" {
 		t.Fatalf("no receipt in the demo's open consultation: %s", cl.Body)
 	}
-	openReceipt := suggestionForAxe(t, e, byState["open"], pass["resident"]) // suggest_test.go
+	openReceipt := suggestionForAxe(t, e, byState["open"], pass["resident"])           // suggest_test.go
+	filesPage := commentFilesForAxe(t, e, byState["open"], pass["resident"], adminTok) // page_comment_files_test.go
 	// The demo's hearing on the open consultation (hearing pages).
 	hs := e.want(e.do("GET", "/api/v1/consultations/"+byState["open"]+"/hearings", "", nil), 200, "hearings").JSON["items"].([]any)
 	if len(hs) == 0 {
@@ -138,7 +139,7 @@ func TestAxeEveryPage(t *testing.T) {
 		pages []string
 	}{
 		{"", public},
-		{"staff", []string{"/staff/", "/staff/consultations/new", w("draft", "/edit"), w("open", "/import"), w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"),
+		{"staff", []string{"/staff/", "/staff/consultations/new", w("draft", "/edit"), w("open", "/import"), w("open", "/moderation"), w("open", "/dispositions"), w("open", "/offline"), w("open", "/search?q="+url.QueryEscape("建议")), filesPage,
 			w("open", "/period"), w("open", "/steps"), w("open", "/hearings"), w("open", "/notifications"), w("open", "/surveys"), w("open", "/documents"), w("open", "/interpretation"), w("closed", "/revise"), w("closed", "/review"), w("draft", "/publish")}},
 		{"legal", []string{"/legal/", c("published", ""), l("closed", "/review")}},
 		{"admin", []string{"/admin/"}},

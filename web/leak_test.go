@@ -141,6 +141,9 @@ func contactsAppearNowhere(t *testing.T, store string) {
 			for _, q := range []string{"建议", "开发区", "登记", "1398", "7650", "canary", "leak", "example"} {
 				check(who+" search "+q, get("/api/v1/search?q="+url.QueryEscape(q), tok))
 				check(who+" search page "+q, get("/search?q="+url.QueryEscape(q), tok, "Accept", "text/html"))
+				if tok != "" { // the staff search of comments and files (public: refused)
+					check(who+" staff search "+q, get(base+"/staff-search?q="+url.QueryEscape(q), tok))
+				}
 			}
 		}
 		// The spreadsheet: every part of the .xlsx.
@@ -166,6 +169,9 @@ func contactsAppearNowhere(t *testing.T, store string) {
 		staff := e.browser()
 		staff.login("staffa", "password-staffa")
 		check("delivery page", []byte(staff.get("/staff/consultations/"+id+"/notifications").Body))
+		for _, q := range []string{"建议", "开发区", "1398", "canary", "example"} {
+			check("staff search page "+q, []byte(staff.get("/staff/consultations/"+id+"/search?q="+url.QueryEscape(q)).want(t, 200, "staff search page").Body))
+		}
 
 		// The staff comment list does hold the contacts (the back end keeps
 		// them for follow-up): the canary is real, so its absence above means

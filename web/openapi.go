@@ -282,6 +282,12 @@ func formFieldsSchema(v any) map[string]any {
 	out := map[string]any{}
 	t := reflect.TypeOf(v)
 	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.Anonymous && f.Tag.Get("json") == "" && f.Type.Kind() == reflect.Struct {
+			for k, s := range formFieldsSchema(reflect.Zero(f.Type).Interface()) { // embedded: its members are the form's
+				out[k] = s
+			}
+			continue
+		}
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		if name == "" || name == "-" {
 			continue

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"yugongkai/attachment"
 	"yugongkai/comments"
 	"yugongkai/i18n"
 )
@@ -17,7 +18,7 @@ func (s *Server) offlinePageRoutes() {
 		return
 	}
 	s.App.Get("/staff/consultations/:id/offline", s.workOfflinePage)
-	s.App.Post("/staff/consultations/:id/offline", limitBody(DefaultBodyLimit), s.workOfflineSubmit)
+	s.App.Post("/staff/consultations/:id/offline", attachmentLimit(attachment.ForComment, DefaultBodyLimit), s.workOfflineSubmit) // files: page_attachments.go
 }
 
 // offlineForm is the comment form plus how and when it was received.
@@ -33,6 +34,8 @@ type workOfflineData struct {
 	Channels []option
 	Articles []option
 	Errors   formErrors
+	// Files are the limits of the attached files (the letter, the record).
+	Files attachment.Limits
 	// Receipt is the code of the comment just entered, shown to pass on.
 	Receipt string
 }
@@ -42,7 +45,7 @@ func (s *Server) offlineData(c *fiber.Ctx, f offlineForm) (workOfflineData, erro
 	if err != nil {
 		return workOfflineData{}, err
 	}
-	d := workOfflineData{workBase: w, Form: f}
+	d := workOfflineData{workBase: w, Form: f, Files: attachment.Table[attachment.ForComment]}
 	for _, ch := range comments.OfflineChannels {
 		d.Channels = append(d.Channels, option{Value: string(ch), Label: i18n.T(w.Lang, "channel."+string(ch)), Selected: string(ch) == f.Channel})
 	}
@@ -79,12 +82,18 @@ func (s *Server) workOfflineSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	files, err := pageFiles(c) // page_attachments.go
+	if err != nil {
+		return err
+	}
+	sub := f.submission()
+	sub.Files = files
 	r, err := s.cfg.Comments.EnterOffline(c.UserContext(), d.User, d.C.ID, comments.OfflineSubmission{
-		Submission: f.submission(), Channel: comments.Channel(f.Channel), ReceivedOn: f.ReceivedOn,
+		Submission: sub, Channel: comments.Channel(f.Channel), ReceivedOn: f.ReceivedOn,
 		Signatories: formSignatories(f.Signatories)})
-	if fe := fieldErrors(d.Lang, err); fe != nil {
+	if fe, status := attachmentFieldErrors(d.Lang, err); fe != nil {
 		d.Errors = fe
-		return s.render(c, fiber.StatusUnprocessableEntity, "work_offline", d)
+		return s.render(c, status, "work_offline", d)
 	}
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"yugongkai/attachment/attachmenttest"
 	"yugongkai/workcal"
 )
 
@@ -38,6 +39,16 @@ func TestWorkOfflinePage(t *testing.T) {
 	list := e.staffComments(w.staffA, id)
 	if len(list) != 1 || list[0].Channel != "letter" || list[0].ArticleID != arts[0] {
 		t.Fatalf("stored offline comments: %+v", list)
+	}
+	// The letter's scan goes with it; a disguised file comes back named, nothing stored.
+	form := b.get(workURL(id, "offline")).want(t, 200, "offline form again")
+	form.has(t, "offline form", `enctype="multipart/form-data"`, `name="attachment"`)
+	fields := url.Values{"_csrf": {b.csrf()}, "channel": {"letter"}, "received_on": {"2026-12-21"}, "body": {"来信，见扫描件。"}, "display": {"anonymous"}, "commenter_type": {"individual"}}
+	b.postFile(workURL(id, "offline"), "attachment", "扫描件.pdf", attachmenttest.PNG(), fields).want(t, 422, "disguised scan").has(t, "disguised scan", "扫描件.pdf", "来信，见扫描件。")
+	b.postFile(workURL(id, "offline"), "attachment", "扫描件.pdf", attachmenttest.CIDPDF(false, "来信原件"), fields).want(t, 303, "letter with its scan")
+	r := e.want(e.do("GET", "/api/v1/consultations/"+id+"/comments?status=all&limit=100", w.staffA, nil), 200, "staff list")
+	if n := strings.Count(string(r.Body), `"name":"扫描件.pdf"`); n != 1 || len(e.staffComments(w.staffA, id)) != 2 {
+		t.Fatalf("stored %s; want two letters, the second with its scan", r.Body)
 	}
 	// Another department may not enter comments here.
 	other := e.browser()

@@ -63,6 +63,9 @@ type workBase struct {
 	Notify bool
 	// Done is a confirmation after a redirect (?done=...), a catalogue key.
 	Done string
+	// Visitor: the viewer does not manage the consultation (the legal
+	// office on the staff search, page_staff_search.go): no work tabs.
+	Visitor bool
 }
 
 // workTabs maps each work page to the lifecycle actions it offers: a tab
@@ -85,6 +88,9 @@ var workTabs = map[string][]consultation.Action{
 // Can reports whether the lifecycle table allows a step of a work page now,
 // so the tabs only offer what would succeed.
 func (w workBase) Can(step string) bool {
+	if w.Visitor {
+		return false
+	}
 	if step == "documents" { // page_documents.go: while any document may be attached
 		return w.C.AcceptsDocument(consultation.Interpretation)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 
+	"yugongkai/attachment"
 	"yugongkai/comments"
 	"yugongkai/consultation"
 	"yugongkai/redline"
@@ -46,7 +47,14 @@ func addWorkTemplateData(data map[string]any, base pageBase, x *consultation.Con
 	data["work_offline"] = workOfflineData{workBase: tab("offline"), Receipt: "YGK-ABCD-EFGH-JKMN",
 		Form:     offlineForm{Channel: "letter", ReceivedOn: "2026-12-20", commentPageForm: commentPageForm{Body: "来信", Display: "masked", RealName: "王小明"}},
 		Channels: []option{{Value: "letter", Label: "信函", Selected: true}}, Articles: []option{{Value: "", Label: "整体"}},
-		Errors: errs}
+		Errors: errs, Files: attachment.Table[attachment.ForComment]}
+	cmf := *cm
+	cmf.Attachments = []attachment.Meta{{ID: "f1", Name: "来信.pdf", Size: 2048, Kind: attachment.PDF, Status: attachment.Published},
+		{ID: "f2", Name: "照片.png", Size: 10, Kind: attachment.PNG, Status: attachment.Restricted, Reason: "含他人信息"}}
+	data["work_comment_files"] = workCommentFilesData{workBase: tab("commentfiles"), Comment: &cmf, Failed: "f2", Reason: "", Errors: formErrors{"reason": "必填。"}}
+	data["work_search"] = workSearchData{workBase: tab("search"), Q: "养犬 登记", Manage: true, Errors: formErrors{"q": "请输入要搜索的字词。"}, NextURL: "/x?cursor=y",
+		Page: &comments.StaffSearchPage{Query: "养犬 登记", Scanned: 2000, Next: "y", Hits: []comments.StaffHit{{CommentID: "m1", Status: comments.Pending, Channel: comments.Letter,
+			ReceivedAt: base.Now, Receipt: "YGK-ABCD-EFGH-JKMN", InBody: true, Excerpt: "…养犬登记…", Files: []comments.StaffHitFile{{ID: "f1", Name: "来信.pdf", Excerpt: "登记"}}}}}}
 	data["work_import"] = workImportData{workBase: tab("import"), MaxRows: comments.MaxImportRows, Hidden: 3, Error: "缺少必需的列：body。",
 		Imported: "ab12", ImportedCount: 2, Preview: &importPreviewBody{SHA256: "ab12", Format: "csv", Encoding: "gb18030", Converted: true, Rows: 2,
 			Errors: []importRowError{{Row: 2, Column: "意见内容", Field: "body", Code: "field.required", Message: "必填。"}}}}

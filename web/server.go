@@ -271,6 +271,8 @@ func (s *Server) routes() {
 	s.pageRoutes()
 	s.publicCommentPageRoutes()
 	s.offlinePageRoutes()
+	s.staffSearchPageRoutes()  // page_staff_search.go
+	s.commentFilesPageRoutes() // page_comment_files.go
 	s.passwordPageRoutes()
 	s.notifyPageRoutes() // notify.go
 	s.accountPageRoutes()
