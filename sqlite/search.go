@@ -114,10 +114,8 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 				return err
 			}
 		}
-		for _, t := range add {
-			if err := w.add(ctx, t, docno(no)); err != nil {
-				return err
-			}
+		if err := w.addAll(ctx, add, docno(no)); err != nil {
+			return err
 		}
 		if d.Kind == search.KindConsultation {
 			if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET (title, state, closes_at, department_id, procedure_type) =
