@@ -26,7 +26,9 @@ import (
 // are met by walking the documents in result order (the sort_key index, or
 // the consultation's) and keeping those in the intersection, which at a
 // density of k/n stops after about limit·n/k rows. So a search costs about
-// the size of its terms' lists plus √(limit·n) row reads at worst.
+// the size of its terms' lists plus √(limit·n) row reads. A filter that few
+// candidates pass can make the walk longer: it gives up after four times
+// the rows expected and sorts the candidates instead.
 //
 // A search's reads are not one snapshot: a document indexed or removed
 // between them may be missed or returned; the Service checks every
@@ -271,10 +273,17 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 		return nil, classify(err, "search candidates")
 	}
 	if k := int64(len(cands)); k > 256 && k*k > int64(limit)*n/2 {
-		// Many candidates: walk the documents in result order.
-		var err error
-		if cands, err = s.walk(ctx, cands, where, args, limit); err != nil || len(cands) == 0 {
+		// Many candidates: walk the documents in result order, for at most
+		// a few times the rows expected at their density (a filter that
+		// few candidates pass makes it longer), then sort them instead.
+		hits, done, err := s.walk(ctx, cands, where, args, limit, 4*int64(limit)*n/k+walkSlack)
+		if err != nil {
 			return nil, err
+		}
+		if done {
+			if cands = hits; len(cands) == 0 {
+				return nil, nil
+			}
 		}
 	}
 	ids := make([]byte, 0, 8*len(cands)+2)
@@ -296,21 +305,28 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 	return scanDocs(rows)
 }
 
+// walkSlack is the rows a walk reads beyond four times those expected
+// before it gives up (a variable for the tests).
+var walkSlack int64 = 1000
+
 // walk returns the first limit docnos of cands that pass where, in result
-// order, reading the documents in that order. It closes its rows before
-// the caller's next query: a search holds one connection at a time, so
-// concurrent searches cannot exhaust the pool waiting on each other.
-func (s *SearchIndex) walk(ctx context.Context, cands []docno, where string, args []any, limit int) ([]docno, error) {
+// order, reading the documents in that order; done is false when it gave
+// up after maxRows rows. It closes its rows before the caller's next query:
+// a search holds one connection at a time, so concurrent searches cannot
+// exhaust the pool waiting on each other.
+func (s *SearchIndex) walk(ctx context.Context, cands []docno, where string, args []any, limit int, maxRows int64) (hits []docno, done bool, err error) {
 	rows, err := s.db.sql.QueryContext(ctx, "SELECT d.docno FROM search_docs d WHERE "+where+" ORDER BY d.sort_key", args...)
 	if err != nil {
-		return nil, classify(err, "search walk")
+		return nil, false, classify(err, "search walk")
 	}
 	defer rows.Close()
-	var hits []docno
-	for rows.Next() {
+	for read := int64(0); rows.Next(); read++ {
+		if read == maxRows {
+			return nil, false, nil
+		}
 		var no int64
 		if err := rows.Scan(&no); err != nil {
-			return nil, classify(err, "search walk")
+			return nil, false, classify(err, "search walk")
 		}
 		if _, ok := slices.BinarySearch(cands, docno(no)); ok {
 			if hits = append(hits, docno(no)); len(hits) == limit {
@@ -318,7 +334,7 @@ func (s *SearchIndex) walk(ctx context.Context, cands []docno, where string, arg
 			}
 		}
 	}
-	return hits, classify(rows.Err(), "search walk")
+	return hits, true, classify(rows.Err(), "search walk")
 }
 
 // scanDocs reads rows of docColumns.

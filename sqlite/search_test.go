@@ -29,6 +29,9 @@ func randomText(rng *rand.Rand) string {
 	var b strings.Builder
 	for n := rng.IntN(40); b.Len() < n*3; {
 		r := alphabet[rng.IntN(len(alphabet))]
+		if rng.IntN(30) == 0 { // a rare character: short lists, emptied by deletions
+			r = rune(0x4E00 + rng.IntN(200))
+		}
 		for k := 1 + rng.IntN(3)*rng.IntN(2); k > 0; k-- {
 			b.WriteRune(r)
 		}
@@ -42,6 +45,9 @@ func randomQuery(rng *rand.Rand) string {
 	q := make([]rune, 1+rng.IntN(4))
 	for i := range q {
 		q[i] = alphabet[rng.IntN(len(alphabet))]
+		if rng.IntN(10) == 0 {
+			q[i] = rune(0x4E00 + rng.IntN(200))
+		}
 	}
 	return string(q)
 }
@@ -149,11 +155,15 @@ func TestSearchBlocksMatchScan(t *testing.T) {
 		}
 		docs[string(d.Kind)+"/"+d.ID] = d
 	}
+	defer func() { walkSlack = 1000 }()
 	cons := []string{"c1", "c2", "c3"}
 	newDoc := func(i int) search.Doc {
 		d := search.Doc{Kind: search.KindComment, ID: fmt.Sprintf("m%04d", i), ConsultationID: cons[rng.IntN(len(cons))],
 			Source: randomText(rng), At: storetest.T0.Add(time.Duration(rng.IntN(500)) * time.Minute),
 			State: consultation.Open, DepartmentID: "d1", ProcedureType: consultation.Rule}
+		if rng.IntN(8) == 0 {
+			d.State = consultation.Closed
+		}
 		if rng.IntN(20) == 0 {
 			d.Kind, d.ID, d.ConsultationID = search.KindConsultation, fmt.Sprintf("c%04d", i), d.ID
 		}
@@ -170,7 +180,13 @@ func TestSearchBlocksMatchScan(t *testing.T) {
 			case 2:
 				f.ConsultationID = cons[rng.IntN(len(cons))]
 			}
+			if rng.IntN(4) == 0 {
+				f.Status = consultation.Closed
+			}
 			f.Now = storetest.SearchNow
+			// Walks that give up at once, or only when the filter leaves
+			// few candidates.
+			walkSlack = []int64{0, 1000}[rng.IntN(2)]
 			limit := []int{1, 7, search.MaxLimit}[rng.IntN(3)]
 			if got, want := searchIDs(t, svc, q, f, limit), scanIDs(docs, q, f); !slices.Equal(got, want) {
 				t.Fatalf("%s: Search(%q, %+v) by %d:\n got %v\nwant %v", stage, q, f, limit, got, want)
