@@ -42,6 +42,16 @@ var _ search.Index = (*SearchIndex)(nil)
 // Search returns the full-text index.
 func (db *DB) Search() *SearchIndex { return &SearchIndex{db: db} }
 
+// Docnos: comments from 1 up, consultations from consultationDocnos up
+// (migration 0026), so descending docno puts consultations first and then
+// comments newest first, as the result order does for documents indexed in
+// the order they arrived. search_segments has a row per 1<<segmentShift
+// docnos.
+const (
+	consultationDocnos = 1 << 31
+	segmentShift       = 8
+)
+
 // noClose stands for an unset ClosesAt: later than any instant, so the
 // status filters need no NULL case.
 var noClose = formatTime(time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC))
@@ -82,19 +92,29 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 		var no int64
 		var oldText string
 		var add, drop []string
-		err := tx.QueryRowContext(ctx, "SELECT docno, text FROM search_docs WHERE kind = ? AND id = ?", string(d.Kind), d.ID).Scan(&no, &oldText)
+		var oldKey string
+		keyChanged := false
+		err := tx.QueryRowContext(ctx, "SELECT docno, text, sort_key FROM search_docs WHERE kind = ? AND id = ?", string(d.Kind), d.ID).Scan(&no, &oldText, &oldKey)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			res, err := tx.ExecContext(ctx, `INSERT INTO search_docs (kind, id, consultation_id, sort_key, state, closes_at,
-				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				append([]any{string(d.Kind), d.ID}, fields...)...)
-			if err != nil {
-				return classify(err, "insert search doc")
+			lo, hi := int64(1), int64(consultationDocnos)
+			if d.Kind == search.KindConsultation {
+				lo, hi = consultationDocnos, math.MaxUint32+1
 			}
-			if no, err = res.LastInsertId(); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(docno) + 1, ?) FROM search_docs WHERE docno >= ? AND docno < ?",
+				lo, lo, hi).Scan(&no); err != nil {
+				return classify(err, "number search doc")
+			}
+			if no >= hi {
+				return apperr.Wrap(fmt.Errorf("no docno left for a %s", d.Kind), "sqlite: search doc")
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (docno, kind, id, consultation_id, sort_key, state, closes_at,
+				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				append([]any{no, string(d.Kind), d.ID}, fields...)...); err != nil {
 				return classify(err, "insert search doc")
 			}
 			add = search.Terms(d.Text)
+			keyChanged = true
 		case err != nil:
 			return classify(err, "read search doc")
 		default:
@@ -103,6 +123,7 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 				WHERE kind = ? AND id = ?`, append(fields, string(d.Kind), d.ID)...); err != nil {
 				return classify(err, "update search doc")
 			}
+			keyChanged = oldKey != key
 			if oldText != d.Text {
 				oldTerms, terms := search.Terms(oldText), search.Terms(d.Text)
 				add, drop = diffTerms(terms, oldTerms), diffTerms(oldTerms, terms)
@@ -118,6 +139,18 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 		}
 		if err := w.addAll(ctx, add, docno(no)); err != nil {
 			return err
+		}
+		if keyChanged {
+			// Lower the bounds of the segment and those above it.
+			seg := no >> segmentShift
+			if _, err := tx.ExecContext(ctx, `INSERT INTO search_segments (seg, pmin) VALUES (?1, min(?2, coalesce(
+				(SELECT pmin FROM search_segments WHERE seg < ?1 ORDER BY seg DESC LIMIT 1), ?2)))
+				ON CONFLICT (seg) DO UPDATE SET pmin = min(pmin, excluded.pmin)`, seg, key); err != nil {
+				return classify(err, "search segments")
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE search_segments SET pmin = ?1 WHERE seg > ?2 AND pmin > ?1", key, seg); err != nil {
+				return classify(err, "search segments")
+			}
 		}
 		if d.Kind == search.KindConsultation {
 			if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET (title, state, closes_at, department_id, procedure_type) =
@@ -251,6 +284,12 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 	if limit <= 0 {
 		return nil, nil
 	}
+	where, args := docFilter(f)
+	if !eagerOnly {
+		if docs, err := s.lazyCandidates(ctx, terms, f, where, args, limit); !errors.Is(err, errTooMany) {
+			return docs, err
+		}
+	}
 	var lists [][]docno
 	for _, t := range terms { // distinct (search.QueryTerms)
 		list, err := s.postingList(ctx, t)
@@ -266,10 +305,10 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 			return nil, nil
 		}
 	}
-	where, args := docFilter(f)
 
 	var n int64
-	if err := s.db.sql.QueryRowContext(ctx, "SELECT coalesce(max(docno), 0) FROM search_docs").Scan(&n); err != nil {
+	if err := s.db.sql.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(docno), 0) FROM search_docs WHERE docno < ?1)
+		+ (SELECT coalesce(max(docno), ?1) - ?1 FROM search_docs WHERE docno >= ?1)`, consultationDocnos).Scan(&n); err != nil {
 		return nil, classify(err, "search candidates")
 	}
 	if k := int64(len(cands)); k > 256 && k*k > int64(limit)*n/2 {
@@ -286,24 +325,18 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 			}
 		}
 	}
-	ids := make([]byte, 0, 8*len(cands)+2)
-	ids = append(ids, '[')
-	for i, c := range cands {
-		if i > 0 {
-			ids = append(ids, ',')
-		}
-		ids = strconv.AppendUint(ids, uint64(c), 10)
-	}
-	ids = append(ids, ']')
 	rows, err := s.db.sql.QueryContext(ctx, `SELECT `+docColumns+` FROM search_docs d
 		WHERE d.docno IN (SELECT value FROM json_each(?)) AND `+where+` ORDER BY d.sort_key LIMIT ?`,
-		append(append([]any{string(ids)}, args...), limit)...)
+		append(append([]any{docnoList(cands)}, args...), limit)...)
 	if err != nil {
 		return nil, classify(err, "search candidates")
 	}
 	defer rows.Close()
 	return scanDocs(rows)
 }
+
+// eagerOnly skips the lazy way (tests).
+var eagerOnly bool
 
 // walkSlack is the rows a walk reads beyond four times those expected
 // before it gives up (a variable for the tests).

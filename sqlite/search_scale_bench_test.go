@@ -63,8 +63,8 @@ func BenchmarkSearchScale(b *testing.B) {
 	const chunk = 20_000
 	for from := 0; from < n; from += chunk {
 		err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			st, err := tx.PrepareContext(ctx, `INSERT INTO search_docs (kind, id, consultation_id, sort_key, state, closes_at,
-				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			st, err := tx.PrepareContext(ctx, `INSERT INTO search_docs (docno, kind, id, consultation_id, sort_key, state, closes_at,
+				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 			if err != nil {
 				return err
 			}
@@ -76,7 +76,7 @@ func BenchmarkSearchScale(b *testing.B) {
 					State: consultation.Open, DepartmentID: "d1", ProcedureType: consultation.Rule, Title: con.Title}
 				d.Text = search.Normalize(d.Source)
 				texts[i] = d.Text
-				if _, err := st.ExecContext(ctx, string(d.Kind), d.ID, d.ConsultationID, d.Key(), string(d.State), noClose,
+				if _, err := st.ExecContext(ctx, i+1, string(d.Kind), d.ID, d.ConsultationID, d.Key(), string(d.State), noClose,
 					d.DepartmentID, string(d.ProcedureType), d.Title, "", formatTime(d.At), d.Source, d.Text); err != nil {
 					return err
 				}

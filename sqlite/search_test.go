@@ -155,7 +155,7 @@ func TestSearchBlocksMatchScan(t *testing.T) {
 		}
 		docs[string(d.Kind)+"/"+d.ID] = d
 	}
-	defer func() { walkSlack = 1000 }()
+	defer func() { walkSlack, maxLazyCandidates, eagerOnly = 1000, 20_000, false }()
 	cons := []string{"c1", "c2", "c3"}
 	newDoc := func(i int) search.Doc {
 		d := search.Doc{Kind: search.KindComment, ID: fmt.Sprintf("m%04d", i), ConsultationID: cons[rng.IntN(len(cons))],
@@ -187,6 +187,10 @@ func TestSearchBlocksMatchScan(t *testing.T) {
 			// Walks that give up at once, or only when the filter leaves
 			// few candidates.
 			walkSlack = []int64{0, 1000}[rng.IntN(2)]
+			// The lazy way (giving up after the first batch or not), or
+			// the eager one.
+			maxLazyCandidates = []int{0, 20_000}[rng.IntN(2)]
+			eagerOnly = rng.IntN(3) == 0
 			limit := []int{1, 7, search.MaxLimit}[rng.IntN(3)]
 			if got, want := searchIDs(t, svc, q, f, limit), scanIDs(docs, q, f); !slices.Equal(got, want) {
 				t.Fatalf("%s: Search(%q, %+v) by %d:\n got %v\nwant %v", stage, q, f, limit, got, want)

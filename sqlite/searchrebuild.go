@@ -65,6 +65,14 @@ func (db *DB) rebuildSearch(ctx context.Context) error {
 		i = j
 	}
 	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM search_segments"); err != nil {
+			return classify(err, "search segments")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_segments (seg, pmin)
+			SELECT seg, min(m) OVER (ORDER BY seg ROWS UNBOUNDED PRECEDING)
+			FROM (SELECT docno >> ? AS seg, min(sort_key) AS m FROM search_docs GROUP BY 1)`, segmentShift); err != nil {
+			return classify(err, "search segments")
+		}
 		_, err := tx.ExecContext(ctx, "DELETE FROM search_rebuild")
 		return classify(err, "search rebuild done")
 	})

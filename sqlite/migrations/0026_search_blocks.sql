@@ -5,8 +5,14 @@
 -- stable number (docno, the rowid: kept by VACUUM, unlike an implicit
 -- rowid) and each term's documents are kept as a sorted list of docnos cut
 -- into blocks, one row per (term, block), the block holding the docnos after
--- its first one as varint deltas. The documents keep their columns; their
--- numbers are given in result order (sort_key).
+-- its first one as varint deltas. The documents keep their columns.
+--
+-- Descending docno is the result order as far as arrival allows: comments
+-- are numbered from 1 up and consultations from 2^31 up, each new document
+-- taking the next number of its kind, and here the existing documents are
+-- numbered so (the first in result order last). search_segments bounds the
+-- keys below a docno, so a search walking the lists downwards knows when no
+-- later document can enter its page.
 --
 -- The blocks cannot be computed in SQL: the old postings are dropped and a
 -- row in search_rebuild asks Open to rebuild the blocks from the stored
@@ -32,7 +38,8 @@ CREATE TABLE search_docs_0026 (
 
 INSERT INTO search_docs_0026 (docno, kind, id, consultation_id, sort_key, state, closes_at, department_id,
 	procedure_type, title, name, at, source, text)
-SELECT row_number() OVER (ORDER BY sort_key), kind, id, consultation_id, sort_key, state, closes_at, department_id,
+SELECT CASE kind WHEN 'consultation' THEN 2147483648 ELSE 0 END
+		+ row_number() OVER (PARTITION BY kind = 'consultation' ORDER BY sort_key DESC), kind, id, consultation_id, sort_key, state, closes_at, department_id,
 	procedure_type, title, name, at, source, text
 FROM search_docs;
 
@@ -51,6 +58,13 @@ CREATE TABLE search_blocks (
 	ids      BLOB NOT NULL,     -- the others, ascending: uvarint deltas from first_id
 	PRIMARY KEY (term, first_id)
 ) STRICT, WITHOUT ROWID;
+
+-- pmin: no document numbered below (seg + 1) << 8 has a sort_key below it
+-- (a lower bound: deletions leave it).
+CREATE TABLE search_segments (
+	seg  INTEGER PRIMARY KEY,
+	pmin TEXT NOT NULL
+) STRICT;
 
 -- One row while blocks are to be rebuilt: the terms whose first rune is
 -- below done_below are done (the rebuild goes in passes by first rune).
