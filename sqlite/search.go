@@ -101,10 +101,15 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 			if d.Kind == search.KindConsultation {
 				lo, hi = consultationDocnos, math.MaxUint32+1
 			}
-			if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(docno) + 1, ?) FROM search_docs WHERE docno >= ? AND docno < ?",
-				lo, lo, hi).Scan(&no); err != nil {
+			// The next number of its kind (a seek down the rowids: max()
+			// over a range would scan it).
+			switch err := tx.QueryRowContext(ctx, "SELECT docno + 1 FROM search_docs WHERE docno < ? ORDER BY docno DESC LIMIT 1", hi).Scan(&no); {
+			case errors.Is(err, sql.ErrNoRows):
+				no = lo
+			case err != nil:
 				return classify(err, "number search doc")
 			}
+			no = max(no, lo)
 			if no >= hi {
 				return apperr.Wrap(fmt.Errorf("no docno left for a %s", d.Kind), "sqlite: search doc")
 			}
@@ -307,8 +312,8 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 	}
 
 	var n int64
-	if err := s.db.sql.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(docno), 0) FROM search_docs WHERE docno < ?1)
-		+ (SELECT coalesce(max(docno), ?1) - ?1 FROM search_docs WHERE docno >= ?1)`, consultationDocnos).Scan(&n); err != nil {
+	if err := s.db.sql.QueryRowContext(ctx, `SELECT coalesce((SELECT docno FROM search_docs WHERE docno < ?1 ORDER BY docno DESC LIMIT 1), 0)
+		+ coalesce((SELECT docno FROM search_docs ORDER BY docno DESC LIMIT 1), ?1) - ?1`, consultationDocnos).Scan(&n); err != nil {
 		return nil, classify(err, "search candidates")
 	}
 	if k := int64(len(cands)); k > 256 && k*k > int64(limit)*n/2 {

@@ -124,6 +124,9 @@ func checkBlocks(t *testing.T, db *DB) {
 		if !fits(ids) {
 			t.Errorf("term %q: block %d holds %d ids, too many", term, first, len(ids))
 		}
+		if (ids[0] >= consultationDocnos) != (ids[len(ids)-1] >= consultationDocnos) {
+			t.Errorf("term %q: block %d holds comments and consultations", term, first)
+		}
 		if l := got[term]; len(l) > 0 && l[len(l)-1] >= ids[0] {
 			t.Errorf("term %q: block %d overlaps the one before", term, first)
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -61,11 +62,21 @@ func encodeBlock(ids []docno) []byte {
 	return blob
 }
 
+// docnoRange is the range of the docnos of id's kind, [lo, hi): a block
+// holds the docnos of one kind only, so the comments' lists end with their
+// own last block, where new comments are appended.
+func docnoRange(id docno) (lo, hi int64) {
+	if id >= consultationDocnos {
+		return consultationDocnos, math.MaxUint32 + 1
+	}
+	return 0, consultationDocnos
+}
+
 // cutBlocks cuts a sorted list into blocks, calling put for each.
 func cutBlocks(ids []docno, put func(first docno, blob []byte) error) error {
 	for len(ids) > 0 {
 		n, size := 1, 0
-		for n < len(ids) && n < maxBlockIDs {
+		for n < len(ids) && n < maxBlockIDs && (ids[0] >= consultationDocnos) == (ids[n] >= consultationDocnos) {
 			size += uvarintLen(uint64(ids[n] - ids[n-1]))
 			if size > maxBlockBytes {
 				break
@@ -115,8 +126,8 @@ func full(ids []docno) bool {
 
 // Block statements, run on the writer's prepared statements.
 const (
-	blockAtOrBefore = "SELECT first_id, ids FROM search_blocks WHERE term = ? AND first_id <= ? ORDER BY first_id DESC LIMIT 1"
-	blockFirst      = "SELECT first_id, ids FROM search_blocks WHERE term = ? ORDER BY first_id LIMIT 1"
+	blockAtOrBefore = "SELECT first_id, ids FROM search_blocks WHERE term = ? AND first_id <= ? AND first_id >= ? ORDER BY first_id DESC LIMIT 1"
+	blockFirst      = "SELECT first_id, ids FROM search_blocks WHERE term = ? AND first_id >= ? AND first_id < ? ORDER BY first_id LIMIT 1"
 	blockInsert     = "INSERT INTO search_blocks (term, first_id, ids) VALUES (?, ?, ?)"
 	blockUpdate     = "UPDATE search_blocks SET ids = ? WHERE term = ? AND first_id = ?"
 	blockDelete     = "DELETE FROM search_blocks WHERE term = ? AND first_id = ?"
@@ -163,9 +174,10 @@ func (w *blockWriter) block(ctx context.Context, query string, args ...any) (fir
 // add puts id in term's list: in the block starting at or before it (the
 // last block, for a new document), or the first block if id comes first.
 func (w *blockWriter) add(ctx context.Context, term string, id docno) error {
-	first, ok, err := w.block(ctx, blockAtOrBefore, term, int64(id))
+	lo, hi := docnoRange(id)
+	first, ok, err := w.block(ctx, blockAtOrBefore, term, int64(id), lo)
 	if err == nil && !ok {
-		first, ok, err = w.block(ctx, blockFirst, term)
+		first, ok, err = w.block(ctx, blockFirst, term, lo, hi)
 	}
 	if err != nil {
 		return err
@@ -191,8 +203,9 @@ func (w *blockWriter) add(ctx context.Context, term string, id docno) error {
 }
 
 // blockLasts reads the last block of each term, as json_each rows.
-const blockLasts = `SELECT j.value, b.first_id, b.ids FROM json_each(?) j CROSS JOIN search_blocks b
-	ON b.term = j.value AND b.first_id = (SELECT max(m.first_id) FROM search_blocks m WHERE m.term = j.value)`
+const blockLasts = `SELECT j.value, b.first_id, b.ids FROM json_each(?1) j CROSS JOIN search_blocks b
+	ON b.term = j.value AND b.first_id = (SELECT max(m.first_id) FROM search_blocks m
+		WHERE m.term = j.value AND m.first_id >= ?2 AND m.first_id < ?3)`
 
 // blockReplace writes blocks given as a JSON array of [term, first_id,
 // hex of ids]: one statement for all the terms of a document.
@@ -211,11 +224,12 @@ func (w *blockWriter) addAll(ctx context.Context, terms []string, id docno) erro
 	if err != nil {
 		return apperr.Wrap(err, "sqlite: encode terms")
 	}
+	lo, hi := docnoRange(id)
 	var rows *sql.Rows
 	if st := w.stmts.in(ctx, w.tx, blockLasts); st != nil {
-		rows, err = st.QueryContext(ctx, string(list))
+		rows, err = st.QueryContext(ctx, string(list), lo, hi)
 	} else {
-		rows, err = w.tx.QueryContext(ctx, blockLasts, string(list))
+		rows, err = w.tx.QueryContext(ctx, blockLasts, string(list), lo, hi)
 	}
 	if err != nil {
 		return classify(err, "read search blocks")
@@ -293,7 +307,8 @@ func (w *blockWriter) putAll(ctx context.Context, term string, ids []docno) erro
 
 // remove takes id out of term's list; an id not there is no error.
 func (w *blockWriter) remove(ctx context.Context, term string, id docno) error {
-	first, ok, err := w.block(ctx, blockAtOrBefore, term, int64(id))
+	lo, _ := docnoRange(id)
+	first, ok, err := w.block(ctx, blockAtOrBefore, term, int64(id), lo)
 	if err != nil || !ok {
 		return err
 	}
