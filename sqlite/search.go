@@ -19,7 +19,10 @@ import (
 // SearchIndex implements search.Index on the tables search_docs and
 // search_blocks (migration 0026; the block format is in searchblocks.go).
 //
-// A search reads the block lists of its terms, intersects them (smallest
+// A search first goes the lazy way (searchlazy.go): it reads the lists
+// downwards from the newest docno and stops as soon as its page is known.
+// When a filter lets few candidates through, it goes the eager way: it
+// reads the block lists of its terms whole, intersects them (smallest
 // first) and then takes the first documents of the intersection in result
 // order (sort_key) that pass the filter, in one of two ways, whichever
 // reads fewer rows: few candidates are looked up by docno and sorted; many
