@@ -276,6 +276,9 @@ func TestSearchOldFormatOpens(t *testing.T) {
 		d := search.Doc{Kind: search.KindComment, ID: fmt.Sprintf("m%04d", i), ConsultationID: "c1", Source: randomText(rng),
 			At: storetest.T0.Add(time.Duration(rng.IntN(300)) * time.Minute), State: consultation.Open, DepartmentID: "d1",
 			ProcedureType: consultation.Rule}
+		if i%40 == 0 {
+			d.Kind, d.ID, d.ConsultationID = search.KindConsultation, fmt.Sprintf("c%04d", i), fmt.Sprintf("c%04d", i)
+		}
 		d.Text = search.Normalize(d.Source)
 		docs[string(d.Kind)+"/"+d.ID] = d
 		// As the Put of 0003 stored it.
@@ -311,11 +314,25 @@ func TestSearchOldFormatOpens(t *testing.T) {
 	if pending != 0 || old != 0 {
 		t.Fatalf("after open: %d rebuild rows, %d old posting tables; want none", pending, old)
 	}
+	// Numbered by kind, the first in result order highest.
+	var misnumbered int
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM search_docs a JOIN search_docs b
+		ON (a.kind = 'consultation') = (b.kind = 'consultation') AND a.sort_key < b.sort_key AND a.docno < b.docno`).Scan(&misnumbered); err != nil {
+		t.Fatal(err)
+	}
+	var wrongRange int
+	if err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM search_docs WHERE (kind = 'consultation') != (docno >= ?)",
+		consultationDocnos).Scan(&wrongRange); err != nil {
+		t.Fatal(err)
+	}
+	if misnumbered != 0 || wrongRange != 0 {
+		t.Fatalf("after open: %d pairs of documents numbered against the result order, %d out of their kind's range", misnumbered, wrongRange)
+	}
 	checkBlocks(t, db)
 	svc := &search.Service{Index: db.Search(), Now: func() time.Time { return storetest.SearchNow }}
-	for range 50 {
+	for i := range 60 {
 		q := randomQuery(rng)
-		f := search.Filter{Now: storetest.SearchNow}
+		f := search.Filter{Now: storetest.SearchNow, Kind: []search.Kind{"", search.KindComment, search.KindConsultation}[i%3]}
 		if got, want := searchIDs(t, svc, q, f, 10), scanIDs(docs, q, f); !slices.Equal(got, want) {
 			t.Fatalf("Search(%q):\n got %v\nwant %v", q, got, want)
 		}
