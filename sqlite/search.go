@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +17,25 @@ import (
 )
 
 // SearchIndex implements search.Index on the tables search_docs and
-// search_postings (migration 0003).
+// search_blocks (migration 0026; the block format is in searchblocks.go).
+//
+// A search first goes the lazy way (searchlazy.go): it reads the lists
+// downwards from the newest docno and stops as soon as its page is known.
+// When a filter lets few candidates through, it goes the eager way: it
+// reads the block lists of its terms whole, intersects them (smallest
+// first) and then takes the first documents of the intersection in result
+// order (sort_key) that pass the filter, in one of two ways, whichever
+// reads fewer rows: few candidates are looked up by docno and sorted; many
+// are met by walking the documents in result order (the sort_key index, or
+// the consultation's) and keeping those in the intersection, which at a
+// density of k/n stops after about limit·n/k rows. So a search costs about
+// the size of its terms' lists plus √(limit·n) row reads. A filter that few
+// candidates pass can make the walk longer: it gives up after four times
+// the rows expected and sorts the candidates instead.
+//
+// A search's reads are not one snapshot: a document indexed or removed
+// between them may be missed or returned; the Service checks every
+// returned text against the query, so a returned hit always matches.
 type SearchIndex struct {
 	db *DB
 }
@@ -24,6 +44,16 @@ var _ search.Index = (*SearchIndex)(nil)
 
 // Search returns the full-text index.
 func (db *DB) Search() *SearchIndex { return &SearchIndex{db: db} }
+
+// Docnos: comments from 1 up, consultations from consultationDocnos up
+// (migration 0026), so descending docno puts consultations first and then
+// comments newest first, as the result order does for documents indexed in
+// the order they arrived. search_segments has a row per 1<<segmentShift
+// docnos.
+const (
+	consultationDocnos = 1 << 31
+	segmentShift       = 8
+)
 
 // noClose stands for an unset ClosesAt: later than any instant, so the
 // status filters need no NULL case.
@@ -51,27 +81,48 @@ func diffTerms(a, b []string) []string {
 	return out
 }
 
-// Put stores d and its postings in one transaction. When a document is
-// replaced only the postings that changed are written: none if its text and
-// key are the same (a consultation whose state changed).
+// Put stores d and its postings in one transaction. A new document takes
+// the next docno, so its postings go to the end of its terms' lists; a
+// replaced one keeps its docno and only the terms its text gained or lost
+// are written (none when the text is the same: a consultation whose state
+// changed, or a new sort key).
 func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
-	terms := search.Terms(d.Text)
 	key := d.Key()
 	fields := []any{d.ConsultationID, key, string(d.State), closesAtColumn(d.ClosesAt), d.DepartmentID,
 		string(d.ProcedureType), d.Title, d.Name, formatTime(d.At), d.Source, d.Text}
 	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var oldKey, oldText string
-		err := tx.QueryRowContext(ctx, "SELECT sort_key, text FROM search_docs WHERE kind = ? AND id = ?", string(d.Kind), d.ID).Scan(&oldKey, &oldText)
+		w := &blockWriter{tx: tx, stmts: s.db.writes.stmts}
+		var no int64
+		var oldText string
+		var add, drop []string
+		var oldKey string
+		keyChanged := false
+		err := tx.QueryRowContext(ctx, "SELECT docno, text, sort_key FROM search_docs WHERE kind = ? AND id = ?", string(d.Kind), d.ID).Scan(&no, &oldText, &oldKey)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (kind, id, consultation_id, sort_key, state, closes_at,
-				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				append([]any{string(d.Kind), d.ID}, fields...)...); err != nil {
+			lo, hi := int64(1), int64(consultationDocnos)
+			if d.Kind == search.KindConsultation {
+				lo, hi = consultationDocnos, math.MaxUint32+1
+			}
+			// The next number of its kind (a seek down the rowids: max()
+			// over a range would scan it).
+			switch err := tx.QueryRowContext(ctx, "SELECT docno + 1 FROM search_docs WHERE docno < ? ORDER BY docno DESC LIMIT 1", hi).Scan(&no); {
+			case errors.Is(err, sql.ErrNoRows):
+				no = lo
+			case err != nil:
+				return classify(err, "number search doc")
+			}
+			no = max(no, lo)
+			if no >= hi {
+				return apperr.Wrap(fmt.Errorf("no docno left for a %s", d.Kind), "sqlite: search doc")
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (docno, kind, id, consultation_id, sort_key, state, closes_at,
+				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				append([]any{no, string(d.Kind), d.ID}, fields...)...); err != nil {
 				return classify(err, "insert search doc")
 			}
-			if err := postings(ctx, tx, "INSERT INTO search_postings (term, sort_key) SELECT value, ? FROM json_each(?)", key, terms); err != nil {
-				return err
-			}
+			add = search.Terms(d.Text)
+			keyChanged = true
 		case err != nil:
 			return classify(err, "read search doc")
 		default:
@@ -80,15 +131,33 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 				WHERE kind = ? AND id = ?`, append(fields, string(d.Kind), d.ID)...); err != nil {
 				return classify(err, "update search doc")
 			}
-			oldTerms, add := search.Terms(oldText), terms
-			if oldKey == key {
-				add, oldTerms = diffTerms(terms, oldTerms), diffTerms(oldTerms, terms)
+			keyChanged = oldKey != key
+			if oldText != d.Text {
+				oldTerms, terms := search.Terms(oldText), search.Terms(d.Text)
+				add, drop = diffTerms(terms, oldTerms), diffTerms(oldTerms, terms)
 			}
-			if err := postings(ctx, tx, "DELETE FROM search_postings WHERE sort_key = ? AND term IN (SELECT value FROM json_each(?))", oldKey, oldTerms); err != nil {
+		}
+		if no <= 0 || no > math.MaxUint32 {
+			return apperr.Wrap(fmt.Errorf("docno %d out of range", no), "sqlite: search doc")
+		}
+		for _, t := range drop {
+			if err := w.remove(ctx, t, docno(no)); err != nil {
 				return err
 			}
-			if err := postings(ctx, tx, "INSERT INTO search_postings (term, sort_key) SELECT value, ? FROM json_each(?)", key, add); err != nil {
-				return err
+		}
+		if err := w.addAll(ctx, add, docno(no)); err != nil {
+			return err
+		}
+		if keyChanged {
+			// Lower the bounds of the segment and those above it.
+			seg := no >> segmentShift
+			if _, err := tx.ExecContext(ctx, `INSERT INTO search_segments (seg, pmin) VALUES (?1, min(?2, coalesce(
+				(SELECT pmin FROM search_segments WHERE seg < ?1 ORDER BY seg DESC LIMIT 1), ?2)))
+				ON CONFLICT (seg) DO UPDATE SET pmin = min(pmin, excluded.pmin)`, seg, key); err != nil {
+				return classify(err, "search segments")
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE search_segments SET pmin = ?1 WHERE seg > ?2 AND pmin > ?1", key, seg); err != nil {
+				return classify(err, "search segments")
 			}
 		}
 		if d.Kind == search.KindConsultation {
@@ -103,57 +172,90 @@ func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
 	})
 }
 
-// postings runs query, an insert or a delete of the postings of one
-// document, with the terms as a JSON array for json_each: one statement
-// for the whole set.
-func postings(ctx context.Context, tx *sql.Tx, query, key string, terms []string) error {
-	if len(terms) == 0 {
-		return nil
-	}
-	list, err := json.Marshal(terms)
-	if err != nil {
-		return apperr.Wrap(err, "sqlite: encode terms")
-	}
-	_, err = tx.ExecContext(ctx, query, key, string(list))
-	return classify(err, "write postings")
-}
-
-// Delete removes a document and its postings.
+// Delete removes a document and its postings: its docno leaves the block
+// of each term of its stored text.
 func (s *SearchIndex) Delete(ctx context.Context, kind search.Kind, id string) error {
 	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var key, text string
-		err := tx.QueryRowContext(ctx, "SELECT sort_key, text FROM search_docs WHERE kind = ? AND id = ?", string(kind), id).Scan(&key, &text)
+		var no int64
+		var text string
+		err := tx.QueryRowContext(ctx, "SELECT docno, text FROM search_docs WHERE kind = ? AND id = ?", string(kind), id).Scan(&no, &text)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return classify(err, "read search doc")
 		}
-		if err := postings(ctx, tx, "DELETE FROM search_postings WHERE sort_key = ? AND term IN (SELECT value FROM json_each(?))", key, search.Terms(text)); err != nil {
-			return err
+		w := &blockWriter{tx: tx, stmts: s.db.writes.stmts}
+		for _, t := range search.Terms(text) {
+			if err := w.remove(ctx, t, docno(no)); err != nil {
+				return err
+			}
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM search_docs WHERE kind = ? AND id = ?", string(kind), id)
+		_, err = tx.ExecContext(ctx, "DELETE FROM search_docs WHERE docno = ?", no)
 		return classify(err, "delete search doc")
 	})
 }
 
-// Candidates returns the documents holding every term, filtered, in key
-// order, in one query: it walks the postings of the first term in key
-// order, probes the other terms' postings and the filters for each, and
-// stops at the limit, so a common term costs no more than a rare one.
-func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.Filter, limit int) ([]search.Doc, error) {
-	if len(terms) == 0 {
-		return nil, apperr.Wrap(errors.New("no terms"), "sqlite: search candidates")
+// postingList returns the sorted docnos of the documents holding term.
+func (s *SearchIndex) postingList(ctx context.Context, term string) ([]docno, error) {
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT first_id, ids FROM search_blocks WHERE term = ? ORDER BY first_id", term)
+	if err != nil {
+		return nil, classify(err, "read search blocks")
 	}
-	where := []string{"p.term = ?"}
-	args := []any{terms[0]}
-	for _, t := range terms[1:] {
-		where = append(where, "EXISTS (SELECT 1 FROM search_postings q WHERE q.term = ? AND q.sort_key = p.sort_key)")
-		args = append(args, t)
+	defer rows.Close()
+	var list []docno
+	for rows.Next() {
+		var first int64
+		var blob []byte
+		if err := rows.Scan(&first, &blob); err != nil {
+			return nil, classify(err, "read search blocks")
+		}
+		if list, err = decodeBlock(list, first, blob); err != nil {
+			return nil, apperr.Wrap(fmt.Errorf("%w: term %q, block %d", err, term, first), "sqlite: search blocks")
+		}
 	}
+	return list, classify(rows.Err(), "read search blocks")
+}
+
+// intersect keeps in a (the shorter list, overwritten) the docnos also in b.
+func intersect(a, b []docno) []docno {
+	out, j := a[:0], 0
+	for _, x := range a {
+		k, found := slices.BinarySearch(b[j:], x)
+		j += k
+		if found {
+			out = append(out, x)
+		}
+		if j == len(b) {
+			break
+		}
+	}
+	return out
+}
+
+// docColumns are the columns of a search.Doc, read by scanDocs.
+const docColumns = `d.kind, d.id, d.consultation_id, d.state, d.closes_at, d.department_id,
+	d.procedure_type, d.title, d.name, d.at, d.source, d.text`
+
+// docFilter returns the conditions on search_docs d of f.
+func docFilter(f search.Filter) (string, []any) {
+	where := []string{"1"}
+	var args []any
 	if f.After != "" {
-		where = append(where, "p.sort_key > ?")
+		where = append(where, "d.sort_key > ?")
 		args = append(args, f.After)
+	}
+	// The kind is the first byte of the key (search.Doc.Key), so a range
+	// on the key's index selects it without reading the rows.
+	switch f.Kind {
+	case "":
+	case search.KindConsultation:
+		where = append(where, "d.sort_key < '1'")
+	case search.KindComment:
+		where = append(where, "d.sort_key >= '1' AND d.sort_key < '2'")
+	default:
+		where = append(where, "d.kind = ?")
+		args = append(args, string(f.Kind))
 	}
 	now := formatTime(f.Now)
 	switch f.Status {
@@ -169,7 +271,6 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 		args = append(args, string(f.Status))
 	}
 	for _, c := range []struct{ column, value string }{
-		{"d.kind", string(f.Kind)},
 		{"d.consultation_id", f.ConsultationID},
 		{"d.department_id", f.DepartmentID},
 		{"d.procedure_type", string(f.ProcedureType)},
@@ -179,16 +280,106 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 			args = append(args, c.value)
 		}
 	}
-	args = append(args, limit)
-	// CROSS JOIN keeps the postings as the outer loop, read in key order.
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT d.kind, d.id, d.consultation_id, d.state, d.closes_at, d.department_id,
-		d.procedure_type, d.title, d.name, d.at, d.source, d.text
-		FROM search_postings p CROSS JOIN search_docs d ON d.sort_key = p.sort_key
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.sort_key LIMIT ?`, args...)
+	return strings.Join(where, " AND "), args
+}
+
+// Candidates returns the documents holding every term, filtered, in key
+// order (see SearchIndex).
+func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.Filter, limit int) ([]search.Doc, error) {
+	if len(terms) == 0 {
+		return nil, apperr.Wrap(errors.New("no terms"), "sqlite: search candidates")
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	where, args := docFilter(f)
+	if !eagerOnly {
+		if docs, err := s.lazyCandidates(ctx, terms, f, where, args, limit); !errors.Is(err, errTooMany) {
+			return docs, err
+		}
+	}
+	var lists [][]docno
+	for _, t := range terms { // distinct (search.QueryTerms)
+		list, err := s.postingList(ctx, t)
+		if err != nil || len(list) == 0 {
+			return nil, err
+		}
+		lists = append(lists, list)
+	}
+	slices.SortFunc(lists, func(a, b []docno) int { return len(a) - len(b) })
+	cands := lists[0]
+	for _, l := range lists[1:] {
+		if cands = intersect(cands, l); len(cands) == 0 {
+			return nil, nil
+		}
+	}
+
+	var n int64
+	if err := s.db.sql.QueryRowContext(ctx, `SELECT coalesce((SELECT docno FROM search_docs WHERE docno < ?1 ORDER BY docno DESC LIMIT 1), 0)
+		+ coalesce((SELECT docno FROM search_docs ORDER BY docno DESC LIMIT 1), ?1) - ?1`, consultationDocnos).Scan(&n); err != nil {
+		return nil, classify(err, "search candidates")
+	}
+	if k := int64(len(cands)); k > 256 && k*k > int64(limit)*n/2 {
+		// Many candidates: walk the documents in result order, for at most
+		// a few times the rows expected at their density (a filter that
+		// few candidates pass makes it longer), then sort them instead.
+		hits, done, err := s.walk(ctx, cands, where, args, limit, 4*int64(limit)*n/k+walkSlack)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			if cands = hits; len(cands) == 0 {
+				return nil, nil
+			}
+		}
+	}
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT `+docColumns+` FROM search_docs d
+		WHERE d.docno IN (SELECT value FROM json_each(?)) AND `+where+` ORDER BY d.sort_key LIMIT ?`,
+		append(append([]any{docnoList(cands)}, args...), limit)...)
 	if err != nil {
 		return nil, classify(err, "search candidates")
 	}
 	defer rows.Close()
+	return scanDocs(rows)
+}
+
+// eagerOnly skips the lazy way (tests).
+var eagerOnly bool
+
+// walkSlack is the rows a walk reads beyond four times those expected
+// before it gives up (a variable for the tests).
+var walkSlack int64 = 1000
+
+// walk returns the first limit docnos of cands that pass where, in result
+// order, reading the documents in that order; done is false when it gave
+// up after maxRows rows. It closes its rows before the caller's next query:
+// a search holds one connection at a time, so concurrent searches cannot
+// exhaust the pool waiting on each other.
+func (s *SearchIndex) walk(ctx context.Context, cands []docno, where string, args []any, limit int, maxRows int64) (hits []docno, done bool, err error) {
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT d.docno FROM search_docs d WHERE "+where+" ORDER BY d.sort_key", args...)
+	if err != nil {
+		return nil, false, classify(err, "search walk")
+	}
+	defer rows.Close()
+	for read := int64(0); rows.Next(); read++ {
+		if read == maxRows {
+			return nil, false, nil
+		}
+		var no int64
+		if err := rows.Scan(&no); err != nil {
+			return nil, false, classify(err, "search walk")
+		}
+		if _, ok := slices.BinarySearch(cands, docno(no)); ok {
+			if hits = append(hits, docno(no)); len(hits) == limit {
+				break
+			}
+		}
+	}
+	return hits, true, classify(rows.Err(), "search walk")
+}
+
+// scanDocs reads rows of docColumns.
+func scanDocs(rows *sql.Rows) ([]search.Doc, error) {
 	var docs []search.Doc
 	for rows.Next() {
 		var d search.Doc
@@ -198,6 +389,7 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 			return nil, classify(err, "read search candidates")
 		}
 		d.Kind, d.State, d.ProcedureType = search.Kind(kind), consultation.State(state), consultation.ProcedureType(procedureType)
+		var err error
 		if d.At, err = parseTime(at); err != nil {
 			return nil, classify(err, "read search candidates")
 		}

@@ -54,7 +54,7 @@ func BenchmarkSearch(b *testing.B) {
 		docs[i].Text = search.Normalize(docs[i].Source)
 	}
 	var postings int
-	if err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM search_postings").Scan(&postings); err != nil {
+	if err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM search_blocks").Scan(&postings); err != nil {
 		b.Fatal(err)
 	}
 	var pages, pageSize int64

@@ -178,6 +178,10 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.rebuildSearch(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
