@@ -114,27 +114,13 @@ func decodeSubmission(c *fiber.Ctx, f *comments.Submission) error {
 	if !isMultipart(c) {
 		return decodeJSON(c, f)
 	}
-	form, err := c.MultipartForm()
-	if err != nil {
-		return apperr.New(apperr.BadRequest, "attachment.bad_form")
-	}
-	for name, vs := range form.Value {
+	return decodeMultipart(c, &f.Files, func(name, v string) error {
 		set, ok := submissionFields[name]
 		if !ok {
 			return apperr.New(apperr.BadRequest, "error.unknown_field", name)
 		}
-		if len(vs) != 1 {
-			return apperr.New(apperr.BadRequest, "error.bad_param", name)
-		}
-		if !utf8.ValidString(vs[0]) {
-			return apperr.New(apperr.BadRequest, "error.bad_utf8")
-		}
-		if err := set(f, strings.Clone(vs[0])); err != nil {
-			return err
-		}
-	}
-	f.Files, err = formFiles(form)
-	return err
+		return set(f, v)
+	})
 }
 
 // offlineFields are the form fields of a multipart offline entry beyond
@@ -160,6 +146,22 @@ func decodeOfflineSubmission(c *fiber.Ctx, f *comments.OfflineSubmission) error 
 	if !isMultipart(c) {
 		return decodeJSON(c, f)
 	}
+	return decodeMultipart(c, &f.Files, func(name, v string) error {
+		if set, ok := offlineFields[name]; ok {
+			return set(f, v)
+		}
+		set, ok := submissionFields[name]
+		if !ok {
+			return apperr.New(apperr.BadRequest, "error.unknown_field", name)
+		}
+		return set(&f.Submission, v)
+	})
+}
+
+// decodeMultipart reads a multipart body: each form field once, valid
+// UTF-8, copied out of Fiber's buffers and given to set; the files of
+// "attachment" into files.
+func decodeMultipart(c *fiber.Ctx, files *[]attachment.File, set func(name, v string) error) error {
 	form, err := c.MultipartForm()
 	if err != nil {
 		return apperr.New(apperr.BadRequest, "attachment.bad_form")
@@ -171,22 +173,11 @@ func decodeOfflineSubmission(c *fiber.Ctx, f *comments.OfflineSubmission) error 
 		if !utf8.ValidString(vs[0]) {
 			return apperr.New(apperr.BadRequest, "error.bad_utf8")
 		}
-		v := strings.Clone(vs[0])
-		if set, ok := offlineFields[name]; ok {
-			if err := set(f, v); err != nil {
-				return err
-			}
-			continue
-		}
-		set, ok := submissionFields[name]
-		if !ok {
-			return apperr.New(apperr.BadRequest, "error.unknown_field", name)
-		}
-		if err := set(&f.Submission, v); err != nil {
+		if err := set(name, strings.Clone(vs[0])); err != nil {
 			return err
 		}
 	}
-	f.Files, err = formFiles(form)
+	*files, err = formFiles(form)
 	return err
 }
 
