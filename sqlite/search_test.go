@@ -159,6 +159,12 @@ func TestSearchBlocksMatchScan(t *testing.T) {
 		docs[string(d.Kind)+"/"+d.ID] = d
 	}
 	defer func() { walkSlack, maxLazyCandidates, eagerOnly = 1000, 20_000, false }()
+	// Documents at first and added later, and queries per check: fewer
+	// under the race detector (single goroutine: it finds nothing here).
+	first, more, queries := 700, 200, 60
+	if underRace {
+		first, more, queries = 300, 100, 30
+	}
 	cons := []string{"c1", "c2", "c3"}
 	newDoc := func(i int) search.Doc {
 		d := search.Doc{Kind: search.KindComment, ID: fmt.Sprintf("m%04d", i), ConsultationID: cons[rng.IntN(len(cons))],
@@ -174,7 +180,7 @@ func TestSearchBlocksMatchScan(t *testing.T) {
 	}
 	check := func(stage string) {
 		t.Helper()
-		for range 60 {
+		for range queries {
 			q := randomQuery(rng)
 			var f search.Filter
 			switch rng.IntN(4) {
@@ -201,7 +207,7 @@ func TestSearchBlocksMatchScan(t *testing.T) {
 		}
 		checkBlocks(t, db)
 	}
-	for i := range 700 {
+	for i := range first {
 		put(newDoc(i))
 	}
 	check("indexed")
@@ -230,7 +236,7 @@ func TestSearchBlocksMatchScan(t *testing.T) {
 		}
 	}
 	check("replaced and deleted")
-	for i := 700; i < 900; i++ {
+	for i := first; i < first+more; i++ {
 		put(newDoc(i))
 	}
 	check("indexed more")
