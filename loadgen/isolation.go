@@ -61,8 +61,11 @@ type IsolationRun struct {
 	// near-duplicates are proposed (default 100,000, at most 1,000,000).
 	ImportRows   int
 	NearComments int
-	// Log receives the server's stderr (nil: discarded).
-	Log io.Writer
+	// Log receives the server's stderr (nil: discarded); Progress one
+	// JSON line per phase as it ends (nil: none), so a long run that is cut
+	// short still leaves what it measured.
+	Log      io.Writer
+	Progress io.Writer
 }
 
 // IsolationPhase is one phase of an IsolationRun; latencies in
@@ -219,6 +222,13 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 		p.IndexQueue, _ = queueDepth(ctx, base)
 		return p
 	}
+	add := func(p IsolationPhase) {
+		res.Phases = append(res.Phases, p)
+		if r.Progress != nil {
+			b, _ := json.Marshal(p)
+			fmt.Fprintf(r.Progress, "%s\n", b)
+		}
+	}
 	compare := func(p IsolationPhase) IsolationPhase {
 		b := res.Phases[0]
 		if b.PerSecond > 0 {
@@ -244,7 +254,7 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 	if err := sleep(r.Window); err != nil {
 		return res, err
 	}
-	res.Phases = append(res.Phases, phase("baseline", ""))
+	add(phase("baseline", ""))
 
 	data, err := ImportFile("csv", r.ImportRows, 0)
 	if err != nil {
@@ -259,7 +269,7 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 	if n != r.ImportRows {
 		return res, fmt.Errorf("import phase: %d receipts for %d rows", n, r.ImportRows)
 	}
-	res.Phases = append(res.Phases, compare(phase("import",
+	add(compare(phase("import",
 		fmt.Sprintf("%d CSV rows (%.1f MiB): preview %.1f s, commit %.1f s", n, float64(len(data))/(1<<20), preview.Seconds(), commit.Seconds()))))
 	// The import's deferred work: until the index queue is back at its
 	// depth before the import (the steady load queues jobs too, so it need
@@ -273,12 +283,12 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 			return res, fmt.Errorf("import drain: %w", err)
 		}
 		if d <= before {
-			res.Phases = append(res.Phases, compare(phase("import-drain",
+			add(compare(phase("import-drain",
 				fmt.Sprintf("index queue %d before the import, %d after its commit, back to %d in %.1f s", before, after, d, time.Since(start).Seconds()))))
 			break
 		}
 		if time.Since(start) >= limit || sleep(200*time.Millisecond) != nil {
-			res.Phases = append(res.Phases, compare(phase("import-drain",
+			add(compare(phase("import-drain",
 				fmt.Sprintf("index queue %d before the import, %d after its commit, still %d after %.0f s (stopped waiting)", before, after, d, limit.Seconds()))))
 			break
 		}
@@ -294,13 +304,13 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 		}
 		passes, props, longest = passes+1, k, max(longest, time.Since(t))
 	}
-	res.Phases = append(res.Phases, compare(phase("near-duplicates",
+	add(compare(phase("near-duplicates",
 		fmt.Sprintf("%d passes over %d comments, longest %.1f s, %d proposals", passes, r.NearComments, longest.Seconds(), props))))
 
 	if err := sleep(r.Window); err != nil {
 		return res, err
 	}
-	res.Phases = append(res.Phases, phase("baseline-after", ""))
+	add(phase("baseline-after", ""))
 	if _, hwm, ok := procMemory(cmd.Process.Pid); ok {
 		res.PeakRSS = round2(float64(hwm) / (1 << 20))
 	}

@@ -143,6 +143,7 @@ func run(ctx context.Context, args []string) error {
 		if *verbose {
 			ir.Log = os.Stderr
 		}
+		ir.Progress = os.Stderr
 		res, err := ir.Run(ctx)
 		if err != nil {
 			return err
