@@ -61,6 +61,9 @@ type IsolationRun struct {
 	// near-duplicates are proposed (default 100,000, at most 1,000,000).
 	ImportRows   int
 	NearComments int
+	// NearLimit bounds one near-duplicate pass (default 5 min, goal 4's
+	// bound): a longer one is cancelled and the phase says so.
+	NearLimit time.Duration
 	// Log receives the server's stderr (nil: discarded); Progress one
 	// JSON line per phase as it ends (nil: none), so a long run that is cut
 	// short still leaves what it measured.
@@ -141,6 +144,9 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 	}
 	if r.NearComments == 0 {
 		r.NearComments = 100_000
+	}
+	if r.NearLimit <= 0 {
+		r.NearLimit = 5 * time.Minute
 	}
 	if r.Clients > MaxClients || r.Readers > MaxClients {
 		return IsolationResult{}, fmt.Errorf("loadgen: clients and readers must be 1–%d", MaxClients)
@@ -296,16 +302,23 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 
 	passes, props, longest := 0, 0, time.Duration(0)
 	start = time.Now()
+	detail := ""
 	for passes == 0 || time.Since(start) < r.Window {
 		t := time.Now()
-		k, err := proposals(ctx, base, large, staff.Token)
+		pctx, cancel := context.WithTimeout(ctx, r.NearLimit)
+		k, err := proposals(pctx, base, large, staff.Token)
+		cancel()
+		if err != nil && ctx.Err() == nil && time.Since(t) >= r.NearLimit {
+			detail = fmt.Sprintf("a pass over %d comments did not finish in %s (request cancelled)", r.NearComments, r.NearLimit)
+			break
+		}
 		if err != nil {
 			return res, fmt.Errorf("near-duplicate phase: %w", err)
 		}
 		passes, props, longest = passes+1, k, max(longest, time.Since(t))
+		detail = fmt.Sprintf("%d passes over %d comments, longest %.1f s, %d proposals", passes, r.NearComments, longest.Seconds(), props)
 	}
-	add(compare(phase("near-duplicates",
-		fmt.Sprintf("%d passes over %d comments, longest %.1f s, %d proposals", passes, r.NearComments, longest.Seconds(), props))))
+	add(compare(phase("near-duplicates", detail)))
 
 	if err := sleep(r.Window); err != nil {
 		return res, err
