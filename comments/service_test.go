@@ -617,6 +617,38 @@ func TestProposeGroups(t *testing.T) {
 	}
 }
 
+// A form letter sent with small changes by many residents is many groups
+// sharing bands; ProposeGroups links them all into one proposal (comparing
+// each with the component it joins, not every pair), and a dissimilar
+// comment in none.
+func TestProposeGroupsFormLetter(t *testing.T) {
+	e := newEnv(t)
+	c := e.open(t, false)
+	base := "我们坚决反对在城区全面禁止饲养大型犬的规定，理由如下：第一，许多家庭已经饲养多年，犬只已经登记并按时免疫；第二，禁止饲养将迫使大量犬只被遗弃，反而增加流浪犬数量；第三，应当通过牵引、嘴套和时段管理来解决问题。"
+	var want []string
+	for i := range 8 {
+		id := e.submit(t, c, resident, sub(base+fmt.Sprintf("（第%d号意见）", i))).CommentID
+		want = append(want, e.comment(t, id).GroupID)
+	}
+	other := e.comment(t, e.submit(t, c, resident, sub("建议在各社区设立犬只免疫点，方便群众就近办理，并公布办理时间和地点。")).CommentID).GroupID
+	props, err := e.svc.ProposeGroups(ctx, staff, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(props) != 1 || len(props[0].GroupIDs) != len(want) || props[0].Count != len(want) || props[0].Similarity < 0.8 {
+		t.Fatalf("ProposeGroups = %+v, want one proposal of the %d groups %v", props, len(want), want)
+	}
+	got := fmt.Sprint(props[0].GroupIDs)
+	for _, g := range want {
+		if !strings.Contains(got, g) {
+			t.Errorf("proposal %s lacks group %s", got, g)
+		}
+	}
+	if strings.Contains(got, other) {
+		t.Errorf("proposal %s holds the unrelated group %s", got, other)
+	}
+}
+
 func TestListStaffAndPublic(t *testing.T) {
 	e := newEnv(t)
 	c := e.open(t, true)

@@ -210,8 +210,14 @@ func OpenConsultation(ctx context.Context, base, admin, password string) (string
 	if err := call(ctx, base, "POST", "/api/v1/auth/login", "", map[string]string{"username": "loadstaff", "password": "loadgen-staff-password-1"}, &staff); err != nil {
 		return "", err
 	}
+	return newConsultation(ctx, base, staff.Token)
+}
+
+// newConsultation opens another consultation as the staff member whose
+// token is tok (OpenConsultation's staff account), open for 40 days.
+func newConsultation(ctx context.Context, base, tok string) (string, error) {
 	var c struct{ ID string }
-	if err := call(ctx, base, "POST", "/api/v1/consultations", staff.Token, map[string]any{
+	if err := call(ctx, base, "POST", "/api/v1/consultations", tok, map[string]any{
 		"title": "某县养犬管理办法（征求意见稿）", "procedure_type": "other", "explanation": "起草说明", "legal_basis": "《中华人民共和国动物防疫法》",
 		"contact":  map[string]string{"department": "压测县公安局", "phone": "0571-12345678"},
 		"channels": map[string]string{"email": "dog@example.gov.cn"},
@@ -220,7 +226,7 @@ func OpenConsultation(ctx context.Context, base, admin, password string) (string
 		return "", err
 	}
 	closes := time.Now().Add(40 * 24 * time.Hour).Format("2006-01-02")
-	if err := call(ctx, base, "POST", "/api/v1/consultations/"+c.ID+"/publish", staff.Token, map[string]string{"closes_at": closes}, nil); err != nil {
+	if err := call(ctx, base, "POST", "/api/v1/consultations/"+c.ID+"/publish", tok, map[string]string{"closes_at": closes}, nil); err != nil {
 		return "", err
 	}
 	return c.ID, nil

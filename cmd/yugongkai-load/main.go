@@ -8,6 +8,7 @@
 //	yugongkai-load pages -sizes 100,1000000 -clients 8   (page p95 at each size, and the ratios)
 //	yugongkai-load export -comments 1000000              (RSS growth while the report is exported)
 //	yugongkai-load import -server ./yugongkai -rows 100000 -formats csv,xlsx   (bulk import: wall time, read p99, peak RSS)
+//	yugongkai-load isolation -server ./yugongkai -import-rows 20000 -near-comments 100000   (steady load during each disturbance)
 //
 // compare starts the server binary and the baseline service (this binary's
 // baseline subcommand) on fresh data directories and measures both in one
@@ -39,7 +40,7 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: yugongkai-load comments|setup|compare|baseline|pages|export|import [flags]")
+		return fmt.Errorf("usage: yugongkai-load comments|setup|compare|baseline|pages|export|import|isolation [flags]")
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
@@ -121,6 +122,29 @@ func run(ctx context.Context, args []string) error {
 		for _, f := range strings.Split(*formats, ",") {
 			ir.Formats = append(ir.Formats, strings.TrimSpace(f))
 		}
+		res, err := ir.Run(ctx)
+		if err != nil {
+			return err
+		}
+		return print(res)
+	case "isolation":
+		var ir loadgen.IsolationRun
+		fs.StringVar(&ir.Server, "server", "yugongkai", "yugongkai server binary")
+		fs.IntVar(&ir.Clients, "clients", 16, "concurrent comment submitters")
+		fs.IntVar(&ir.Readers, "readers", 4, "concurrent public readers")
+		fs.DurationVar(&ir.ReadInterval, "read-interval", 50*time.Millisecond, "pause of each reader after each read")
+		fs.DurationVar(&ir.Window, "window", 20*time.Second, "length of each baseline, least length of the near-duplicate phase")
+		fs.IntVar(&ir.ImportRows, "import-rows", 20_000, "rows of the bulk import phase (at most 200,000)")
+		fs.IntVar(&ir.NearComments, "near-comments", 100_000, "comments of the consultation whose near-duplicates are proposed (at most 1,000,000)")
+		fs.DurationVar(&ir.NearLimit, "near-limit", 5*time.Minute, "longest near-duplicate pass; a longer one is cancelled and reported")
+		verbose := fs.Bool("v", false, "pass the server's log to stderr")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if *verbose {
+			ir.Log = os.Stderr
+		}
+		ir.Progress = os.Stderr
 		res, err := ir.Run(ctx)
 		if err != nil {
 			return err
