@@ -121,31 +121,13 @@ func (r ImportRun) Run(ctx context.Context) ([]ImportResult, error) {
 
 func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error) {
 	res := ImportResult{Format: format, Rows: r.Rows, LoadBefore: loadAverage()}
-	dir, err := os.MkdirTemp("", "yugongkai-import-")
+	srv, err := startServed(ctx, r.Server, "yugongkai-import-", r.Log)
 	if err != nil {
 		return res, err
 	}
-	defer os.RemoveAll(dir)
-	addr, err := freeAddr()
-	if err != nil {
-		return res, err
-	}
-	cmd := exec.Command(r.Server, "-addr", addr, "-data", filepath.Join(dir, "data"), "-trusted-proxies", "127.0.0.1")
-	cmd.Env = append(os.Environ(), "YUGONGKAI_ADMIN_PASSWORD="+adminPassword)
-	stop, err := Comparison{Log: r.Log}.child(ctx, addr, "/readyz", cmd)
-	if err != nil {
-		return res, err
-	}
-	defer stop()
-	base := "http://" + addr
-	id, err := OpenConsultation(ctx, base, "admin", adminPassword)
-	if err != nil {
-		return res, err
-	}
-	var staff struct{ Token string }
-	if err := call(ctx, base, "POST", "/api/v1/auth/login", "", map[string]string{"username": "loadstaff", "password": "loadgen-staff-password-1"}, &staff); err != nil {
-		return res, err
-	}
+	defer srv.close()
+	base, id, cmd := srv.Base, srv.Consultation, srv.Cmd
+	staff := struct{ Token string }{srv.StaffToken}
 	// A few hundred comments first, so the pages read are not empty.
 	seed, err := ImportFile("csv", 200, 1_000_000)
 	if err != nil {
@@ -406,4 +388,46 @@ func procMemory(pid int) (rss, hwm int64, ok bool) {
 		}
 	}
 	return rss, hwm, rss > 0
+}
+
+// served is a server binary started on a fresh data directory (Dir) with
+// loadgen's open consultation and the staff account's token: what the
+// import and isolation runs start from.
+type served struct {
+	Base, Dir, Consultation, StaffToken string
+	Cmd                                 *exec.Cmd
+	close                               func()
+}
+
+func startServed(ctx context.Context, server, prefix string, log io.Writer) (*served, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*served, error) {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return fail(err)
+	}
+	cmd := exec.Command(server, "-addr", addr, "-data", filepath.Join(dir, "data"), "-trusted-proxies", "127.0.0.1")
+	cmd.Env = append(os.Environ(), "YUGONGKAI_ADMIN_PASSWORD="+adminPassword)
+	stop, err := Comparison{Log: log}.child(ctx, addr, "/readyz", cmd)
+	if err != nil {
+		return fail(err)
+	}
+	s := &served{Base: "http://" + addr, Dir: dir, Cmd: cmd, close: func() { stop(); os.RemoveAll(dir) }}
+	if s.Consultation, err = OpenConsultation(ctx, s.Base, "admin", adminPassword); err != nil {
+		s.close()
+		return nil, err
+	}
+	var staff struct{ Token string }
+	if err := call(ctx, s.Base, "POST", "/api/v1/auth/login", "", map[string]string{"username": "loadstaff", "password": "loadgen-staff-password-1"}, &staff); err != nil {
+		s.close()
+		return nil, err
+	}
+	s.StaffToken = staff.Token
+	return s, nil
 }

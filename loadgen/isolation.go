@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -160,31 +159,13 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 	res := IsolationResult{Clients: r.Clients, Readers: r.Readers, ImportRows: r.ImportRows, NearComments: r.NearComments,
 		Reindex: ReindexNote, LoadBefore: loadAverage()}
 
-	dir, err := os.MkdirTemp("", "yugongkai-isolation-")
+	srv, err := startServed(ctx, r.Server, "yugongkai-isolation-", r.Log)
 	if err != nil {
 		return res, err
 	}
-	defer os.RemoveAll(dir)
-	addr, err := freeAddr()
-	if err != nil {
-		return res, err
-	}
-	cmd := exec.Command(r.Server, "-addr", addr, "-data", filepath.Join(dir, "data"), "-trusted-proxies", "127.0.0.1")
-	cmd.Env = append(os.Environ(), "YUGONGKAI_ADMIN_PASSWORD="+adminPassword)
-	stop, err := Comparison{Log: r.Log}.child(ctx, addr, "/readyz", cmd)
-	if err != nil {
-		return res, err
-	}
-	defer stop()
-	base := "http://" + addr
-	steady, err := OpenConsultation(ctx, base, "admin", adminPassword)
-	if err != nil {
-		return res, err
-	}
-	var staff struct{ Token string }
-	if err := call(ctx, base, "POST", "/api/v1/auth/login", "", map[string]string{"username": "loadstaff", "password": "loadgen-staff-password-1"}, &staff); err != nil {
-		return res, err
-	}
+	defer srv.close()
+	base, steady, cmd, dir := srv.Base, srv.Consultation, srv.Cmd, srv.Dir
+	staff := struct{ Token string }{srv.StaffToken}
 	large, err := newConsultation(ctx, base, staff.Token)
 	if err != nil {
 		return res, err

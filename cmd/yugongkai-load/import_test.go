@@ -2,8 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,16 +15,7 @@ import (
 //
 //	go run ./cmd/yugongkai-load import -server <binary> -rows 100000
 func TestImportLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the server")
-	}
-	dir := t.TempDir()
-	server := filepath.Join(dir, "yugongkai")
-	cmd := exec.Command("go", "build", "-o", server, "../yugongkai")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
+	server := buildServer(t)
 	res, err := loadgen.ImportRun{Server: server, Rows: 500, Formats: []string{"csv", "xlsx"}, Readers: 2, BaselineTime: time.Second}.Run(t.Context())
 	if err != nil {
 		t.Fatal(err)

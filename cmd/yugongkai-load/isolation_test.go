@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,16 +15,7 @@ import (
 //
 //	go run ./cmd/yugongkai-load isolation -server <binary>
 func TestIsolationLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the server")
-	}
-	dir := t.TempDir()
-	server := filepath.Join(dir, "yugongkai")
-	cmd := exec.Command("go", "build", "-o", server, "../yugongkai")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
+	server := buildServer(t)
 	res, err := loadgen.IsolationRun{Server: server, Clients: 2, Readers: 2, Window: time.Second, ImportRows: 300, NearComments: 500}.Run(t.Context())
 	if err != nil {
 		t.Fatal(err)
