@@ -11,9 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
+
+	"yugongkai/internal/procstat"
 )
 
 // Comparison runs the yugongkai server and the baseline service as child
@@ -95,39 +95,13 @@ func (cmp Comparison) runBaseline(ctx context.Context, clients int) (Result, err
 // it per accepted comment: on a machine shared with other work the
 // throughput varies with the neighbours, the CPU a comment costs much less.
 func measured(cmd *exec.Cmd, load func() (Result, error)) (Result, error) {
-	before, okBefore := cpuTime(cmd.Process.Pid)
+	before, okBefore := procstat.CPUTime(cmd.Process.Pid)
 	res, err := load()
-	after, okAfter := cpuTime(cmd.Process.Pid)
+	after, okAfter := procstat.CPUTime(cmd.Process.Pid)
 	if err == nil && okBefore && okAfter && res.Accepted > 0 {
 		res.CPUPerComment = float64((after - before).Microseconds()) / 1000 / float64(res.Accepted)
 	}
 	return res, err
-}
-
-// cpuTime reads a process's user + system CPU time from /proc (Linux; ok is
-// false elsewhere).
-func cpuTime(pid int) (time.Duration, bool) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	// The command name (field 2) may hold spaces; fields after it are plain.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	const ticks = 100 // USER_HZ on Linux
-	return time.Duration(utime+stime) * time.Second / ticks, true
 }
 
 func (cmp Comparison) runServer(ctx context.Context, clients int) (Result, error) {

@@ -1,7 +1,6 @@
 package loadgen
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -14,10 +13,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"yugongkai/internal/procstat"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -78,19 +77,6 @@ type ImportResult struct {
 	LoadAfter  string `json:"load_after,omitempty"`
 }
 
-// loadAverage is the 1, 5 and 15 minute load averages (/proc/loadavg).
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return ""
-	}
-	return strings.Join(f[:3], " ")
-}
-
 // Run measures every format.
 func (r ImportRun) Run(ctx context.Context) ([]ImportResult, error) {
 	if r.Rows < 1 || r.Rows > 200_000 {
@@ -120,7 +106,7 @@ func (r ImportRun) Run(ctx context.Context) ([]ImportResult, error) {
 }
 
 func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error) {
-	res := ImportResult{Format: format, Rows: r.Rows, LoadBefore: loadAverage()}
+	res := ImportResult{Format: format, Rows: r.Rows, LoadBefore: procstat.LoadAverage()}
 	srv, err := startServed(ctx, r.Server, "yugongkai-import-", r.Log)
 	if err != nil {
 		return res, err
@@ -146,7 +132,7 @@ func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error)
 	time.Sleep(r.BaselineTime)
 	baseLat := rd.take()
 	res.BaseReads, res.BaseP50, res.BaseP99 = len(baseLat), quantile(baseLat, 0.5), quantile(baseLat, 0.99)
-	if rss, _, ok := procMemory(cmd.Process.Pid); ok {
+	if rss, _, ok := procstat.Memory(cmd.Process.Pid); ok {
 		res.IdleRSS = round2(float64(rss) / (1 << 20))
 	}
 
@@ -163,10 +149,10 @@ func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error)
 	if res.BaseP99 > 0 {
 		res.P99Ratio = round2(res.P99 / res.BaseP99)
 	}
-	if _, hwm, ok := procMemory(cmd.Process.Pid); ok {
+	if _, hwm, ok := procstat.Memory(cmd.Process.Pid); ok {
 		res.PeakRSS = round2(float64(hwm) / (1 << 20))
 	}
-	res.LoadAfter = loadAverage()
+	res.LoadAfter = procstat.LoadAverage()
 	if n != r.Rows {
 		return res, fmt.Errorf("loadgen: imported %d of %d rows", n, r.Rows)
 	}
@@ -364,30 +350,6 @@ func (rd *readers) stop() int {
 	rd.cancel()
 	rd.wg.Wait()
 	return rd.errs
-}
-
-// procMemory reads a process's resident set size and its peak (VmRSS,
-// VmHWM) in bytes from /proc (Linux; ok is false elsewhere).
-func procMemory(pid int) (rss, hwm int64, ok bool) {
-	fh, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0, false
-	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	kb := func(v string) int64 {
-		n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-		return n << 10
-	}
-	for sc.Scan() {
-		if v, found := strings.CutPrefix(sc.Text(), "VmRSS:"); found {
-			rss = kb(v)
-		}
-		if v, found := strings.CutPrefix(sc.Text(), "VmHWM:"); found {
-			hwm = kb(v)
-		}
-	}
-	return rss, hwm, rss > 0
 }
 
 // served is a server binary started on a fresh data directory (Dir) with

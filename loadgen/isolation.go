@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"yugongkai/internal/procstat"
 )
 
 // IsolationRun measures issue 10, goal 6 on the real server binary: how
@@ -157,7 +159,7 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 		return IsolationResult{}, fmt.Errorf("loadgen: near-duplicate comments must be 1–%d", MaxCount)
 	}
 	res := IsolationResult{Clients: r.Clients, Readers: r.Readers, ImportRows: r.ImportRows, NearComments: r.NearComments,
-		Reindex: ReindexNote, LoadBefore: loadAverage()}
+		Reindex: ReindexNote, LoadBefore: procstat.LoadAverage()}
 
 	srv, err := startServed(ctx, r.Server, "yugongkai-isolation-", r.Log)
 	if err != nil {
@@ -205,7 +207,7 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 	defer load.stop()
 	phase := func(name string, detail string) IsolationPhase {
 		p := load.take(name)
-		p.Detail, p.Load = detail, loadAverage()
+		p.Detail, p.Load = detail, procstat.LoadAverage()
 		p.IndexQueue, _ = queueDepth(ctx, base)
 		return p
 	}
@@ -305,7 +307,7 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 		return res, err
 	}
 	add(phase("baseline-after", ""))
-	if _, hwm, ok := procMemory(cmd.Process.Pid); ok {
+	if _, hwm, ok := procstat.Memory(cmd.Process.Pid); ok {
 		res.PeakRSS = round2(float64(hwm) / (1 << 20))
 	}
 	mib := func(name string) float64 {
@@ -315,7 +317,7 @@ func (r IsolationRun) Run(ctx context.Context) (IsolationResult, error) {
 		return 0
 	}
 	res.DBMiB, res.WALMiB = mib("yugongkai.db"), mib("yugongkai.db-wal")
-	res.LoadAfter = loadAverage()
+	res.LoadAfter = procstat.LoadAverage()
 	return res, nil
 }
 

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"os"
 	"testing"
 	"time"
 
+	"yugongkai/internal/procstat"
 	"yugongkai/loadgen"
 )
 
@@ -27,7 +27,7 @@ func TestImportLoad(t *testing.T) {
 		if r.Imported != 500 || r.BaseReads == 0 || r.Reads == 0 || r.ReadErrors != 0 {
 			t.Errorf("%s: %+v", r.Format, r)
 		}
-		if _, err := os.Stat("/proc/self/status"); err == nil && (r.PeakRSS <= 0 || r.PeakRSS < r.IdleRSS) {
+		if procstat.Available() && (r.PeakRSS <= 0 || r.PeakRSS < r.IdleRSS) {
 			t.Errorf("%s: idle RSS %.1f MiB, peak %.1f MiB", r.Format, r.IdleRSS, r.PeakRSS)
 		}
 	}

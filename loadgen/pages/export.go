@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -11,10 +10,10 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
+
+	"yugongkai/internal/procstat"
 )
 
 // ExportRun is one export of the report as measured.
@@ -115,17 +114,6 @@ func mb(b int64) float64 { return round(float64(b) / (1 << 20)) }
 
 // rss is the process's resident set size in bytes (0 where /proc is absent).
 func rss() int64 {
-	fh, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
+	n, _, _ := procstat.Memory(os.Getpid())
+	return n
 }
