@@ -165,6 +165,10 @@ func insertCommentRow(ctx context.Context, t *txn, c *comments.Comment) error {
 		formatTime(c.ReceivedAt), c.Receipt, nullable(c.IdempotencyKey), record, nullable(email), nullable(phone)); err != nil {
 		return duplicateKey(err, "insert comment")
 	}
+	if t.inserted == nil {
+		t.inserted = reportDeltas{}
+	}
+	t.inserted.addInserted(c)
 	return nil
 }
 

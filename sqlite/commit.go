@@ -27,12 +27,29 @@ const (
 	bulkCacheKiB = 32 << 10
 )
 
+// sharedItems bounds the comments a change may touch and still share its
+// transaction with other writes (groupcommit.go): beyond it, or when it
+// touches an unknown number (a stream, a whole group, a move, an expiry), it
+// commits alone.
+const sharedItems = 64
+
+// largeChange reports whether cm may change more pages than a shared batch
+// should hold.
+func largeChange(cm *comments.Change) bool {
+	if cm == nil {
+		return false
+	}
+	n := len(cm.Insert) + len(cm.Moderate) + len(cm.Dispose) + len(cm.Redact) + len(cm.Withdraw) +
+		len(cm.Attachments) + len(cm.EraseContacts) + len(cm.Attach)
+	return n > sharedItems || cm.Stream != nil || cm.DisposeGroup != nil || cm.Move != nil || cm.ExpireContacts
+}
+
 // commit is the one write path of a command: everything it changes —
 // consultation, versions, events, comments, group and article counters —
 // in one SQLite transaction, so a failure at any statement leaves nothing.
 func (db *DB) commit(ctx context.Context, ch *consultation.Change, cm *comments.Change) error {
 	var rev int64
-	err := db.commitTx(ctx, func(ctx context.Context, t *txn) error {
+	err := db.commitTx(ctx, largeChange(cm), func(ctx context.Context, t *txn) error {
 		if cm != nil && (len(cm.Insert) >= bulkInserts || cm.Stream != nil) {
 			// A bulk import touches far more pages than the default cache
 			// (2 MiB) holds: SQLite would spill them to the WAL mid-transaction

@@ -52,7 +52,7 @@ func (db *DB) backfillContactKeys(ctx context.Context) error {
 	after := ""
 	for done := false; !done; {
 		var last string
-		err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		err := db.writeAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			rows, err := tx.QueryContext(ctx, `SELECT id, record FROM comments WHERE id > ? AND contact_email_key IS NULL AND contact_phone_key IS NULL
 				AND (json_extract(record, '$.contact_email') IS NOT NULL OR json_extract(record, '$.contact_phone') IS NOT NULL)
 				ORDER BY id LIMIT ?`, after, contactBackfillBatch)

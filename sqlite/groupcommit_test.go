@@ -111,6 +111,94 @@ func TestGroupCommitBatches(t *testing.T) {
 	}
 }
 
+// TestGroupCommitWriteAlone: a write that may touch any number of pages
+// (writeAlone) never shares a batch: the writes queued before it commit
+// together, it commits on its own, and those after it together again. A
+// shared batch keeps its savepoints' journal in memory; a write alone keeps
+// temporary storage in files (so a huge import cannot grow the heap), and a
+// lone failing write leaves nothing.
+func TestGroupCommitWriteAlone(t *testing.T) {
+	db := OpenTemp(t)
+	scratch(t, db)
+	tempStore := func(ctx context.Context, tx *sql.Tx) (int, error) {
+		var mode int
+		err := tx.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&mode)
+		return mode, err
+	}
+	const file, memory = 1, 2
+	release := holdWriter(t, db)
+	b0, w0 := db.WriteStats()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	modes := make(chan string, 8)
+	queue := func(name string, alone bool, n int) {
+		write := db.write
+		if alone {
+			write = db.writeAlone
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- write(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+				mode, err := tempStore(ctx, tx)
+				if err != nil {
+					return err
+				}
+				modes <- fmt.Sprintf("%s:%d", name, mode)
+				_, err = tx.ExecContext(ctx, "INSERT INTO scratch (k, v) VALUES (?, 1)", name)
+				return err
+			})
+		}()
+		waitQueued(t, db, n)
+	}
+	queue("a", false, 1)
+	queue("b", false, 2)
+	queue("x", true, 3)
+	queue("c", false, 4)
+	queue("d", false, 5)
+	release()
+	wg.Wait()
+	close(errs)
+	close(modes)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("write: %v", err)
+		}
+	}
+	var got []string
+	for m := range modes {
+		got = append(got, m)
+	}
+	sort.Strings(got)
+	if want := fmt.Sprintf("[a:%d b:%d c:%d d:%d x:%d]", memory, memory, memory, memory, file); fmt.Sprint(got) != want {
+		t.Errorf("temp_store seen by the writes = %v, want %s", got, want)
+	}
+	b1, w1 := db.WriteStats()
+	if got := b1 - b0; got != 3 {
+		t.Errorf("batches = %d, want 3 ([a b], [x] alone, [c d])", got)
+	}
+	if got := w1 - w0; got != 5 {
+		t.Errorf("writes = %d, want 5", got)
+	}
+	if keys := fmt.Sprint(scratchKeys(t, db)); keys != "[a b c d x]" {
+		t.Errorf("stored %s, want [a b c d x]", keys)
+	}
+
+	boom := errors.New("boom")
+	err := db.writeAlone(t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO scratch (k, v) VALUES ('half', 1)"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("failing write alone = %v, want boom", err)
+	}
+	if keys := fmt.Sprint(scratchKeys(t, db)); keys != "[a b c d x]" {
+		t.Errorf("after a failed write alone: stored %s, want [a b c d x] (nothing of it)", keys)
+	}
+}
+
 // TestGroupCommitIsolatesFailures: a write that fails in the middle of a
 // batch leaves nothing of itself and nothing is lost of the others.
 func TestGroupCommitIsolatesFailures(t *testing.T) {

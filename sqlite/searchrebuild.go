@@ -64,7 +64,7 @@ func (db *DB) rebuildSearch(ctx context.Context) error {
 		}
 		i = j
 	}
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.writeAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM search_segments"); err != nil {
 			return classify(err, "search segments")
 		}
@@ -108,7 +108,7 @@ func (db *DB) rebuildPass(ctx context.Context, lo, hi rune) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return db.writeAlone(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		w := &blockWriter{tx: tx, stmts: db.writes.stmts}
 		var ids []docno
 		for _, k := range keys {

@@ -163,7 +163,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 	sqlDB.SetConnMaxIdleTime(0)
 
 	db := &DB{sql: newReadPool(sqlDB), path: path, now: o.now, fault: o.fault}
-	if db.writes, err = startWriter(ctx, sqlDB); err != nil {
+	if db.writes, err = startWriter(ctx, sqlDB, o.fault); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
@@ -215,6 +215,13 @@ func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx
 	return db.writes.do(ctx, fn)
 }
 
+// writeAlone is write for a write that may change any number of pages (a
+// bulk import, a migration, a rebuild): it commits in a transaction of its
+// own, not shared with other writes (groupcommit.go).
+func (db *DB) writeAlone(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return db.writes.doAlone(ctx, fn)
+}
+
 // txn is a write transaction of a commit: its ExecContext passes through
 // the fault hook. Commit code writes only through ExecContext.
 type txn struct {
@@ -228,6 +235,9 @@ type txn struct {
 	// keeps it until the transaction ends (a 100,000-row import would hold
 	// hundreds of thousands).
 	bound map[string]*sql.Stmt
+	// inserted are the report counters of the comments this write
+	// inserted (reportdeltas.go).
+	inserted reportDeltas
 }
 
 // stmt returns query's prepared statement bound to t, or nil.
@@ -266,10 +276,22 @@ func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
-// commitTx runs fn in one write transaction (see write) as a txn.
-func (db *DB) commitTx(ctx context.Context, fn func(ctx context.Context, t *txn) error) error {
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		return fn(ctx, &txn{Tx: tx, fault: db.fault, noLog: db.noLog, stmts: db.writes.stmts, keys: db.contactKeys})
+// commitTx runs fn in one write transaction (see write) as a txn; alone
+// for a change that may touch any number of pages (writeAlone).
+func (db *DB) commitTx(ctx context.Context, alone bool, fn func(ctx context.Context, t *txn) error) error {
+	write := db.write
+	if alone {
+		write = db.writeAlone
+	}
+	return write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		t := &txn{Tx: tx, fault: db.fault, noLog: db.noLog, stmts: db.writes.stmts, keys: db.contactKeys}
+		if err := fn(ctx, t); err != nil {
+			return err
+		}
+		// Only a write that succeeded counts its comments (reportdeltas.go);
+		// this runs on the writer's goroutine, within its batch.
+		db.writes.pending.merge(t.inserted)
+		return nil
 	})
 }
 
