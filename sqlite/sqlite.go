@@ -266,6 +266,14 @@ func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
+// queryContext runs a query of the commit with a prepared statement.
+func (t *txn) queryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
 // commitTx runs fn in one write transaction (see write) as a txn.
 func (db *DB) commitTx(ctx context.Context, fn func(ctx context.Context, t *txn) error) error {
 	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
