@@ -234,7 +234,9 @@ func (s *Service) targets(ctx context.Context, jobs []consultation.IndexJob) ([]
 			continue
 		}
 		c, err := s.Records.Consultation(ctx, j.Consultation)
-		if err != nil && !apperr.Is(err, apperr.NotFound) {
+		if apperr.Is(err, apperr.NotFound) {
+			c = nil
+		} else if err != nil {
 			return nil, err
 		}
 		cons[j.Consultation] = c
@@ -277,7 +279,9 @@ func (s *Service) targets(ctx context.Context, jobs []consultation.IndexJob) ([]
 				cm = byID[j.ID]
 			} else {
 				var err error
-				if cm, err = s.Records.Comment(ctx, j.ID); err != nil && !apperr.Is(err, apperr.NotFound) {
+				if cm, err = s.Records.Comment(ctx, j.ID); apperr.Is(err, apperr.NotFound) {
+					cm = nil
+				} else if err != nil {
 					return nil, err
 				}
 			}
