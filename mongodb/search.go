@@ -52,8 +52,22 @@ func (s *SearchIndex) Done(ctx context.Context, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
+	if err := s.write("delete search_queue"); err != nil {
+		return err
+	}
 	_, err := s.queue.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}})
 	return storeErr(err, "index queue done")
+}
+
+// write returns the injected fault before a write, if any (WithFaults).
+func (s *SearchIndex) write(op string) error {
+	if s.fault == nil {
+		return nil
+	}
+	if err := s.fault(op); err != nil {
+		return apperr.Wrap(err, "mongodb: "+op)
+	}
+	return nil
 }
 
 // QueueDepth counts the queued jobs (search.Queue).
@@ -70,14 +84,15 @@ func (s *SearchIndex) QueueDepth(ctx context.Context) (int, error) {
 type SearchIndex struct {
 	docs  *mongo.Collection
 	queue *mongo.Collection
+	fault func(op string) error // tests only (WithFaults): asked before each write of Apply and Done
 }
 
-var _ search.Index = (*SearchIndex)(nil)
+var _ search.BatchIndex = (*SearchIndex)(nil)
 
 // Search returns the full-text index. Its indexes (searchIndexes) are
 // created by Open with the others.
 func (db *DB) Search() *SearchIndex {
-	return &SearchIndex{docs: db.db.Collection(searchDocsCollection), queue: db.db.Collection(searchQueueCollection)}
+	return &SearchIndex{docs: db.db.Collection(searchDocsCollection), queue: db.db.Collection(searchQueueCollection), fault: db.fault}
 }
 
 // searchIndexes are the indexes of the search collection, by collection
@@ -133,33 +148,104 @@ func (d *searchDoc) doc() search.Doc {
 	return sd
 }
 
+func closesAtField(d *search.Doc) time.Time {
+	if d.ClosesAt != nil {
+		return *d.ClosesAt
+	}
+	return noClose
+}
+
+func storedSearchDoc(d *search.Doc) searchDoc {
+	return searchDoc{ID: searchDocID(d.Kind, d.ID), Kind: string(d.Kind), DocID: d.ID, ConsultationID: d.ConsultationID,
+		Key: d.Key(), State: string(d.State), ClosesAt: closesAtField(d), DepartmentID: d.DepartmentID,
+		ProcedureType: string(d.ProcedureType), Title: d.Title, Name: d.Name, At: d.At, Source: d.Source, Text: d.Text,
+		Terms: search.Terms(d.Text)}
+}
+
 // Put replaces the document (with its terms) in one write, then, for a
 // consultation, copies its title and filter fields to its comments.
 func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
-	closesAt := noClose
-	if d.ClosesAt != nil {
-		closesAt = *d.ClosesAt
-	}
-	doc := searchDoc{ID: searchDocID(d.Kind, d.ID), Kind: string(d.Kind), DocID: d.ID, ConsultationID: d.ConsultationID,
-		Key: d.Key(), State: string(d.State), ClosesAt: closesAt, DepartmentID: d.DepartmentID,
-		ProcedureType: string(d.ProcedureType), Title: d.Title, Name: d.Name, At: d.At, Source: d.Source, Text: d.Text,
-		Terms: search.Terms(d.Text)}
+	doc := storedSearchDoc(&d)
 	if _, err := s.docs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: doc.ID}}, doc, options.Replace().SetUpsert(true)); err != nil {
 		return storeErr(err, "put search doc")
 	}
 	if d.Kind != search.KindConsultation {
 		return nil
 	}
+	return s.propagate(ctx, &d)
+}
+
+// propagate copies consultation d's title and filter fields to its
+// comments' documents.
+func (s *SearchIndex) propagate(ctx context.Context, d *search.Doc) error {
 	_, err := s.docs.UpdateMany(ctx,
 		bson.D{{Key: "consultation_id", Value: d.ID}, {Key: "kind", Value: string(search.KindComment)}},
 		bson.D{{Key: "$set", Value: bson.D{
 			{Key: "title", Value: d.Title},
 			{Key: "state", Value: string(d.State)},
-			{Key: "closes_at", Value: closesAt},
+			{Key: "closes_at", Value: closesAtField(d)},
 			{Key: "department_id", Value: d.DepartmentID},
 			{Key: "procedure_type", Value: string(d.ProcedureType)},
 		}}})
 	return storeErr(err, "update search comments")
+}
+
+// Apply makes a batch of changes (search.BatchIndex) in a few writes: only
+// the last change of each document counts, as one by one; first the title
+// and filter fields of each consultation the batch puts (its last put) are
+// copied to its comments (one UpdateMany each, usually none: a batch is
+// mostly comments); then every document is replaced or deleted in one
+// unordered bulk write, a comment put before its consultation's last put
+// in the batch taking that put's fields, as it would one by one; then the
+// jobs done leave the queue. Each write is idempotent, and the queue's jobs
+// go last: a batch cut short leaves them queued, and the next drain writes
+// it whole.
+func (s *SearchIndex) Apply(ctx context.Context, changes []search.Change, done []string) error {
+	last := map[string]int{}    // document _id → its last change
+	consPut := map[string]int{} // consultation id → its last put
+	for i, c := range changes {
+		last[searchDocID(c.Doc.Kind, c.Doc.ID)] = i
+		if !c.Delete && c.Doc.Kind == search.KindConsultation {
+			consPut[c.Doc.ID] = i
+		}
+	}
+	for i, c := range changes {
+		if j, ok := consPut[c.Doc.ID]; ok && j == i && c.Doc.Kind == search.KindConsultation {
+			if err := s.write("update search comments"); err != nil {
+				return err
+			}
+			if err := s.propagate(ctx, &changes[i].Doc); err != nil {
+				return err
+			}
+		}
+	}
+	var models []mongo.WriteModel
+	for i, c := range changes {
+		id := searchDocID(c.Doc.Kind, c.Doc.ID)
+		if last[id] != i {
+			continue
+		}
+		if c.Delete {
+			models = append(models, mongo.NewDeleteOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}))
+			continue
+		}
+		d := c.Doc
+		if j, ok := consPut[d.ConsultationID]; ok && j > i && d.Kind == search.KindComment {
+			cd := &changes[j].Doc
+			d.Title, d.State, d.ClosesAt, d.DepartmentID, d.ProcedureType = cd.Title, cd.State, cd.ClosesAt, cd.DepartmentID, cd.ProcedureType
+		}
+		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).
+			SetReplacement(storedSearchDoc(&d)).SetUpsert(true))
+	}
+	if len(models) > 0 {
+		if err := s.write("bulk write search_docs"); err != nil {
+			return err
+		}
+		if _, err := s.docs.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+			return storeErr(err, "write search docs")
+		}
+	}
+	return s.Done(ctx, done)
 }
 
 // Delete removes a document and its postings.

@@ -121,33 +121,187 @@ func (s *Service) kicks() chan struct{} {
 	return s.kick
 }
 
-// drainOnce applies one batch of the queue.
+// drainOnce applies one batch of the queue (at most batchJobs jobs).
+//
+// The batch's records are read first (the comments in one read when
+// Records is BatchRecords, each consultation once), then every job's
+// document is written, and the jobs removed from the queue, in one call of
+// BatchIndex.Apply: on SQLite one transaction, so a crash never leaves the
+// batch half applied. Without a BatchIndex (or with Unbatched) each job is
+// one Put or Delete, as before.
+//
+// Shared: the batch is written, then the records of all its jobs read
+// again, and the jobs whose document moved meanwhile written again (at
+// most maxRewrites times), as apply does for one job; the jobs leave the
+// queue only after that, in a write of their own, so a crash in between
+// leaves them queued.
 func (s *Service) drainOnce(ctx context.Context) (int, error) {
-	jobs, err := s.Queue.Queued(ctx, 200)
+	jobs, err := s.Queue.Queued(ctx, batchJobs)
 	if err != nil || len(jobs) == 0 {
 		return 0, err
 	}
 	seen := map[consultation.IndexJob]bool{}
 	keys := make([]string, 0, len(jobs))
+	var distinct []consultation.IndexJob
 	for _, q := range jobs {
 		if !seen[q.Job] {
 			seen[q.Job] = true
-			if err := s.apply(ctx, q.Job); err != nil {
+			distinct = append(distinct, q.Job)
+		}
+		keys = append(keys, q.Key)
+	}
+	if _, ok := s.Index.(BatchIndex); !ok || s.Unbatched {
+		for _, j := range distinct {
+			if err := s.apply(ctx, j); err != nil {
 				return 0, err
 			}
 		}
-		keys = append(keys, q.Key)
+		return len(jobs), s.Queue.Done(ctx, keys)
+	}
+	targets, err := s.targets(ctx, distinct)
+	if err != nil {
+		return 0, err
+	}
+	if !s.Shared {
+		return len(jobs), s.applyChanges(ctx, changes(distinct, targets), keys)
+	}
+	pending, docs := distinct, targets
+	for round := 0; ; round++ {
+		if err := s.applyChanges(ctx, changes(pending, docs), nil); err != nil {
+			return 0, err
+		}
+		if round == maxRewrites {
+			break
+		}
+		again, err := s.targets(ctx, pending)
+		if err != nil {
+			return 0, err
+		}
+		var moved []consultation.IndexJob
+		var movedDocs []target
+		for i, t := range again {
+			if t.ok != docs[i].ok || t.ok && !reflect.DeepEqual(t.d, docs[i].d) {
+				moved = append(moved, pending[i])
+				movedDocs = append(movedDocs, t)
+			}
+		}
+		if len(moved) == 0 {
+			break
+		}
+		pending, docs = moved, movedDocs
 	}
 	return len(jobs), s.Queue.Done(ctx, keys)
 }
 
-// apply brings the document of one job's record up to date. When several
-// instances drain one queue (Service.Shared), another may commit a change
-// to the record and index it between this one's read and its write, which
-// the write would then undo. So then, after writing, apply reads the record
-// again and writes again while what the index should hold has moved (at
-// most maxRewrites times: a record changing that often is indexed by its
-// own later jobs). One process needs none of it: its drains take turns.
+// batchJobs is how many queued jobs one round of a drain takes.
+const batchJobs = 200
+
+// target is what the index should hold for a job's record: d, or nothing
+// (ok false).
+type target struct {
+	d  Doc
+	ok bool
+}
+
+// changes are the index changes that bring jobs' documents to targets.
+func changes(jobs []consultation.IndexJob, targets []target) []Change {
+	out := make([]Change, len(jobs))
+	for i, j := range jobs {
+		if targets[i].ok {
+			out[i] = Change{Doc: targets[i].d}
+		} else {
+			out[i] = Change{Doc: Doc{Kind: Kind(j.Kind), ID: j.ID}, Delete: true}
+		}
+	}
+	return out
+}
+
+// BatchRecords is Records that can also read many comments in one call
+// (StoreRecords does); Drain then reads a batch's comments at once.
+type BatchRecords interface {
+	Records
+	// CommentsByID returns the comments with these ids that exist, in any
+	// order (comments.Store.CommentsByID).
+	CommentsByID(ctx context.Context, ids []string) ([]*comments.Comment, error)
+}
+
+// targets is target for each job, read as stored now: each consultation
+// once, and the comments in one read when Records is BatchRecords.
+func (s *Service) targets(ctx context.Context, jobs []consultation.IndexJob) ([]target, error) {
+	cons := map[string]*consultation.Consultation{} // nil: absent
+	for _, j := range jobs {
+		if _, ok := cons[j.Consultation]; ok {
+			continue
+		}
+		c, err := s.Records.Consultation(ctx, j.Consultation)
+		if apperr.Is(err, apperr.NotFound) {
+			c = nil
+		} else if err != nil {
+			return nil, err
+		}
+		cons[j.Consultation] = c
+	}
+	var byID map[string]*comments.Comment // nil: read one by one
+	if br, ok := s.Records.(BatchRecords); ok {
+		var ids []string
+		for _, j := range jobs {
+			if j.Kind == consultation.IndexComment && cons[j.Consultation] != nil {
+				ids = append(ids, j.ID)
+			}
+		}
+		if len(ids) > 0 {
+			list, err := br.CommentsByID(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			byID = make(map[string]*comments.Comment, len(list))
+			for _, cm := range list {
+				byID[cm.ID] = cm
+			}
+		}
+	}
+	out := make([]target, len(jobs))
+	for i, j := range jobs {
+		c := cons[j.Consultation]
+		if c == nil {
+			continue
+		}
+		switch j.Kind {
+		case consultation.IndexConsultation:
+			d, ok, err := s.consultationDoc(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = target{d, ok}
+		case consultation.IndexComment:
+			var cm *comments.Comment
+			if byID != nil {
+				cm = byID[j.ID]
+			} else {
+				var err error
+				if cm, err = s.Records.Comment(ctx, j.ID); apperr.Is(err, apperr.NotFound) {
+					cm = nil
+				} else if err != nil {
+					return nil, err
+				}
+			}
+			if cm != nil {
+				d, ok := CommentDoc(c, cm)
+				out[i] = target{d, ok}
+			}
+		}
+	}
+	return out, nil
+}
+
+// apply brings the document of one job's record up to date, in writes of
+// its own (the way of Unbatched, and of an index without Apply). When
+// several instances drain one queue (Service.Shared), another may commit a
+// change to the record and index it between this one's read and its write,
+// which the write would then undo. So then, after writing, apply reads the
+// record again and writes again while what the index should hold has moved
+// (at most maxRewrites times: a record changing that often is indexed by
+// its own later jobs). One process needs none of it: its drains take turns.
 func (s *Service) apply(ctx context.Context, j consultation.IndexJob) error {
 	d, ok, err := s.target(ctx, j)
 	for round := 0; ; round++ {
@@ -168,7 +322,7 @@ func (s *Service) apply(ctx context.Context, j consultation.IndexJob) error {
 	}
 }
 
-// maxRewrites bounds apply's writes after the first.
+// maxRewrites bounds the writes of a job after its first.
 const maxRewrites = 3
 
 // target is what the index should hold for j's record as stored now: its
@@ -249,4 +403,9 @@ func (r StoreRecords) Consultation(ctx context.Context, id string) (*consultatio
 // Comment implements Records.
 func (r StoreRecords) Comment(ctx context.Context, id string) (*comments.Comment, error) {
 	return r.Comments.Comment(ctx, id)
+}
+
+// CommentsByID implements BatchRecords.
+func (r StoreRecords) CommentsByID(ctx context.Context, ids []string) ([]*comments.Comment, error) {
+	return r.Comments.CommentsByID(ctx, ids)
 }

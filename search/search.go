@@ -20,6 +20,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -132,6 +133,29 @@ type Index interface {
 	Candidates(ctx context.Context, terms []string, f Filter, limit int) ([]Doc, error)
 }
 
+// Change is one change of a batch (BatchIndex.Apply, Service.Apply): Doc
+// is put, or, with Delete, the document (Doc.Kind, Doc.ID) is removed.
+type Change struct {
+	Doc    Doc
+	Delete bool
+}
+
+// BatchIndex is an Index that applies many changes in one store write. The
+// index worker (Service.Drain) uses it when the index implements it.
+type BatchIndex interface {
+	Index
+	// Apply makes changes in order and leaves the index as Put and Delete
+	// called one by one would (documents normalized as for Put), except
+	// for store-internal numbering. done are keys of jobs of the same
+	// store's index queue (Queue.Done) to remove in the same write. On
+	// SQLite the whole call is one transaction: it takes full effect or
+	// none. On MongoDB (no transactions) it is a few unordered bulk
+	// writes with the queue's jobs removed last: a failed call may leave
+	// part of the batch written, but its jobs stay queued, and applying
+	// them again is harmless.
+	Apply(ctx context.Context, changes []Change, done []string) error
+}
+
 // Hit is one search result.
 type Hit struct {
 	Kind           Kind      `json:"kind"`
@@ -171,7 +195,11 @@ type Service struct {
 	// Shared says that other instances drain the same queue (MongoDB):
 	// each write of a job is checked against a fresh read (queue.go).
 	Shared bool
-	Now    func() time.Time
+	// Unbatched makes Drain and Apply write one Put or Delete per job,
+	// each its own store write, even on a BatchIndex: the way before
+	// batching, kept as the benchmarks' baseline.
+	Unbatched bool
+	Now       func() time.Time
 
 	drain drainer
 	kick  chan struct{}
@@ -188,13 +216,72 @@ func (s *Service) now() time.Time {
 // Put normalizes d (Text from Source, times to UTC milliseconds, as both
 // stores keep them) and stores it in the index.
 func (s *Service) Put(ctx context.Context, d Doc) error {
+	return s.Index.Put(ctx, normalized(d))
+}
+
+func normalized(d Doc) Doc {
 	d.Text = Normalize(d.Source)
 	d.At = d.At.UTC().Truncate(time.Millisecond)
 	if d.ClosesAt != nil {
 		t := d.ClosesAt.UTC().Truncate(time.Millisecond)
 		d.ClosesAt = &t
 	}
-	return s.Index.Put(ctx, d)
+	return d
+}
+
+// Apply makes changes in order, with the documents normalized as Put does:
+// in one store write when the index is a BatchIndex, else one Put or
+// Delete each. The index ends as Put and Delete one by one would leave it.
+func (s *Service) Apply(ctx context.Context, changes []Change) error {
+	return s.applyChanges(ctx, changes, nil)
+}
+
+// applyChanges is Apply that also removes the queued jobs done: in the same
+// write when the batch index is the queue's store, else after it.
+func (s *Service) applyChanges(ctx context.Context, changes []Change, done []string) error {
+	norm := make([]Change, len(changes))
+	for i, c := range changes {
+		norm[i] = c
+		if !c.Delete {
+			norm[i].Doc = normalized(c.Doc)
+		}
+	}
+	if b, ok := s.Index.(BatchIndex); ok && !s.Unbatched {
+		if len(done) > 0 && sameStore(s.Index, s.Queue) {
+			return b.Apply(ctx, norm, done)
+		}
+		if err := b.Apply(ctx, norm, nil); err != nil {
+			return err
+		}
+	} else {
+		for _, c := range norm {
+			var err error
+			if c.Delete {
+				err = s.Index.Delete(ctx, c.Doc.Kind, c.Doc.ID)
+			} else {
+				err = s.Index.Put(ctx, c.Doc)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if len(done) == 0 {
+		return nil
+	}
+	return s.Queue.Done(ctx, done)
+}
+
+// sameStore reports whether the index and the queue are one store value
+// (as the server wires them), so that the queue's keys mean something to
+// the index's Apply.
+func sameStore(idx Index, q Queue) bool {
+	if q == nil {
+		return false
+	}
+	a, b := any(idx), any(q)
+	t := reflect.TypeOf(a)
+	return t == reflect.TypeOf(b) && t.Comparable() && a == b
 }
 
 // Search returns at most limit (DefaultLimit if ≤ 0, at most MaxLimit)

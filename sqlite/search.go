@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,119 +80,15 @@ func diffTerms(a, b []string) []string {
 	return out
 }
 
-// Put stores d and its postings in one transaction. A new document takes
-// the next docno, so its postings go to the end of its terms' lists; a
-// replaced one keeps its docno and only the terms its text gained or lost
-// are written (none when the text is the same: a consultation whose state
-// changed, or a new sort key).
+// Put stores d and its postings in one transaction (Apply with one
+// change).
 func (s *SearchIndex) Put(ctx context.Context, d search.Doc) error {
-	key := d.Key()
-	fields := []any{d.ConsultationID, key, string(d.State), closesAtColumn(d.ClosesAt), d.DepartmentID,
-		string(d.ProcedureType), d.Title, d.Name, formatTime(d.At), d.Source, d.Text}
-	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		w := &blockWriter{tx: tx, stmts: s.db.writes.stmts}
-		var no int64
-		var oldText string
-		var add, drop []string
-		var oldKey string
-		keyChanged := false
-		err := tx.QueryRowContext(ctx, "SELECT docno, text, sort_key FROM search_docs WHERE kind = ? AND id = ?", string(d.Kind), d.ID).Scan(&no, &oldText, &oldKey)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			lo, hi := int64(1), int64(consultationDocnos)
-			if d.Kind == search.KindConsultation {
-				lo, hi = consultationDocnos, math.MaxUint32+1
-			}
-			// The next number of its kind (a seek down the rowids: max()
-			// over a range would scan it).
-			switch err := tx.QueryRowContext(ctx, "SELECT docno + 1 FROM search_docs WHERE docno < ? ORDER BY docno DESC LIMIT 1", hi).Scan(&no); {
-			case errors.Is(err, sql.ErrNoRows):
-				no = lo
-			case err != nil:
-				return classify(err, "number search doc")
-			}
-			no = max(no, lo)
-			if no >= hi {
-				return apperr.Wrap(fmt.Errorf("no docno left for a %s", d.Kind), "sqlite: search doc")
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO search_docs (docno, kind, id, consultation_id, sort_key, state, closes_at,
-				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				append([]any{no, string(d.Kind), d.ID}, fields...)...); err != nil {
-				return classify(err, "insert search doc")
-			}
-			add = search.Terms(d.Text)
-			keyChanged = true
-		case err != nil:
-			return classify(err, "read search doc")
-		default:
-			if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET (consultation_id, sort_key, state, closes_at,
-				department_id, procedure_type, title, name, at, source, text) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				WHERE kind = ? AND id = ?`, append(fields, string(d.Kind), d.ID)...); err != nil {
-				return classify(err, "update search doc")
-			}
-			keyChanged = oldKey != key
-			if oldText != d.Text {
-				oldTerms, terms := search.Terms(oldText), search.Terms(d.Text)
-				add, drop = diffTerms(terms, oldTerms), diffTerms(oldTerms, terms)
-			}
-		}
-		if no <= 0 || no > math.MaxUint32 {
-			return apperr.Wrap(fmt.Errorf("docno %d out of range", no), "sqlite: search doc")
-		}
-		for _, t := range drop {
-			if err := w.remove(ctx, t, docno(no)); err != nil {
-				return err
-			}
-		}
-		if err := w.addAll(ctx, add, docno(no)); err != nil {
-			return err
-		}
-		if keyChanged {
-			// Lower the bounds of the segment and those above it.
-			seg := no >> segmentShift
-			if _, err := tx.ExecContext(ctx, `INSERT INTO search_segments (seg, pmin) VALUES (?1, min(?2, coalesce(
-				(SELECT pmin FROM search_segments WHERE seg < ?1 ORDER BY seg DESC LIMIT 1), ?2)))
-				ON CONFLICT (seg) DO UPDATE SET pmin = min(pmin, excluded.pmin)`, seg, key); err != nil {
-				return classify(err, "search segments")
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE search_segments SET pmin = ?1 WHERE seg > ?2 AND pmin > ?1", key, seg); err != nil {
-				return classify(err, "search segments")
-			}
-		}
-		if d.Kind == search.KindConsultation {
-			if _, err := tx.ExecContext(ctx, `UPDATE search_docs SET (title, state, closes_at, department_id, procedure_type) =
-				(?, ?, ?, ?, ?) WHERE consultation_id = ? AND kind = ?`,
-				d.Title, string(d.State), closesAtColumn(d.ClosesAt), d.DepartmentID, string(d.ProcedureType),
-				d.ID, string(search.KindComment)); err != nil {
-				return classify(err, "update search comments")
-			}
-		}
-		return nil
-	})
+	return s.Apply(ctx, []search.Change{{Doc: d}}, nil)
 }
 
-// Delete removes a document and its postings: its docno leaves the block
-// of each term of its stored text.
+// Delete removes a document and its postings (Apply with one change).
 func (s *SearchIndex) Delete(ctx context.Context, kind search.Kind, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var no int64
-		var text string
-		err := tx.QueryRowContext(ctx, "SELECT docno, text FROM search_docs WHERE kind = ? AND id = ?", string(kind), id).Scan(&no, &text)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return classify(err, "read search doc")
-		}
-		w := &blockWriter{tx: tx, stmts: s.db.writes.stmts}
-		for _, t := range search.Terms(text) {
-			if err := w.remove(ctx, t, docno(no)); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM search_docs WHERE docno = ?", no)
-		return classify(err, "delete search doc")
-	})
+	return s.Apply(ctx, []search.Change{{Doc: search.Doc{Kind: kind, ID: id}, Delete: true}}, nil)
 }
 
 // postingList returns the sorted docnos of the documents holding term.

@@ -62,50 +62,15 @@ func BenchmarkSearchScale(b *testing.B) {
 		b.Fatal(err)
 	}
 	texts := make([]string, n) // normalized, by comment number
-	started := time.Now()
-	const chunk = 20_000
-	for from := 0; from < n; from += chunk {
-		err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			st, err := tx.PrepareContext(ctx, `INSERT INTO search_docs (docno, kind, id, consultation_id, sort_key, state, closes_at,
-				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			for i := from; i < min(from+chunk, n); i++ {
-				start, k := rng.IntN(len(law)-80), 10+rng.IntN(70)
-				d := search.Doc{Kind: search.KindComment, ID: fmt.Sprintf("m%07d", i), ConsultationID: "c1",
-					Source: openers[rng.IntN(len(openers))] + string(law[start:start+k]), At: storetest.T0.Add(time.Duration(i) * time.Second),
-					State: consultation.Open, DepartmentID: "d1", ProcedureType: consultation.Rule, Title: con.Title}
-				d.Text = search.Normalize(d.Source)
-				texts[i] = d.Text
-				if _, err := st.ExecContext(ctx, i+1, string(d.Kind), d.ID, d.ConsultationID, d.Key(), string(d.State), noClose,
-					d.DepartmentID, string(d.ProcedureType), d.Title, "", formatTime(d.At), d.Source, d.Text); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	loaded := time.Since(started)
-	started = time.Now()
-	// As migration 0026 leaves a database with documents: rebuild the blocks.
-	if err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM search_blocks"); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO search_rebuild (done_below) VALUES (0)")
-		return err
-	}); err != nil {
-		b.Fatal(err)
-	}
-	if err := db.rebuildSearch(ctx); err != nil {
-		b.Fatal(err)
-	}
-	built := time.Since(started)
+	loaded, built := loadSearchDocs(b, db, n, func(i int) search.Doc {
+		start, k := rng.IntN(len(law)-80), 10+rng.IntN(70)
+		d := search.Doc{Kind: search.KindComment, ID: fmt.Sprintf("m%07d", i), ConsultationID: "c1",
+			Source: openers[rng.IntN(len(openers))] + string(law[start:start+k]), At: storetest.T0.Add(time.Duration(i) * time.Second),
+			State: consultation.Open, DepartmentID: "d1", ProcedureType: consultation.Rule, Title: con.Title}
+		d.Text = search.Normalize(d.Source)
+		texts[i] = d.Text
+		return d
+	})
 	if err := db.Checkpoint(ctx); err != nil {
 		b.Fatal(err)
 	}
@@ -218,7 +183,7 @@ func BenchmarkSearchScale(b *testing.B) {
 	}
 
 	// The index worker's appends at this size (without fsync: WithBulkLoad).
-	started = time.Now()
+	started := time.Now()
 	const appends = 2000
 	for i := range appends {
 		start, k := rng.IntN(len(law)-80), 10+rng.IntN(70)
@@ -235,4 +200,51 @@ func BenchmarkSearchScale(b *testing.B) {
 		appends, perPut.Round(time.Microsecond), blockBytes>>20, blocks, float64(blockBytes)/float64(textBytes))
 	for b.Loop() {
 	}
+}
+
+// loadSearchDocs writes n comment documents (doc(i), Text set, numbered
+// i+1) in bulk, 20,000 to a transaction, then builds their blocks with
+// rebuildSearch, as migration 0026 does for a database with documents. It
+// returns how long each step took.
+func loadSearchDocs(b *testing.B, db *DB, n int, doc func(i int) search.Doc) (loaded, built time.Duration) {
+	b.Helper()
+	ctx := context.Background()
+	started := time.Now()
+	const chunk = 20_000
+	for from := 0; from < n; from += chunk {
+		err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			st, err := tx.PrepareContext(ctx, `INSERT INTO search_docs (docno, kind, id, consultation_id, sort_key, state, closes_at,
+				department_id, procedure_type, title, name, at, source, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			for i := from; i < min(from+chunk, n); i++ {
+				d := doc(i)
+				if _, err := st.ExecContext(ctx, i+1, string(d.Kind), d.ID, d.ConsultationID, d.Key(), string(d.State), closesAtColumn(d.ClosesAt),
+					d.DepartmentID, string(d.ProcedureType), d.Title, d.Name, formatTime(d.At), d.Source, d.Text); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	loaded = time.Since(started)
+	started = time.Now()
+	if err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM search_blocks"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO search_rebuild (done_below) VALUES (0)")
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.rebuildSearch(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return loaded, time.Since(started)
 }

@@ -4,13 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"unicode/utf8"
 
 	"yugongkai/apperr"
@@ -133,16 +130,21 @@ const (
 	blockDelete     = "DELETE FROM search_blocks WHERE term = ? AND first_id = ?"
 )
 
-// blockWriter changes blocks inside one write transaction.
+// blockWriter changes blocks inside one write transaction: through t when
+// set (a commit's txn: its fault hook and its bound statements), else on
+// tx with the writer's statements.
 type blockWriter struct {
 	tx    *sql.Tx
+	t     *txn
 	stmts *stmtCache
 	ids   []docno // scratch
 }
 
 func (w *blockWriter) exec(ctx context.Context, query string, args ...any) error {
 	var err error
-	if st := w.stmts.in(ctx, w.tx, query); st != nil {
+	if w.t != nil {
+		_, err = w.t.ExecContext(ctx, query, args...)
+	} else if st := w.stmts.in(ctx, w.tx, query); st != nil {
 		_, err = st.ExecContext(ctx, args...)
 	} else {
 		_, err = w.tx.ExecContext(ctx, query, args...)
@@ -154,7 +156,9 @@ func (w *blockWriter) exec(ctx context.Context, query string, args ...any) error
 func (w *blockWriter) block(ctx context.Context, query string, args ...any) (first int64, ok bool, err error) {
 	var blob []byte
 	var row *sql.Row
-	if st := w.stmts.in(ctx, w.tx, query); st != nil {
+	if w.t != nil {
+		row = w.t.QueryRowContext(ctx, query, args...)
+	} else if st := w.stmts.in(ctx, w.tx, query); st != nil {
 		row = st.QueryRowContext(ctx, args...)
 	} else {
 		row = w.tx.QueryRowContext(ctx, query, args...)
@@ -211,87 +215,6 @@ const blockLasts = `SELECT j.value, b.first_id, b.ids FROM json_each(?1) j CROSS
 // hex of ids]: one statement for all the terms of a document.
 const blockReplace = `INSERT OR REPLACE INTO search_blocks (term, first_id, ids)
 	SELECT value ->> 0, value ->> 1, unhex(value ->> 2) FROM json_each(?)`
-
-// addAll puts id in the lists of all terms (distinct). For a new document
-// (id after every docno of the lists, the usual case) it reads the last
-// blocks of all the terms in one statement and writes the changed blocks in
-// another; a term whose list holds a later docno takes the way of add.
-func (w *blockWriter) addAll(ctx context.Context, terms []string, id docno) error {
-	if len(terms) == 0 {
-		return nil
-	}
-	list, err := json.Marshal(terms)
-	if err != nil {
-		return apperr.Wrap(err, "sqlite: encode terms")
-	}
-	lo, hi := docnoRange(id)
-	var rows *sql.Rows
-	if st := w.stmts.in(ctx, w.tx, blockLasts); st != nil {
-		rows, err = st.QueryContext(ctx, string(list), lo, hi)
-	} else {
-		rows, err = w.tx.QueryContext(ctx, blockLasts, string(list), lo, hi)
-	}
-	if err != nil {
-		return classify(err, "read search blocks")
-	}
-	type last struct {
-		first int64
-		blob  []byte
-	}
-	lasts := make(map[string]last, len(terms))
-	for rows.Next() {
-		var term string
-		var l last
-		if err := rows.Scan(&term, &l.first, &l.blob); err != nil {
-			rows.Close()
-			return classify(err, "read search blocks")
-		}
-		lasts[term] = l
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return classify(err, "read search blocks")
-	}
-	var out []byte
-	out = append(out, '[')
-	var later []string
-	for _, term := range terms {
-		first, blob := int64(id), []byte(nil)
-		if l, ok := lasts[term]; ok {
-			if w.ids, err = decodeBlock(w.ids[:0], l.first, l.blob); err != nil {
-				return apperr.Wrap(fmt.Errorf("%w: term %q, block %d", err, term, l.first), "sqlite: search block")
-			}
-			switch prev := w.ids[len(w.ids)-1]; {
-			case prev >= id:
-				later = append(later, term)
-				continue
-			case !full(w.ids):
-				first, blob = l.first, binary.AppendUvarint(l.blob, uint64(id-prev))
-			}
-		}
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		t, _ := json.Marshal(term)
-		out = append(out, '[')
-		out = append(out, t...)
-		out = append(out, ',')
-		out = strconv.AppendInt(out, first, 10)
-		out = append(out, ",\""...)
-		out = hex.AppendEncode(out, blob)
-		out = append(out, "\"]"...)
-	}
-	out = append(out, ']')
-	if err := w.exec(ctx, blockReplace, string(out)); err != nil {
-		return err
-	}
-	for _, term := range later {
-		if err := w.add(ctx, term, id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // putAll inserts ids as new blocks: halves when one block cannot hold them.
 func (w *blockWriter) putAll(ctx context.Context, term string, ids []docno) error {

@@ -276,6 +276,14 @@ func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
+// queryContext runs a query of the commit with a prepared statement.
+func (t *txn) queryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
 // commitTx runs fn in one write transaction (see write) as a txn; alone
 // for a change that may touch any number of pages (writeAlone).
 func (db *DB) commitTx(ctx context.Context, alone bool, fn func(ctx context.Context, t *txn) error) error {

@@ -73,6 +73,10 @@ type AtomicStores struct {
 	Comments      comments.Store
 	// Queue is the store's search index queue: a failed commit queues nothing.
 	Queue search.Queue
+	// IndexAtLeastOnce says the store's batched index writes are not one
+	// transaction (MongoDB): a failed batch may be partly written, its
+	// jobs staying queued (search.BatchIndex). Its drains are Shared.
+	IndexAtLeastOnce bool
 	// Outbox is the store's notification outbox: a failed commit leaves
 	// no notification, a successful one every notification it causes.
 	Outbox notify.Store
@@ -101,6 +105,7 @@ type AtomicOpener func(t *testing.T, f *Faults) AtomicStores
 func RunAtomic(t *testing.T, open AtomicOpener) {
 	t.Run("FaultAtEveryWrite", func(t *testing.T) { testFaults(t, open) })
 	t.Run("RacingCommands", func(t *testing.T) { testRaces(t, open) })
+	t.Run("SearchDrainAtFault", func(t *testing.T) { testSearchDrainFaults(t, open) })
 }
 
 // world is the services over one store set, on a fixed clock.

@@ -29,6 +29,7 @@ func RunSearch(t *testing.T, open SearchOpener) {
 	t.Run("Delete", func(t *testing.T) { testSearchDelete(t, open(t)) })
 	t.Run("LimitAndPages", func(t *testing.T) { testSearchLimit(t, open(t)) })
 	t.Run("InvalidQuery", func(t *testing.T) { testSearchInvalid(t, open(t)) })
+	t.Run("BatchEqualsOneByOne", func(t *testing.T) { testSearchBatch(t, open) })
 }
 
 // SearchNow is the clock of the search contract.

@@ -171,7 +171,7 @@ func newLogger(w io.Writer) *slog.Logger {
 // stores is the chosen backend.
 // searchStore is a store's search index with its queue.
 type searchStore interface {
-	search.Index
+	search.BatchIndex
 	search.Queue
 }
 

@@ -150,6 +150,18 @@ func (s timedSearch) Done(ctx context.Context, keys []string) error {
 	return err
 }
 
+// Apply is the index worker's batch; the jobs it removes count as applied,
+// as Done's do.
+func (s timedSearch) Apply(ctx context.Context, changes []search.Change, done []string) error {
+	start := time.Now()
+	err := s.searchStore.Apply(ctx, changes, done)
+	s.m.ObserveStore("search", "apply", start, err)
+	if err == nil && len(done) > 0 {
+		s.m.SearchApplied()
+	}
+	return err
+}
+
 func (s timedSearch) Candidates(ctx context.Context, terms []string, f search.Filter, limit int) ([]search.Doc, error) {
 	start := time.Now()
 	docs, err := s.searchStore.Candidates(ctx, terms, f, limit)
