@@ -17,6 +17,10 @@ import (
 
 var _ search.BatchIndex = (*SearchIndex)(nil)
 
+// sharedIndexChanges bounds the changes an Apply may hold and still share
+// its transaction with other writes.
+const sharedIndexChanges = 16
+
 // Apply makes a batch of changes and removes the queue's jobs done, all in
 // one transaction (search.BatchIndex). The documents' rows are written in
 // order, as Put and Delete one by one would write them (so the docnos are
@@ -29,10 +33,6 @@ var _ search.BatchIndex = (*SearchIndex)(nil)
 // once per segment at the end too. So a batch of n new comments costs
 // about one rewrite of each distinct term's last block instead of n times
 // the terms of a comment.
-// sharedIndexChanges bounds the changes an Apply may hold and still share
-// its transaction with other writes.
-const sharedIndexChanges = 16
-
 func (s *SearchIndex) Apply(ctx context.Context, changes []search.Change, done []string) error {
 	if len(changes) == 0 && len(done) == 0 {
 		return nil
