@@ -99,7 +99,7 @@ func importTemps(t *testing.T, dir string) []string {
 	}
 	var out []string
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), "yugongkai-import-") || strings.HasPrefix(e.Name(), "excelize-") {
+		if strings.HasPrefix(e.Name(), "yugongkai-importspool-") || strings.HasPrefix(e.Name(), "excelize-") {
 			out = append(out, e.Name())
 		}
 	}
@@ -196,7 +196,7 @@ func TestImportXLSXSpoolRemovedOnFailure(t *testing.T) {
 			return nil
 		}
 		if ents, _ := os.ReadDir(tmp); slices.ContainsFunc(ents, func(e os.DirEntry) bool {
-			return strings.HasPrefix(e.Name(), "yugongkai-import-") && strings.HasSuffix(e.Name(), ".spool")
+			return strings.HasPrefix(e.Name(), "yugongkai-importspool-") && strings.HasSuffix(e.Name(), ".spool")
 		}) {
 			sawSpool.Store(true)
 		}

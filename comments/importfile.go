@@ -532,10 +532,8 @@ func mayHoldFormula(f *zip.File) (bool, error) {
 	for {
 		n, err := io.ReadFull(r, buf[keep:])
 		chunk := buf[:keep+n]
-		for _, pat := range formulaMarks {
-			if bytes.Contains(chunk, pat) {
-				return true, nil
-			}
+		if formulaMark(chunk) {
+			return true, nil
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return false, nil
@@ -547,17 +545,27 @@ func mayHoldFormula(f *zip.File) (bool, error) {
 	}
 }
 
-// formulaMarks: "<f" or ":f" (a prefixed name) followed by what may end
-// an element name.
-var formulaMarks = func() [][]byte {
-	var out [][]byte
-	for _, start := range []string{"<f", ":f"} {
-		for _, end := range []string{">", "/", " ", "\t", "\n", "\r"} {
-			out = append(out, []byte(start+end))
+// formulaMark tells whether b holds "<f" or ":f" (a prefixed name)
+// followed by what may end an element name. A mark in b's last two bytes
+// is left to the next chunk (mayHoldFormula keeps the last four). One
+// search per mark, not per (mark, end) pair: the scan runs over every
+// byte of the sheet before excelize reads it.
+func formulaMark(b []byte) bool {
+	for _, start := range [][]byte{[]byte("<f"), []byte(":f")} {
+		for rest := b; ; {
+			i := bytes.Index(rest, start)
+			if i < 0 || i+2 >= len(rest) {
+				break
+			}
+			switch rest[i+2] {
+			case '>', '/', ' ', '\t', '\n', '\r':
+				return true
+			}
+			rest = rest[i+2:]
 		}
 	}
-	return out
-}()
+	return false
+}
 
 // excelDate turns a date cell's serial number into 2006-01-02; other text
 // is kept.

@@ -37,7 +37,7 @@ type importSpool struct {
 }
 
 // importSpoolPrefix names the spool files in the temporary directory.
-const importSpoolPrefix = "yugongkai-import-"
+const importSpoolPrefix = "yugongkai-importspool-"
 
 func newImportSpool() (*importSpool, error) {
 	f, err := os.CreateTemp("", importSpoolPrefix+"*.spool")

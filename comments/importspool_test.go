@@ -92,3 +92,20 @@ func TestImportSpoolReplaysTheReading(t *testing.T) {
 		t.Error("replay of a removed spool succeeded")
 	}
 }
+
+func TestFormulaMark(t *testing.T) {
+	for in, want := range map[string]bool{
+		`<c r="A1"><f>1+1</f><v>2</v></c>`: true,
+		`<x:f>SUM(A1)</x:f>`:               true,
+		`<f/>`:                             true,
+		"<f\n>":                            true,
+		`<c><v>1</v></c><foo>`:             false,
+		`<c t="s"><v>3</v></c>`:            false,
+		`xmlns:fx="x" <fo`:                 false,
+		`a<f`:                              false, // left to the next chunk
+	} {
+		if got := formulaMark([]byte(in)); got != want {
+			t.Errorf("formulaMark(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
