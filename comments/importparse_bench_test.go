@@ -81,6 +81,7 @@ func BenchmarkParseXLSX(b *testing.B) {
 		if _, err := fileRows(data, sp)(count); err != nil {
 			b.Fatal(err)
 		}
+		b.Logf("spool: %.1f MiB", float64(sp.size)/(1<<20))
 		b.ResetTimer()
 		for range b.N {
 			t, err := sp.replay(count)
