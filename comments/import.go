@@ -120,6 +120,8 @@ type importRows func(each func(*importTable, importRow) error) (*importTable, er
 
 // fileRows reads data with parseImport, recording an XLSX's rows in
 // spool if it is not nil (and finishing the spool when the reading ends).
+// A spool that could not be written does not fail the reading: it is
+// not replayed (spoolRows).
 func fileRows(data []byte, spool *importSpool) importRows {
 	return func(each func(*importTable, importRow) error) (*importTable, error) {
 		t, err := parseImport(data, spool, each)
@@ -127,11 +129,20 @@ func fileRows(data []byte, spool *importSpool) importRows {
 			if err != nil {
 				t = nil
 			}
-			if ferr := spool.finish(t); err == nil && ferr != nil {
-				return nil, ferr
-			}
+			spool.finish(t)
 		}
 		return t, err
+	}
+}
+
+// spoolRows replays spool if the reading that wrote it succeeded, and
+// otherwise (no spool, or a write failed: a full disk) reads data again.
+func spoolRows(data []byte, spool *importSpool) importRows {
+	return func(each func(*importTable, importRow) error) (*importTable, error) {
+		if spool != nil && spool.done {
+			return spool.replay(each)
+		}
+		return parseImport(data, nil, each)
 	}
 }
 
@@ -246,14 +257,10 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 	build := func(c *consultation.Consultation, ch *Change) error {
 		spool.Remove() // an earlier attempt's
 		spool = nil
-		read, again := fileRows(data, nil), fileRows(data, nil)
 		if bytes.HasPrefix(data, xlsxMagic) {
-			var err error
-			if spool, err = newImportSpool(); err != nil {
-				return apperr.Wrap(err, "comments: import spool")
-			}
-			read, again = fileRows(data, spool), spool.replay
+			spool, _ = newImportSpool() // nil if the temporary directory refuses it: the workbook is read twice
 		}
+		read, again := fileRows(data, spool), spoolRows(data, spool)
 		var err error
 		if p, err = s.readImport(ctx, c, sha, read, nil); err != nil {
 			return err

@@ -89,6 +89,8 @@ func (s *importSpool) record(n int, rec []string, formula []bool) {
 }
 
 // finish ends the first reading: t is its table (nil after an error).
+// The spool is replayable (done) only if t is not nil and every write
+// succeeded.
 func (s *importSpool) finish(t *importTable) error {
 	if err := s.w.Flush(); err != nil && s.err == nil {
 		s.err = err
