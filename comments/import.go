@@ -2,6 +2,7 @@ package comments
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -109,16 +110,50 @@ func (s *Service) PreviewImport(ctx context.Context, actor auth.Principal, consu
 }
 
 func (s *Service) previewImport(ctx context.Context, c *consultation.Consultation, data []byte) (*ImportPreview, error) {
-	return s.readImport(ctx, c, data, nil)
+	return s.readImport(ctx, c, FileSHA256(data), fileRows(data, nil), nil)
 }
 
-// readImport reads and checks every row of data for c as a preview, and
-// with emit calls it for each good row as it is read (the import's stream:
-// emit stores the row). With emit, a bad row ends the reading with Invalid
-// import.has_errors (the preview before it found none, so the file or the
-// consultation changed); a file error found after some rows were emitted
-// is returned as well, and the caller's transaction rolls back.
-func (s *Service) readImport(ctx context.Context, c *consultation.Consultation, data []byte, emit func(importedRow) error) (*ImportPreview, error) {
+// importRows reads an import file's rows, handing each to each in file
+// order (parseImport's contract): from the file itself (fileRows) or
+// from the spool of an earlier reading (importSpool.replay).
+type importRows func(each func(*importTable, importRow) error) (*importTable, error)
+
+// fileRows reads data with parseImport, recording an XLSX's rows in
+// spool if it is not nil (and finishing the spool when the reading ends).
+// A spool that could not be written does not fail the reading: it is
+// not replayed (spoolRows).
+func fileRows(data []byte, spool *importSpool) importRows {
+	return func(each func(*importTable, importRow) error) (*importTable, error) {
+		t, err := parseImport(data, spool, each)
+		if spool != nil {
+			if err != nil {
+				t = nil
+			}
+			spool.finish(t)
+		}
+		return t, err
+	}
+}
+
+// spoolRows replays spool if the reading that wrote it succeeded, and
+// otherwise (no spool, or a write failed: a full disk) reads data again.
+func spoolRows(data []byte, spool *importSpool) importRows {
+	return func(each func(*importTable, importRow) error) (*importTable, error) {
+		if spool != nil && spool.done {
+			return spool.replay(each)
+		}
+		return parseImport(data, nil, each)
+	}
+}
+
+// readImport reads and checks every row that read hands on for c as a
+// preview of the file with digest sha, and with emit calls it for each
+// good row as it is read (the import's stream: emit stores the row). With
+// emit, a bad row ends the reading with Invalid import.has_errors (the
+// preview before it found none, so the file or the consultation changed);
+// a file error found after some rows were emitted is returned as well,
+// and the caller's transaction rolls back.
+func (s *Service) readImport(ctx context.Context, c *consultation.Consultation, sha string, read importRows, emit func(importedRow) error) (*ImportPreview, error) {
 	if c.OpensAt == nil || c.PublicVersion == 0 {
 		return nil, consultation.WrongState(c.State, "comment")
 	}
@@ -137,11 +172,11 @@ func (s *Service) readImport(ctx context.Context, c *consultation.Consultation, 
 		}
 		return s
 	}
-	p := &ImportPreview{SHA256: FileSHA256(data)}
+	p := &ImportPreview{SHA256: sha}
 	now := s.now()
 	hasArticle := func(id string) bool { _, ok := v.Article(id); return ok }
 	var t *importTable
-	t, err = parseImport(data, func(t *importTable, r importRow) error {
+	t, err = read(func(t *importTable, r importRow) error {
 		p.table = t
 		val := func(field string) string {
 			v := strings.TrimSpace(r.cells[field])
@@ -206,7 +241,10 @@ func (s *Service) readImport(ctx context.Context, c *consultation.Consultation, 
 // The rows are never all in memory: the file is read and checked once
 // (the preview, storing nothing), then read and checked again as the
 // change's Stream while the store writes each row in the commit; the
-// receipts are those of the rows written.
+// receipts are those of the rows written. An XLSX is unzipped and decoded
+// only in the first reading, which records its rows in a temporary spool
+// file that the second reading replays (importSpool); the spool is
+// removed before Import returns, whatever the outcome.
 func (s *Service) Import(ctx context.Context, actor auth.Principal, consultationID string, data []byte, sha string) (*ImportPreview, *ImportResult, error) {
 	sha = strings.ToLower(strings.TrimSpace(sha))
 	if sha != FileSHA256(data) {
@@ -214,9 +252,17 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 	}
 	var p *ImportPreview
 	var res *ImportResult
+	var spool *importSpool
+	defer func() { spool.Remove() }()
 	build := func(c *consultation.Consultation, ch *Change) error {
+		spool.Remove() // an earlier attempt's
+		spool = nil
+		if bytes.HasPrefix(data, xlsxMagic) {
+			spool, _ = newImportSpool() // nil if the temporary directory refuses it: the workbook is read twice
+		}
+		read, again := fileRows(data, spool), spoolRows(data, spool)
 		var err error
-		if p, err = s.previewImport(ctx, c, data); err != nil {
+		if p, err = s.readImport(ctx, c, sha, read, nil); err != nil {
 			return err
 		}
 		if !p.OK() {
@@ -231,7 +277,7 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 		res = &ImportResult{SHA256: p.SHA256, Count: p.Rows}
 		ch.Stream = func(yield func(*Comment) error) error {
 			res.Receipts = make([]ImportReceipt, 0, p.Rows)
-			q, err := s.readImport(ctx, c, data, func(r importedRow) error {
+			q, err := s.readImport(ctx, c, sha, again, func(r importedRow) error {
 				received, _ := parseReceived(r.in.ReceivedOn)
 				cm := s.build(c, r.form, r.in.Channel, stamp(received), now)
 				cm.EnteredBy = actor.UserID

@@ -94,6 +94,7 @@ type importTable struct {
 	fields           []string // field of each column
 	rows             int      // non-empty data rows read
 	each             func(*importTable, importRow) error
+	spool            *importSpool // if set, every row add hands on is also recorded there
 }
 
 type importRow struct {
@@ -121,15 +122,17 @@ func (t *importTable) column(field string) string {
 // repeated columns, too many rows. A file error may come after each has
 // seen rows: the caller must not act on the rows before parseImport
 // returns nil (the import stores them inside one transaction that the
-// error rolls back).
-func parseImport(data []byte, each func(*importTable, importRow) error) (*importTable, error) {
+// error rolls back). With spool, an XLSX's rows are also recorded there as
+// they are read, for a second reading without the workbook (a CSV is not
+// spooled: reading it again from memory costs as much as the spool would).
+func parseImport(data []byte, spool *importSpool, each func(*importTable, importRow) error) (*importTable, error) {
 	switch {
 	case len(data) > MaxImportBytes:
 		return nil, apperr.New(apperr.TooLarge, "import.too_large", "50 MiB")
 	case len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0:
 		return nil, apperr.New(apperr.Invalid, "import.empty")
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return parseXLSX(data, each)
+	case bytes.HasPrefix(data, xlsxMagic):
+		return parseXLSX(data, spool, each)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return nil, apperr.New(apperr.BadRequest, "import.old_xls")
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
@@ -169,6 +172,9 @@ func parseImport(data []byte, each func(*importTable, importRow) error) (*import
 	if err := t.setHeadings(slices.Clone(head)); err != nil {
 		return nil, err
 	}
+	// A row's number is the spreadsheet's (what Excel shows for the CSV):
+	// its first line less the line breaks inside quoted cells before it.
+	breaks := lineBreaks(head)
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -178,11 +184,22 @@ func parseImport(data []byte, each func(*importTable, importRow) error) (*import
 			return nil, csvError(err)
 		}
 		line, _ := r.FieldPos(0)
-		if err := t.add(line, rec, nil); err != nil {
+		if err := t.add(line-breaks, rec, nil); err != nil {
 			return nil, err
 		}
+		breaks += lineBreaks(rec)
 	}
 	return t.done()
+}
+
+// lineBreaks counts the line breaks inside a CSV record's cells (the
+// reader turns each \r\n inside quotes into \n).
+func lineBreaks(rec []string) int {
+	n := 0
+	for _, v := range rec {
+		n += strings.Count(v, "\n")
+	}
+	return n
 }
 
 // checkGB18030 tells whether data decodes as GB18030 to text without
@@ -202,6 +219,9 @@ func checkGB18030(data []byte) (int, bool) {
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// xlsxMagic starts every XLSX (a zip archive).
+var xlsxMagic = []byte("PK\x03\x04")
 
 // badUTF8Line is the line number of the first invalid UTF-8 byte.
 func badUTF8Line(b []byte) int {
@@ -278,6 +298,9 @@ func (t *importTable) add(n int, rec []string, formula []bool) error {
 		return apperr.New(apperr.TooLarge, "import.too_many_rows", MaxImportRows)
 	}
 	t.rows++
+	if t.spool != nil {
+		t.spool.record(n, rec, formula)
+	}
 	row := importRow{n: n, cells: make(map[string]string, len(t.fields))}
 	for i, v := range rec {
 		if i >= len(t.fields) {
@@ -320,7 +343,7 @@ const xlsxSpillBytes = 4 << 20
 // a row error (its cached value may be stale or missing, so the file must
 // hold values). Formula cells are found by one streamed pass over the
 // sheet's XML first (excelize's GetCellFormula would load the whole sheet).
-func parseXLSX(data []byte, each func(*importTable, importRow) error) (*importTable, error) {
+func parseXLSX(data []byte, spool *importSpool, each func(*importTable, importRow) error) (*importTable, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: xlsxSpillBytes})
 	if err != nil {
 		return nil, apperr.New(apperr.BadRequest, "import.bad_xlsx")
@@ -340,7 +363,7 @@ func parseXLSX(data []byte, each func(*importTable, importRow) error) (*importTa
 		return nil, apperr.New(apperr.BadRequest, "import.bad_xlsx")
 	}
 	defer rows.Close()
-	t := &importTable{format: FormatXLSX, encoding: EncodingUTF8, each: each}
+	t := &importTable{format: FormatXLSX, encoding: EncodingUTF8, each: each, spool: spool}
 	n := 0
 	for rows.Next() {
 		n++
@@ -509,10 +532,8 @@ func mayHoldFormula(f *zip.File) (bool, error) {
 	for {
 		n, err := io.ReadFull(r, buf[keep:])
 		chunk := buf[:keep+n]
-		for _, pat := range formulaMarks {
-			if bytes.Contains(chunk, pat) {
-				return true, nil
-			}
+		if formulaMark(chunk) {
+			return true, nil
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return false, nil
@@ -524,17 +545,27 @@ func mayHoldFormula(f *zip.File) (bool, error) {
 	}
 }
 
-// formulaMarks: "<f" or ":f" (a prefixed name) followed by what may end
-// an element name.
-var formulaMarks = func() [][]byte {
-	var out [][]byte
-	for _, start := range []string{"<f", ":f"} {
-		for _, end := range []string{">", "/", " ", "\t", "\n", "\r"} {
-			out = append(out, []byte(start+end))
+// formulaMark tells whether b holds "<f" or ":f" (a prefixed name)
+// followed by what may end an element name. A mark in b's last two bytes
+// is left to the next chunk (mayHoldFormula keeps the last four). One
+// search per mark, not per (mark, end) pair: the scan runs over every
+// byte of the sheet before excelize reads it.
+func formulaMark(b []byte) bool {
+	for _, start := range [][]byte{[]byte("<f"), []byte(":f")} {
+		for rest := b; ; {
+			i := bytes.Index(rest, start)
+			if i < 0 || i+2 >= len(rest) {
+				break
+			}
+			switch rest[i+2] {
+			case '>', '/', ' ', '\t', '\n', '\r':
+				return true
+			}
+			rest = rest[i+2:]
 		}
 	}
-	return out
-}()
+	return false
+}
 
 // excelDate turns a date cell's serial number into 2006-01-02; other text
 // is kept.

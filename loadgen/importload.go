@@ -70,8 +70,16 @@ type ImportResult struct {
 	P50       float64 `json:"during_read_p50_ms"`
 	P99       float64 `json:"during_read_p99_ms"`
 	// P99Ratio is the read p99 during the commit over the baseline's.
-	P99Ratio   float64 `json:"read_p99_ratio"`
-	ReadErrors int     `json:"read_errors"`
+	P99Ratio float64 `json:"read_p99_ratio"`
+	// The server's CPU time (user + system, /proc/<pid>/stat) per second
+	// of the baseline (what serving the readers costs), and in the preview
+	// and in the commit: a figure less at the mercy of a loaded machine
+	// than the wall times.
+	BaseCPUPerS float64 `json:"baseline_server_cpu_per_second"`
+	PreviewCPU  float64 `json:"preview_server_cpu_seconds"`
+	CommitCPU   float64 `json:"commit_server_cpu_seconds"`
+
+	ReadErrors int `json:"read_errors"`
 	// Load is the machine's load average (1 min) before and after.
 	LoadBefore string `json:"load_before,omitempty"`
 	LoadAfter  string `json:"load_after,omitempty"`
@@ -128,8 +136,17 @@ func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error)
 	}
 	res.FileMiB = round2(float64(len(data)) / (1 << 20))
 
+	pid := cmd.Process.Pid
+	var cpu []time.Duration // the server's CPU time at each step
+	step := func() {
+		if d, ok := procstat.CPUTime(pid); ok {
+			cpu = append(cpu, d)
+		}
+	}
 	rd := newReaders(ctx, base, id, r.Readers, r.ReadInterval)
+	step()
 	time.Sleep(r.BaselineTime)
+	step()
 	baseLat := rd.take()
 	res.BaseReads, res.BaseP50, res.BaseP99 = len(baseLat), quantile(baseLat, 0.5), quantile(baseLat, 0.99)
 	if rss, _, ok := procstat.Memory(cmd.Process.Pid); ok {
@@ -137,7 +154,7 @@ func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error)
 	}
 
 	start := time.Now()
-	preview, commit, n, err := importTimed(ctx, base, id, staff.Token, data)
+	preview, commit, n, err := importSteps(ctx, base, id, staff.Token, data, step)
 	during := rd.take()
 	res.ReadErrors = rd.stop()
 	if err != nil {
@@ -145,6 +162,10 @@ func (r ImportRun) one(ctx context.Context, format string) (ImportResult, error)
 	}
 	res.PreviewS, res.CommitS, res.TotalS = round2(preview.Seconds()), round2(commit.Seconds()), round2(time.Since(start).Seconds())
 	res.Imported = n
+	if len(cpu) == 5 {
+		res.BaseCPUPerS = round2((cpu[1] - cpu[0]).Seconds() / r.BaselineTime.Seconds())
+		res.PreviewCPU, res.CommitCPU = round2((cpu[3] - cpu[2]).Seconds()), round2((cpu[4] - cpu[3]).Seconds())
+	}
 	res.Reads, res.P50, res.P99 = len(during), quantile(during, 0.5), quantile(during, 0.99)
 	if res.BaseP99 > 0 {
 		res.P99Ratio = round2(res.P99 / res.BaseP99)
@@ -165,6 +186,16 @@ func round2(v float64) float64 { return float64(int64(v*100+0.5)) / 100 }
 // each step (the commit's 201 comes after the transaction is durable) and
 // the receipts the commit returned.
 func importTimed(ctx context.Context, base, id, tok string, data []byte) (preview, commit time.Duration, n int, err error) {
+	return importSteps(ctx, base, id, tok, data, nil)
+}
+
+// importSteps is importTimed calling step (if not nil) before the
+// preview, between it and the commit, and after the commit.
+func importSteps(ctx context.Context, base, id, tok string, data []byte, step func()) (preview, commit time.Duration, n int, err error) {
+	if step == nil {
+		step = func() {}
+	}
+	step()
 	start := time.Now()
 	var p struct {
 		SHA256 string `json:"sha256"`
@@ -186,6 +217,7 @@ func importTimed(ctx context.Context, base, id, tok string, data []byte) (previe
 		return 0, 0, 0, fmt.Errorf("loadgen: preview found %d bad cells: %.300s", len(p.Errors), body)
 	}
 	preview = time.Since(start)
+	step()
 	start = time.Now()
 	// The receipts come back as the CSV download (a heading and one line a row).
 	status, body, err = upload(ctx, base, id, tok, data, map[string]string{"confirm": "true", "sha256": p.SHA256}, "text/csv")
@@ -193,6 +225,7 @@ func importTimed(ctx context.Context, base, id, tok string, data []byte) (previe
 		return 0, 0, 0, err
 	}
 	commit = time.Since(start)
+	step()
 	if status != http.StatusCreated {
 		return 0, 0, 0, fmt.Errorf("loadgen: commit: HTTP %d: %.300s", status, body)
 	}
