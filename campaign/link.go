@@ -23,6 +23,12 @@ func (l *Links) Root(i int32) int32 { return l.uf.find(i) }
 // joined the component of root (0 for an item linked to nothing).
 func (l *Links) Similarity(root int32) float64 { return l.sim[root] }
 
+// tentativeMargin: a pair estimated at threshold + tentativeMargin or more
+// is taken as linked for the rest of its band (3 standard errors of the
+// estimate at 0.8: an exact similarity below threshold gets there with
+// probability about 0.1 %).
+const tentativeMargin = 0.1
+
 // VerifyBatch is how many candidate pairs LinkNear hands to verify at a
 // time: the texts of at most twice as many items are needed at once.
 const VerifyBatch = 1024
@@ -34,16 +40,20 @@ const VerifyBatch = 1024
 // caller reads only those pairs' texts. verify returns one similarity per
 // pair (the exact shingle Jaccard, as Jaccard computes it).
 //
-// Candidates come from the LSH bands as in ProposeNear, one band at a time:
-// in a bucket each item is compared (EstimatedJaccard, discarding pairs
-// below threshold − estimateMargin) with at most maxTries of the bucket's
-// first maxAnchors items (linkBucketMember), so a bucket of thousands of
-// copies of a form letter costs O(n) estimates, not O(n²). Pairs whose
-// estimate passes are linked tentatively for the rest of the band, so an
-// item is not compared again with a component it already met, and verified
-// at the end of the band; only the verified ones join components, and a
-// pair is not verified when its items were already joined. A tentative
-// link that fails verification is only retried in a later band.
+// Candidates come from the LSH bands as in ProposeNear, one band at a time,
+// compared first by EstimatedJaccard (pairs below threshold −
+// estimateMargin are discarded). In a bucket of more than maxAnchors items
+// each item is compared with at most maxTries of the bucket's first
+// maxAnchors items (linkBucketMember), so a bucket of thousands of copies
+// of a form letter costs O(n) estimates, not O(n²); in a smaller bucket
+// every pair not linked yet is compared, as the in-request algorithm did.
+// Pairs whose estimate passes are verified at the end of the band; only the
+// verified ones join components, and a pair is not verified when its items
+// were already joined. A pair estimated well above threshold (by
+// tentativeMargin) is also linked tentatively for the rest of the band, so
+// its item is not compared again with a component it already met; a pair
+// estimated nearer the threshold (which the exact similarity may fail) is
+// not, so one borderline pair cannot hide the component's other members.
 //
 // The result depends only on sigs, threshold and verify's answers.
 func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error)) (*Links, error) {
@@ -51,12 +61,22 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 	links := &Links{uf: newUnionFind(n), sim: make([]float64, n)}
 	tent := newUnionFind(n)
 	var pairs []Pair
+	// failed holds the pairs verified below threshold, so that a later band
+	// does not verify them again (a variant too far from its letter meets
+	// the same anchors in band after band).
+	failed := map[Pair]struct{}{}
 	estimate := func(x, y int32) bool {
-		if EstimatedJaccard(sigs[x], sigs[y]) < threshold-estimateMargin {
+		est := EstimatedJaccard(sigs[x], sigs[y])
+		if est < threshold-estimateMargin {
 			return false
 		}
-		pairs = append(pairs, Pair{x, y})
-		return true
+		if x > y {
+			x, y = y, x
+		}
+		if _, ok := failed[Pair{x, y}]; !ok {
+			pairs = append(pairs, Pair{x, y})
+		}
+		return est >= threshold+tentativeMargin
 	}
 	type entry struct {
 		h uint64
@@ -84,25 +104,54 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 			for j < n && entries[j].h == entries[i].h {
 				j++
 			}
-			if j-i >= 2 {
+			switch {
+			case j-i > maxAnchors:
 				anchors = anchors[:0]
 				for _, e := range entries[i:j] {
 					anchors = linkBucketMember(tent, estimate, anchors, e.u)
+				}
+			case j-i >= 2: // a small bucket: every pair not linked yet
+				for x := i + 1; x < j; x++ {
+					for y := i; y < x; y++ {
+						a, b := entries[y].u, entries[x].u
+						if tent.find(a) != tent.find(b) && estimate(b, a) {
+							tent.union(a, b)
+						}
+					}
 				}
 			}
 			i = j
 		}
 		for len(pairs) > 0 {
-			var batch []Pair
-			for len(pairs) > 0 && len(batch) < VerifyBatch {
-				p := pairs[0]
-				pairs = pairs[1:]
-				if links.uf.find(p.A) != links.uf.find(p.B) {
+			// A batch holds no pair whose items its other pairs already
+			// connect: that pair waits for the next batch, by which time
+			// it is usually joined and needs no verification.
+			var batch, later []Pair
+			inBatch := map[int32]int32{}
+			find := func(x int32) int32 {
+				for {
+					p, ok := inBatch[x]
+					if !ok || p == x {
+						return x
+					}
+					x = p
+				}
+			}
+			k := 0
+			for ; k < len(pairs) && len(batch) < VerifyBatch; k++ {
+				p := pairs[k]
+				switch ra, rb := find(p.A), find(p.B); {
+				case links.uf.find(p.A) == links.uf.find(p.B):
+				case ra == rb:
+					later = append(later, p)
+				default:
+					inBatch[ra], inBatch[rb] = rb, rb
 					batch = append(batch, p)
 				}
 			}
+			pairs = append(later, pairs[k:]...)
 			if len(batch) == 0 {
-				break
+				continue
 			}
 			sims, err := verify(ctx, batch)
 			if err != nil {
@@ -111,6 +160,8 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 			for k, p := range batch {
 				if sims[k] >= threshold {
 					links.join(p.A, p.B, sims[k])
+				} else {
+					failed[p] = struct{}{}
 				}
 			}
 		}

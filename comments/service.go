@@ -65,6 +65,7 @@ type Service struct {
 	articleSets map[string]map[string]bool
 
 	sending sync.WaitGroup // lost-receipt messages in flight (lost_receipts.go)
+	near    nearJobs       // near-duplicate passes running (near_job.go)
 }
 
 // NewService returns a Service on the wall clock with the default threshold.
@@ -794,8 +795,15 @@ func (s *Service) Merge(ctx context.Context, actor auth.Principal, consultationI
 			return f.Err()
 		}
 		for _, g := range ids {
-			if _, err := s.Store.Group(ctx, c.ID, g); err != nil {
+			grp, err := s.Store.Group(ctx, c.ID, g)
+			if err != nil {
 				return err
+			}
+			// A group merged away (or emptied) since the proposal was made
+			// is gone: merging it again would move nothing and hide the
+			// change from the staff who asked.
+			if grp.MergedInto != "" || grp.Count == 0 {
+				return apperr.New(apperr.Conflict, "comments.group_gone")
 			}
 			if err := notWithdrawnGroup(g); err != nil { // withdraw.go
 				return err
