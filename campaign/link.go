@@ -29,6 +29,10 @@ func (l *Links) Similarity(root int32) float64 { return l.sim[root] }
 // probability about 0.1 %).
 const tentativeMargin = 0.1
 
+// maxComponentFailures: two components whose pairs failed verification
+// this many times are taken as distinct (see LinkNear).
+const maxComponentFailures = 32
+
 // VerifyBatch is how many candidate pairs LinkNear hands to verify at a
 // time: the texts of at most twice as many items are needed at once.
 const VerifyBatch = 1024
@@ -60,11 +64,26 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 	n := len(sigs)
 	links := &Links{uf: newUnionFind(n), sim: make([]float64, n)}
 	tent := newUnionFind(n)
+	inBatch := newUnionFind(n) // the pairs of one verification batch
 	var pairs []Pair
 	// failed holds the pairs verified below threshold, so that a later band
 	// does not verify them again (a variant too far from its letter meets
 	// the same anchors in band after band).
 	failed := map[Pair]struct{}{}
+	// apart counts the failed verifications between two components (by
+	// their roots when the pair failed): two components found dissimilar
+	// maxComponentFailures times are not compared again. Form letters that
+	// share most of their sentences (Jaccard 0.7–0.8, below the threshold
+	// but within the estimate's margin) otherwise cost every item
+	// maxTries verifications in every band.
+	apart := map[Pair]int32{}
+	roots := func(x, y int32) Pair {
+		rx, ry := links.uf.find(x), links.uf.find(y)
+		if rx > ry {
+			rx, ry = ry, rx
+		}
+		return Pair{rx, ry}
+	}
 	estimate := func(x, y int32) bool {
 		est := EstimatedJaccard(sigs[x], sigs[y])
 		if est < threshold-estimateMargin {
@@ -72,6 +91,9 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 		}
 		if x > y {
 			x, y = y, x
+		}
+		if apart[roots(x, y)] >= maxComponentFailures {
+			return false
 		}
 		if _, ok := failed[Pair{x, y}]; !ok {
 			pairs = append(pairs, Pair{x, y})
@@ -127,27 +149,20 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 			// connect: that pair waits for the next batch, by which time
 			// it is usually joined and needs no verification.
 			var batch, later []Pair
-			inBatch := map[int32]int32{}
-			find := func(x int32) int32 {
-				for {
-					p, ok := inBatch[x]
-					if !ok || p == x {
-						return x
-					}
-					x = p
-				}
-			}
 			k := 0
 			for ; k < len(pairs) && len(batch) < VerifyBatch; k++ {
 				p := pairs[k]
-				switch ra, rb := find(p.A), find(p.B); {
+				switch ra, rb := inBatch.find(p.A), inBatch.find(p.B); {
 				case links.uf.find(p.A) == links.uf.find(p.B):
 				case ra == rb:
 					later = append(later, p)
 				default:
-					inBatch[ra], inBatch[rb] = rb, rb
+					inBatch.union(ra, rb)
 					batch = append(batch, p)
 				}
+			}
+			for _, p := range batch { // reset what the batch touched
+				inBatch.parent[p.A], inBatch.parent[p.B] = p.A, p.B
 			}
 			pairs = append(later, pairs[k:]...)
 			if len(batch) == 0 {
@@ -162,6 +177,7 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 					links.join(p.A, p.B, sims[k])
 				} else {
 					failed[p] = struct{}{}
+					apart[roots(p.A, p.B)]++
 				}
 			}
 		}

@@ -60,6 +60,10 @@ type nearGroup struct {
 // id), so no read snapshot stays open for the whole pass.
 const nearPage = 500
 
+// nearCacheShingles bounds the shingles the pass keeps of texts it read to
+// verify pairs (8 bytes each: 16 MB).
+const nearCacheShingles = 2 << 20
+
 // proposeNear is the bounded pass over the consultation's groups.
 //
 // It reads the groups in keyset pages and keeps of each only its MinHash
@@ -111,30 +115,39 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string) ([]Pro
 	for i := range groups {
 		sigs[i] = groups[i].sig
 	}
+	// sets keeps the shingles of the texts read for verification, up to
+	// nearCacheShingles in all (then it starts over): a bucket's anchors
+	// are verified against many items, batch after batch.
+	sets, cached := map[string][]uint64{}, 0
 	verify := func(ctx context.Context, pairs []campaign.Pair) ([]float64, error) {
+		if cached > nearCacheShingles {
+			sets, cached = map[string][]uint64{}, 0
+		}
 		var need []string
 		seen := map[string]bool{}
 		for _, p := range pairs {
 			for _, i := range []int32{p.A, p.B} {
-				if id := groups[i].firstID; !seen[id] {
+				if id := groups[i].firstID; !seen[id] && sets[id] == nil {
 					seen[id] = true
 					need = append(need, id)
 				}
 			}
 		}
-		firsts, err := s.Store.CommentsByID(ctx, need)
-		if err != nil {
-			return nil, err
-		}
-		sets := make(map[string][]uint64, len(firsts))
-		for _, f := range firsts {
-			sets[f.ID] = campaign.Shingles(GroupText(f))
+		if len(need) > 0 {
+			firsts, err := s.Store.CommentsByID(ctx, need)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range firsts {
+				sh := campaign.Shingles(GroupText(f))
+				sets[f.ID], cached = sh, cached+len(sh)
+			}
 		}
 		sims := make([]float64, len(pairs))
 		for k, p := range pairs {
 			a, okA := sets[groups[p.A].firstID]
 			b, okB := sets[groups[p.B].firstID]
-			if okA && okB { // a first member gone meanwhile (erased) links nothing
+			if okA && okB && a != nil && b != nil { // a first member gone meanwhile (erased) links nothing
 				sims[k] = campaign.JaccardShingles(a, b)
 			}
 		}
