@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,16 +42,15 @@ func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consu
 	if err != nil {
 		return nil, err
 	}
-	return s.proposeNear(ctx, c.ID)
+	return s.proposeNear(ctx, c.ID, 0)
 }
 
-// nearGroup is what the pass keeps of a group: 512 bytes of signature and
-// what the proposal shows, never its text.
+// nearGroup is what the pass keeps of a group besides its 512-byte
+// signature: what the proposal shows, never its text.
 type nearGroup struct {
 	id, firstID string
 	firstAt     time.Time
 	count       int
-	sig         campaign.Signature
 }
 
 // nearPage is how many groups the pass reads at a time, each page in its
@@ -75,13 +73,23 @@ const nearCacheShingles = 2 << 20
 // reading only those pairs' texts, a batch at a time. Linked groups are
 // proposed together (transitively). Groups without band keys and groups of
 // withdrawn comments take no part, as in SharedBands.
-func (s *Service) proposeNear(ctx context.Context, consultationID string) ([]Proposal, error) {
+//
+// sizeHint (the consultation's comments, 0 if unknown) sizes the signature
+// array at once rather than by doubling. The pass paces itself to use
+// about NearDuty of one core (pace), so that the submissions and reads it
+// runs beside keep most of the machine.
+func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHint int) ([]Proposal, error) {
 	threshold := s.NearThreshold
 	if threshold <= 0 || threshold > 1 {
 		threshold = DefaultNearThreshold
 	}
-	var groups []nearGroup
+	pace := s.pacer()
+	groups := make([]nearGroup, 0, sizeHint)
+	sigs := make([]campaign.Signature, 0, sizeHint)
 	for cursor := ""; ; {
+		if err := pace(ctx); err != nil {
+			return nil, err
+		}
 		page, next, err := s.Store.Groups(ctx, GroupFilter{ConsultationID: consultationID, Cursor: cursor, Limit: nearPage})
 		if err != nil {
 			return nil, err
@@ -95,6 +103,7 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string) ([]Pro
 			at[g.FirstID] = len(groups)
 			need = append(need, g.FirstID)
 			groups = append(groups, nearGroup{id: g.ID, firstID: g.FirstID, firstAt: g.FirstAt, count: g.Count})
+			sigs = append(sigs, campaign.Signature{})
 		}
 		if len(need) > 0 {
 			firsts, err := s.Store.CommentsByID(ctx, need)
@@ -102,7 +111,7 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string) ([]Pro
 				return nil, err
 			}
 			for _, f := range firsts {
-				groups[at[f.ID]].sig = campaign.MinHash(GroupText(f)) // the body and its files' text (attachments.go)
+				sigs[at[f.ID]] = campaign.MinHash(GroupText(f)) // the body and its files' text (attachments.go)
 			}
 		}
 		if next == "" {
@@ -110,16 +119,14 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string) ([]Pro
 		}
 		cursor = next
 	}
-	groups = slices.Clip(groups)
-	sigs := make([]campaign.Signature, len(groups))
-	for i := range groups {
-		sigs[i] = groups[i].sig
-	}
 	// sets keeps the shingles of the texts read for verification, up to
 	// nearCacheShingles in all (then it starts over): a bucket's anchors
 	// are verified against many items, batch after batch.
 	sets, cached := map[string][]uint64{}, 0
 	verify := func(ctx context.Context, pairs []campaign.Pair) ([]float64, error) {
+		if err := pace(ctx); err != nil {
+			return nil, err
+		}
 		if cached > nearCacheShingles {
 			sets, cached = map[string][]uint64{}, 0
 		}
@@ -157,7 +164,7 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string) ([]Pro
 	if err != nil {
 		return nil, err
 	}
-	sigs = nil
+	sigs = nil // let the signatures go before the proposals are built
 	members := map[int32][]int32{}
 	for i := range groups {
 		r := links.Root(int32(i))
@@ -205,4 +212,30 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string) ([]Pro
 		return out[i].GroupIDs[0] < out[j].GroupIDs[0]
 	})
 	return out, nil
+}
+
+// pacer returns a function the pass calls between steps: it sleeps so that
+// the time spent working since the last call is about NearDuty of the
+// time elapsed (default 0.5; 1 never sleeps).
+func (s *Service) pacer() func(context.Context) error {
+	duty := s.NearDuty
+	if duty <= 0 || duty > 1 {
+		duty = DefaultNearDuty
+	}
+	last := time.Now()
+	return func(ctx context.Context) error {
+		if duty >= 1 {
+			return ctx.Err()
+		}
+		work := time.Since(last)
+		t := time.NewTimer(time.Duration(float64(work) * (1 - duty) / duty))
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		last = time.Now()
+		return nil
+	}
 }

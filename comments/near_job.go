@@ -3,6 +3,7 @@ package comments
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -152,7 +153,7 @@ func (s *Service) startNear(consultationID, owner string) {
 		live, err := s.liveComments(ctx, consultationID)
 		if err == nil {
 			run.Comments = live
-			run.Proposals, err = s.proposeNear(ctx, consultationID)
+			run.Proposals, err = s.proposeNear(ctx, consultationID, live)
 		}
 		run.DoneAt = s.now()
 		if err != nil {
@@ -164,6 +165,8 @@ func (s *Service) startNear(consultationID, owner string) {
 		if _, err := s.Store.FinishNear(fctx, run); err != nil {
 			s.logNear("store near-duplicate pass", consultationID, err)
 		}
+		run = nil
+		debug.FreeOSMemory() // the pass's signatures: give the pages back
 	}()
 }
 

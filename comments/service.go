@@ -30,6 +30,9 @@ type Service struct {
 	// NearThreshold is the Jaccard similarity from which ProposeGroups
 	// proposes two groups as one (default 0.8).
 	NearThreshold float64
+	// NearDuty is the share of one core the background near-duplicate pass
+	// may use (near_job.go; default DefaultNearDuty, 1 = unpaced).
+	NearDuty float64
 	// OnChange, when set, is told when a comment is stored or moderated
 	// (the search index follows published comments). Its error is logged
 	// by the caller's logger only: the comment is already stored.
@@ -75,6 +78,10 @@ func NewService(store Store, consultations *consultation.Service) *Service {
 
 // DefaultNearThreshold is the default Jaccard similarity for near-duplicates.
 const DefaultNearThreshold = 0.8
+
+// DefaultNearDuty is the default share of a core for the near-duplicate
+// pass: half, so that it takes about twice its CPU time in wall time.
+const DefaultNearDuty = 0.5
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
