@@ -140,3 +140,6 @@ func (s *Service) ProposeGroupsOracle(ctx context.Context, actor auth.Principal,
 	})
 	return out, nil
 }
+
+// LimitMemory is limitMemory (near_job.go).
+var LimitMemory = limitMemory

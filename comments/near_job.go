@@ -3,6 +3,7 @@ package comments
 import (
 	"context"
 	"errors"
+	"math"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -147,6 +148,7 @@ func (s *Service) startNear(consultationID, owner string) {
 	s.near.wg.Add(1)
 	go func() {
 		defer s.near.wg.Done()
+		defer limitMemory()()
 		ctx, cancel := context.WithTimeout(s.near.ctx, NearLease)
 		defer cancel()
 		run := &NearRun{ConsultationID: consultationID, Owner: owner}
@@ -168,6 +170,38 @@ func (s *Service) startNear(consultationID, owner string) {
 		run = nil
 		debug.FreeOSMemory() // the pass's signatures: give the pages back
 	}()
+}
+
+// NearMemoryLimit is the Go runtime's soft memory limit while a pass runs,
+// unless the operator set one (GOMEMLIMIT): the pass's signatures are live
+// for its whole length, and without a limit the collector lets the heap
+// grow to twice the live data (goal 7: server RSS under 300 MB).
+const NearMemoryLimit = 256 << 20
+
+var memLimit struct {
+	sync.Mutex
+	passes int
+	set    bool
+}
+
+// limitMemory sets NearMemoryLimit for the first pass running, if no limit
+// is set, and returns what restores it after the last.
+func limitMemory() func() {
+	memLimit.Lock()
+	defer memLimit.Unlock()
+	if memLimit.passes == 0 && debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		debug.SetMemoryLimit(NearMemoryLimit)
+		memLimit.set = true
+	}
+	memLimit.passes++
+	return func() {
+		memLimit.Lock()
+		defer memLimit.Unlock()
+		if memLimit.passes--; memLimit.passes == 0 && memLimit.set {
+			debug.SetMemoryLimit(math.MaxInt64)
+			memLimit.set = false
+		}
+	}
 }
 
 func (s *Service) logNear(msg, consultationID string, err error) {

@@ -2,8 +2,10 @@ package comments_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -125,5 +127,28 @@ func TestNearProposalsMatchOracle(t *testing.T) {
 	_, err = e.svc.Merge(ctx, staff, c.ID, st.Items[0].GroupIDs)
 	if err == nil || !strings.Contains(message(err), "不存在") {
 		t.Errorf("merging a stale proposal again: %v, want the group-gone conflict", err)
+	}
+}
+
+// A pass sets the soft memory limit only when the operator set none, and
+// the last pass to end restores it.
+func TestNearMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	want := before
+	if before == math.MaxInt64 {
+		want = comments.NearMemoryLimit
+	}
+	done1 := comments.LimitMemory()
+	done2 := comments.LimitMemory()
+	if got := debug.SetMemoryLimit(-1); got != want {
+		t.Errorf("during two passes the limit is %d, want %d", got, want)
+	}
+	done1()
+	if got := debug.SetMemoryLimit(-1); got != want {
+		t.Errorf("with one pass left the limit is %d, want %d", got, want)
+	}
+	done2()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("after the passes the limit is %d, want %d as before", got, before)
 	}
 }
