@@ -59,6 +59,7 @@ func newEnv(t testing.TB, opts ...sqlite.Option) *env {
 	e.cs.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.svc = comments.NewService(db.Comments(), e.cs)
 	e.svc.Now = clock
+	t.Cleanup(e.svc.StopNear) // before the store closes
 	e.cs.LogHead = e.svc.SignedLogHead
 	for _, d := range []string{"dA", "dB"} {
 		if err := db.Auth().CreateDepartment(ctx, &auth.Department{ID: d, Name: "部门" + d, CreatedAt: T0}); err != nil {

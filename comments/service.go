@@ -30,6 +30,9 @@ type Service struct {
 	// NearThreshold is the Jaccard similarity from which ProposeGroups
 	// proposes two groups as one (default 0.8).
 	NearThreshold float64
+	// NearDuty is the share of one core the background near-duplicate pass
+	// may use (near_job.go; default DefaultNearDuty, 1 = unpaced).
+	NearDuty float64
 	// OnChange, when set, is told when a comment is stored or moderated
 	// (the search index follows published comments). Its error is logged
 	// by the caller's logger only: the comment is already stored.
@@ -65,6 +68,7 @@ type Service struct {
 	articleSets map[string]map[string]bool
 
 	sending sync.WaitGroup // lost-receipt messages in flight (lost_receipts.go)
+	near    nearJobs       // near-duplicate passes running (near_job.go)
 }
 
 // NewService returns a Service on the wall clock with the default threshold.
@@ -74,6 +78,10 @@ func NewService(store Store, consultations *consultation.Service) *Service {
 
 // DefaultNearThreshold is the default Jaccard similarity for near-duplicates.
 const DefaultNearThreshold = 0.8
+
+// DefaultNearDuty is the default share of a core for the near-duplicate
+// pass: half, so that it takes about twice its CPU time in wall time.
+const DefaultNearDuty = 0.5
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -794,8 +802,15 @@ func (s *Service) Merge(ctx context.Context, actor auth.Principal, consultationI
 			return f.Err()
 		}
 		for _, g := range ids {
-			if _, err := s.Store.Group(ctx, c.ID, g); err != nil {
+			grp, err := s.Store.Group(ctx, c.ID, g)
+			if err != nil {
 				return err
+			}
+			// A group merged away (or emptied) since the proposal was made
+			// is gone: merging it again would move nothing and hide the
+			// change from the staff who asked.
+			if grp.MergedInto != "" || grp.Count == 0 {
+				return apperr.New(apperr.Conflict, "comments.group_gone")
 			}
 			if err := notWithdrawnGroup(g); err != nil { // withdraw.go
 				return err

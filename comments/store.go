@@ -135,6 +135,49 @@ type Store interface {
 	// The transparency log: Commit appends a leaf for every inserted
 	// comment (setting its LeafIndex) in the same commit.
 	LogReader
+
+	// The stored near-duplicate pass of each consultation (near_job.go).
+	NearStore
+}
+
+// NearRun is the stored state of a consultation's near-duplicate pass: the
+// claim of the pass running, if any, and the result of the last one that
+// finished, which every app instance shows.
+type NearRun struct {
+	ConsultationID string
+	// Running says a pass holds the claim, Owner (a token of the pass)
+	// until Until; a claim past Until is free (its process died).
+	Running bool
+	Owner   string
+	Until   time.Time
+	// StartedAt is when the running or last pass started.
+	StartedAt time.Time
+	// DoneAt is when the last successful pass finished (zero: none yet),
+	// Comments how many live comments the consultation had when it started,
+	// Proposals what it found.
+	DoneAt    time.Time
+	Comments  int
+	Proposals []Proposal
+	// Error is why the last pass failed ("" when it did not); the
+	// proposals of the pass before it are kept.
+	Error string
+}
+
+// NearStore keeps NearRun records, one per consultation, where every app
+// instance sees them.
+type NearStore interface {
+	// ClaimNear starts a pass for owner: it sets Running, Owner, Until and
+	// StartedAt = now (creating the record if need be), keeping the last
+	// result, unless a claim holds (Running with Until after now). It
+	// reports whether owner got the claim.
+	ClaimNear(ctx context.Context, consultationID, owner string, now, until time.Time) (bool, error)
+	// FinishNear ends owner's pass: with r.Error == "" it stores DoneAt,
+	// Comments and Proposals, else only Error (the last result stays); it
+	// releases the claim. It reports false, storing nothing, when owner no
+	// longer holds the claim.
+	FinishNear(ctx context.Context, r *NearRun) (bool, error)
+	// NearRun returns the record of a consultation or apperr.ErrNotFound.
+	NearRun(ctx context.Context, consultationID string) (*NearRun, error)
 }
 
 // Clock truncation used by every stored time.

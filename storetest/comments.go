@@ -38,6 +38,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("SignatoryCounts", func(t *testing.T) { testSignatoryCounts(t, open(t)) })
 	t.Run("Keyset", func(t *testing.T) { testKeyset(t, open(t)) })
 	t.Run("ReportCounts", func(t *testing.T) { testReportCounts(t, open(t)) }) // reportcounts.go
+	t.Run("NearRuns", func(t *testing.T) { testNearRuns(t, open(t)) })         // near.go
 }
 
 // NewComment returns a stored-shape comment for tests: published, online,

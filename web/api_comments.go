@@ -37,6 +37,7 @@ func (s *Server) commentRoutes(api fiber.Router) {
 	api.Post("/consultations/:id/groups/merge", small, s.mergeGroups)
 	api.Post("/consultations/:id/groups/:gid/disposition", small, s.disposeGroup)
 	api.Get("/consultations/:id/groups/proposals", s.proposeGroups)
+	api.Post("/consultations/:id/groups/proposals", small, s.startProposals)
 	api.Get("/consultations/:id/report", s.report)
 	api.Get("/consultations/:id/report.csv", s.reportCSV)
 	api.Get("/queues", s.queues)
@@ -58,7 +59,8 @@ func init() {
 		apiOperation{Method: "POST", Path: "/comments/{id}/redaction", ID: "redactComment", Summary: "Hide a span of a comment's public copy (shown as ［已隐去］); the original stays for staff", Auth: "staff", Request: comments.RedactForm{}, Response: comments.Comment{}},
 		apiOperation{Method: "POST", Path: "/consultations/{id}/groups/merge", ID: "mergeGroups", Summary: "Merge groups of identical or near-identical comments", Auth: "staff", Request: mergeForm{}, Response: MergedGroup{}},
 		apiOperation{Method: "POST", Path: "/consultations/{id}/groups/{gid}/disposition", ID: "disposeGroup", Summary: "Answer every comment of a group at once", Auth: "staff", Request: comments.DispositionForm{}, Response: GroupAnswer{}},
-		apiOperation{Method: "GET", Path: "/consultations/{id}/groups/proposals", ID: "proposeGroups", Summary: "Near-duplicate groups proposed for merging", Auth: "staff", Response: List[comments.Proposal]{}},
+		apiOperation{Method: "GET", Path: "/consultations/{id}/groups/proposals", ID: "proposeGroups", Summary: "Near-duplicate groups proposed for merging: the stored result of the last background pass, answered at once with its state (computing, done at done_at, stale by new_comments, failed); a pass is started when there is no result yet", Auth: "staff", Response: comments.NearStatus{}},
+		apiOperation{Method: "POST", Path: "/consultations/{id}/groups/proposals", ID: "startProposals", Summary: "Start a background pass for near-duplicate proposals (unless one is running); answers at once with the state, as GET", Auth: "staff", Request: struct{}{}, Status: 202, Response: comments.NearStatus{}},
 		apiOperation{Method: "GET", Path: "/consultations/{id}/report", ID: "report", Summary: "The adoption report (采纳情况), public once the period has closed", Response: comments.Report{}},
 		apiOperation{Method: "GET", Path: "/consultations/{id}/report.csv", ID: "reportCSV", Summary: "The adoption report as CSV (UTF-8 with BOM)", Media: []string{"text/csv"}},
 		apiOperation{Method: "GET", Path: "/queues", ID: "queues", Summary: "Work queues of the caller's department: pending moderation, undisposed comments, overdue reports", Auth: "staff", Response: comments.Queues{}},
@@ -348,11 +350,25 @@ func (s *Server) splitComment(c *fiber.Ctx) error {
 }
 
 func (s *Server) proposeGroups(c *fiber.Ctx) error {
-	list, err := s.cfg.Comments.ProposeGroups(c.UserContext(), principal(c), c.Params("id"))
+	st, err := s.cfg.Comments.NearProposals(c.UserContext(), principal(c), c.Params("id"), false)
 	if err != nil {
 		return err
 	}
-	return c.JSON(List[comments.Proposal]{Items: list})
+	return c.JSON(st)
+}
+
+func (s *Server) startProposals(c *fiber.Ctx) error {
+	if len(bytes.TrimSpace(c.Body())) > 0 {
+		var empty struct{}
+		if err := decodeJSON(c, &empty); err != nil {
+			return err
+		}
+	}
+	st, err := s.cfg.Comments.NearProposals(c.UserContext(), principal(c), c.Params("id"), true)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(st)
 }
 
 func (s *Server) report(c *fiber.Ctx) error { return s.reportJSONStream(c) } // api_report_stream.go

@@ -463,7 +463,18 @@ func TestGroupsSplitMergeAndRedaction(t *testing.T) {
 		t.Fatalf("public shows %d entries, want 2 (a group of 2 and the near copy)", n)
 	}
 	e.want(e.do("GET", base+"/groups/proposals", w.resident, nil), 403, "proposals for a resident")
-	props := e.want(e.do("GET", base+"/groups/proposals", w.staffA, nil), 200, "proposals").JSON["items"].([]any)
+	// The first request starts the pass and answers at once: computing,
+	// nothing found yet; the stored result follows.
+	asked := e.want(e.do("GET", base+"/groups/proposals", w.staffA, nil), 200, "proposals asked for")
+	if st := asked.str("state"); st != "computing" || len(asked.JSON["items"].([]any)) != 0 {
+		t.Fatalf("first answer = %s, want computing with no items", asked.Body)
+	}
+	e.comments.WaitNear()
+	res := e.want(e.do("GET", base+"/groups/proposals", w.staffA, nil), 200, "proposals")
+	if st, done := res.str("state"), res.str("done_at"); st != "done" || done == "" {
+		t.Fatalf("after the pass: %s, want done with done_at", res.Body)
+	}
+	props := res.JSON["items"].([]any)
 	if len(props) != 1 {
 		t.Fatalf("proposals = %v, want 1 (the near copy with the group)", props)
 	}
@@ -474,6 +485,11 @@ func TestGroupsSplitMergeAndRedaction(t *testing.T) {
 	if n := public(); n != 1 {
 		t.Errorf("after the merge public shows %d entries, want 1", n)
 	}
+	// The stored proposal is now out of date: merging it again is refused
+	// (its second group is gone).
+	if r := e.do("POST", base+"/groups/merge", w.staffA, map[string]any{"group_ids": ids}); r.Status != 409 {
+		t.Errorf("merging a merged proposal again: HTTP %d %s, want 409", r.Status, r.Body)
+	}
 	e.want(e.do("POST", "/api/v1/comments/"+first+"/split", w.staffA, nil), 204, "split")
 	if n := public(); n != 2 {
 		t.Errorf("after the split public shows %d entries, want 2", n)
@@ -483,4 +499,18 @@ func TestGroupsSplitMergeAndRedaction(t *testing.T) {
 		t.Errorf("redacted comment = %s", r.Body)
 	}
 	e.want(e.do("POST", "/api/v1/comments/"+first+"/redaction", w.staffA, map[string]string{"text": "不在文中"}), 422, "redaction without a reason")
+	// A new comment makes the stored result stale until a new pass, which
+	// staff ask for.
+	e.want(e.do("POST", base+"/comments", "", comment("另一条意见：建议延长办理时间。")), 201, "new comment")
+	if st := e.want(e.do("GET", base+"/groups/proposals", w.staffA, nil), 200, "stale"); st.str("state") != "done" || st.JSON["new_comments"] != 1.0 {
+		t.Errorf("after a new comment: %s, want done with new_comments 1", st.Body)
+	}
+	if st := e.want(e.do("POST", base+"/groups/proposals", w.staffA, nil), 202, "recompute"); st.str("state") != "computing" || len(st.JSON["items"].([]any)) != 1 {
+		t.Errorf("recompute: %s, want computing with the last result", st.Body)
+	}
+	e.comments.WaitNear()
+	if st := e.want(e.do("GET", base+"/groups/proposals", w.staffA, nil), 200, "recomputed"); st.str("state") != "done" || st.JSON["new_comments"] != 0.0 || len(st.JSON["items"].([]any)) != 1 {
+		t.Errorf("after the new pass: %s, want done, nothing new, one proposal (the split comment with its copies)", st.Body)
+	}
+	e.want(e.do("POST", base+"/groups/proposals", w.resident, nil), 403, "recompute by a resident")
 }

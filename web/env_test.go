@@ -125,6 +125,7 @@ func newFaultEnv(t testing.TB, store string, fault func(op string) error, option
 	c.Now = clk.Now
 	cm := comments.NewService(ms, c)
 	cm.Now = clk.Now
+	t.Cleanup(cm.StopNear) // before the stores close
 	cm.Blobs = blobs
 	c.Blobs = blobs
 	cm.Codes = a.Codes

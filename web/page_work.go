@@ -49,6 +49,7 @@ func (s *Server) workPageRoutes() {
 	app.Post("/staff/consultations/:id/dispositions/comments/:cid/split", small, s.workSplitSubmit)
 	app.Post("/staff/consultations/:id/dispositions/groups/:gid", small, s.workDisposeGroupSubmit)
 	app.Post("/staff/consultations/:id/dispositions/merge", small, s.workMergeSubmit)
+	app.Post("/staff/consultations/:id/dispositions/near", small, s.workNearSubmit)
 }
 
 // workBase is what every work page carries: the page basics and the
@@ -568,10 +569,12 @@ type workDispositionsData struct {
 	Wording   map[string]latestArticle
 	Outcomes  []comments.Outcome
 	Proposals []comments.Proposal
-	// Near says proposals were asked for (?near=1): finding them reads every
-	// group's keys, too slow to do on every load of a large consultation.
-	Near      bool
-	Truncated bool
+	// Near says proposals were asked for (?near=1): they are found by a
+	// background pass (comments.NearProposals), whose stored result and
+	// state NearStatus are shown.
+	Near       bool
+	NearStatus *comments.NearStatus
+	Truncated  bool
 	// Pager links the pages of groups, or of the members of one group
 	// (?group=, Group set); Keep are the filters forms post back.
 	Pager pager
@@ -671,9 +674,10 @@ func (s *Server) dispositionsData(c *fiber.Ctx) (workDispositionsData, error) {
 		}
 	}
 	if d.Near = c.Query("near") == "1" || d.Failed == "merge"; d.Near {
-		if d.Proposals, err = s.cfg.Comments.ProposeGroups(ctx, w.User, w.C.ID); err != nil {
+		if d.NearStatus, err = s.cfg.Comments.NearProposals(ctx, w.User, w.C.ID, false); err != nil {
 			return d, err
 		}
+		d.Proposals = d.NearStatus.Items
 	}
 	return d, nil
 }
@@ -770,6 +774,18 @@ func (s *Server) workSplitSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	return redirectWork(c, w.C.ID, "dispositions", "split", "c-"+c.Params("cid"))
+}
+
+// workNearSubmit starts a new near-duplicate pass and shows its state.
+func (s *Server) workNearSubmit(c *fiber.Ctx) error {
+	w, err := s.workData(c, "dispositions", "page.work.dispositions_title")
+	if err != nil {
+		return err
+	}
+	if _, err := s.cfg.Comments.NearProposals(c.UserContext(), w.User, w.C.ID, true); err != nil {
+		return err
+	}
+	return c.Redirect(w.WorkURL("dispositions")+"?near=1", fiber.StatusSeeOther)
 }
 
 func (s *Server) workMergeSubmit(c *fiber.Ctx) error {

@@ -351,8 +351,15 @@ func TestWorkProposalsMerge(t *testing.T) {
 	if strings.Contains(p.Body, "疑似同类意见") {
 		t.Error("proposals computed on a plain load of the workspace")
 	}
+	// Asking starts the pass in the background and answers at once.
+	p = b.get(workURL(id, "dispositions")+"?near=1").want(t, 200, "dispositions, proposals asked for")
+	p.has(t, "computing", "正在后台查找内容相近的意见")
+	if strings.Contains(p.Body, "疑似同类意见") {
+		t.Error("proposals shown before the pass ran")
+	}
+	e.comments.WaitNear()
 	p = b.get(workURL(id, "dispositions")+"?near=1").want(t, 200, "dispositions with proposals")
-	p.has(t, "proposals", "疑似同类意见", "2 组意见内容相近，共 2 条", `action="/staff/consultations/`+id+`/dispositions/merge"`)
+	p.has(t, "proposals", "以下结果查找于", `action="/staff/consultations/`+id+`/dispositions/near"`, "疑似同类意见", "2 组意见内容相近，共 2 条", `action="/staff/consultations/`+id+`/dispositions/merge"`)
 	m := regexpGroupIDs.FindAllStringSubmatch(p.Body, -1)
 	if len(m) != 2 {
 		t.Fatalf("merge form: %d group ids", len(m))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,9 @@ func TestIsolationLoad(t *testing.T) {
 		if disturbance := i > 0 && i < len(want)-1; disturbance != (p.Meets != nil) || disturbance && p.ThroughputRatio <= 0 {
 			t.Errorf("phase %s: ratios %+v", p.Phase, p)
 		}
+	}
+	if d := res.Phases[3].Detail; !strings.Contains(d, "background passes") {
+		t.Errorf("near-duplicate phase: %q, want the background passes it waited for", d)
 	}
 	if res.Reindex == "" {
 		t.Error("no word on the reindex")

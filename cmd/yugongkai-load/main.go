@@ -136,7 +136,7 @@ func run(ctx context.Context, args []string) error {
 		fs.DurationVar(&ir.Window, "window", 20*time.Second, "length of each baseline, least length of the near-duplicate phase")
 		fs.IntVar(&ir.ImportRows, "import-rows", 20_000, "rows of the bulk import phase (at most 200,000)")
 		fs.IntVar(&ir.NearComments, "near-comments", 100_000, "comments of the consultation whose near-duplicates are proposed (at most 1,000,000)")
-		fs.DurationVar(&ir.NearLimit, "near-limit", 5*time.Minute, "longest near-duplicate pass; a longer one is cancelled and reported")
+		fs.DurationVar(&ir.NearLimit, "near-limit", 5*time.Minute, "longest wait for one near-duplicate pass; the phase stops waiting and reports it")
 		verbose := fs.Bool("v", false, "pass the server's log to stderr")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err

@@ -408,6 +408,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer cancel()
 	err = srv.App.ShutdownWithContext(shutdownCtx)
 	commentSvc.WaitSends() // lost receipts being sent (each bounded to a minute)
+	commentSvc.StopNear()  // near-duplicate passes: cancelled, the next request starts one
 	return err
 }
 

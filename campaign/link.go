@@ -1,0 +1,208 @@
+package campaign
+
+import (
+	"cmp"
+	"context"
+	"slices"
+)
+
+// Pair names two items of LinkNear's signatures by index.
+type Pair struct{ A, B int32 }
+
+// Links are the components LinkNear found: items are linked when a chain
+// of verified pairs joins them.
+type Links struct {
+	uf  *unionFind
+	sim []float64 // by root: the lowest verified similarity that joined the component
+}
+
+// Root returns the component of item i, the smallest index in it.
+func (l *Links) Root(i int32) int32 { return l.uf.find(i) }
+
+// Similarity returns the lowest similarity of the verified pairs that
+// joined the component of root (0 for an item linked to nothing).
+func (l *Links) Similarity(root int32) float64 { return l.sim[root] }
+
+// tentativeMargin: a pair estimated at threshold + tentativeMargin or more
+// is taken as linked for the rest of its band (3 standard errors of the
+// estimate at 0.8: an exact similarity below threshold gets there with
+// probability about 0.1 %).
+const tentativeMargin = 0.1
+
+// maxComponentFailures: two components whose pairs failed verification
+// this many times are taken as distinct (see LinkNear).
+const maxComponentFailures = 32
+
+// VerifyBatch is how many candidate pairs LinkNear hands to verify at a
+// time: the texts of at most twice as many items are needed at once.
+const VerifyBatch = 1024
+
+// LinkNear is ProposeNear over signatures alone, for a caller that cannot
+// hold every text (a consultation of a million comments): it keeps only
+// the signatures (512 bytes an item) and asks verify for the exact
+// similarity of the candidate pairs, at most VerifyBatch at a time, so the
+// caller reads only those pairs' texts. verify returns one similarity per
+// pair (the exact shingle Jaccard, as Jaccard computes it).
+//
+// Candidates come from the LSH bands as in ProposeNear, one band at a time,
+// compared first by EstimatedJaccard (pairs below threshold −
+// estimateMargin are discarded). In a bucket of more than maxAnchors items
+// each item is compared with at most maxTries of the bucket's first
+// maxAnchors items (linkBucketMember), so a bucket of thousands of copies
+// of a form letter costs O(n) estimates, not O(n²); in a smaller bucket
+// every pair not linked yet is compared, as the in-request algorithm did.
+// Pairs whose estimate passes are verified at the end of the band; only the
+// verified ones join components, and a pair is not verified when its items
+// were already joined. A pair estimated well above threshold (by
+// tentativeMargin) is also linked tentatively for the rest of the band, so
+// its item is not compared again with a component it already met; a pair
+// estimated nearer the threshold (which the exact similarity may fail) is
+// not, so one borderline pair cannot hide the component's other members.
+//
+// The result depends only on sigs, threshold and verify's answers.
+func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error)) (*Links, error) {
+	n := len(sigs)
+	links := &Links{uf: newUnionFind(n), sim: make([]float64, n)}
+	tent := newUnionFind(n)
+	inBatch := newUnionFind(n) // the pairs of one verification batch
+	var pairs []Pair
+	// failed holds the pairs verified below threshold, so that a later band
+	// does not verify them again (a variant too far from its letter meets
+	// the same anchors in band after band).
+	failed := map[Pair]struct{}{}
+	// apart counts the failed verifications between two components (by
+	// their roots when the pair failed): two components found dissimilar
+	// maxComponentFailures times are not compared again. Form letters that
+	// share most of their sentences (Jaccard 0.7–0.8, below the threshold
+	// but within the estimate's margin) otherwise cost every item
+	// maxTries verifications in every band.
+	apart := map[Pair]int32{}
+	roots := func(x, y int32) Pair {
+		rx, ry := links.uf.find(x), links.uf.find(y)
+		if rx > ry {
+			rx, ry = ry, rx
+		}
+		return Pair{rx, ry}
+	}
+	estimate := func(x, y int32) bool {
+		est := EstimatedJaccard(sigs[x], sigs[y])
+		if est < threshold-estimateMargin {
+			return false
+		}
+		if x > y {
+			x, y = y, x
+		}
+		if apart[roots(x, y)] >= maxComponentFailures {
+			return false
+		}
+		if _, ok := failed[Pair{x, y}]; !ok {
+			pairs = append(pairs, Pair{x, y})
+		}
+		return est >= threshold+tentativeMargin
+	}
+	type entry struct {
+		h uint64
+		u int32
+	}
+	entries := make([]entry, n)
+	var anchors []int32
+	for b := range Bands {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for u := range n {
+			entries[u] = entry{bandHash(&sigs[u], b), int32(u)}
+		}
+		slices.SortFunc(entries, func(p, q entry) int {
+			if c := cmp.Compare(p.h, q.h); c != 0 {
+				return c
+			}
+			return cmp.Compare(p.u, q.u)
+		})
+		copy(tent.parent, links.uf.parent)
+		pairs = pairs[:0]
+		for i := 0; i < n; {
+			j := i + 1
+			for j < n && entries[j].h == entries[i].h {
+				j++
+			}
+			switch {
+			case j-i > maxAnchors:
+				anchors = anchors[:0]
+				for _, e := range entries[i:j] {
+					anchors = linkBucketMember(tent, estimate, anchors, e.u)
+				}
+			case j-i >= 2: // a small bucket: every pair not linked yet
+				for x := i + 1; x < j; x++ {
+					for y := i; y < x; y++ {
+						a, b := entries[y].u, entries[x].u
+						if tent.find(a) != tent.find(b) && estimate(b, a) {
+							tent.union(a, b)
+						}
+					}
+				}
+			}
+			i = j
+		}
+		for len(pairs) > 0 {
+			// A batch holds no pair whose items its other pairs already
+			// connect: that pair waits for the next batch, by which time
+			// it is usually joined and needs no verification.
+			var batch, later []Pair
+			k := 0
+			for ; k < len(pairs) && len(batch) < VerifyBatch; k++ {
+				p := pairs[k]
+				switch ra, rb := inBatch.find(p.A), inBatch.find(p.B); {
+				case links.uf.find(p.A) == links.uf.find(p.B):
+				case ra == rb:
+					later = append(later, p)
+				default:
+					inBatch.union(ra, rb)
+					batch = append(batch, p)
+				}
+			}
+			for _, p := range batch { // reset what the batch touched
+				inBatch.parent[p.A], inBatch.parent[p.B] = p.A, p.B
+			}
+			pairs = append(later, pairs[k:]...)
+			if len(batch) == 0 {
+				continue
+			}
+			sims, err := verify(ctx, batch)
+			if err != nil {
+				return nil, err
+			}
+			for k, p := range batch {
+				if sims[k] >= threshold {
+					links.join(p.A, p.B, sims[k])
+				} else {
+					failed[p] = struct{}{}
+					apart[roots(p.A, p.B)]++
+				}
+			}
+		}
+		pairs = pairs[:0:0] // let a large band's pairs go
+	}
+	return links, nil
+}
+
+// join links a and b, verified similar at sim.
+func (l *Links) join(a, b int32, sim float64) {
+	ra, rb := l.uf.find(a), l.uf.find(b)
+	m := sim
+	for _, r := range []int32{ra, rb} {
+		if v := l.sim[r]; v > 0 && v < m {
+			m = v
+		}
+	}
+	l.uf.union(a, b)
+	l.sim[l.uf.find(a)] = m
+}
+
+// Shingles returns the sorted distinct shingles of Normalize(text), what
+// Jaccard compares; JaccardShingles(Shingles(a), Shingles(b)) is
+// Jaccard(a, b).
+func Shingles(text string) []uint64 { return shingleSet(Normalize(text)) }
+
+// JaccardShingles is the Jaccard similarity of two results of Shingles.
+func JaccardShingles(a, b []uint64) float64 { return jaccardSets(a, b) }
