@@ -75,21 +75,7 @@ func TestReportCountsBackfill(t *testing.T) {
 	check := func(what string) {
 		t.Helper()
 		for _, cid := range []string{"c1", "c2"} {
-			want := comments.ReportCounts{}
-			all, _, err := db.Comments().Comments(ctx, comments.Filter{ConsultationID: cid, Limit: 100})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range all {
-				want.Add(c, 1)
-			}
-			got, err := db.Comments().ReportCounts(ctx, cid)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want.Prune()) {
-				t.Errorf("%s: ReportCounts(%s) = %v,\nrecount %v", what, cid, got, want)
-			}
+			checkRecount(t, db, what, cid)
 		}
 	}
 	check("backfilled")
@@ -155,20 +141,27 @@ func TestReportCountsOfABatch(t *testing.T) {
 		}
 	}
 	for _, cid := range []string{"c1", "c2"} {
-		want := comments.ReportCounts{}
-		all, _, err := db.Comments().Comments(ctx, comments.Filter{ConsultationID: cid, Limit: 100})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range all {
-			want.Add(c, 1)
-		}
-		got, err := db.Comments().ReportCounts(ctx, cid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want.Prune()) {
-			t.Errorf("ReportCounts(%s) = %v,\nrecount %v", cid, got, want)
-		}
+		checkRecount(t, db, "one batch", cid)
+	}
+}
+
+// checkRecount checks the stored counters of consultation cid against a
+// recount of its comments by the definition (comments.ReportCounts.Add).
+func checkRecount(t *testing.T, db *DB, what, cid string) {
+	t.Helper()
+	want := comments.ReportCounts{}
+	all, _, err := db.Comments().Comments(t.Context(), comments.Filter{ConsultationID: cid, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range all {
+		want.Add(c, 1)
+	}
+	got, err := db.Comments().ReportCounts(t.Context(), cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want.Prune()) {
+		t.Errorf("%s: ReportCounts(%s) = %v,\nrecount %v", what, cid, got, want)
 	}
 }
