@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
+	"time"
 )
 
 // An importSpool holds the rows of an XLSX file as its first reading
@@ -38,6 +40,36 @@ type importSpool struct {
 
 // importSpoolPrefix names the spool files in the temporary directory.
 const importSpoolPrefix = "yugongkai-importspool-"
+
+// SweepImportSpools removes from dir (the temporary directory when "")
+// the import spools last written before cutoff: what imports interrupted
+// by a crash left. A running import writes its spool while it reads the
+// upload and reads it within the same request, so a spool untouched for an
+// hour belongs to no live import, in this process or another sharing the
+// directory. It returns how many it removed.
+func SweepImportSpools(dir string, cutoff time.Time) (int, error) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	names, err := filepath.Glob(filepath.Join(dir, importSpoolPrefix+"*.spool"))
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	var errs []error
+	for _, name := range names {
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() || !fi.ModTime().Before(cutoff) {
+			continue
+		}
+		if err := os.Remove(name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
+}
 
 func newImportSpool() (*importSpool, error) {
 	f, err := os.CreateTemp("", importSpoolPrefix+"*.spool")

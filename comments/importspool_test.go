@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -107,5 +109,45 @@ func TestFormulaMark(t *testing.T) {
 		if got := formulaMark([]byte(in)); got != want {
 			t.Errorf("formulaMark(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+// TestSweepImportSpools: at start the server removes the spools that
+// imports interrupted by a crash left, and nothing else: not a spool being
+// written now, not another program's file.
+func TestSweepImportSpools(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	files := map[string]time.Time{
+		importSpoolPrefix + "1.spool":   now.Add(-3 * time.Hour), // left by a crash
+		importSpoolPrefix + "2.spool":   now.Add(-61 * time.Minute),
+		importSpoolPrefix + "3.spool":   now.Add(-time.Minute), // an import running now
+		"excelize-4":                    now.Add(-3 * time.Hour),
+		importSpoolPrefix + "5.partial": now.Add(-3 * time.Hour),
+	}
+	for name, at := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("rows"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := SweepImportSpools(dir, now.Add(-time.Hour))
+	if err != nil || n != 2 {
+		t.Errorf("SweepImportSpools = %d, %v; want 2, nil", n, err)
+	}
+	var left []string
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	want := []string{"excelize-4", importSpoolPrefix + "3.spool", importSpoolPrefix + "5.partial"}
+	if fmt.Sprint(left) != fmt.Sprint(want) {
+		t.Errorf("left %v, want %v", left, want)
 	}
 }

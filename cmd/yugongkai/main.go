@@ -343,6 +343,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		commentSvc.ContactHolders = h.ContactHolders
 	}
 	go sweepContacts(ctx, commentSvc, cfg.contactRetention, log)
+	if n, err := comments.SweepImportSpools("", time.Now().Add(-time.Hour)); err != nil {
+		log.Warn("remove import spools left by a crash", "err", err)
+	} else if n > 0 {
+		log.Info("removed import spools left by a crash", "files", n)
+	}
 	notifySvc, codeSender, err := startNotify(ctx, getenv, st, consSvc, secret, cfg.baseURL, log) // notify.go
 	if err != nil {
 		return err
