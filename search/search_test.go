@@ -2,10 +2,13 @@ package search
 
 import (
 	"context"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"yugongkai/comments"
 	"yugongkai/consultation"
@@ -179,5 +182,91 @@ func TestIndexConsultation(t *testing.T) {
 	}
 	if d := idx.docs["consultation/c1"]; !strings.Contains(d.Text, "公布稿正文") || strings.Contains(d.Text, "征求意见稿正文") {
 		t.Errorf("IndexConsultation(published) text = %q, want the final text only", d.Text)
+	}
+}
+
+// snippetRef is snippet as it was before it stopped reading at the window
+// (it normalized the whole source): the reference for TestSnippetMatchesReference.
+func snippetRef(source, q string) (string, [2]int) {
+	src := []rune(source)
+	norm := make([]rune, 0, len(src))
+	pos := make([]int, 0, len(src)) // pos[i]: index in src of norm[i]
+	for i, r := range src {
+		if n, ok := normalizeRune(r); ok {
+			norm = append(norm, n)
+			pos = append(pos, i)
+		}
+	}
+	ns := string(norm)
+	at := strings.Index(ns, q)
+	if at < 0 || q == "" {
+		return "", [2]int{}
+	}
+	ri := utf8.RuneCountInString(ns[:at])
+	start, end := pos[ri], pos[ri+utf8.RuneCountInString(q)-1]+1
+
+	from := max(0, start-snippetBefore)
+	to := min(len(src), max(end+snippetAfter, from+snippetWidth))
+	var out []rune
+	if from > 0 {
+		out = append(out, '…')
+	}
+	var match [2]int
+	space := true // drop whitespace at the start
+	for i := from; i < to; i++ {
+		if i == start {
+			match[0] = len(out)
+		}
+		if i == end {
+			match[1] = len(out)
+		}
+		if unicode.IsSpace(src[i]) {
+			if !space {
+				out = append(out, ' ')
+				space = true
+			}
+			continue
+		}
+		out = append(out, src[i])
+		space = false
+	}
+	if end == to {
+		match[1] = len(out)
+	}
+	if space && len(out) > 0 && out[len(out)-1] == ' ' && match[1] < len(out) {
+		out = out[:len(out)-1]
+	}
+	if to < len(src) {
+		out = append(out, '…')
+	}
+	return string(out), match
+}
+
+// TestSnippetMatchesReference compares snippet with the whole-source
+// reference on generated sources: CJK, Latin, full-width, whitespace runs,
+// punctuation, invalid bytes, matches at the start, middle and end.
+func TestSnippetMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	alphabet := []string{"治", "安", "管", "理", "法", " ", "\n\t", "，", "。", "Ａ", "b", "C", "1", "\xff", "　", "…", "的"}
+	for n := range 20000 {
+		var sb strings.Builder
+		for range rng.IntN(200) {
+			sb.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		src := sb.String()
+		norm := []rune(Normalize(src))
+		if len(norm) == 0 {
+			continue
+		}
+		at := rng.IntN(len(norm))
+		q := string(norm[at:min(len(norm), at+1+rng.IntN(4))])
+		if n%7 == 0 {
+			q = "治理安" // often absent
+		}
+		got, gm := snippet(src, q)
+		want, wm := snippetRef(src, q)
+		if got != want || gm != wm {
+			t.Fatalf("snippet(%q, %q) = %q %v, reference %q %v", src, q, got, gm, want, wm)
+		}
 	}
 }

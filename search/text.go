@@ -115,56 +115,77 @@ const (
 // normalized query q (which must occur in Normalize(source)), with runs of
 // whitespace shown as one space and "…" where text was cut, and the rune
 // offsets [start, end) of the match within the snippet.
+//
+// It reads the source only as far as the window after the first match
+// (a comment is up to 5,000 characters; the page shows 80).
 func snippet(source, q string) (string, [2]int) {
-	src := []rune(source)
-	norm := make([]rune, 0, len(src))
-	pos := make([]int, 0, len(src)) // pos[i]: index in src of norm[i]
-	for i, r := range src {
-		if n, ok := normalizeRune(r); ok {
-			norm = append(norm, n)
-			pos = append(pos, i)
-		}
-	}
-	ns := string(norm)
-	at := strings.Index(ns, q)
-	if at < 0 || q == "" {
+	qr := []rune(q)
+	if len(qr) == 0 {
 		return "", [2]int{}
 	}
-	ri := utf8.RuneCountInString(ns[:at])
-	start, end := pos[ri], pos[ri+utf8.RuneCountInString(q)-1]+1
-
-	from := max(0, start-snippetBefore)
-	to := min(len(src), max(end+snippetAfter, from+snippetWidth))
+	// Normalize rune by rune up to the first match; pos holds the byte
+	// offsets in source of the normalized runes.
+	var normBuf [64]rune
+	var posBuf [64]int
+	norm, pos := normBuf[:0], posBuf[:0]
+	startB, endB := -1, -1
+	for i := 0; i < len(source); {
+		r, w := utf8.DecodeRuneInString(source[i:])
+		if n, ok := normalizeRune(r); ok {
+			norm, pos = append(norm, n), append(pos, i)
+			if k := len(norm) - len(qr); k >= 0 && slices.Equal(norm[k:], qr) {
+				startB, endB = pos[k], i+w
+				break
+			}
+		}
+		i += w
+	}
+	if startB < 0 {
+		return "", [2]int{}
+	}
+	// The window, in runes of the source: snippetBefore before the match,
+	// then at least snippetAfter after it and snippetWidth in all.
+	fromB := startB
+	for k := 0; k < snippetBefore && fromB > 0; k++ {
+		_, w := utf8.DecodeLastRuneInString(source[:fromB])
+		fromB -= w
+	}
+	start := utf8.RuneCountInString(source[fromB:startB]) // relative to the window
+	end := start + utf8.RuneCountInString(source[startB:endB])
+	to := max(end+snippetAfter, snippetWidth)
 	var out []rune
-	if from > 0 {
+	if fromB > 0 {
 		out = append(out, '…')
 	}
 	var match [2]int
 	space := true // drop whitespace at the start
-	for i := from; i < to; i++ {
+	i, b := 0, fromB
+	for ; i < to && b < len(source); i++ {
+		r, w := utf8.DecodeRuneInString(source[b:])
+		b += w
 		if i == start {
 			match[0] = len(out)
 		}
 		if i == end {
 			match[1] = len(out)
 		}
-		if unicode.IsSpace(src[i]) {
+		if unicode.IsSpace(r) {
 			if !space {
 				out = append(out, ' ')
 				space = true
 			}
 			continue
 		}
-		out = append(out, src[i])
+		out = append(out, r)
 		space = false
 	}
-	if end == to {
+	if end == i {
 		match[1] = len(out)
 	}
 	if space && len(out) > 0 && out[len(out)-1] == ' ' && match[1] < len(out) {
 		out = out[:len(out)-1]
 	}
-	if to < len(src) {
+	if b < len(source) {
 		out = append(out, '…')
 	}
 	return string(out), match

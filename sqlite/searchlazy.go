@@ -159,7 +159,13 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 		}
 		return classify(rows.Err(), "search candidates")
 	}
-	x := top
+	// A full batch is checked once the walk has left the segment of its
+	// last candidate (boundary, the segment's first docno): then every
+	// unread docno is below boundary, and the bound of the segment below
+	// covers all of them. (Checked at once, the batch would need the bound
+	// of its own segment, which also covers the newer documents just read,
+	// so a common term's page would take a second batch before it stops.)
+	x, boundary := top, docno(0)
 	for {
 		v, ok, err := nextCommon(ctx, cs, x)
 		if err != nil {
@@ -168,31 +174,35 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 		if !ok || v < bottom {
 			break
 		}
+		if len(pending) >= batch && v < boundary {
+			x = boundary - 1 // no candidate between v and boundary
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			batch = min(2*batch, 1024)
+			if len(best) == limit {
+				var bound string
+				err := s.db.sql.QueryRowContext(ctx, "SELECT pmin FROM search_segments WHERE seg <= ? ORDER BY seg DESC LIMIT 1",
+					int64(x>>segmentShift)).Scan(&bound)
+				if errors.Is(err, sql.ErrNoRows) || err == nil && bound > best[limit-1].key {
+					break
+				}
+				if err != nil {
+					return nil, classify(err, "search segments")
+				}
+			}
+			if checked >= maxLazyCandidates {
+				return nil, errTooMany
+			}
+			continue // v is read again, into the next batch
+		}
 		pending = append(pending, v)
 		if v == bottom {
 			break
 		}
 		x = v - 1
-		if len(pending) < batch {
-			continue
-		}
-		if err := flush(); err != nil {
-			return nil, err
-		}
-		batch = min(2*batch, 1024)
-		if len(best) == limit {
-			var bound string
-			err := s.db.sql.QueryRowContext(ctx, "SELECT pmin FROM search_segments WHERE seg <= ? ORDER BY seg DESC LIMIT 1",
-				int64(x>>segmentShift)).Scan(&bound)
-			if errors.Is(err, sql.ErrNoRows) || err == nil && bound > best[limit-1].key {
-				break
-			}
-			if err != nil {
-				return nil, classify(err, "search segments")
-			}
-		}
-		if checked >= maxLazyCandidates {
-			return nil, errTooMany
+		if len(pending) == batch {
+			boundary = v >> segmentShift << segmentShift
 		}
 	}
 	if err := flush(); err != nil {
