@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -57,19 +58,7 @@ func flushReportDeltas(ctx context.Context, tx *sql.Tx, stmts *stmtCache, fault 
 		}
 	}
 	slices.SortFunc(keys, func(a, b counterKey) int {
-		if a.consultation != b.consultation {
-			if a.consultation < b.consultation {
-				return -1
-			}
-			return 1
-		}
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.consultation, b.consultation), cmp.Compare(a.key, b.key))
 	})
 	t := &txn{Tx: tx, fault: fault, stmts: stmts}
 	const upsert = `INSERT INTO report_counts (consultation_id, key, n) VALUES (?, ?, ?)
