@@ -14,11 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"yugongkai/apperr"
 	"yugongkai/comments"
 	"yugongkai/consultation"
+	"yugongkai/spreadsheet"
 	"yugongkai/sqlite"
 	"yugongkai/storetest"
 )
@@ -33,18 +32,8 @@ func importFiles(t *testing.T, rows [][]string) (csvData, xlsxData []byte) {
 	if err := w.Error(); err != nil {
 		t.Fatal(err)
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	for r, row := range rows {
-		for c, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-			if err := f.SetCellStr("Sheet1", cell, v); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 	var x bytes.Buffer
-	if err := f.Write(&x); err != nil {
+	if err := spreadsheet.Write(&x, "Sheet1", rows); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes(), x.Bytes()
