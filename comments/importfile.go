@@ -94,14 +94,15 @@ type importTable struct {
 	fields           []string // field of each column
 	rows             int      // non-empty data rows read
 	each             func(*importTable, importRow) error
-	spool            *importSpool // if set, every row add hands on is also recorded there
+	spool            *importSpool      // if set, every row add hands on is also recorded there
+	cells            map[string]string // the row's cells, reused from row to row
 }
 
 type importRow struct {
-	n       int // spreadsheet row number
-	cells   map[string]string
-	formula map[string]bool  // fields whose cell is a formula (already reported)
-	errs    []ImportRowError // cell problems found while reading (formulas, extra cells)
+	n       int               // spreadsheet row number
+	cells   map[string]string // valid until each returns: the next row reuses it
+	formula map[string]bool   // fields whose cell is a formula (already reported)
+	errs    []ImportRowError  // cell problems found while reading (formulas, extra cells)
 }
 
 // column returns the heading of field as the file spells it, or the field.
@@ -301,7 +302,11 @@ func (t *importTable) add(n int, rec []string, formula []bool) error {
 	if t.spool != nil {
 		t.spool.record(n, rec, formula)
 	}
-	row := importRow{n: n, cells: make(map[string]string, len(t.fields))}
+	if t.cells == nil {
+		t.cells = make(map[string]string, len(t.fields))
+	}
+	clear(t.cells)
+	row := importRow{n: n, cells: t.cells}
 	for i, v := range rec {
 		if i >= len(t.fields) {
 			if strings.TrimSpace(v) != "" {
