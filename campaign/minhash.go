@@ -135,14 +135,22 @@ func bandHash(sig *Signature, b int) uint64 {
 // each. Two texts are near-duplicate candidates when they share at least one
 // key; the keys are stable, so they can be stored in an indexed column.
 func BandKeys(sig Signature) []string {
-	keys := make([]string, Bands)
+	// One string holds every key's hex and the keys are its substrings:
+	// two allocations per comment instead of Bands+1 (a bulk import
+	// computes them for every row).
+	var text [Bands * 16]byte
 	var buf [8]byte
-	for b := range keys {
+	for b := range Bands {
 		h := bandHash(&sig, b)
 		for i := range buf {
 			buf[i] = byte(h >> (56 - 8*i))
 		}
-		keys[b] = hex.EncodeToString(buf[:])
+		hex.Encode(text[b*16:], buf[:])
+	}
+	all := string(text[:])
+	keys := make([]string, Bands)
+	for b := range keys {
+		keys[b] = all[b*16 : (b+1)*16]
 	}
 	return keys
 }

@@ -201,16 +201,17 @@ func (s *Service) readImport(ctx context.Context, c *consultation.Consultation, 
 		bad := len(p.Errors)
 		p.Errors = append(p.Errors, r.errs...)
 		form, _, err := checkOffline(c, in, hasArticle, now)
-		var ae *apperr.Error
-		if errors.As(err, &ae) {
+		if err != nil { // (ae declared here: errors.As puts it on the heap)
+			var ae *apperr.Error
+			if !errors.As(err, &ae) {
+				return err
+			}
 			for _, fe := range ae.Fields {
 				if r.formula[fe.Field] {
 					continue // reported as a formula
 				}
 				p.Errors = append(p.Errors, ImportRowError{Row: r.n, Column: p.column(fe.Field), Field: fe.Field, Key: fe.Key, Args: fe.Args})
 			}
-		} else if err != nil {
-			return err
 		}
 		if emit == nil {
 			return nil

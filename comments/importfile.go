@@ -94,14 +94,15 @@ type importTable struct {
 	fields           []string // field of each column
 	rows             int      // non-empty data rows read
 	each             func(*importTable, importRow) error
-	spool            *importSpool // if set, every row add hands on is also recorded there
+	spool            *importSpool      // if set, every row add hands on is also recorded there
+	cells            map[string]string // the row's cells, reused from row to row
 }
 
 type importRow struct {
-	n       int // spreadsheet row number
-	cells   map[string]string
-	formula map[string]bool  // fields whose cell is a formula (already reported)
-	errs    []ImportRowError // cell problems found while reading (formulas, extra cells)
+	n       int               // spreadsheet row number
+	cells   map[string]string // valid until each returns: the next row reuses it
+	formula map[string]bool   // fields whose cell is a formula (already reported)
+	errs    []ImportRowError  // cell problems found while reading (formulas, extra cells)
 }
 
 // column returns the heading of field as the file spells it, or the field.
@@ -301,7 +302,11 @@ func (t *importTable) add(n int, rec []string, formula []bool) error {
 	if t.spool != nil {
 		t.spool.record(n, rec, formula)
 	}
-	row := importRow{n: n, cells: make(map[string]string, len(t.fields))}
+	if t.cells == nil {
+		t.cells = make(map[string]string, len(t.fields))
+	}
+	clear(t.cells)
+	row := importRow{n: n, cells: t.cells}
 	for i, v := range rec {
 		if i >= len(t.fields) {
 			if strings.TrimSpace(v) != "" {
@@ -587,11 +592,40 @@ var dateSeparators = strings.NewReplacer("年", "-", "月", "-", "日", "", "/",
 
 // normalizeDate reads the ways offices write a date — 2026/12/1,
 // 2026.12.1, 2026年12月1日 — as 2026-12-01; anything else is kept.
+//
+// It allocates nothing for a date already written 2006-01-02 (the usual
+// cell, and every XLSX date cell): Replace would copy it, Format write it
+// again.
 func normalizeDate(v string) string {
 	v = strings.TrimSpace(v)
-	s := dateSeparators.Replace(v)
-	if d, err := time.Parse("2006-1-2", s); err == nil {
-		return d.Format(time.DateOnly)
+	s := v
+	if strings.ContainsAny(v, "年月日/.") {
+		s = dateSeparators.Replace(v)
 	}
-	return v
+	d, err := time.Parse("2006-1-2", s)
+	if err != nil {
+		return v
+	}
+	if isDateOnly(s) { // Format would give s back
+		return s
+	}
+	return d.Format(time.DateOnly)
+}
+
+// isDateOnly reports whether s is four digits, '-', two digits, '-', two
+// digits: the shape time.DateOnly formats every date from year 0 to 9999 in.
+func isDateOnly(s string) bool {
+	if len(s) != len(time.DateOnly) {
+		return false
+	}
+	for i := range len(s) {
+		if i == 4 || i == 7 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package comments
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -53,6 +54,7 @@ func TestImportSpoolReplaysTheReading(t *testing.T) {
 	}
 	collect := func(out *[]seen) func(*importTable, importRow) error {
 		return func(t *importTable, r importRow) error {
+			r.cells = maps.Clone(r.cells) // the next row reuses the map
 			*out = append(*out, seen{r, fmt.Sprint(t.format, t.encoding, t.converted, t.headings, t.fields, t.rows)})
 			return nil
 		}

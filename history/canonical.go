@@ -85,7 +85,7 @@ func writeValue(buf *bytes.Buffer, dec *json.Decoder, depth int) error {
 		}
 		return fmt.Errorf("unexpected %v", tok)
 	case string:
-		writeString(buf, tok)
+		WriteString(buf, tok)
 	case json.Number:
 		s := string(tok)
 		if strings.ContainsAny(s, ".eE") {
@@ -145,7 +145,7 @@ func writeObject(buf *bytes.Buffer, dec *json.Decoder, depth int) error {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		writeString(buf, m.key)
+		WriteString(buf, m.key)
 		buf.WriteByte(':')
 		buf.Write(m.value)
 	}
@@ -172,8 +172,11 @@ func writeArray(buf *bytes.Buffer, dec *json.Decoder, depth int) error {
 
 const hexDigits = "0123456789abcdef"
 
-// writeString writes s as a JSON string by the rules in Canonical's doc.
-func writeString(buf *bytes.Buffer, s string) {
+// WriteString writes s to buf as a JSON string, quotes included, exactly as
+// [Canonical] writes every string (the rules in its doc), so that an
+// encoder that writes a fixed shape directly (translog.Leaf.Bytes) gives
+// the same bytes as Canonical would.
+func WriteString(buf *bytes.Buffer, s string) {
 	buf.WriteByte('"')
 	for _, r := range s { // ranging replaces invalid UTF-8 with U+FFFD
 		switch r {

@@ -39,8 +39,10 @@ func insertComments(ctx context.Context, t *txn, list []*comments.Comment) error
 // transaction as insertComment would insert them one by one: the log's
 // size is read once and written once (finish), the log hashes it stored
 // are taken from memory (only the frontier of the tree, which later leaves
-// can read, is kept), merge targets are looked up once per group, and the
-// per-article counters move once per (article, status). Its memory does
+// can read, is kept), merge targets are looked up once per group (and a
+// group that lookup finds absent is created without first trying to count
+// in it), a row's log hashes are one INSERT, and the per-article counters
+// move once per (article, status). Its memory does
 // not grow with the comments, but for one entry per group and counter, so
 // comments may be added as they are produced (insertStream).
 type bulkInserter struct {
@@ -54,6 +56,12 @@ type bulkInserter struct {
 	order   []bulkCountKey
 	fresh   map[int64]tlog.Hash
 	read    tlog.HashReader
+
+	// A row's log hashes go in one INSERT of len(hashes) rows: the texts
+	// by number of rows, and the arguments' slice, are kept for the next.
+	hashInserts []string
+	hashArgs    []any
+	cidArg      any // cid, converted to an interface once
 }
 
 type bulkTarget struct {
@@ -72,7 +80,7 @@ func newBulkInserter(ctx context.Context, t *txn, cid string) (*bulkInserter, er
 		return nil, err
 	}
 	b := &bulkInserter{ctx: ctx, t: t, cid: cid, size: size, targets: map[string]bulkTarget{},
-		counts: map[bulkCountKey]int{}, fresh: map[int64]tlog.Hash{}}
+		counts: map[bulkCountKey]int{}, fresh: map[int64]tlog.Hash{}, cidArg: cid}
 	b.read = tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(indexes))
 		var missing []int64
@@ -104,13 +112,18 @@ func (b *bulkInserter) add(c *comments.Comment) error {
 		return apperr.Wrap(fmt.Errorf("comments of %s and %s in one change", b.cid, c.ConsultationID), "sqlite: insert comments")
 	}
 	tg, ok := b.targets[c.GroupID]
+	absent := false // the group is known not to exist yet
 	if !ok {
 		// Follow merges: a comment identical to a merged group joins its target.
 		tg.id = c.GroupID
 		for hops := 0; hops < 10; hops++ {
 			var into string
 			err := t.QueryRowContext(ctx, "SELECT merged_into, disposition FROM comment_groups WHERE consultation_id = ? AND id = ?", b.cid, tg.id).Scan(&into, &tg.disp)
-			if err == sql.ErrNoRows || (err == nil && into == "") {
+			if err == sql.ErrNoRows {
+				absent = true
+				break
+			}
+			if err == nil && into == "" {
 				break
 			}
 			if err != nil {
@@ -133,9 +146,17 @@ func (b *bulkInserter) add(c *comments.Comment) error {
 		b.order = append(b.order, k)
 	}
 	b.counts[k]++
-	res, pub, rep, err := countInGroup(ctx, t, c)
-	if err != nil {
-		return err
+	// A comment of a group not stored yet creates it (below); otherwise it
+	// is counted in it, and creates it if the group was not there.
+	create := absent
+	pub, rep := groupMember(c)
+	if !absent {
+		res, _, _, err := countInGroup(ctx, t, c)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		create = n == 0
 	}
 	leaf := comments.LeafOf(c)
 	hashes, err := tlog.StoredHashes(b.size, leaf, b.read)
@@ -143,13 +164,16 @@ func (b *bulkInserter) add(c *comments.Comment) error {
 		return apperr.Wrap(err, "sqlite: comment log hashes")
 	}
 	first := tlog.StoredHashIndex(0, b.size)
-	for i, h := range hashes {
-		b.fresh[first+int64(i)] = h
-		if _, err := t.ExecContext(ctx, "INSERT INTO comment_log_hashes (consultation_id, idx, hash) VALUES (?, ?, ?)",
-			b.cid, first+int64(i), h[:]); err != nil {
-			return classify(err, "comment log hash")
-		}
+	args := b.hashArgs[:0]
+	for i := range hashes {
+		b.fresh[first+int64(i)] = hashes[i]
+		args = append(args, b.cidArg, first+int64(i), hashes[i][:])
 	}
+	b.hashArgs = args
+	if _, err := t.ExecContext(ctx, b.hashInsert(len(hashes)), args...); err != nil {
+		return classify(err, "comment log hash")
+	}
+	clear(args) // keep no hash alive through the slice
 	if _, err := t.ExecContext(ctx, "INSERT INTO comment_log_leaves (consultation_id, idx, comment_id, leaf, at) VALUES (?, ?, ?, ?, ?)",
 		b.cid, b.size, c.ID, leaf, formatTime(c.CreatedAt)); err != nil {
 		return classify(err, "comment log leaf")
@@ -158,12 +182,24 @@ func (b *bulkInserter) add(c *comments.Comment) error {
 	if b.size%1024 == 0 {
 		b.prune()
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if create {
 		if err := createGroup(ctx, t, c, 1, pub, rep); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// hashInsert returns the INSERT of n rows of comment_log_hashes.
+func (b *bulkInserter) hashInsert(n int) string {
+	for len(b.hashInserts) < n {
+		q := "INSERT INTO comment_log_hashes (consultation_id, idx, hash) VALUES (?, ?, ?)"
+		if k := len(b.hashInserts); k > 0 {
+			q = b.hashInserts[k-1] + ", (?, ?, ?)"
+		}
+		b.hashInserts = append(b.hashInserts, q)
+	}
+	return b.hashInserts[n-1]
 }
 
 // prune keeps of the hashes stored in this transaction only those a later

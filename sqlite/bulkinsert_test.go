@@ -113,6 +113,24 @@ func TestBulkInsertMatchesOneByOne(t *testing.T) {
 			t.Fatal(err)
 		}
 		out["log"] = []any{size, root.String()}
+		// Every stored hash, not only those the root reads.
+		rows, err := db.sql.QueryContext(ctx, "SELECT idx, hash FROM comment_log_hashes WHERE consultation_id = ? ORDER BY idx", cid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hashes []string
+		for rows.Next() {
+			var idx int64
+			var h []byte
+			if err := rows.Scan(&idx, &h); err != nil {
+				t.Fatal(err)
+			}
+			hashes = append(hashes, fmt.Sprintf("%d:%x", idx, h))
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		out["hashes"] = hashes
 		b, _ := json.Marshal(out)
 		return string(b)
 	}

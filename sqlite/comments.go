@@ -175,10 +175,7 @@ func insertCommentRow(ctx context.Context, t *txn, c *comments.Comment) error {
 // countInGroup counts c in its group. The result says whether the group
 // existed (one row changed); pub and rep are what createGroup needs if not.
 func countInGroup(ctx context.Context, t *txn, c *comments.Comment) (res sql.Result, pub int, rep string, err error) {
-	pub = isPublished(c.Status)
-	if pub == 1 {
-		rep = c.ID
-	}
+	pub, rep = groupMember(c)
 	res, err = t.ExecContext(ctx, `UPDATE comment_groups SET count = count + 1, published_count = published_count + ?,
 		first_at = min(first_at, ?), rep_id = CASE WHEN rep_id = '' THEN ? ELSE rep_id END
 		WHERE consultation_id = ? AND id = ?`, pub, formatTime(c.ReceivedAt), rep, c.ConsultationID, c.GroupID)
@@ -188,19 +185,63 @@ func countInGroup(ctx context.Context, t *txn, c *comments.Comment) (res sql.Res
 	return res, pub, rep, nil
 }
 
+// groupMember returns what c adds to its group: 1 to the published count
+// if c is published, and c as the group's representative if it is the
+// first published member.
+func groupMember(c *comments.Comment) (pub int, rep string) {
+	pub = isPublished(c.Status)
+	if pub == 1 {
+		rep = c.ID
+	}
+	return pub, rep
+}
+
 // createGroup inserts the group of c with c as first member, with c's band
 // keys (SharedBands reads them from there).
 func createGroup(ctx context.Context, tx *txn, c *comments.Comment, count, published int, rep string) error {
-	bands, err := json.Marshal(c.Bands)
+	bands, err := bandsJSON(c.Bands)
 	if err != nil {
 		return apperr.Wrap(err, "sqlite: encode bands")
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO comment_groups (consultation_id, id, count, published_count, first_id, rep_id,
 		first_at, article_id, bands, disposition, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '')`,
-		c.ConsultationID, c.GroupID, count, published, c.ID, rep, formatTime(c.ReceivedAt), c.ArticleID, string(bands)); err != nil {
+		c.ConsultationID, c.GroupID, count, published, c.ID, rep, formatTime(c.ReceivedAt), c.ArticleID, bands); err != nil {
 		return classify(err, "create comment group")
 	}
 	return nil
+}
+
+// bandsJSON returns json.Marshal(bands) as a string. Band keys are hex
+// digits, which JSON writes as they are, so it writes them directly (one
+// allocation, for a row of a bulk import); other text goes through
+// json.Marshal.
+func bandsJSON(bands []string) (string, error) {
+	if bands == nil {
+		return "null", nil
+	}
+	n := len("[]")
+	for _, k := range bands {
+		for i := range len(k) {
+			if !('0' <= k[i] && k[i] <= '9' || 'a' <= k[i] && k[i] <= 'f') {
+				b, err := json.Marshal(bands)
+				return string(b), err
+			}
+		}
+		n += len(k) + len(`"",`)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte('[')
+	for i, k := range bands {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(k)
+		b.WriteByte('"')
+	}
+	b.WriteByte(']')
+	return b.String(), nil
 }
 
 func (s *CommentStore) one(ctx context.Context, what, where string, args ...any) (*comments.Comment, error) {
