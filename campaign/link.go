@@ -194,7 +194,11 @@ func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify
 			for _, p := range batch { // reset what the batch touched
 				inBatch.parent[p.A], inBatch.parent[p.B] = p.A, p.B
 			}
-			pairs = append(later, pairs[k:]...)
+			// In place: a band's pairs can be millions, and a new slice
+			// a batch would copy them all VerifyBatch at a time.
+			m := copy(pairs, later) // later came from pairs[:k]
+			m += copy(pairs[m:], pairs[k:])
+			pairs = pairs[:m]
 			if len(batch) == 0 {
 				continue
 			}

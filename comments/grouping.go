@@ -151,7 +151,7 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer func() { release() }()
 	var sigs []campaign.Signature // one page's
 	for cursor := ""; ; {
 		if err := pace(ctx); err != nil {
