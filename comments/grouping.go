@@ -48,8 +48,8 @@ func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consu
 }
 
 // nearGroups is what the pass keeps of the groups besides their sketches:
-// what a proposal shows, never a text, packed in a few slices (about 60
-// bytes a group: its two ids back to back, 24 bytes of offsets and fields)
+// what a proposal shows, never a text, packed in a few slices (about 69
+// bytes a group: its two ids back to back, 20 bytes of offsets and fields)
 // rather than a struct of strings and a time.Time each.
 type nearGroups struct {
 	ids     []byte   // each group's id then its first member's id

@@ -116,7 +116,7 @@ func LargeNearProposals(seed, scale int) []comments.Proposal {
 }
 
 // EnvNearLarge, set to 1, makes testNearRunsLarge store a result past
-// MongoDB's 16 MB document limit (18 MB; 10 s on the embedded FerretDB,
+// MongoDB's 16 MB document limit (18 MB; 6–11 s on the embedded FerretDB,
 // which does not enforce the limit); by default it stores 1 MB, which
 // the MongoDB store's own test cuts in many chunks.
 const EnvNearLarge = "YUGONGKAI_NEAR_LARGE"
