@@ -6,7 +6,7 @@ import (
 	"slices"
 )
 
-// Pair names two items of LinkNear's signatures by index.
+// Pair names two items of LinkSketches' items by index.
 type Pair struct{ A, B int32 }
 
 // Links are the components LinkNear found: items are linked when a chain
