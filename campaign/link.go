@@ -6,7 +6,7 @@ import (
 	"slices"
 )
 
-// Pair names two items of LinkNear's signatures by index.
+// Pair names two items of LinkSketches' items by index.
 type Pair struct{ A, B int32 }
 
 // Links are the components LinkNear found: items are linked when a chain
@@ -37,15 +37,26 @@ const maxComponentFailures = 32
 // time: the texts of at most twice as many items are needed at once.
 const VerifyBatch = 1024
 
-// LinkNear is ProposeNear over signatures alone, for a caller that cannot
+// LinkNear is LinkSketches over the sketches of sigs, held in memory.
+func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error)) (*Links, error) {
+	items := NewSketchSlice(len(sigs))
+	for i := range sigs {
+		items.Add(&sigs[i])
+	}
+	return LinkSketches(ctx, items, threshold, verify)
+}
+
+// LinkSketches is ProposeNear over sketches alone, for a caller that cannot
 // hold every text (a consultation of a million comments): it keeps only
-// the signatures (512 bytes an item) and asks verify for the exact
+// each item's Sketch and band keys (256 bytes an item, in memory or in a
+// SketchFile) and asks verify for the exact
 // similarity of the candidate pairs, at most VerifyBatch at a time, so the
 // caller reads only those pairs' texts. verify returns one similarity per
 // pair (the exact shingle Jaccard, as Jaccard computes it).
 //
-// Candidates come from the LSH bands as in ProposeNear, one band at a time,
-// compared first by EstimatedJaccard (pairs below threshold −
+// Candidates come from the LSH bands as in ProposeNear (SketchKeys, of the
+// full signatures), one band at a time, compared first by
+// EstimatedJaccardSketch (pairs below threshold −
 // estimateMargin are discarded). In a bucket of more than maxAnchors items
 // each item is compared with at most maxTries of the bucket's first
 // maxAnchors items (linkBucketMember), so a bucket of thousands of copies
@@ -59,9 +70,10 @@ const VerifyBatch = 1024
 // estimated nearer the threshold (which the exact similarity may fail) is
 // not, so one borderline pair cannot hide the component's other members.
 //
-// The result depends only on sigs, threshold and verify's answers.
-func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error)) (*Links, error) {
-	n := len(sigs)
+// The result depends only on the items, threshold and verify's answers.
+// Besides what items hold, it needs about 32 bytes an item.
+func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error)) (*Links, error) {
+	n := items.Len()
 	links := &Links{uf: newUnionFind(n), sim: make([]float64, n)}
 	tent := newUnionFind(n)
 	inBatch := newUnionFind(n) // the pairs of one verification batch
@@ -84,8 +96,19 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 		}
 		return Pair{rx, ry}
 	}
+	var sx, sy Sketch
+	var loadErr error
 	estimate := func(x, y int32) bool {
-		est := EstimatedJaccard(sigs[x], sigs[y])
+		if loadErr != nil {
+			return false
+		}
+		if loadErr = items.Load(x, &sx); loadErr == nil {
+			loadErr = items.Load(y, &sy)
+		}
+		if loadErr != nil {
+			return false
+		}
+		est := EstimatedJaccardSketch(&sx, &sy)
 		if est < threshold-estimateMargin {
 			return false
 		}
@@ -101,17 +124,21 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 		return est >= threshold+tentativeMargin
 	}
 	type entry struct {
-		h uint64
+		h uint32
 		u int32
 	}
 	entries := make([]entry, n)
+	keys := make([]uint32, n)
 	var anchors []int32
 	for b := range Bands {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for u := range n {
-			entries[u] = entry{bandHash(&sigs[u], b), int32(u)}
+		if err := items.Keys(b, keys); err != nil {
+			return nil, err
+		}
+		for u, h := range keys {
+			entries[u] = entry{h, int32(u)}
 		}
 		slices.SortFunc(entries, func(p, q entry) int {
 			if c := cmp.Compare(p.h, q.h); c != 0 {
@@ -144,6 +171,9 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 			}
 			i = j
 		}
+		if loadErr != nil {
+			return nil, loadErr
+		}
 		for len(pairs) > 0 {
 			// A batch holds no pair whose items its other pairs already
 			// connect: that pair waits for the next batch, by which time
@@ -164,7 +194,11 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 			for _, p := range batch { // reset what the batch touched
 				inBatch.parent[p.A], inBatch.parent[p.B] = p.A, p.B
 			}
-			pairs = append(later, pairs[k:]...)
+			// In place: a band's pairs can be millions, and a new slice
+			// a batch would copy them all VerifyBatch at a time.
+			m := copy(pairs, later) // later came from pairs[:k]
+			m += copy(pairs[m:], pairs[k:])
+			pairs = pairs[:m]
 			if len(batch) == 0 {
 				continue
 			}

@@ -3,6 +3,8 @@ package campaign
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"testing"
 
 	"yugongkai/internal/cputime"
@@ -12,12 +14,22 @@ import (
 // item per text, verified by exact Jaccard on demand) and returns its
 // components of at least two as Groups, with how many pairs it verified.
 func linkGroups(t testing.TB, docs []Doc) ([]Group, int) {
-	sigs := make([]Signature, len(docs))
-	for i, d := range docs {
-		sigs[i] = MinHash(d.Text)
+	items := NewSketchSlice(len(docs))
+	for _, d := range docs {
+		sig := MinHash(d.Text)
+		items.Add(&sig)
 	}
+	return linkItems(t, docs, items, nil)
+}
+
+// linkItems is linkGroups over the items of docs, calling sample before
+// each verification batch.
+func linkItems(t testing.TB, docs []Doc, items Sketches, sample func()) ([]Group, int) {
 	verified := 0
-	links, err := LinkNear(context.Background(), sigs, 0.8, func(_ context.Context, pairs []Pair) ([]float64, error) {
+	links, err := LinkSketches(context.Background(), items, 0.8, func(_ context.Context, pairs []Pair) ([]float64, error) {
+		if sample != nil {
+			sample()
+		}
 		if len(pairs) > VerifyBatch {
 			t.Fatalf("verify got %d pairs, more than VerifyBatch", len(pairs))
 		}
@@ -83,24 +95,66 @@ func TestLinkNearQuality(t *testing.T) {
 	}
 }
 
-// BenchmarkLinkNear1M: LinkNear over the 1M corpus with no identical texts
-// collapsed (every comment its own item, as every group is in the store):
-// quality, verified pairs and CPU.
+// BenchmarkLinkNear1M: LinkSketches over the 1M corpus with no identical
+// texts collapsed (every comment its own item, as every group is in the
+// store): quality, verified pairs, CPU, and the live heap the linking adds
+// per comment (the peak of the runtime's live-heap metric, sampled at each
+// verification batch, over its value before the sketches were built; the
+// corpus's texts and signatures are in the baseline). Sub-benchmarks: the
+// sketches in a SketchFile, as the server's pass keeps them above
+// comments.DefaultNearSketchFileItems, and in a SketchSlice (256 bytes a
+// comment in memory), the baseline.
 func BenchmarkLinkNear1M(b *testing.B) {
 	docs, label := corpus1M()
-	var groups []Group
-	var verified int
-	cpu := cputime.Process()
-	for b.Loop() {
-		groups, verified = linkGroups(b, docs)
+	sigs := make([]Signature, len(docs)) // computed once: the benchmark is the linking
+	for i, d := range docs {
+		sigs[i] = MinHash(d.Text)
 	}
-	reportCPU(b, cpu)
-	recall, precision := pairQuality(groups, label)
-	b.ReportMetric(float64(verified), "verified-pairs")
-	b.ReportMetric(recall, "recall")
-	b.ReportMetric(precision, "precision")
-	if recall < 0.9 || precision < 0.95 {
-		b.Errorf("recall %.4f, precision %.4f: want ≥ 0.9 and ≥ 0.95", recall, precision)
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	liveHeap := func() uint64 { metrics.Read(live); return live[0].Value.Uint64() }
+	for _, form := range []string{"file", "memory"} {
+		b.Run(form, func(b *testing.B) {
+			var groups []Group
+			var verified int
+			var added uint64
+			cpu := cputime.Process()
+			for b.Loop() {
+				runtime.GC()
+				base := liveHeap()
+				var items interface {
+					Sketches
+					Add(*Signature) error
+				} = NewSketchSlice(len(sigs))
+				if form == "file" {
+					f, err := NewSketchFile(b.TempDir())
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer f.Close()
+					items = f
+				}
+				for i := range sigs {
+					if err := items.Add(&sigs[i]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				peak := base
+				groups, verified = linkItems(b, docs, items, func() { peak = max(peak, liveHeap()) })
+				added = max(added, peak-base)
+				items = nil
+			}
+			reportCPU(b, cpu)
+			recall, precision := pairQuality(groups, label)
+			b.ReportMetric(float64(added)/float64(len(docs)), "heap-B/comment")
+			b.ReportMetric(float64(added)/(1<<20), "heap-MiB")
+			b.ReportMetric(float64(len(Sketch{})), "sketch-bytes")
+			b.ReportMetric(float64(verified), "verified-pairs")
+			b.ReportMetric(recall, "recall")
+			b.ReportMetric(precision, "precision")
+			if recall < 0.9 || precision < 0.95 {
+				b.Errorf("recall %.4f, precision %.4f: want ≥ 0.9 and ≥ 0.95", recall, precision)
+			}
+		})
 	}
 }
 

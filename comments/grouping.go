@@ -1,9 +1,11 @@
 package comments
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -45,13 +47,45 @@ func (s *Service) ProposeGroups(ctx context.Context, actor auth.Principal, consu
 	return s.proposeNear(ctx, c.ID, 0)
 }
 
-// nearGroup is what the pass keeps of a group besides its 512-byte
-// signature: what the proposal shows, never its text.
-type nearGroup struct {
-	id, firstID string
-	firstAt     time.Time
-	count       int
+// nearGroups is what the pass keeps of the groups besides their sketches:
+// what a proposal shows, never a text, packed in a few slices (about 69
+// bytes a group: its two ids back to back, 20 bytes of offsets and fields)
+// rather than a struct of strings and a time.Time each.
+type nearGroups struct {
+	ids     []byte   // each group's id then its first member's id
+	end     []uint32 // where group i's id ends (2i) and its first id (2i+1)
+	firstAt []int64  // UnixNano
+	count   []int32
 }
+
+func newNearGroups(n int) *nearGroups {
+	// A group id is 33 bytes, a comment id 16.
+	return &nearGroups{ids: make([]byte, 0, n*49), end: make([]uint32, 0, 2*n), firstAt: make([]int64, 0, n), count: make([]int32, 0, n)}
+}
+
+func (g *nearGroups) add(id, firstID string, firstAt time.Time, count int) {
+	g.ids = append(g.ids, id...)
+	g.end = append(g.end, uint32(len(g.ids)))
+	g.ids = append(g.ids, firstID...)
+	g.end = append(g.end, uint32(len(g.ids)))
+	g.firstAt = append(g.firstAt, firstAt.UnixNano())
+	g.count = append(g.count, int32(count))
+}
+
+func (g *nearGroups) len() int { return len(g.count) }
+
+// str returns the k-th string of ids (2i: group i's id, 2i+1: its first
+// member's).
+func (g *nearGroups) str(k int) string {
+	start := uint32(0)
+	if k > 0 {
+		start = g.end[k-1]
+	}
+	return string(g.ids[start:g.end[k]])
+}
+
+func (g *nearGroups) id(i int32) string      { return g.str(2 * int(i)) }
+func (g *nearGroups) firstID(i int32) string { return g.str(2*int(i) + 1) }
 
 // nearPage is how many groups the pass reads at a time, each page in its
 // own short read (a keyset page of Store.Groups, then the first texts by
@@ -62,30 +96,63 @@ const nearPage = 500
 // verify pairs (8 bytes each: 16 MB).
 const nearCacheShingles = 2 << 20
 
+// DefaultNearSketchFileItems: a pass over at least this many comments keeps
+// its groups' sketches and band keys (256 bytes a group) in a
+// campaign.SketchFile rather than in memory. Below it they take at most
+// 5 MB; a million comments would take 256 MB, more than the server's whole
+// budget (goal 7: RSS under 300 MB), where the file costs reads served by
+// the kernel's page cache.
+const DefaultNearSketchFileItems = 20_000
+
+// nearSketches is where a pass over sizeHint comments keeps its sketches.
+func (s *Service) nearSketches(sizeHint int) (interface {
+	campaign.Sketches
+	Add(*campaign.Signature) error
+}, func(), error) {
+	limit := s.NearSketchFileItems
+	if limit == 0 {
+		limit = DefaultNearSketchFileItems
+	}
+	if sizeHint < limit {
+		return campaign.NewSketchSlice(sizeHint), func() {}, nil
+	}
+	f, err := campaign.NewSketchFile(s.NearSketchDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
 // proposeNear is the bounded pass over the consultation's groups.
 //
-// It reads the groups in keyset pages and keeps of each only its MinHash
-// signature (campaign.MinHash of GroupText of its first member) and a few
-// fields; campaign.LinkNear finds the candidate pairs from the signatures'
-// bands, bounding the comparisons per band key (a key shared by thousands
-// of groups is compared against a few anchors, not pairwise), and the
-// pairs whose estimated similarity passes are verified by exact Jaccard,
-// reading only those pairs' texts, a batch at a time. Linked groups are
-// proposed together (transitively). Groups without band keys and groups of
-// withdrawn comments take no part, as in SharedBands.
+// It reads the groups in keyset pages and keeps of each only its sketch
+// and band keys (campaign.Sketches, of the MinHash signature of GroupText
+// of its first member, in memory or in a file: nearSketches) and a few
+// fields (nearGroups); campaign.LinkSketches finds the candidate pairs from
+// the bands, bounding the comparisons per band key (a key shared by
+// thousands of groups is compared against a few anchors, not pairwise),
+// and the pairs whose estimated similarity passes are verified by exact
+// Jaccard, reading only those pairs' texts, a batch at a time. Linked
+// groups are proposed together (transitively). Groups without band keys
+// and groups of withdrawn comments take no part, as in SharedBands.
 //
-// sizeHint (the consultation's comments, 0 if unknown) sizes the signature
-// array at once rather than by doubling. The pass paces itself to use
-// about NearDuty of one core (pace), so that the submissions and reads it
-// runs beside keep most of the machine.
+// sizeHint (the consultation's comments, 0 if unknown) sizes the arrays at
+// once rather than by doubling, and chooses the sketches' form. The pass
+// paces itself to use about NearDuty of one core (pace), so that the
+// submissions and reads it runs beside keep most of the machine.
 func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHint int) ([]Proposal, error) {
 	threshold := s.NearThreshold
 	if threshold <= 0 || threshold > 1 {
 		threshold = DefaultNearThreshold
 	}
 	pace := s.pacer()
-	groups := make([]nearGroup, 0, sizeHint)
-	sigs := make([]campaign.Signature, 0, sizeHint)
+	groups := newNearGroups(sizeHint)
+	items, release, err := s.nearSketches(sizeHint)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { release() }()
+	var sigs []campaign.Signature // one page's
 	for cursor := ""; ; {
 		if err := pace(ctx); err != nil {
 			return nil, err
@@ -96,13 +163,14 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 		}
 		var need []string
 		at := map[string]int{}
+		sigs = sigs[:0]
 		for _, g := range page {
 			if len(g.Bands) == 0 || strings.HasPrefix(g.ID, WithdrawnGroupPrefix) {
 				continue
 			}
-			at[g.FirstID] = len(groups)
+			at[g.FirstID] = len(need)
 			need = append(need, g.FirstID)
-			groups = append(groups, nearGroup{id: g.ID, firstID: g.FirstID, firstAt: g.FirstAt, count: g.Count})
+			groups.add(g.ID, g.FirstID, g.FirstAt, g.Count)
 			sigs = append(sigs, campaign.Signature{})
 		}
 		if len(need) > 0 {
@@ -113,12 +181,18 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 			for _, f := range firsts {
 				sigs[at[f.ID]] = campaign.MinHash(GroupText(f)) // the body and its files' text (attachments.go)
 			}
+			for i := range sigs {
+				if err := items.Add(&sigs[i]); err != nil {
+					return nil, err
+				}
+			}
 		}
 		if next == "" {
 			break
 		}
 		cursor = next
 	}
+	sigs = nil
 	// sets keeps the shingles of the texts read for verification, up to
 	// nearCacheShingles in all (then it starts over): a bucket's anchors
 	// are verified against many items, batch after batch.
@@ -134,7 +208,7 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 		seen := map[string]bool{}
 		for _, p := range pairs {
 			for _, i := range []int32{p.A, p.B} {
-				if id := groups[i].firstID; !seen[id] && sets[id] == nil {
+				if id := groups.firstID(i); !seen[id] && sets[id] == nil {
 					seen[id] = true
 					need = append(need, id)
 				}
@@ -152,45 +226,59 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 		}
 		sims := make([]float64, len(pairs))
 		for k, p := range pairs {
-			a, okA := sets[groups[p.A].firstID]
-			b, okB := sets[groups[p.B].firstID]
+			a, okA := sets[groups.firstID(p.A)]
+			b, okB := sets[groups.firstID(p.B)]
 			if okA && okB && a != nil && b != nil { // a first member gone meanwhile (erased) links nothing
 				sims[k] = campaign.JaccardShingles(a, b)
 			}
 		}
 		return sims, nil
 	}
-	links, err := campaign.LinkNear(ctx, sigs, threshold, verify)
+	links, err := campaign.LinkSketches(ctx, items, threshold, verify)
 	if err != nil {
 		return nil, err
 	}
-	sigs = nil // let the signatures go before the proposals are built
-	members := map[int32][]int32{}
-	for i := range groups {
-		r := links.Root(int32(i))
-		members[r] = append(members[r], int32(i))
+	sets = nil
+	release() // let the sketches go before the proposals are built
+	release = func() {}
+	// The linked groups, by component (its root, the smallest index),
+	// the earliest group first in each: Merge keeps the first id.
+	var order []int32
+	for i := range int32(groups.len()) {
+		if r := links.Root(i); r != i || links.Similarity(r) > 0 {
+			order = append(order, i)
+		}
 	}
+	earlier := func(x, y int32) int {
+		if c := cmp.Compare(groups.firstAt[x], groups.firstAt[y]); c != 0 {
+			return c
+		}
+		return strings.Compare(groups.id(x), groups.id(y))
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		if c := cmp.Compare(links.Root(x), links.Root(y)); c != 0 {
+			return c
+		}
+		return earlier(x, y)
+	})
 	var out []Proposal
 	var samples []string
-	for root, idx := range members {
-		if len(idx) < 2 {
-			continue
+	for i := 0; i < len(order); {
+		root := links.Root(order[i])
+		j := i + 1
+		for j < len(order) && links.Root(order[j]) == root {
+			j++
 		}
-		// The earliest group first: Merge keeps the first id.
-		sort.Slice(idx, func(i, j int) bool {
-			gi, gj := &groups[idx[i]], &groups[idx[j]]
-			if !gi.firstAt.Equal(gj.firstAt) {
-				return gi.firstAt.Before(gj.firstAt)
+		if j-i >= 2 {
+			p := Proposal{Similarity: links.Similarity(root)}
+			for _, g := range order[i:j] {
+				p.GroupIDs = append(p.GroupIDs, groups.id(g))
+				p.Count += int(groups.count[g])
 			}
-			return gi.id < gj.id
-		})
-		p := Proposal{Similarity: links.Similarity(root)}
-		for _, i := range idx {
-			p.GroupIDs = append(p.GroupIDs, groups[i].id)
-			p.Count += groups[i].count
+			out = append(out, p)
+			samples = append(samples, groups.firstID(order[i]))
 		}
-		out = append(out, p)
-		samples = append(samples, groups[idx[0]].firstID)
+		i = j
 	}
 	if len(samples) > 0 {
 		firsts, err := s.Store.CommentsByID(ctx, samples)

@@ -168,14 +168,15 @@ func (s *Service) startNear(consultationID, owner string) {
 			s.logNear("store near-duplicate pass", consultationID, err)
 		}
 		run = nil
-		debug.FreeOSMemory() // the pass's signatures: give the pages back
+		debug.FreeOSMemory() // the pass's sketches and records: give the pages back
 	}()
 }
 
 // NearMemoryLimit is the Go runtime's soft memory limit while a pass runs,
-// unless the operator set one (GOMEMLIMIT): the pass's signatures are live
-// for its whole length, and without a limit the collector lets the heap
-// grow to twice the live data (goal 7: server RSS under 300 MB).
+// unless the operator set one (GOMEMLIMIT): the pass's sketches and group
+// records are live for its whole length, and without a limit the collector
+// lets the heap grow to twice the live data (goal 7: server RSS under
+// 300 MB).
 const NearMemoryLimit = 256 << 20
 
 var memLimit struct {

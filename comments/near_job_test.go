@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -127,6 +128,48 @@ func TestNearProposalsMatchOracle(t *testing.T) {
 	_, err = e.svc.Merge(ctx, staff, c.ID, st.Items[0].GroupIDs)
 	if err == nil || !strings.Contains(message(err), "不存在") {
 		t.Errorf("merging a stale proposal again: %v, want the group-gone conflict", err)
+	}
+}
+
+// A pass that keeps its sketches in a file (a large consultation's)
+// proposes what the in-request algorithm proposes.
+func TestNearProposalsSketchFile(t *testing.T) {
+	e := newEnv(t)
+	e.svc.NearSketchFileItems, e.svc.NearSketchDir = 1, t.TempDir()
+	c := e.open(t, false)
+	for _, text := range campaignTexts(11, 120) {
+		e.submit(t, c, resident, sub(text))
+	}
+	want, err := e.svc.ProposeGroupsOracle(ctx, staff, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 4 {
+		t.Fatalf("the oracle proposes %d groups; the campaign should give at least one per letter", len(want))
+	}
+	if _, err := e.svc.NearProposals(ctx, staff, c.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.WaitNear()
+	st, err := e.svc.NearProposals(ctx, staff, c.ID, false)
+	if err != nil || st.State != comments.NearDone {
+		t.Fatalf("after the pass = %+v, %v; want done", st, err)
+	}
+	shape := func(ps []comments.Proposal) []string {
+		var out []string
+		for _, p := range ps {
+			if p.Similarity < 0.8 || p.Similarity > 1 {
+				t.Errorf("proposal %v: similarity %v", p.GroupIDs, p.Similarity)
+			}
+			out = append(out, fmt.Sprintf("%v n=%d %q", p.GroupIDs, p.Count, p.Sample))
+		}
+		return out
+	}
+	if got, want := shape(st.Items), shape(want); !reflect.DeepEqual(got, want) {
+		t.Errorf("pass over a sketch file proposes\n%s\nthe in-request algorithm\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if left, _ := os.ReadDir(e.svc.NearSketchDir); len(left) != 0 {
+		t.Errorf("the pass left %d files in its directory", len(left))
 	}
 }
 

@@ -33,6 +33,11 @@ type Service struct {
 	// NearDuty is the share of one core the background near-duplicate pass
 	// may use (near_job.go; default DefaultNearDuty, 1 = unpaced).
 	NearDuty float64
+	// NearSketchFileItems: a pass over at least this many comments keeps its
+	// sketches in a temporary file in NearSketchDir (os.TempDir() if "")
+	// rather than in memory (0: DefaultNearSketchFileItems).
+	NearSketchFileItems int
+	NearSketchDir       string
 	// OnChange, when set, is told when a comment is stored or moderated
 	// (the search index follows published comments). Its error is logged
 	// by the caller's logger only: the comment is already stored.

@@ -77,6 +77,7 @@ func commentIndexes() map[string][]mongo.IndexModel {
 			idx("consultation_signatories", "consultation_id", "signatories"),
 		},
 		commentCountsCollection: {idx("consultation", "consultation_id")},
+		nearProposalsCollection: {idx("consultation_run_seq", "consultation", "run", "seq")}, // near.go
 		commentLeavesCollection: {idx("consultation_idx", "consultation", "idx")},
 		commentGroupsCollection: {
 			idx("consultation_first_at", "consultation_id", "first_at", "group_id"),

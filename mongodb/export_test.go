@@ -56,3 +56,11 @@ func DropReportCounts(t *testing.T, db *DB, consultationID string) {
 		t.Fatal(err)
 	}
 }
+
+// SetNearChunkBytes bounds the chunks of stored near-duplicate proposals
+// to n encoded bytes for the rest of t.
+func SetNearChunkBytes(t *testing.T, n int) {
+	old := nearChunkBytes
+	nearChunkBytes = n
+	t.Cleanup(func() { nearChunkBytes = old })
+}

@@ -39,6 +39,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("Keyset", func(t *testing.T) { testKeyset(t, open(t)) })
 	t.Run("ReportCounts", func(t *testing.T) { testReportCounts(t, open(t)) }) // reportcounts.go
 	t.Run("NearRuns", func(t *testing.T) { testNearRuns(t, open(t)) })         // near.go
+	t.Run("NearRunsLarge", func(t *testing.T) { testNearRunsLarge(t, open(t)) })
 }
 
 // NewComment returns a stored-shape comment for tests: published, online,

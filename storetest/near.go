@@ -2,7 +2,10 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,4 +88,61 @@ func testNearRuns(t *testing.T, s comments.Store) {
 	if r, err = s.NearRun(ctx, "near-other"); err != nil || r.DoneAt.IsZero() || len(r.Proposals) != 0 {
 		t.Errorf("NearRun with no proposals = %+v, %v", r, err)
 	}
+}
+
+// LargeNearProposals returns proposals of about scale × 0.95 MB encoded,
+// one of them of scale × 6,000 groups (a campaign sent in as many
+// variants). At scale 20 they pass MongoDB's 16 MB document limit, as a
+// million comments' result can.
+func LargeNearProposals(seed, scale int) []comments.Proposal {
+	var props []comments.Proposal
+	id := func(k int) string { return fmt.Sprintf("x%08d%024d", seed, k) }
+	k := 0
+	big := comments.Proposal{Count: scale * 6_000, Similarity: 0.8, Sample: strings.Repeat("反对", 100)}
+	for range scale * 6_000 {
+		big.GroupIDs = append(big.GroupIDs, id(k))
+		k++
+	}
+	props = append(props, big)
+	for i := range scale * 1_250 {
+		p := comments.Proposal{Count: 3, Similarity: 0.9, Sample: fmt.Sprintf("第%d条近似的意见：%s", i, strings.Repeat("建议", 40))}
+		for range 3 {
+			p.GroupIDs = append(p.GroupIDs, id(k))
+			k++
+		}
+		props = append(props, p)
+	}
+	return props
+}
+
+// EnvNearLarge, set to 1, makes testNearRunsLarge store a result past
+// MongoDB's 16 MB document limit (18 MB; 6–11 s on the embedded FerretDB,
+// which does not enforce the limit); by default it stores 1 MB, which
+// the MongoDB store's own test cuts in many chunks.
+const EnvNearLarge = "YUGONGKAI_NEAR_LARGE"
+
+// testNearRunsLarge: a large result is stored and read back whole, and a
+// smaller result replaces it.
+func testNearRunsLarge(t *testing.T, s comments.Store) {
+	const cid = "near-large"
+	scale := 1
+	if os.Getenv(EnvNearLarge) == "1" {
+		scale = 20
+	}
+	pass := func(owner string, at time.Time, props []comments.Proposal) {
+		t.Helper()
+		if ok, err := s.ClaimNear(ctx, cid, owner, at, at.Add(time.Minute)); err != nil || !ok {
+			t.Fatalf("ClaimNear = %v, %v", ok, err)
+		}
+		if ok, err := s.FinishNear(ctx, &comments.NearRun{ConsultationID: cid, Owner: owner, DoneAt: at, Comments: 300_000, Proposals: props}); err != nil || !ok {
+			t.Fatalf("FinishNear = %v, %v", ok, err)
+		}
+		r, err := s.NearRun(ctx, cid)
+		must(t, err)
+		if !reflect.DeepEqual(r.Proposals, props) {
+			t.Errorf("NearRun: %d proposals, want %d as stored", len(r.Proposals), len(props))
+		}
+	}
+	pass("a", T0, LargeNearProposals(1, scale))
+	pass("b", T0.Add(time.Minute), LargeNearProposals(2, scale)[:100])
 }
