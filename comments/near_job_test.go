@@ -82,16 +82,7 @@ func TestNearProposalsMatchOracle(t *testing.T) {
 	if st.State != comments.NearDone || st.DoneAt == nil || st.NewComments != 0 {
 		t.Fatalf("after the pass = %+v, want done, not stale", st)
 	}
-	shape := func(ps []comments.Proposal) []string {
-		var out []string
-		for _, p := range ps {
-			if p.Similarity < 0.8 || p.Similarity > 1 {
-				t.Errorf("proposal %v: similarity %v", p.GroupIDs, p.Similarity)
-			}
-			out = append(out, fmt.Sprintf("%v n=%d %q", p.GroupIDs, p.Count, p.Sample))
-		}
-		return out
-	}
+	shape := func(ps []comments.Proposal) []string { return proposalShape(t, ps) }
 	if got, want := shape(st.Items), shape(want); !reflect.DeepEqual(got, want) {
 		t.Errorf("background pass proposes\n%s\nthe in-request algorithm\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -155,16 +146,7 @@ func TestNearProposalsSketchFile(t *testing.T) {
 	if err != nil || st.State != comments.NearDone {
 		t.Fatalf("after the pass = %+v, %v; want done", st, err)
 	}
-	shape := func(ps []comments.Proposal) []string {
-		var out []string
-		for _, p := range ps {
-			if p.Similarity < 0.8 || p.Similarity > 1 {
-				t.Errorf("proposal %v: similarity %v", p.GroupIDs, p.Similarity)
-			}
-			out = append(out, fmt.Sprintf("%v n=%d %q", p.GroupIDs, p.Count, p.Sample))
-		}
-		return out
-	}
+	shape := func(ps []comments.Proposal) []string { return proposalShape(t, ps) }
 	if got, want := shape(st.Items), shape(want); !reflect.DeepEqual(got, want) {
 		t.Errorf("pass over a sketch file proposes\n%s\nthe in-request algorithm\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -194,4 +176,19 @@ func TestNearMemoryLimit(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("after the passes the limit is %d, want %d as before", got, before)
 	}
+}
+
+// proposalShape is what two passes over the same comments must agree on:
+// each proposal's groups, count and sample. It fails t for a similarity
+// outside [0.8, 1].
+func proposalShape(t *testing.T, ps []comments.Proposal) []string {
+	t.Helper()
+	var out []string
+	for _, p := range ps {
+		if p.Similarity < 0.8 || p.Similarity > 1 {
+			t.Errorf("proposal %v: similarity %v", p.GroupIDs, p.Similarity)
+		}
+		out = append(out, fmt.Sprintf("%v n=%d %q", p.GroupIDs, p.Count, p.Sample))
+	}
+	return out
 }
