@@ -144,6 +144,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 	if o.bulk {
 		q.Add("_pragma", "synchronous(OFF)")
 	} else {

@@ -1,0 +1,94 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestLogRestartsUnderSteadyLoad: with writes and reads going on all the
+// time, the write-ahead log is restarted by the checkpointer, so it stays
+// near walRestartFrames instead of growing with everything ever written
+// (with PASSIVE checkpoints alone it grew to 5 GB in an isolation run).
+func TestLogRestartsUnderSteadyLoad(t *testing.T) {
+	defer func(f int) { walRestartFrames = f }(walRestartFrames)
+	walRestartFrames = 64
+	ctx := context.Background()
+	db := OpenTemp(t)
+	if err := db.writes.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "CREATE TABLE wal_load (x BLOB)")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var writes, reads atomic.Int64
+	blob := make([]byte, 3000)
+	for range 4 { // writers, so that the writer is never idle
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := db.writes.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+					_, err := tx.ExecContext(ctx, "INSERT INTO wal_load (x) VALUES (?)", blob)
+					return err
+				}); err != nil {
+					t.Error(err)
+					return
+				}
+				writes.Add(1)
+			}
+		}()
+	}
+	for range 3 { // readers of a page of the newest rows, one short read transaction after another
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var n int64
+				if err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM wal_load ORDER BY rowid DESC LIMIT 20)").Scan(&n); err != nil {
+					t.Error(err)
+					return
+				}
+				reads.Add(1)
+			}
+		}()
+	}
+	time.Sleep(3 * checkpointEvery)
+	// Run on until the log has been restarted twice, at most 10 s.
+	for deadline := time.Now().Add(10 * time.Second); db.WALRestarts() < 2 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	var busy, frames, copied int64
+	if err := db.sql.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(db.path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d writes, %d reads, %d restarts; log now %d frames, file %d KiB", writes.Load(), reads.Load(), db.WALRestarts(), frames, fi.Size()>>10)
+	if db.WALRestarts() < 2 {
+		t.Errorf("the log was restarted %d times in a steady load of %d writes, want at least 2", db.WALRestarts(), writes.Load())
+	}
+	if frames >= writes.Load()/2 {
+		t.Errorf("the log holds %d frames after %d writes: it was not restarted", frames, writes.Load())
+	}
+}
