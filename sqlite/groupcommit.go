@@ -363,6 +363,13 @@ var (
 	walRestartWait   = 20 * time.Millisecond
 )
 
+// walRestartBacklog: the writer is asked to restart the log only when the
+// passive checkpoint left at most this many frames to copy, so that the
+// copy the restart does on the writer's connection is short (16 MiB at
+// most); after a bulk import's commit the passive checkpoints copy the bulk
+// of it first, beside the writer.
+const walRestartBacklog = 4096
+
 // walSizeLimit is the journal_size_limit: the size the log file is cut to
 // when it is restarted.
 const walSizeLimit = 64 << 20
@@ -382,7 +389,7 @@ func (db *DB) checkpointer(ctx context.Context) {
 		case <-t.C:
 			var busy, frames, copied int64
 			err := db.sql.DB.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
-			if err == nil && frames > int64(walRestartFrames) {
+			if err == nil && frames > int64(walRestartFrames) && frames-copied <= walRestartBacklog {
 				db.writes.restartWanted.Store(true)
 			}
 		}

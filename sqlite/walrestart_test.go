@@ -69,10 +69,10 @@ func TestLogRestartsUnderSteadyLoad(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(3 * checkpointEvery)
-	// Run on until the log has been restarted twice, at most 10 s.
+	// Run on until the log has been restarted twice (at most 10 s), and
+	// stop at once: the log then holds only what was written since.
 	for deadline := time.Now().Add(10 * time.Second); db.WALRestarts() < 2 && time.Now().Before(deadline); {
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
 	close(stop)
 	wg.Wait()
@@ -88,7 +88,9 @@ func TestLogRestartsUnderSteadyLoad(t *testing.T) {
 	if db.WALRestarts() < 2 {
 		t.Errorf("the log was restarted %d times in a steady load of %d writes, want at least 2", db.WALRestarts(), writes.Load())
 	}
-	if frames >= writes.Load()/2 {
+	// Each write stores a row of its own page (3,000 bytes), so a log never
+	// restarted holds at least one frame a write.
+	if frames >= writes.Load()/4 {
 		t.Errorf("the log holds %d frames after %d writes: it was not restarted", frames, writes.Load())
 	}
 }
