@@ -357,8 +357,9 @@ const checkpointEvery = 500 * time.Millisecond
 // next write starts the log afresh (and truncates the file to walSizeLimit,
 // the journal_size_limit set in Open). It waits at most walRestartWait for
 // the readers and then gives up until the next tick, so writes never wait
-// longer than that plus the copy for it. Variables for the tests.
-var (
+// longer than that plus the copy for it. (A test lowers one DB's
+// walRestartFrames.)
+const (
 	walRestartFrames = 16384 // 64 MiB of 4 KiB pages
 	walRestartWait   = 20 * time.Millisecond
 )
@@ -389,7 +390,7 @@ func (db *DB) checkpointer(ctx context.Context) {
 		case <-t.C:
 			var busy, frames, copied int64
 			err := db.sql.DB.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
-			if err == nil && frames > int64(walRestartFrames) && frames-copied <= walRestartBacklog {
+			if err == nil && frames > db.walRestartFrames.Load() && frames-copied <= walRestartBacklog {
 				db.writes.restartWanted.Store(true)
 			}
 		}

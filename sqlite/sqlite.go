@@ -48,6 +48,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	sqlite "modernc.org/sqlite"
@@ -83,6 +84,10 @@ type DB struct {
 
 	// stopBackground ends the checkpointer.
 	stopBackground context.CancelFunc
+
+	// walRestartFrames is the log's length (frames) from which the writer
+	// is asked to restart it (groupcommit.go).
+	walRestartFrames atomic.Int64
 }
 
 // Option configures Open.
@@ -170,6 +175,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 	}
 	bg, stop := context.WithCancel(context.Background())
 	db.stopBackground = stop
+	db.walRestartFrames.Store(walRestartFrames)
 	go db.checkpointer(bg)
 	if err := db.migrate(ctx); err != nil {
 		db.Close()

@@ -15,10 +15,9 @@ import (
 // near walRestartFrames instead of growing with everything ever written
 // (with PASSIVE checkpoints alone it grew to 5 GB in an isolation run).
 func TestLogRestartsUnderSteadyLoad(t *testing.T) {
-	defer func(f int) { walRestartFrames = f }(walRestartFrames)
-	walRestartFrames = 64
 	ctx := context.Background()
 	db := OpenTemp(t)
+	db.walRestartFrames.Store(64)
 	if err := db.writes.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "CREATE TABLE wal_load (x BLOB)")
 		return err
