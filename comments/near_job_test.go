@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"yugongkai/comments"
+	"yugongkai/consultation"
 )
 
 // campaignTexts generates a small campaign: a few form letters, each sent
@@ -57,16 +58,7 @@ func campaignTexts(seed uint64, n int) []string {
 func TestNearProposalsMatchOracle(t *testing.T) {
 	e := newEnv(t)
 	c := e.open(t, false)
-	for _, text := range campaignTexts(7, 160) {
-		e.submit(t, c, resident, sub(text))
-	}
-	want, err := e.svc.ProposeGroupsOracle(ctx, staff, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(want) < 4 {
-		t.Fatalf("the oracle proposes %d groups; the campaign should give at least one per letter", len(want))
-	}
+	want := submitCampaign(t, e, c, 7, 160)
 	st, err := e.svc.NearProposals(ctx, staff, c.ID, false)
 	if err != nil {
 		t.Fatal(err)
@@ -128,16 +120,7 @@ func TestNearProposalsSketchFile(t *testing.T) {
 	e := newEnv(t)
 	e.svc.NearSketchFileItems, e.svc.NearSketchDir = 1, t.TempDir()
 	c := e.open(t, false)
-	for _, text := range campaignTexts(11, 120) {
-		e.submit(t, c, resident, sub(text))
-	}
-	want, err := e.svc.ProposeGroupsOracle(ctx, staff, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(want) < 4 {
-		t.Fatalf("the oracle proposes %d groups; the campaign should give at least one per letter", len(want))
-	}
+	want := submitCampaign(t, e, c, 11, 120)
 	if _, err := e.svc.NearProposals(ctx, staff, c.ID, true); err != nil {
 		t.Fatal(err)
 	}
@@ -191,4 +174,21 @@ func proposalShape(t *testing.T, ps []comments.Proposal) []string {
 		out = append(out, fmt.Sprintf("%v n=%d %q", p.GroupIDs, p.Count, p.Sample))
 	}
 	return out
+}
+
+// submitCampaign submits a generated campaign of n comments (seed) to c and
+// returns what the in-request algorithm (the oracle) proposes for it.
+func submitCampaign(t *testing.T, e *env, c *consultation.Consultation, seed uint64, n int) []comments.Proposal {
+	t.Helper()
+	for _, text := range campaignTexts(seed, n) {
+		e.submit(t, c, resident, sub(text))
+	}
+	want, err := e.svc.ProposeGroupsOracle(ctx, staff, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 4 {
+		t.Fatalf("the oracle proposes %d groups; the campaign should give at least one per letter", len(want))
+	}
+	return want
 }

@@ -26,48 +26,39 @@ func TestLogRestartsUnderSteadyLoad(t *testing.T) {
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
+	// spin runs op in n goroutines until stop, counting its successes.
+	spin := func(n int, count *atomic.Int64, op func() error) {
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if err := op(); err != nil {
+						t.Error(err)
+						return
+					}
+					count.Add(1)
+				}
+			}()
+		}
+	}
 	var writes, reads atomic.Int64
 	blob := make([]byte, 3000)
-	for range 4 { // writers, so that the writer is never idle
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if err := db.writes.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
-					_, err := tx.ExecContext(ctx, "INSERT INTO wal_load (x) VALUES (?)", blob)
-					return err
-				}); err != nil {
-					t.Error(err)
-					return
-				}
-				writes.Add(1)
-			}
-		}()
-	}
-	for range 3 { // readers of a page of the newest rows, one short read transaction after another
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				var n int64
-				if err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM wal_load ORDER BY rowid DESC LIMIT 20)").Scan(&n); err != nil {
-					t.Error(err)
-					return
-				}
-				reads.Add(1)
-			}
-		}()
-	}
+	spin(4, &writes, func() error { // writers, so that the writer is never idle
+		return db.writes.do(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO wal_load (x) VALUES (?)", blob)
+			return err
+		})
+	})
+	spin(3, &reads, func() error { // readers of a page of the newest rows, one short read transaction after another
+		var n int64
+		return db.sql.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM wal_load ORDER BY rowid DESC LIMIT 20)").Scan(&n)
+	})
 	// Run on until the log has been restarted twice (at most 10 s), and
 	// stop at once: the log then holds only what was written since.
 	for deadline := time.Now().Add(10 * time.Second); db.WALRestarts() < 2 && time.Now().Before(deadline); {
