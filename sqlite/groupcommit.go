@@ -350,8 +350,8 @@ const checkpointEvery = 500 * time.Millisecond
 // that moment never comes, so with PASSIVE checkpoints alone the log grew
 // without bound: 5 GB beside a 778 MB database in one isolation run, every
 // frame already copied, and writes and reads slowed as it grew. So when a
-// passive checkpoint has copied the whole log and the log holds more than
-// walRestartFrames frames, checkpointer asks the writer for a RESTART
+// passive checkpoint has left at most walRestartBacklog frames to copy and
+// the log holds more than walRestartFrames, checkpointer asks the writer for a RESTART
 // checkpoint between two batches (writer.restartLog): it copies what was
 // written since and waits for the readers of the log to finish, so that the
 // next write starts the log afresh (and truncates the file to walSizeLimit,
@@ -401,9 +401,9 @@ func (db *DB) checkpointer(ctx context.Context) {
 func (db *DB) WALRestarts() int64 { return db.writes.restarts.Load() }
 
 // restartLog runs a RESTART checkpoint on the writer's connection, between
-// two batches: the write lock is the writer's already, so the checkpoint
-// does not wait for it (from another connection it almost never got it
-// between two batches). It waits at most walRestartWait for the log's
+// two batches: no write of ours holds the write lock then, so the
+// checkpoint gets it at once (from another connection it almost never got
+// it between two batches). It waits at most walRestartWait for the log's
 // readers, then gives up until checkpointer asks again.
 func (w *writer) restartLog() {
 	ctx := context.Background()
