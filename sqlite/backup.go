@@ -33,7 +33,7 @@ func Backup(ctx context.Context, dir, dest string) error {
 		return fmt.Errorf("sqlite: backup: %s exists", dest)
 	}
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	src, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
 		return fmt.Errorf("sqlite: backup: %w", err)

@@ -410,7 +410,7 @@ func (w *writer) restartLog() {
 	if _, err := w.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", walRestartWait.Milliseconds())); err != nil {
 		return
 	}
-	defer w.conn.ExecContext(ctx, "PRAGMA busy_timeout = 5000")
+	defer w.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds()))
 	var busy, frames, copied int64
 	if err := w.conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &frames, &copied); err == nil && busy == 0 {
 		w.restarts.Add(1)

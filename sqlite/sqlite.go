@@ -62,6 +62,10 @@ import (
 const FileName = "yugongkai.db"
 
 // DB is an open database. It is safe for concurrent use.
+// busyTimeout is every connection's busy_timeout: how long a statement
+// waits for a lock another connection or process holds.
+const busyTimeout = 5 * time.Second
+
 type DB struct {
 	sql  *readPool
 	path string
@@ -147,7 +151,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: data directory %q contains '?'", dir)
 	}
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 	if o.bulk {
