@@ -46,18 +46,42 @@ func withFiles(cm *Comment, ch *Change, metas []attachment.Meta, blobs []attachm
 }
 
 // GroupText is the text near-duplicates are found by: the body and the
-// text extracted from the comment's attached files.
+// text extracted from the comment's attached files (JoinGroupText).
 func GroupText(c *Comment) string {
 	if len(c.Attachments) == 0 {
 		return c.Body
 	}
-	parts := []string{c.Body}
-	for _, a := range c.Attachments {
-		if a.Text != "" {
-			parts = append(parts, a.Text)
+	texts := make([]string, len(c.Attachments))
+	for i, a := range c.Attachments {
+		texts[i] = a.Text
+	}
+	return JoinGroupText(c.Body, texts)
+}
+
+// JoinGroupText is GroupText of a comment with this body and these
+// attachments' extracted texts, in order: the one rule for how they are
+// joined, shared by the stores' GroupTexts, which read only these fields.
+// Files without text ("") add nothing.
+func JoinGroupText(body string, texts []string) string {
+	n := len(body)
+	for _, t := range texts {
+		if t != "" {
+			n += 1 + len(t)
 		}
 	}
-	return strings.Join(parts, "\n")
+	if n == len(body) {
+		return body
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(body)
+	for _, t := range texts {
+		if t != "" {
+			b.WriteByte('\n')
+			b.WriteString(t)
+		}
+	}
+	return b.String()
 }
 
 // AttachmentAction is what staff do with an attached file.

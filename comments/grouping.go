@@ -162,24 +162,24 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 			return nil, err
 		}
 		var need []string
-		at := map[string]int{}
 		sigs = sigs[:0]
 		for _, g := range page {
 			if len(g.Bands) == 0 || strings.HasPrefix(g.ID, WithdrawnGroupPrefix) {
 				continue
 			}
-			at[g.FirstID] = len(need)
 			need = append(need, g.FirstID)
 			groups.add(g.ID, g.FirstID, g.FirstAt, g.Count)
 			sigs = append(sigs, campaign.Signature{})
 		}
 		if len(need) > 0 {
-			firsts, err := s.Store.CommentsByID(ctx, need)
+			texts, err := s.Store.GroupTexts(ctx, need) // the body and its files' text (attachments.go)
 			if err != nil {
 				return nil, err
 			}
-			for _, f := range firsts {
-				sigs[at[f.ID]] = campaign.MinHash(GroupText(f)) // the body and its files' text (attachments.go)
+			for i, id := range need {
+				if text, ok := texts[id]; ok {
+					sigs[i] = campaign.MinHash(text)
+				}
 			}
 			for i := range sigs {
 				if err := items.Add(&sigs[i]); err != nil {
@@ -215,13 +215,13 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 			}
 		}
 		if len(need) > 0 {
-			firsts, err := s.Store.CommentsByID(ctx, need)
+			texts, err := s.Store.GroupTexts(ctx, need)
 			if err != nil {
 				return nil, err
 			}
-			for _, f := range firsts {
-				sh := campaign.Shingles(GroupText(f))
-				sets[f.ID], cached = sh, cached+len(sh)
+			for id, text := range texts {
+				sh := campaign.Shingles(text)
+				sets[id], cached = sh, cached+len(sh)
 			}
 		}
 		sims := make([]float64, len(pairs))
@@ -281,13 +281,9 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 		i = j
 	}
 	if len(samples) > 0 {
-		firsts, err := s.Store.CommentsByID(ctx, samples)
+		text, err := s.Store.GroupTexts(ctx, samples)
 		if err != nil {
 			return nil, err
-		}
-		text := map[string]string{}
-		for _, f := range firsts {
-			text[f.ID] = GroupText(f)
 		}
 		for k := range out {
 			out[k].Sample = text[samples[k]]

@@ -83,6 +83,12 @@ type Store interface {
 	// CommentsByID returns the comments with the given ids that exist, in no
 	// particular order.
 	CommentsByID(ctx context.Context, ids []string) ([]*Comment, error)
+	// GroupTexts returns GroupText of each comment with one of the given ids
+	// that exists (whatever its status), by id; absent ids are absent from
+	// the map. It reads only the body and the attachments' texts, joined by
+	// JoinGroupText: the near-duplicate pass (grouping.go) reads these texts
+	// of thousands of comments and needs nothing else of them.
+	GroupTexts(ctx context.Context, ids []string) (map[string]string, error)
 	// Comments lists by the filter in (ReceivedAt, ID) order, returning the
 	// cursor of the next page ("" at the end). A malformed cursor is a
 	// BadRequest error.

@@ -246,6 +246,40 @@ func (s *CommentStore) CommentsByID(ctx context.Context, ids []string) ([]*comme
 	return s.find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, options.Find(), "comments by id")
 }
 
+// GroupTexts returns GroupText of the comments with the given ids that
+// exist, reading only their bodies and attachments (projected: the rest of
+// each document is not sent nor decoded).
+func (s *CommentStore) GroupTexts(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := s.comments.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "body", Value: 1}, {Key: "attachments.text", Value: 1}}))
+	if err != nil {
+		return nil, storeErr(err, "group texts")
+	}
+	var docs []struct {
+		ID          string `bson:"_id"`
+		Body        string `bson:"body"`
+		Attachments []struct {
+			Text string `bson:"text"`
+		} `bson:"attachments"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storeErr(err, "group texts")
+	}
+	var texts []string
+	for _, d := range docs {
+		texts = texts[:0]
+		for _, a := range d.Attachments {
+			texts = append(texts, a.Text)
+		}
+		out[d.ID] = comments.JoinGroupText(d.Body, texts)
+	}
+	return out, nil
+}
+
 // andFilter joins clauses with $and (a plain document when there is one).
 func andClauses(and bson.A) bson.D {
 	if len(and) == 1 {

@@ -30,6 +30,7 @@ func RunComments(t *testing.T, open CommentsOpener) {
 	t.Run("MoveToGroup", func(t *testing.T) { testMoveToGroup(t, open(t)) })
 	t.Run("Counts", func(t *testing.T) { testCommentCounts(t, open(t)) })
 	t.Run("SharedBands", func(t *testing.T) { testSharedBands(t, open(t)) })
+	t.Run("GroupTexts", func(t *testing.T) { testGroupTexts(t, open(t)) }) // grouptexts.go
 	t.Run("CommentsByUser", func(t *testing.T) { testCommentsByUser(t, open(t)) })
 	t.Run("CommentsByContactBulk", func(t *testing.T) { CommentsByContactBulk(t, open(t), 160) }) // lost_receipts.go
 	t.Run("CountByStance", func(t *testing.T) { testCountByStance(t, open(t)) })
