@@ -102,7 +102,11 @@ func shingleSet(norm string) []uint64 {
 
 // MinHash returns the MinHash signature of Normalize(s).
 func MinHash(s string) Signature {
-	return minHashShingles(shingles(nil, Normalize(s)))
+	// The shingles are needed only while the signature is computed: a
+	// comment's fit on the stack (grown from nil they were the largest
+	// allocation of an import's grouping).
+	var buf [512]uint64
+	return minHashShingles(shingles(buf[:0], Normalize(s)))
 }
 
 func minHashShingles(sh []uint64) Signature {

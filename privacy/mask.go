@@ -195,8 +195,13 @@ const (
 )
 
 func newShadow(s string) *shadow {
-	sh := &shadow{s: s, off: make([]int, 0, len(s)+1), valid: true}
-	sh.numerals = make([]int, 1, len(s)+1)
+	// off and numerals have one entry per rune and one more, in one
+	// allocation: sized by the bytes, they would be three times too long
+	// for Chinese text (MaskText runs on every comment and imported row).
+	n := utf8.RuneCountInString(s) + 1
+	both := make([]int, 2*n)
+	sh := &shadow{s: s, off: both[:0:n], valid: true}
+	sh.numerals = both[n : n+1 : 2*n]
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size <= 1 {

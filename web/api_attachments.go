@@ -50,7 +50,7 @@ func attachmentLimit(u attachment.Use, n int) fiber.Handler {
 		if !isMultipart(c) {
 			return limitBody(n)(c)
 		}
-		if len(c.Body()) > max || c.Request().Header.ContentLength() > max {
+		if bodyOver(c, max) {
 			l := attachment.Table[u]
 			return apperr.New(apperr.TooLarge, "attachment.request_too_large", l.MaxFiles, attachment.FormatSize(l.MaxBytes))
 		}

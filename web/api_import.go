@@ -42,7 +42,7 @@ func init() {
 
 // limitImport refuses an upload over the import limit before it is parsed.
 func limitImport(c *fiber.Ctx) error {
-	if len(c.Body()) > ImportBodyLimit || c.Request().Header.ContentLength() > ImportBodyLimit {
+	if bodyOver(c, ImportBodyLimit) {
 		return apperr.New(apperr.TooLarge, "import.too_large", "50 MiB")
 	}
 	return c.Next()

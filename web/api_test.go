@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"fmt"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -296,6 +298,19 @@ func TestBadInput(t *testing.T) {
 		id := e.want(e.do("POST", "/api/v1/consultations", w.staffA, draftBody(shortText)), 201, "create").str("id")
 		big := `{"closes_at":"2027-01-31","shortening_reason":"` + strings.Repeat("a", 70<<10) + `"}`
 		e.want(e.do("POST", "/api/v1/consultations/"+id+"/publish", w.staffA, big), 413, "64 KiB limit")
+		// The same body without a length (chunked): the limit reads the body.
+		chunked := httptest.NewRequest("POST", "/api/v1/consultations/"+id+"/publish", io.MultiReader(strings.NewReader(big)))
+		chunked.TransferEncoding = []string{"chunked"}
+		chunked.Header.Set("Content-Type", "application/json")
+		chunked.Header.Set("Authorization", "Bearer "+w.staffA)
+		if chunked.ContentLength != -1 {
+			t.Fatalf("chunked request has length %d", chunked.ContentLength)
+		}
+		if res, err := e.srv.App.Test(chunked, -1); err != nil {
+			t.Errorf("chunked body over 64 KiB: %v", err)
+		} else if res.StatusCode != 413 {
+			t.Errorf("chunked body over 64 KiB: status %d, want 413", res.StatusCode)
+		}
 		r = e.want(e.do("GET", "/api/v1/consultations/"+id, w.staffA, nil), 200, "still draft")
 		if r.str("state") != "draft" {
 			t.Errorf("state after refused publish = %s", r.str("state"))

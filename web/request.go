@@ -77,7 +77,7 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 // limitBody refuses bodies over n bytes with 413.
 func limitBody(n int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if len(c.Body()) > n || c.Request().Header.ContentLength() > n {
+		if bodyOver(c, n) {
 			size := "64 KiB"
 			if n >= 1<<20 {
 				size = "2 MiB"
@@ -86,6 +86,19 @@ func limitBody(n int) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// bodyOver reports whether the request's body is longer than n bytes. A
+// body of known length is judged by its Content-Length without touching
+// it: fasthttp parses a multipart body of known length as it arrives, its
+// files into temporary files, and c.Body() would then build the whole body
+// again in memory (for a 25 MiB import, about 260 MB of garbage and a
+// peak of RSS). A chunked body has no length and is in memory already.
+func bodyOver(c *fiber.Ctx, n int) bool {
+	if l := c.Request().Header.ContentLength(); l >= 0 {
+		return l > n
+	}
+	return len(c.Body()) > n
 }
 
 // requireLogin returns Unauthorized for anonymous requests.
