@@ -61,8 +61,10 @@ func (c *listCursor) seek(ctx context.Context, x docno) (bool, error) {
 	c.ids, c.i = c.ids[:0], 0
 	blocks := 0
 	for rows.Next() {
+		// RawBytes: the blob is SQLite's own memory, decoded before the
+		// next Scan, so reading a block copies nothing.
 		var first int64
-		var blob []byte
+		var blob sql.RawBytes
 		if err := rows.Scan(&first, &blob); err != nil {
 			return false, classify(err, "read search blocks")
 		}
