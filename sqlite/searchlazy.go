@@ -217,13 +217,33 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 	for i, k := range best {
 		nos[i] = k.no
 	}
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+docColumns+" FROM search_docs d WHERE d.docno IN (SELECT value FROM json_each(?)) ORDER BY d.sort_key",
+	// No ORDER BY: SQLite would copy the rows into a sorter. They are
+	// sorted here by their keys, so a document whose time changed since
+	// best was read takes its new place, as with ORDER BY.
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+docColumns+" FROM search_docs d WHERE d.docno IN (SELECT value FROM json_each(?))",
 		docnoList(nos))
 	if err != nil {
 		return nil, classify(err, "search candidates")
 	}
 	defer rows.Close()
-	return scanDocs(rows)
+	docs, err := scanDocs(rows)
+	if err != nil {
+		return nil, err
+	}
+	type ordered struct {
+		key string
+		i   int
+	}
+	order := make([]ordered, len(docs))
+	for i := range docs {
+		order[i] = ordered{docs[i].Key(), i}
+	}
+	slices.SortFunc(order, func(a, b ordered) int { return strings.Compare(a.key, b.key) })
+	sorted := make([]search.Doc, len(docs))
+	for i, o := range order {
+		sorted[i] = docs[o.i]
+	}
+	return sorted, nil
 }
 
 // docnoList is a JSON array of docnos, for json_each.
