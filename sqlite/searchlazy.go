@@ -161,13 +161,9 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 		}
 		return classify(rows.Err(), "search candidates")
 	}
-	// A full batch is checked once the walk has left the segment of its
-	// last candidate (boundary, the segment's first docno): then every
-	// unread docno is below boundary, and the bound of the segment below
-	// covers all of them. (Checked at once, the batch would need the bound
-	// of its own segment, which also covers the newer documents just read,
-	// so a common term's page would take a second batch before it stops.)
-	x, boundary := top, docno(0)
+	// A full batch is checked at once; the walk stops when no unread
+	// docno, at or below x, can enter best (covered).
+	x := top
 	for {
 		v, ok, err := nextCommon(ctx, cs, x)
 		if err != nil {
@@ -176,35 +172,29 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 		if !ok || v < bottom {
 			break
 		}
-		if len(pending) >= batch && v < boundary {
-			x = boundary - 1 // no candidate between v and boundary
-			if err := flush(); err != nil {
-				return nil, err
-			}
-			batch = min(2*batch, 1024)
-			if len(best) == limit {
-				var bound string
-				err := s.db.sql.QueryRowContext(ctx, "SELECT pmin FROM search_segments WHERE seg <= ? ORDER BY seg DESC LIMIT 1",
-					int64(x>>segmentShift)).Scan(&bound)
-				if errors.Is(err, sql.ErrNoRows) || err == nil && bound > best[limit-1].key {
-					break
-				}
-				if err != nil {
-					return nil, classify(err, "search segments")
-				}
-			}
-			if checked >= maxLazyCandidates {
-				return nil, errTooMany
-			}
-			continue // v is read again, into the next batch
-		}
 		pending = append(pending, v)
 		if v == bottom {
 			break
 		}
 		x = v - 1
-		if len(pending) == batch {
-			boundary = v >> segmentShift << segmentShift
+		if len(pending) < batch {
+			continue
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		batch = min(2*batch, 1024)
+		if len(best) == limit {
+			done, err := s.covered(ctx, x, best[limit-1].key)
+			if err != nil {
+				return nil, err
+			}
+			if done {
+				break
+			}
+		}
+		if checked >= maxLazyCandidates {
+			return nil, errTooMany
 		}
 	}
 	if err := flush(); err != nil {
@@ -244,6 +234,24 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 		sorted[i] = docs[o.i]
 	}
 	return sorted, nil
+}
+
+// covered reports whether every document numbered x or below has a key
+// above key. Those below x's segment are covered by the bound of the
+// segment below (search_segments); those of x's own segment up to x, at
+// most 256, are read from search_docs: all of them, candidates or not, as a
+// range of the table, inside SQLite. (Before, the walk read on to the
+// first docno of the segment so that the bound below covered every unread
+// docno: for a common character that looked up about three times the
+// candidates of its page, one by one.) The unary + keeps SQLite on the
+// docno range rather than the sort_key index.
+func (s *SearchIndex) covered(ctx context.Context, x docno, key string) (bool, error) {
+	seg := int64(x >> segmentShift)
+	var ok bool
+	err := s.db.sql.QueryRowContext(ctx, `SELECT coalesce((SELECT pmin FROM search_segments WHERE seg < ?1 ORDER BY seg DESC LIMIT 1) > ?3, 1)
+		AND NOT EXISTS (SELECT 1 FROM search_docs WHERE docno >= ?2 AND docno <= ?4 AND +sort_key <= ?3)`,
+		seg, seg<<segmentShift, key, int64(x)).Scan(&ok)
+	return ok, classify(err, "search segments")
 }
 
 // docnoList is a JSON array of docnos, for json_each.
