@@ -17,8 +17,10 @@ import (
 // docno a few blocks at a time and intersected as they are read (leapfrog:
 // each list seeks the largest docno at or below the others' current one),
 // the candidates are checked against the filter in batches, and the walk
-// stops once it holds a full page whose last key is below the bound of
-// search_segments for every docno not yet read. As descending docno is
+// stops once it holds a full page whose last key is below the key of every
+// docno not yet read (covered: the bound of search_segments below the last
+// candidate's segment, and the documents of that segment read as a range
+// of search_docs). As descending docno is
 // nearly the result order, a page costs about the blocks of its own docnos
 // range, however long the lists; documents indexed out of order (a bulk
 // import of older comments, a changed time) only make the walk go further.
