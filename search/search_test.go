@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -267,6 +268,29 @@ func TestSnippetMatchesReference(t *testing.T) {
 		want, wm := snippetRef(src, q)
 		if got != want || gm != wm {
 			t.Fatalf("snippet(%q, %q) = %q %v, reference %q %v", src, q, got, gm, want, wm)
+		}
+	}
+}
+
+// Key is written without fmt; it must stay the format the stores hold
+// (sort_key in SQLite, the key field in MongoDB).
+func TestKeyFormat(t *testing.T) {
+	for _, d := range []Doc{
+		{Kind: KindComment, ID: "m0000001", At: time.Date(2025, 3, 1, 8, 0, 0, 123_000_000, time.UTC)},
+		{Kind: KindConsultation, ID: "c1", At: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)},
+		{Kind: KindComment, ID: "", At: time.Unix(0, 0)},
+		{Kind: KindComment, ID: "x", At: time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)},                      // before the epoch: clamped
+		{Kind: KindComment, ID: "y", At: time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC)},                      // past 13 digits: clamped
+		{Kind: KindComment, ID: strings.Repeat("长", 40), At: time.Date(2026, 12, 7, 0, 0, 0, 1, time.UTC)}, // longer than the buffer
+	} {
+		rank := "1"
+		if d.Kind == KindConsultation {
+			rank = "0"
+		}
+		const maxMillis = 9_999_999_999_999
+		want := fmt.Sprintf("%s%013d%s", rank, maxMillis-min(max(d.At.UnixMilli(), 0), maxMillis), d.ID)
+		if got := d.Key(); got != want {
+			t.Errorf("Key of %v %q at %v = %q, want %q", d.Kind, d.ID, d.At, got, want)
 		}
 	}
 }

@@ -153,9 +153,12 @@ func snippet(source, q string) (string, [2]int) {
 	start := utf8.RuneCountInString(source[fromB:startB]) // relative to the window
 	end := start + utf8.RuneCountInString(source[startB:endB])
 	to := max(end+snippetAfter, snippetWidth)
-	var out []rune
+	// The output in one allocation: the window's bytes at most (spaces only
+	// shrink) and two ellipses. n counts its runes, for match.
+	out := make([]byte, 0, min(len(source)-fromB, 4*to)+2*utf8.RuneLen('…'))
+	n := 0
 	if fromB > 0 {
-		out = append(out, '…')
+		out, n = utf8.AppendRune(out, '…'), n+1
 	}
 	var match [2]int
 	space := true // drop whitespace at the start
@@ -164,29 +167,29 @@ func snippet(source, q string) (string, [2]int) {
 		r, w := utf8.DecodeRuneInString(source[b:])
 		b += w
 		if i == start {
-			match[0] = len(out)
+			match[0] = n
 		}
 		if i == end {
-			match[1] = len(out)
+			match[1] = n
 		}
 		if unicode.IsSpace(r) {
 			if !space {
-				out = append(out, ' ')
+				out, n = append(out, ' '), n+1
 				space = true
 			}
 			continue
 		}
-		out = append(out, r)
+		out, n = utf8.AppendRune(out, r), n+1
 		space = false
 	}
 	if end == i {
-		match[1] = len(out)
+		match[1] = n
 	}
-	if space && len(out) > 0 && out[len(out)-1] == ' ' && match[1] < len(out) {
-		out = out[:len(out)-1]
+	if space && n > 0 && out[len(out)-1] == ' ' && match[1] < n {
+		out, n = out[:len(out)-1], n-1
 	}
 	if b < len(source) {
-		out = append(out, '…')
+		out = utf8.AppendRune(out, '…')
 	}
 	return string(out), match
 }

@@ -17,8 +17,10 @@ import (
 // docno a few blocks at a time and intersected as they are read (leapfrog:
 // each list seeks the largest docno at or below the others' current one),
 // the candidates are checked against the filter in batches, and the walk
-// stops once it holds a full page whose last key is below the bound of
-// search_segments for every docno not yet read. As descending docno is
+// stops once it holds a full page whose last key is below the key of every
+// docno not yet read (covered: the bound of search_segments below the last
+// candidate's segment, and the documents of that segment read as a range
+// of search_docs). As descending docno is
 // nearly the result order, a page costs about the blocks of its own docnos
 // range, however long the lists; documents indexed out of order (a bulk
 // import of older comments, a changed time) only make the walk go further.
@@ -61,8 +63,10 @@ func (c *listCursor) seek(ctx context.Context, x docno) (bool, error) {
 	c.ids, c.i = c.ids[:0], 0
 	blocks := 0
 	for rows.Next() {
+		// RawBytes: the blob is SQLite's own memory, decoded before the
+		// next Scan, so reading a block copies nothing.
 		var first int64
-		var blob []byte
+		var blob sql.RawBytes
 		if err := rows.Scan(&first, &blob); err != nil {
 			return false, classify(err, "read search blocks")
 		}
@@ -159,13 +163,9 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 		}
 		return classify(rows.Err(), "search candidates")
 	}
-	// A full batch is checked once the walk has left the segment of its
-	// last candidate (boundary, the segment's first docno): then every
-	// unread docno is below boundary, and the bound of the segment below
-	// covers all of them. (Checked at once, the batch would need the bound
-	// of its own segment, which also covers the newer documents just read,
-	// so a common term's page would take a second batch before it stops.)
-	x, boundary := top, docno(0)
+	// A full batch is checked at once; the walk stops when no unread
+	// docno, at or below x, can enter best (covered).
+	x := top
 	for {
 		v, ok, err := nextCommon(ctx, cs, x)
 		if err != nil {
@@ -174,35 +174,29 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 		if !ok || v < bottom {
 			break
 		}
-		if len(pending) >= batch && v < boundary {
-			x = boundary - 1 // no candidate between v and boundary
-			if err := flush(); err != nil {
-				return nil, err
-			}
-			batch = min(2*batch, 1024)
-			if len(best) == limit {
-				var bound string
-				err := s.db.sql.QueryRowContext(ctx, "SELECT pmin FROM search_segments WHERE seg <= ? ORDER BY seg DESC LIMIT 1",
-					int64(x>>segmentShift)).Scan(&bound)
-				if errors.Is(err, sql.ErrNoRows) || err == nil && bound > best[limit-1].key {
-					break
-				}
-				if err != nil {
-					return nil, classify(err, "search segments")
-				}
-			}
-			if checked >= maxLazyCandidates {
-				return nil, errTooMany
-			}
-			continue // v is read again, into the next batch
-		}
 		pending = append(pending, v)
 		if v == bottom {
 			break
 		}
 		x = v - 1
-		if len(pending) == batch {
-			boundary = v >> segmentShift << segmentShift
+		if len(pending) < batch {
+			continue
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		batch = min(2*batch, 1024)
+		if len(best) == limit {
+			done, err := s.covered(ctx, x, best[limit-1].key)
+			if err != nil {
+				return nil, err
+			}
+			if done {
+				break
+			}
+		}
+		if checked >= maxLazyCandidates {
+			return nil, errTooMany
 		}
 	}
 	if err := flush(); err != nil {
@@ -215,13 +209,51 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 	for i, k := range best {
 		nos[i] = k.no
 	}
-	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+docColumns+" FROM search_docs d WHERE d.docno IN (SELECT value FROM json_each(?)) ORDER BY d.sort_key",
+	// No ORDER BY: SQLite would copy the rows into a sorter. They are
+	// sorted here by their keys, so a document whose time changed since
+	// best was read takes its new place, as with ORDER BY.
+	rows, err := s.db.sql.QueryContext(ctx, "SELECT "+docColumns+" FROM search_docs d WHERE d.docno IN (SELECT value FROM json_each(?))",
 		docnoList(nos))
 	if err != nil {
 		return nil, classify(err, "search candidates")
 	}
 	defer rows.Close()
-	return scanDocs(rows)
+	docs, err := scanDocs(rows)
+	if err != nil {
+		return nil, err
+	}
+	type ordered struct {
+		key string
+		i   int
+	}
+	order := make([]ordered, len(docs))
+	for i := range docs {
+		order[i] = ordered{docs[i].Key(), i}
+	}
+	slices.SortFunc(order, func(a, b ordered) int { return strings.Compare(a.key, b.key) })
+	sorted := make([]search.Doc, len(docs))
+	for i, o := range order {
+		sorted[i] = docs[o.i]
+	}
+	return sorted, nil
+}
+
+// covered reports whether every document numbered x or below has a key
+// above key. Those below x's segment are covered by the bound of the
+// segment below (search_segments); those of x's own segment up to x, at
+// most 256, are read from search_docs: all of them, candidates or not, as a
+// range of the table, inside SQLite. (Before, the walk read on to the
+// first docno of the segment so that the bound below covered every unread
+// docno: for a common character that looked up about three times the
+// candidates of its page, one by one.) The unary + keeps SQLite on the
+// docno range rather than the sort_key index.
+func (s *SearchIndex) covered(ctx context.Context, x docno, key string) (bool, error) {
+	seg := int64(x >> segmentShift)
+	var ok bool
+	err := s.db.sql.QueryRowContext(ctx, `SELECT coalesce((SELECT pmin FROM search_segments WHERE seg < ?1 ORDER BY seg DESC LIMIT 1) > ?3, 1)
+		AND NOT EXISTS (SELECT 1 FROM search_docs WHERE docno >= ?2 AND docno <= ?4 AND +sort_key <= ?3)`,
+		seg, seg<<segmentShift, key, int64(x)).Scan(&ok)
+	return ok, classify(err, "search segments")
 }
 
 // docnoList is a JSON array of docnos, for json_each.
