@@ -228,7 +228,8 @@ func (s *SearchIndex) Candidates(ctx context.Context, terms []string, f search.F
 			}
 		}
 	}
-	rows, err := s.db.sql.QueryContext(ctx, `SELECT `+docColumns+` FROM search_docs d
+	// By docno, not by a filter's index (as in lazyCandidates' flush).
+	rows, err := s.db.sql.QueryContext(ctx, `SELECT `+docColumns+` FROM search_docs d NOT INDEXED
 		WHERE d.docno IN (SELECT value FROM json_each(?)) AND `+where+` ORDER BY d.sort_key LIMIT ?`,
 		append(append([]any{docnoList(cands)}, args...), limit)...)
 	if err != nil {

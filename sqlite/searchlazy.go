@@ -138,7 +138,12 @@ func (s *SearchIndex) lazyCandidates(ctx context.Context, terms []string, f sear
 			return nil
 		}
 		checked += len(pending)
-		rows, err := s.db.sql.QueryContext(ctx, "SELECT d.docno, d.sort_key FROM search_docs d WHERE d.docno IN (SELECT value FROM json_each(?)) AND "+where,
+		// NOT INDEXED: the candidates are looked up by docno (the rowid,
+		// which NOT INDEXED still uses). Left to itself, SQLite answers a
+		// consultation's filter from search_docs_consultation instead,
+		// reading every document of the consultation for each batch (21 ms
+		// a page at 100,000 comments, against 0.3 ms unfiltered).
+		rows, err := s.db.sql.QueryContext(ctx, "SELECT d.docno, d.sort_key FROM search_docs d NOT INDEXED WHERE d.docno IN (SELECT value FROM json_each(?)) AND "+where,
 			append([]any{docnoList(pending)}, args...)...)
 		pending = pending[:0]
 		if err != nil {
