@@ -278,6 +278,7 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 		res = &ImportResult{SHA256: p.SHA256, Count: p.Rows}
 		ch.Stream = func(yield func(*Comment) error) error {
 			res.Receipts = make([]ImportReceipt, 0, p.Rows)
+			pace := s.importPacer(p.Rows) // importpace.go
 			q, err := s.readImport(ctx, c, sha, again, func(r importedRow) error {
 				received, _ := parseReceived(r.in.ReceivedOn)
 				cm := s.build(c, r.form, r.in.Channel, stamp(received), now)
@@ -289,6 +290,7 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 					return err
 				}
 				res.Receipts = append(res.Receipts, ImportReceipt{Row: r.n, Code: cm.Receipt, CommentID: cm.ID})
+				pace(len(res.Receipts))
 				return nil
 			})
 			if err != nil {

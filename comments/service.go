@@ -33,6 +33,9 @@ type Service struct {
 	// NearDuty is the share of one core the background near-duplicate pass
 	// may use (near_job.go; default DefaultNearDuty, 1 = unpaced).
 	NearDuty float64
+	// ImportDuty is the share of its commit's time a large import works
+	// (importpace.go; 0: DefaultImportDuty, 1: unpaced).
+	ImportDuty float64
 	// NearSketchFileItems: a pass over at least this many comments keeps its
 	// sketches in a temporary file in NearSketchDir (os.TempDir() if "")
 	// rather than in memory (0: DefaultNearSketchFileItems).
