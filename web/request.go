@@ -92,8 +92,9 @@ func limitBody(n int) fiber.Handler {
 // body of known length is judged by its Content-Length without touching
 // it: fasthttp parses a multipart body of known length as it arrives, its
 // files into temporary files, and c.Body() would then build the whole body
-// again in memory (for a 25 MiB import, about 260 MB of garbage and a
-// peak of RSS). A chunked body has no length and is in memory already.
+// again in memory (for a 25 MiB import, about 260 MB of garbage; the
+// server's peak RSS during an import did not move with it). A chunked body
+// has no length and is in memory already.
 func bodyOver(c *fiber.Ctx, n int) bool {
 	if l := c.Request().Header.ContentLength(); l >= 0 {
 		return l > n
