@@ -5,8 +5,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -31,7 +33,7 @@ func hashWith(password string, p hashParams) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
+	key := idKey([]byte(password), salt, p, p.keyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.memory, p.time, p.threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -63,8 +65,33 @@ func CheckPassword(hash, password string) bool {
 	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, uint32(len(want)))
+	got := idKey([]byte(password), salt, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// hashSlots is how many argon2id computations run at once: half the
+// cores (each computation uses p = 2 threads), at least 1 and at most 4.
+// Every computation holds m KiB (64 MiB by default) until it ends, so
+// without the bound each concurrent login added 64 MiB to the server: six
+// at once took its resident size from 120 to 440 MiB, and a flood of
+// logins was a way to exhaust its memory. More at once would not finish
+// sooner either, with the cores already busy. A login waiting for a slot
+// waits in line; the login rate limit keeps that line short.
+var hashSlots = make(chan struct{}, min(max(runtime.NumCPU()/2, 1), 4))
+
+// hashing counts the computations running and the most seen at once
+// (for the tests).
+var hashing struct{ now, most atomic.Int32 }
+
+// idKey is argon2.IDKey in one of hashSlots.
+func idKey(password, salt []byte, p hashParams, keyLen uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	n := hashing.now.Add(1)
+	defer hashing.now.Add(-1)
+	for m := hashing.most.Load(); n > m && !hashing.most.CompareAndSwap(m, n); m = hashing.most.Load() {
+	}
+	return argon2.IDKey(password, salt, p.time, p.memory, p.threads, keyLen)
 }
 
 // dummyHash is checked against when a username does not exist, so that a

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -35,5 +36,40 @@ func TestPasswordHash(t *testing.T) {
 	light, _ := LightHashPassword("pw-for-tests")
 	if !CheckPassword(light, "pw-for-tests") || CheckPassword(light, "other") {
 		t.Error("light hashes do not verify like full ones")
+	}
+}
+
+// Concurrent logins take their turn: never more argon2id computations at
+// once than hashSlots, each of which holds the hash's memory (64 MiB).
+func TestHashingBounded(t *testing.T) {
+	h, err := hashWith("pw-for-tests", hashParams{time: 1, memory: 8 << 10, threads: 1, keyLen: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashing.most.Store(0)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	n := 4 * cap(hashSlots)
+	ok := make([]bool, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			ok[i] = CheckPassword(h, "pw-for-tests")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, v := range ok {
+		if !v {
+			t.Errorf("check %d failed", i)
+		}
+	}
+	if most := int(hashing.most.Load()); most > cap(hashSlots) || most < 1 {
+		t.Errorf("%d computations at once, want 1 to %d", most, cap(hashSlots))
+	}
+	if cap(hashSlots) < 1 || cap(hashSlots) > 4 {
+		t.Errorf("hashSlots = %d, want 1 to 4", cap(hashSlots))
 	}
 }

@@ -173,10 +173,12 @@ func (s *Service) startNear(consultationID, owner string) {
 }
 
 // NearMemoryLimit is the Go runtime's soft memory limit while a pass runs,
-// unless the operator set one (GOMEMLIMIT): the pass's sketches and group
-// records are live for its whole length, and without a limit the collector
-// lets the heap grow to twice the live data (goal 7: server RSS under
-// 300 MB).
+// unless one is set already: the pass's sketches and group records are
+// live for its whole length, and without a limit the collector lets the
+// heap grow to twice the live data (goal 7: server RSS under 300 MB). The
+// server sets a lower limit for its whole life (cmd/yugongkai, memory.go),
+// so this one serves the processes that run a pass without it (the
+// benchmarks, other programs built on the package).
 const NearMemoryLimit = 256 << 20
 
 var memLimit struct {

@@ -289,6 +289,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := newLogger(stderr)
+	memLimit, restoreMemLimit := limitMemory(getenv)
+	defer restoreMemLimit()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -402,7 +404,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.addr) }()
-	log.Info("serving", "addr", cfg.addr, "store", storeName(cfg))
+	log.Info("serving", "addr", cfg.addr, "store", storeName(cfg), "memory_limit_mib", memLimit>>20)
 	select {
 	case err := <-errc:
 		return err
