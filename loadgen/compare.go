@@ -101,6 +101,9 @@ func measured(cmd *exec.Cmd, load func() (Result, error)) (Result, error) {
 	if err == nil && okBefore && okAfter && res.Accepted > 0 {
 		res.CPUPerComment = float64((after - before).Microseconds()) / 1000 / float64(res.Accepted)
 	}
+	if _, hwm, ok := procstat.Memory(cmd.Process.Pid); ok {
+		res.PeakRSS = round2(float64(hwm) / (1 << 20))
+	}
 	return res, err
 }
 

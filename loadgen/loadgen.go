@@ -72,11 +72,14 @@ type Result struct {
 	Max       float64 `json:"max_ms"`
 	// CPUPerComment is the server process's CPU time per accepted comment
 	// (ms), when the run knows the process (Comparison).
-	CPUPerComment float64  `json:"server_cpu_ms_per_comment,omitempty"`
-	Reads         int      `json:"reads,omitempty"`
-	ReadP50       float64  `json:"read_p50_ms,omitempty"`
-	ReadP99       float64  `json:"read_p99_ms,omitempty"`
-	Samples       []string `json:"error_samples,omitempty"`
+	CPUPerComment float64 `json:"server_cpu_ms_per_comment,omitempty"`
+	// PeakRSS is the server process's highest resident size (VmHWM) at
+	// the run's end, in MiB, where /proc tells it (goal 7).
+	PeakRSS float64  `json:"server_peak_rss_mib,omitempty"`
+	Reads   int      `json:"reads,omitempty"`
+	ReadP50 float64  `json:"read_p50_ms,omitempty"`
+	ReadP99 float64  `json:"read_p99_ms,omitempty"`
+	Samples []string `json:"error_samples,omitempty"`
 }
 
 // CheckLoopback refuses a target that is not on this machine.
