@@ -37,13 +37,17 @@ const maxComponentFailures = 32
 // time: the texts of at most twice as many items are needed at once.
 const VerifyBatch = 1024
 
+// restItems is how many of a band's sorted items LinkSketches goes
+// through between two calls of its rest.
+const restItems = 4096
+
 // LinkNear is LinkSketches over the sketches of sigs, held in memory.
 func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error)) (*Links, error) {
 	items := NewSketchSlice(len(sigs))
 	for i := range sigs {
 		items.Add(&sigs[i])
 	}
-	return LinkSketches(ctx, items, threshold, verify)
+	return LinkSketches(ctx, items, threshold, verify, nil)
 }
 
 // LinkSketches is ProposeNear over sketches alone, for a caller that cannot
@@ -71,8 +75,14 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 // not, so one borderline pair cannot hide the component's other members.
 //
 // The result depends only on the items, threshold and verify's answers.
-// Besides what items hold, it needs about 32 bytes an item.
-func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error)) (*Links, error) {
+// Besides what items hold, it needs about 32 bytes an item. rest (nil:
+// none) is called between steps of the band work, every few thousand
+// items, so that a caller sharing the machine can pause there; an error
+// from it ends the linking with that error.
+func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error), rest func(context.Context) error) (*Links, error) {
+	if rest == nil {
+		rest = func(ctx context.Context) error { return ctx.Err() }
+	}
 	n := items.Len()
 	links := &Links{uf: newUnionFind(n), sim: make([]float64, n)}
 	tent := newUnionFind(n)
@@ -131,7 +141,7 @@ func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify
 	keys := make([]uint32, n)
 	var anchors []int32
 	for b := range Bands {
-		if err := ctx.Err(); err != nil {
+		if err := rest(ctx); err != nil {
 			return nil, err
 		}
 		if err := items.Keys(b, keys); err != nil {
@@ -139,6 +149,9 @@ func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify
 		}
 		for u, h := range keys {
 			entries[u] = entry{h, int32(u)}
+		}
+		if err := rest(ctx); err != nil {
+			return nil, err
 		}
 		slices.SortFunc(entries, func(p, q entry) int {
 			if c := cmp.Compare(p.h, q.h); c != 0 {
@@ -148,7 +161,13 @@ func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify
 		})
 		copy(tent.parent, links.uf.parent)
 		pairs = pairs[:0]
-		for i := 0; i < n; {
+		for i, rested := 0, 0; i < n; {
+			if i-rested >= restItems {
+				if err := rest(ctx); err != nil {
+					return nil, err
+				}
+				rested = i
+			}
 			j := i + 1
 			for j < n && entries[j].h == entries[i].h {
 				j++

@@ -39,7 +39,7 @@ func linkItems(t testing.TB, docs []Doc, items Sketches, sample func()) ([]Group
 			sims[k] = Jaccard(docs[p.A].Text, docs[p.B].Text)
 		}
 		return sims, nil
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 )
@@ -103,10 +104,25 @@ func TestLinkNearSketchFile(t *testing.T) {
 		}
 		return sims, nil
 	}
-	lm, err := LinkSketches(context.Background(), mem, 0.8, verify)
+	lm, err := LinkSketches(context.Background(), mem, 0.8, verify, nil)
 	must(t, err)
-	lf, err := LinkSketches(context.Background(), file, 0.8, verify)
+	// The file form with rests: the same links, and rests through every
+	// band (two per band and one per restItems of its items).
+	rests := 0
+	lf, err := LinkSketches(context.Background(), file, 0.8, verify, func(context.Context) error { rests++; return nil })
 	must(t, err)
+	if want := Bands * (2 + (n-1)/restItems); rests < want {
+		t.Errorf("%d rests, want at least %d", rests, want)
+	}
+	stop := errors.New("stop")
+	if _, err := LinkSketches(context.Background(), file, 0.8, verify, func(context.Context) error {
+		if rests--; rests < 3 {
+			return stop
+		}
+		return nil
+	}); !errors.Is(err, stop) {
+		t.Errorf("a rest's error: LinkSketches returned %v, want it", err)
+	}
 	linked := 0
 	for i := range int32(n) {
 		rm, rf := lm.Root(i), lf.Root(i)

@@ -143,3 +143,6 @@ func (s *Service) ProposeGroupsOracle(ctx context.Context, actor auth.Principal,
 
 // LimitMemory is limitMemory (near_job.go).
 var LimitMemory = limitMemory
+
+// NearRests is the rests the service's passes took (grouping.go, pacer).
+func NearRests(s *Service) int64 { return s.nearRests.Load() }

@@ -192,3 +192,35 @@ func submitCampaign(t *testing.T, e *env, c *consultation.Consultation, seed uin
 	}
 	return want
 }
+
+// The pass rests only while NearBusy says the server serves others: on an
+// idle server it runs unpaced, and both ways it proposes the same.
+func TestNearPassRestsOnlyWhenBusy(t *testing.T) {
+	e := newEnv(t)
+	e.svc.NearDuty = 0.5
+	c := e.open(t, false)
+	want := proposalShape(t, submitCampaign(t, e, c, 5, 400))
+	asked := 0
+	for _, busy := range []bool{false, true} {
+		before := comments.NearRests(e.svc)
+		e.svc.NearBusy = func() bool { asked++; return busy }
+		if _, err := e.svc.NearProposals(ctx, staff, c.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		e.svc.WaitNear()
+		rests := comments.NearRests(e.svc) - before
+		if busy && rests == 0 || !busy && rests != 0 {
+			t.Errorf("busy %v: %d rests", busy, rests)
+		}
+		st, err := e.svc.NearProposals(ctx, staff, c.ID, false)
+		if err != nil || st.State != comments.NearDone {
+			t.Fatalf("busy %v: %+v, %v; want done", busy, st, err)
+		}
+		if got := proposalShape(t, st.Items); !reflect.DeepEqual(got, want) {
+			t.Errorf("busy %v: proposes\n%s\nwant\n%s", busy, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	if asked == 0 {
+		t.Error("the pass never asked whether the server was busy")
+	}
+}

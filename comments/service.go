@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -33,6 +34,13 @@ type Service struct {
 	// NearDuty is the share of one core the background near-duplicate pass
 	// may use (near_job.go; default DefaultNearDuty, 1 = unpaced).
 	NearDuty float64
+	// NearBusy reports whether the server is serving others (a request
+	// lately: web.Server.Busy): the pass rests only then, so on an idle
+	// server it runs unpaced (goal 4: 1M comments within 5 minutes) and
+	// beside users it keeps to NearDuty (goal 6). nil: always busy.
+	NearBusy func() bool
+	// nearRests counts the rests the passes took (the tests).
+	nearRests atomic.Int64
 	// ImportDuty is the share of its commit's time a large import works
 	// (importpace.go; 0: DefaultImportDuty, 1: unpaced).
 	ImportDuty float64

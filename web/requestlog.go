@@ -92,6 +92,7 @@ func (h requestIDHandler) WithGroup(name string) slog.Handler {
 // response bytes, request id and client IP; never a body or a header value.
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
+	s.lastRequest.Store(start.UnixNano())
 	id := c.Get(HeaderRequestID)
 	if !validRequestID(id) {
 		id = ident.New(20)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -152,6 +153,10 @@ type Server struct {
 
 	routesOnce sync.Once
 	routeSet   map[*fiber.Handler]bool // the first handler of every route (routeTemplate)
+
+	// lastRequest is when the latest request started, in Unix nanoseconds
+	// (observe; Busy).
+	lastRequest atomic.Int64
 }
 
 // New builds the Fiber app with every route.

@@ -46,6 +46,13 @@ import (
 	"yugongkai/web"
 )
 
+// nearBusyWindow is how long after a request starts the server counts as
+// busy for the near-duplicate pass (comments.Service.NearBusy): it rests
+// then, and runs unpaced when no one has been served for that long. The
+// dispositions page polls the pass's state once a second, which alone
+// paces it a fifth of the time.
+const nearBusyWindow = 200 * time.Millisecond
+
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
 		os.Exit(healthcheck(os.Getenv))
@@ -399,6 +406,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			LoginPerAccount: ratelimit.New(20*cfg.loginRate, 15*time.Minute),
 			LoginPerIP:      ratelimit.New(4*cfg.loginRate, time.Minute),
 		}})
+	// The near-duplicate pass rests only while someone is being served
+	// (passes start from requests, so none runs before this is set).
+	commentSvc.NearBusy = func() bool { return srv.Busy(nearBusyWindow) }
 	if err := serveMetrics(ctx, cfg.metricsAddr, cfg.metricsExplicit, cfg.pprof, metrics, log); err != nil {
 		return err
 	}
