@@ -90,8 +90,8 @@ func (g *nearGroups) firstID(i int32) string { return g.str(2*int(i) + 1) }
 // nearPage is how many groups the pass reads at a time, each page in its
 // own short read (a keyset page of Store.Groups, then the first texts by
 // id), so no read snapshot stays open for the whole pass. 128, not 500: at
-// 500 the two reads took 6 and 11 ms on SQLite at 100,000 comments, each
-// a stretch the pass cannot rest in (nearSlice).
+// 500 the two reads took about 10 ms each on SQLite at 100,000 comments,
+// stretches the pass cannot rest in (nearSlice).
 const nearPage = 128
 
 // nearSlice is the longest the near-duplicate pass works between two rests
