@@ -26,10 +26,14 @@ func TestIsolationLoad(t *testing.T) {
 		t.Fatalf("phases = %+v", res.Phases)
 	}
 	for i, p := range res.Phases {
-		if p.Phase != want[i] || p.Accepted == 0 || p.Reads == 0 || p.Errors != 0 || p.ReadErrors != 0 {
+		// The import holds the writer for its commit, a few tens of
+		// milliseconds at this size: its phase may hold no comment and no
+		// read at all; every other phase lasts at least half a second.
+		short := p.Phase == "import"
+		if p.Phase != want[i] || !short && (p.Accepted == 0 || p.Reads == 0) || p.Errors != 0 || p.ReadErrors != 0 {
 			t.Errorf("phase %d: %+v", i, p)
 		}
-		if disturbance := i > 0 && i < len(want)-1; disturbance != (p.Meets != nil) || disturbance && p.ThroughputRatio <= 0 {
+		if disturbance := i > 0 && i < len(want)-1; disturbance != (p.Meets != nil) || disturbance && !short && p.ThroughputRatio <= 0 {
 			t.Errorf("phase %s: ratios %+v", p.Phase, p)
 		}
 	}
