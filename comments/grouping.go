@@ -327,10 +327,11 @@ func (s *Service) proposeNear(ctx context.Context, consultationID string, sizeHi
 // pacer returns a function the pass calls between steps, often (every
 // text, every few thousand sketches): once it has worked nearSlice since
 // its last rest, it rests so that its work is about NearDuty of the time
-// elapsed (1 never rests) — if NearBusy says anyone is being served. Short slices matter as much as the share: a
-// pass that works 40 ms at a stretch holds one of the two cores that
-// long, and a page request arriving then waits for the other, which is
-// what the readers' p99 showed (issue 10, goal 6).
+// elapsed (1 never rests), if NearBusy says anyone is being served. Short
+// slices matter as much as the share: a pass that works 40 ms at a
+// stretch holds one of the two cores that long, and a page request
+// arriving then waits for the other, which is what the readers' p99
+// showed (issue 10, goal 6).
 func (s *Service) pacer() func(context.Context) error {
 	duty := s.NearDuty
 	if duty <= 0 || duty > 1 {
