@@ -18,7 +18,8 @@ import (
 // mapped pages (about 24 MiB) and SQLite's own caches (2 MiB per
 // connection, 32 MiB for a bulk import's transaction). The limit is soft:
 // a live heap above it makes the collector work harder (at most half the
-// CPU), it does not fail. docs/PERFORMANCE.md, "Memory", has the runs.
+// CPU), it does not fail. docs/PERFORMANCE.md, "Server memory", has the
+// runs.
 const defaultMemoryLimit = 200 << 20
 
 // limitMemory sets defaultMemoryLimit unless GOMEMLIMIT is set (the

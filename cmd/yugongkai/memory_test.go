@@ -37,8 +37,8 @@ func TestLimitMemory(t *testing.T) {
 // Logins cost 64 MiB of argon2id memory each. On the real binary, four in a
 // row and then eight at once must leave the server under goal 7's 300 MB
 // (286 MiB): without one hash at a time (auth.hashSlots) the eight took it
-// to 440 MiB, and without the memory limit the garbage of the ones before
-// took it over 300.
+// to 440 MiB every time; without the memory limit the garbage of the ones
+// before took it over 300 in about half the runs.
 func TestLoginsBoundedMemory(t *testing.T) {
 	if !procstat.Available() {
 		t.Skip("no /proc to read the server's resident size from")
