@@ -2,7 +2,6 @@ package comments
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -99,6 +98,11 @@ func FileSHA256(data []byte) string {
 // encoding, unreadable), Invalid (empty, missing, unknown or repeated
 // columns). Bad rows are not an error: they are listed in the preview.
 func (s *Service) PreviewImport(ctx context.Context, actor auth.Principal, consultationID string, data []byte) (*ImportPreview, error) {
+	return s.PreviewUpload(ctx, actor, consultationID, UploadBytes(data))
+}
+
+// PreviewUpload is PreviewImport of a file read where it lies (Upload).
+func (s *Service) PreviewUpload(ctx context.Context, actor auth.Principal, consultationID string, src Upload) (*ImportPreview, error) {
 	c, err := s.manage(ctx, actor, consultationID)
 	if err != nil {
 		return nil, err
@@ -106,11 +110,15 @@ func (s *Service) PreviewImport(ctx context.Context, actor auth.Principal, consu
 	if err := consultation.Check(actor, c, consultation.ActOffline); err != nil {
 		return nil, err
 	}
-	return s.previewImport(ctx, c, data)
+	return s.previewImport(ctx, c, src)
 }
 
-func (s *Service) previewImport(ctx context.Context, c *consultation.Consultation, data []byte) (*ImportPreview, error) {
-	return s.readImport(ctx, c, FileSHA256(data), fileRows(data, nil), nil)
+func (s *Service) previewImport(ctx context.Context, c *consultation.Consultation, src Upload) (*ImportPreview, error) {
+	sha, err := src.sha256()
+	if err != nil {
+		return nil, err
+	}
+	return s.readImport(ctx, c, sha, fileRows(src, nil), nil)
 }
 
 // importRows reads an import file's rows, handing each to each in file
@@ -122,9 +130,9 @@ type importRows func(each func(*importTable, importRow) error) (*importTable, er
 // spool if it is not nil (and finishing the spool when the reading ends).
 // A spool that could not be written does not fail the reading: it is
 // not replayed (spoolRows).
-func fileRows(data []byte, spool *importSpool) importRows {
+func fileRows(src Upload, spool *importSpool) importRows {
 	return func(each func(*importTable, importRow) error) (*importTable, error) {
-		t, err := parseImport(data, spool, each)
+		t, err := parseImport(src, spool, each)
 		if spool != nil {
 			if err != nil {
 				t = nil
@@ -136,13 +144,13 @@ func fileRows(data []byte, spool *importSpool) importRows {
 }
 
 // spoolRows replays spool if the reading that wrote it succeeded, and
-// otherwise (no spool, or a write failed: a full disk) reads data again.
-func spoolRows(data []byte, spool *importSpool) importRows {
+// otherwise (no spool, or a write failed: a full disk) reads src again.
+func spoolRows(src Upload, spool *importSpool) importRows {
 	return func(each func(*importTable, importRow) error) (*importTable, error) {
 		if spool != nil && spool.done {
 			return spool.replay(each)
 		}
-		return parseImport(data, nil, each)
+		return parseImport(src, nil, each)
 	}
 }
 
@@ -247,9 +255,22 @@ func (s *Service) readImport(ctx context.Context, c *consultation.Consultation, 
 // file that the second reading replays (importSpool); the spool is
 // removed before Import returns, whatever the outcome.
 func (s *Service) Import(ctx context.Context, actor auth.Principal, consultationID string, data []byte, sha string) (*ImportPreview, *ImportResult, error) {
+	return s.ImportUpload(ctx, actor, consultationID, UploadBytes(data), sha)
+}
+
+// ImportUpload is Import of a file read where it lies (Upload): a CSV is
+// read three times as a stream (its digest, the check, the rows as they
+// are stored), never whole into memory.
+func (s *Service) ImportUpload(ctx context.Context, actor auth.Principal, consultationID string, src Upload, sha string) (*ImportPreview, *ImportResult, error) {
 	sha = strings.ToLower(strings.TrimSpace(sha))
-	if sha != FileSHA256(data) {
+	if got, err := src.sha256(); err != nil {
+		return nil, nil, err
+	} else if sha != got {
 		return nil, nil, apperr.New(apperr.Conflict, "import.digest_mismatch")
+	}
+	xlsx, err := src.isXLSX()
+	if err != nil {
+		return nil, nil, err
 	}
 	var p *ImportPreview
 	var res *ImportResult
@@ -258,10 +279,10 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 	build := func(c *consultation.Consultation, ch *Change) error {
 		spool.Remove() // an earlier attempt's
 		spool = nil
-		if bytes.HasPrefix(data, xlsxMagic) {
+		if xlsx {
 			spool, _ = newImportSpool() // nil if the temporary directory refuses it: the workbook is read twice
 		}
-		read, again := fileRows(data, spool), spoolRows(data, spool)
+		read, again := fileRows(src, spool), spoolRows(src, spool)
 		var err error
 		if p, err = s.readImport(ctx, c, sha, read, nil); err != nil {
 			return err
@@ -304,7 +325,6 @@ func (s *Service) Import(ctx context.Context, actor auth.Principal, consultation
 		return s.Consultations.Record(&ch.Change, actor, "comments.imported", false, map[string]any{
 			"count": p.Rows, "sha256": p.SHA256, "format": p.Format, "encoding": p.Encoding, "state": string(c.State)})
 	}
-	var err error
 	for attempt := 0; attempt < 3; attempt++ { // a receipt code collision (one in 2^60 per row) draws again
 		if err = s.run(ctx, actor, consultationID, consultation.ActOffline, build); !errors.Is(err, ErrDuplicateKey) {
 			break

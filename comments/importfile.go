@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -125,45 +124,68 @@ func (t *importTable) column(field string) string {
 // returns nil (the import stores them inside one transaction that the
 // error rolls back). With spool, an XLSX's rows are also recorded there as
 // they are read, for a second reading without the workbook (a CSV is not
-// spooled: reading it again from memory costs as much as the spool would).
-func parseImport(data []byte, spool *importSpool, each func(*importTable, importRow) error) (*importTable, error) {
-	switch {
-	case len(data) > MaxImportBytes:
+// spooled: reading it again where it lies costs as much as the spool
+// would). A CSV is read as a stream (Upload); failing to read src itself
+// is an Internal error.
+func parseImport(src Upload, spool *importSpool, each func(*importTable, importRow) error) (*importTable, error) {
+	if src.size > MaxImportBytes {
 		return nil, apperr.New(apperr.TooLarge, "import.too_large", "50 MiB")
-	case len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0:
+	}
+	magic, err := src.prefix(8)
+	if err != nil {
+		return nil, err
+	}
+	bom := bytes.HasPrefix(magic, utf8BOM)
+	skip := int64(0)
+	if bom {
+		skip = int64(len(utf8BOM))
+	}
+	if blank, err := blankText(src.section(skip)); err != nil {
+		return nil, err
+	} else if blank {
 		return nil, apperr.New(apperr.Invalid, "import.empty")
-	case bytes.HasPrefix(data, xlsxMagic):
+	}
+	switch {
+	case bytes.HasPrefix(magic, xlsxMagic):
+		data, err := src.bytes()
+		if err != nil {
+			return nil, err
+		}
 		return parseXLSX(data, spool, each)
-	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+	case bytes.HasPrefix(magic, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return nil, apperr.New(apperr.BadRequest, "import.old_xls")
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+	case bytes.HasPrefix(magic, []byte{0xFF, 0xFE}), bytes.HasPrefix(magic, []byte{0xFE, 0xFF}):
 		return nil, apperr.New(apperr.BadRequest, "import.bad_encoding", "UTF-16")
 	}
 	t := &importTable{format: FormatCSV, encoding: EncodingUTF8, each: each}
-	text := io.Reader(bytes.NewReader(data))
-	first := data
-	if bytes.HasPrefix(data, utf8BOM) {
-		first = data[len(utf8BOM):]
-		if !utf8.Valid(first) {
-			return nil, apperr.New(apperr.BadRequest, "import.bad_utf8", badUTF8Line(first))
-		}
-		text = bytes.NewReader(first)
-	} else if !utf8.Valid(data) {
+	text := io.Reader(src.section(skip))
+	line, valid, err := firstBadUTF8(src.section(skip))
+	if err != nil {
+		return nil, err
+	}
+	gb := false
+	if bom && !valid {
+		return nil, apperr.New(apperr.BadRequest, "import.bad_utf8", line)
+	} else if !valid {
 		// Excel saves "CSV" in the system code page: GB18030 on Chinese
 		// Windows. The whole file is checked first (a bad line is a file
 		// error, before any row), then decoded again as it is read.
-		if line, ok := checkGB18030(data); !ok {
+		if ok, err := checkGB18030(src.section(0)); err != nil {
+			return nil, err
+		} else if !ok {
 			return nil, apperr.New(apperr.BadRequest, "import.bad_encoding_line", line)
 		}
-		text = simplifiedchinese.GB18030.NewDecoder().Reader(bytes.NewReader(data))
-		t.encoding, t.converted = EncodingGB18030, true
-		first, _, _ = bytes.Cut(data, []byte("\n"))
-		first, _ = simplifiedchinese.GB18030.NewDecoder().Bytes(first)
+		text = simplifiedchinese.GB18030.NewDecoder().Reader(src.section(0))
+		t.encoding, t.converted, gb = EncodingGB18030, true, true
+	}
+	first, err := firstLine(src.section(skip), gb)
+	if err != nil {
+		return nil, err
 	}
 	r := csv.NewReader(text)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	if first, _, _ := bytes.Cut(first, []byte("\n")); !bytes.ContainsRune(first, ',') && bytes.ContainsRune(first, '\t') {
+	if !bytes.ContainsRune(first, ',') && bytes.ContainsRune(first, '\t') {
 		r.Comma = '\t'
 	}
 	head, err := r.Read()
@@ -203,42 +225,10 @@ func lineBreaks(rec []string) int {
 	return n
 }
 
-// checkGB18030 tells whether data decodes as GB18030 to text without
-// replacement characters or control characters, and if not the line of the
-// first bad byte. It decodes a line at a time (a file may be 50 MiB).
-func checkGB18030(data []byte) (int, bool) {
-	dec := simplifiedchinese.GB18030.NewDecoder()
-	for rest := data; len(rest) > 0; {
-		var l []byte
-		l, rest, _ = bytes.Cut(rest, []byte("\n"))
-		conv, err := dec.Bytes(l)
-		if err != nil || bytes.ContainsRune(conv, utf8.RuneError) || hasControl(string(conv)) {
-			return badUTF8Line(data), false
-		}
-	}
-	return 0, true
-}
-
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // xlsxMagic starts every XLSX (a zip archive).
 var xlsxMagic = []byte("PK\x03\x04")
-
-// badUTF8Line is the line number of the first invalid UTF-8 byte.
-func badUTF8Line(b []byte) int {
-	line := 1
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r == utf8.RuneError && n <= 1 {
-			return line
-		}
-		if r == '\n' {
-			line++
-		}
-		b = b[n:]
-	}
-	return line
-}
 
 func csvError(err error) error {
 	var pe *csv.ParseError

@@ -53,7 +53,7 @@ func BenchmarkParseXLSX(b *testing.B) {
 	count := func(*importTable, importRow) error { return nil }
 	b.Run("File", func(b *testing.B) {
 		for range b.N {
-			t, err := fileRows(data, nil)(count)
+			t, err := fileRows(UploadBytes(data), nil)(count)
 			if err != nil || t.rows != n {
 				b.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func BenchmarkParseXLSX(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			t, err := fileRows(data, sp)(count)
+			t, err := fileRows(UploadBytes(data), sp)(count)
 			sp.Remove()
 			if err != nil || t.rows != n {
 				b.Fatal(err)
@@ -78,7 +78,7 @@ func BenchmarkParseXLSX(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer sp.Remove()
-		if _, err := fileRows(data, sp)(count); err != nil {
+		if _, err := fileRows(UploadBytes(data), sp)(count); err != nil {
 			b.Fatal(err)
 		}
 		b.Logf("spool: %.1f MiB", float64(sp.size)/(1<<20))

@@ -66,7 +66,7 @@ func TestImportSpoolReplaysTheReading(t *testing.T) {
 		t.Fatal(err)
 	}
 	var first, again []seen
-	t1, err := fileRows(x.Bytes(), sp)(collect(&first))
+	t1, err := fileRows(UploadBytes(x.Bytes()), sp)(collect(&first))
 	if err != nil {
 		t.Fatal(err)
 	}

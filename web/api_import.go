@@ -48,29 +48,25 @@ func limitImport(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// importUpload reads the uploaded file of field "file".
-func importUpload(c *fiber.Ctx) ([]byte, error) {
+// importUpload opens the uploaded file of field "file" where it lies:
+// fasthttp keeps a file part of over 16 MiB in a temporary file, and the
+// import reads it from there as a stream (comments.Upload) instead of
+// copying it into memory. The caller closes it.
+func importUpload(c *fiber.Ctx) (comments.Upload, io.Closer, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		var f apperr.Fields
 		f.Add("file", "field.required")
-		return nil, f.Err()
+		return comments.Upload{}, nil, f.Err()
 	}
 	if fh.Size > comments.MaxImportBytes {
-		return nil, apperr.New(apperr.TooLarge, "import.too_large", "50 MiB")
+		return comments.Upload{}, nil, apperr.New(apperr.TooLarge, "import.too_large", "50 MiB")
 	}
-	r, err := fh.Open()
+	f, err := fh.Open()
 	if err != nil {
-		return nil, apperr.Wrap(err, "open upload")
+		return comments.Upload{}, nil, apperr.Wrap(err, "open upload")
 	}
-	defer r.Close()
-	// Read into one buffer of the file's size (io.ReadAll would grow one
-	// by doubling, leaving up to twice a 50 MiB file behind as garbage).
-	data := make([]byte, fh.Size)
-	if _, err := io.ReadFull(r, data); err != nil {
-		return nil, apperr.Wrap(err, "read upload")
-	}
-	return data, nil
+	return comments.NewUpload(f, fh.Size), f, nil
 }
 
 // importRowError is one row error as the API shows it: localized.
@@ -111,10 +107,11 @@ func truthy(v string) bool {
 }
 
 func (s *Server) importComments(c *fiber.Ctx) error {
-	data, err := importUpload(c)
+	data, file, err := importUpload(c)
 	if err != nil {
 		return err
 	}
+	defer file.Close()
 	lang := langOf(c)
 	confirm, sha := c.FormValue("confirm"), c.FormValue("sha256")
 	if confirm == "" {
@@ -124,14 +121,14 @@ func (s *Server) importComments(c *fiber.Ctx) error {
 		sha = c.Query("sha256")
 	}
 	if !truthy(confirm) {
-		p, err := s.cfg.Comments.PreviewImport(c.UserContext(), principal(c), c.Params("id"), data)
+		p, err := s.cfg.Comments.PreviewUpload(c.UserContext(), principal(c), c.Params("id"), data)
 		if err != nil {
 			return err
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(previewBody(lang, p))
 	}
-	p, res, err := s.cfg.Comments.Import(c.UserContext(), principal(c), c.Params("id"), data, sha)
+	p, res, err := s.cfg.Comments.ImportUpload(c.UserContext(), principal(c), c.Params("id"), data, sha)
 	if err != nil {
 		ae, ok := err.(*apperr.Error)
 		if p == nil || !ok || ae.Kind != apperr.Invalid {

@@ -70,17 +70,18 @@ func (s *Server) workImportSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := importUpload(c)
+	data, file, err := importUpload(c)
 	if err == nil {
+		defer file.Close()
 		if c.FormValue("confirm") == "" {
 			var p *comments.ImportPreview
-			if p, err = s.cfg.Comments.PreviewImport(c.UserContext(), d.User, d.C.ID, data); err == nil {
+			if p, err = s.cfg.Comments.PreviewUpload(c.UserContext(), d.User, d.C.ID, data); err == nil {
 				return s.renderImportPreview(c, d, p, fiber.StatusOK)
 			}
 		} else {
 			var p *comments.ImportPreview
 			var res *comments.ImportResult
-			p, res, err = s.cfg.Comments.Import(c.UserContext(), d.User, d.C.ID, data, c.FormValue("sha256"))
+			p, res, err = s.cfg.Comments.ImportUpload(c.UserContext(), d.User, d.C.ID, data, c.FormValue("sha256"))
 			if err == nil {
 				return c.Redirect(d.WorkURL("import")+"?imported="+res.SHA256+"&count="+strconv.Itoa(res.Count), fiber.StatusSeeOther)
 			}
