@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -296,10 +297,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := newLogger(stderr)
-	memLimit, restoreMemLimit := limitMemory(getenv)
-	defer restoreMemLimit()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	memBudget, restoreMemLimit := limitMemory(ctx, getenv) // memory.go
+	defer restoreMemLimit()
 
 	st, err := openStores(ctx, cfg)
 	if err != nil {
@@ -414,7 +415,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App.Listen(cfg.addr) }()
-	log.Info("serving", "addr", cfg.addr, "store", storeName(cfg), "memory_limit_mib", memLimit>>20)
+	log.Info("serving", "addr", cfg.addr, "store", storeName(cfg), "memory_budget_mib", memBudget>>20, "go_memory_limit_mib", debug.SetMemoryLimit(-1)>>20)
 	select {
 	case err := <-errc:
 		return err

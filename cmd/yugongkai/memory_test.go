@@ -2,14 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"yugongkai/internal/procstat"
 )
@@ -18,19 +22,95 @@ func TestLimitMemory(t *testing.T) {
 	if prev := debug.SetMemoryLimit(-1); prev != math.MaxInt64 {
 		t.Skipf("the test process runs under GOMEMLIMIT (%d)", prev)
 	}
-	limit, restore := limitMemory(func(string) string { return "" })
-	if limit != defaultMemoryLimit || debug.SetMemoryLimit(-1) != defaultMemoryLimit {
-		t.Errorf("no GOMEMLIMIT: limit %d, runtime's %d, want %d", limit, debug.SetMemoryLimit(-1), defaultMemoryLimit)
+	budget, restore := limitMemory(context.Background(), func(string) string { return "" })
+	if got := debug.SetMemoryLimit(-1); budget != rssBudget || got < minMemoryLimit || got > maxMemoryLimit {
+		t.Errorf("no GOMEMLIMIT: budget %d, runtime's limit %d, want %d and a limit in [%d, %d]", budget, got, rssBudget, minMemoryLimit, maxMemoryLimit)
 	}
 	restore()
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("after restore: %d, want no limit", got)
 	}
 	// The operator's GOMEMLIMIT (read by the runtime at start) is left as it is.
-	limit, restore = limitMemory(func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] })
+	budget, restore = limitMemory(context.Background(), func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] })
 	restore()
-	if limit != math.MaxInt64 || debug.SetMemoryLimit(-1) != math.MaxInt64 {
-		t.Errorf("GOMEMLIMIT set: limit %d, runtime's %d, want both untouched", limit, debug.SetMemoryLimit(-1))
+	if budget != 0 || debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set: budget %d, runtime's %d, want no budget and the limit untouched", budget, debug.SetMemoryLimit(-1))
+	}
+}
+
+func TestGoLimit(t *testing.T) {
+	for _, c := range []struct{ budget, outside, want int64 }{
+		{264 << 20, 100 << 20, 164 << 20},
+		{264 << 20, 64 << 20, maxMemoryLimit},
+		{264 << 20, 0, maxMemoryLimit}, // never above the ceiling
+		{264 << 20, -5, maxMemoryLimit},
+		{264 << 20, 200 << 20, minMemoryLimit}, // never below the floor
+	} {
+		if got := goLimit(c.budget, c.outside); got != c.want {
+			t.Errorf("goLimit(%d MiB, %d MiB) = %d MiB, want %d MiB", c.budget>>20, c.outside>>20, got>>20, c.want>>20)
+		}
+	}
+}
+
+// Memory the process holds outside Go's heap (here 48 MiB mapped and
+// touched by hand, as SQLite's allocator maps its caches) lowers the Go
+// limit by as much, and raises it again once it is gone.
+func TestGovernMemoryFollowsOutside(t *testing.T) {
+	if !procstat.Available() {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no /proc: the governor cannot be tested")
+		}
+		t.Skip("no /proc")
+	}
+	prev := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(prev)
+	budget := outsideGo() + maxMemoryLimit // the ceiling now, 48 MiB above the floor
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); governMemory(ctx, budget, 5*time.Millisecond) }()
+	defer func() { cancel(); <-done }()
+	settle := func() int64 { // the limit once two looks agree
+		last := debug.SetMemoryLimit(-1)
+		for i := 0; i < 400; i++ {
+			time.Sleep(10 * time.Millisecond)
+			if l := debug.SetMemoryLimit(-1); l == last && l != prev {
+				return l
+			} else {
+				last = l
+			}
+		}
+		return last
+	}
+	before := settle()
+	const outside = 48 << 20
+	m, err := syscall.Mmap(-1, 0, outside, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(m); i += 4096 {
+		m[i] = 1 // resident
+	}
+	var during int64
+	for i := 0; i < 200; i++ {
+		if during = settle(); before-during >= outside-12<<20 {
+			break
+		}
+	}
+	if err := syscall.Munmap(m); err != nil {
+		t.Fatal(err)
+	}
+	var after int64
+	for i := 0; i < 200; i++ {
+		if after = settle(); after-during >= outside-12<<20 {
+			break
+		}
+	}
+	t.Logf("limit %d MiB, %d MiB with %d MiB outside Go, %d MiB after", before>>20, during>>20, outside>>20, after>>20)
+	if d := before - during; d < outside-12<<20 || d > outside+12<<20 {
+		t.Errorf("the limit fell by %d MiB for %d MiB outside Go", d>>20, outside>>20)
+	}
+	if d := after - during; d < outside-12<<20 {
+		t.Errorf("the limit rose by %d MiB once the %d MiB were gone", d>>20, outside>>20)
 	}
 }
 
@@ -47,8 +127,8 @@ func TestLoginsBoundedMemory(t *testing.T) {
 	srv.env = append(srv.env, "GOMEMLIMIT=")
 	cmd := srv.start()
 	defer cmd.Process.Kill()
-	if !strings.Contains(srv.log.String(), `"memory_limit_mib":200`) {
-		t.Errorf("the server did not say its memory limit:\n%s", srv.log.String())
+	if !strings.Contains(srv.log.String(), `"memory_budget_mib":264`) {
+		t.Errorf("the server did not say its memory budget:\n%s", srv.log.String())
 	}
 	login := func(i int) error {
 		body, _ := json.Marshal(map[string]string{"username": "admin", "password": "crash-admin-password"})
