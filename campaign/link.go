@@ -1,9 +1,7 @@
 package campaign
 
 import (
-	"cmp"
 	"context"
-	"slices"
 )
 
 // Pair names two items of LinkSketches' items by index.
@@ -38,8 +36,55 @@ const maxComponentFailures = 32
 const VerifyBatch = 1024
 
 // restItems is how many of a band's sorted items LinkSketches goes
-// through between two calls of its rest.
-const restItems = 4096
+// through between two calls of its rest: an item of a large bucket costs
+// up to maxTries estimates (two sketch reads each), so 4,096 items were
+// stretches of tens of milliseconds.
+const restItems = 64
+
+// restSorted is how many items a pass of the band sort moves between two
+// calls of rest.
+const restSorted = 1 << 16
+
+// bandEntry is an item's key in one band.
+type bandEntry struct {
+	h uint32
+	u int32
+}
+
+// sortBand sorts entries, which arrive in item order, by key and then
+// item: a least-significant-digit radix sort on the key, one byte a pass
+// (stable, so items stay in order within a key), through tmp (as long as
+// entries), calling rest between passes and every restSorted items. It
+// orders as slices.SortFunc by (h, u) would, in O(n) and in steps that
+// can pause: a comparison sort of a million keys was 150 ms at a stretch.
+func sortBand(ctx context.Context, entries, tmp []bandEntry, rest func(context.Context) error) error {
+	src, dst := entries, tmp[:len(entries)]
+	for shift := 0; shift < 32; shift += 8 {
+		var at [256]int
+		for _, e := range src {
+			at[byte(e.h>>shift)]++
+		}
+		sum := 0
+		for d, c := range at {
+			at[d], sum = sum, sum+c
+		}
+		for k, e := range src {
+			if k%restSorted == restSorted-1 {
+				if err := rest(ctx); err != nil {
+					return err
+				}
+			}
+			d := byte(e.h >> shift)
+			dst[at[d]] = e
+			at[d]++
+		}
+		src, dst = dst, src
+		if err := rest(ctx); err != nil {
+			return err
+		}
+	}
+	return nil // four passes: the result is back in entries
+}
 
 // LinkNear is LinkSketches over the sketches of sigs, held in memory.
 func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error)) (*Links, error) {
@@ -75,8 +120,8 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 // not, so one borderline pair cannot hide the component's other members.
 //
 // The result depends only on the items, threshold and verify's answers.
-// Besides what items hold, it needs about 32 bytes an item. rest (nil:
-// none) is called between steps of the band work, every few thousand
+// Besides what items hold, it needs about 40 bytes an item. rest (nil:
+// none) is called between steps of the band work, every few hundred
 // items, so that a caller sharing the machine can pause there; an error
 // from it ends the linking with that error.
 func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error), rest func(context.Context) error) (*Links, error) {
@@ -133,11 +178,7 @@ func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify
 		}
 		return est >= threshold+tentativeMargin
 	}
-	type entry struct {
-		h uint32
-		u int32
-	}
-	entries := make([]entry, n)
+	entries, sorted := make([]bandEntry, n), make([]bandEntry, n)
 	keys := make([]uint32, n)
 	var anchors []int32
 	for b := range Bands {
@@ -148,17 +189,14 @@ func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify
 			return nil, err
 		}
 		for u, h := range keys {
-			entries[u] = entry{h, int32(u)}
+			entries[u] = bandEntry{h, int32(u)}
 		}
 		if err := rest(ctx); err != nil {
 			return nil, err
 		}
-		slices.SortFunc(entries, func(p, q entry) int {
-			if c := cmp.Compare(p.h, q.h); c != 0 {
-				return c
-			}
-			return cmp.Compare(p.u, q.u)
-		})
+		if err := sortBand(ctx, entries, sorted, rest); err != nil {
+			return nil, err
+		}
 		copy(tent.parent, links.uf.parent)
 		pairs = pairs[:0]
 		for i, rested := 0, 0; i < n; {
@@ -175,7 +213,13 @@ func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify
 			switch {
 			case j-i > maxAnchors:
 				anchors = anchors[:0]
-				for _, e := range entries[i:j] {
+				for k, e := range entries[i:j] {
+					if k%restItems == restItems-1 { // a form letter's bucket holds thousands
+						if err := rest(ctx); err != nil {
+							return nil, err
+						}
+						rested = i + k
+					}
 					anchors = linkBucketMember(tent, estimate, anchors, e.u)
 				}
 			case j-i >= 2: // a small bucket: every pair not linked yet

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"testing"
+	"time"
 
 	"yugongkai/internal/cputime"
 )
@@ -190,4 +192,61 @@ func TestLinkNearSharedSentences(t *testing.T) {
 	if verified > 5*n {
 		t.Errorf("%d pairs verified for %d comments, want ≤ %d", verified, n, 5*n)
 	}
+}
+
+// BenchmarkLinkStretch100k: the longest stretch LinkSketches works between
+// two calls of its rest, over the first 100,000 comments of the 1M corpus
+// with the sketches in a SketchFile (as the server's pass holds them). Its
+// verification rests every 16 pairs (it shingles both texts of each pair:
+// the server's keeps their shingles, and rests every 256), so that the
+// stretches measured are LinkSketches' own. A pass
+// sharing the machine with readers can pause only at a rest, so this is
+// the longest a reader can wait behind it on a busy core (issue 10, goal
+// 6). Reported: the longest and the 99th-percentile stretch, and rests.
+func BenchmarkLinkStretch100k(b *testing.B) {
+	all, _ := corpus1M()
+	docs := all[:100_000]
+	sigs := make([]Signature, len(docs))
+	for i, d := range docs {
+		sigs[i] = MinHash(d.Text)
+	}
+	var gaps []time.Duration
+	for b.Loop() {
+		f, err := NewSketchFile(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range sigs {
+			if err := f.Add(&sigs[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		gaps = gaps[:0]
+		last := time.Now()
+		rest := func(ctx context.Context) error {
+			now := time.Now()
+			gaps = append(gaps, now.Sub(last))
+			last = now
+			return ctx.Err()
+		}
+		verify := func(ctx context.Context, pairs []Pair) ([]float64, error) {
+			sims := make([]float64, len(pairs))
+			for k, p := range pairs {
+				if k%16 == 15 {
+					rest(ctx)
+				}
+				sims[k] = Jaccard(docs[p.A].Text, docs[p.B].Text)
+			}
+			rest(ctx)
+			return sims, nil
+		}
+		if _, err := LinkSketches(context.Background(), f, 0.8, verify, rest); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	}
+	slices.Sort(gaps)
+	b.ReportMetric(float64(gaps[len(gaps)-1])/1e6, "longest-ms")
+	b.ReportMetric(float64(gaps[len(gaps)*99/100])/1e6, "p99-ms")
+	b.ReportMetric(float64(len(gaps)), "rests")
 }

@@ -1,9 +1,12 @@
 package campaign
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -142,5 +145,48 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// sortBand orders as a comparison sort by (key, item) does, on keys with
+// many repeats and on keys spread over all 32 bits, and an error from rest
+// ends it.
+func TestSortBand(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []struct {
+		n    int
+		keys func() uint32
+	}{
+		{0, nil},
+		{1, func() uint32 { return 7 }},
+		{1000, func() uint32 { return uint32(rng.IntN(20)) }},                         // buckets
+		{200_000, func() uint32 { return rng.Uint32() }},                              // spread
+		{70_000, func() uint32 { return uint32(rng.IntN(300)) << (8 * rng.IntN(4)) }}, // one byte at a time
+	} {
+		entries := make([]bandEntry, c.n)
+		for u := range entries {
+			entries[u] = bandEntry{c.keys(), int32(u)}
+		}
+		want := slices.Clone(entries)
+		slices.SortFunc(want, func(p, q bandEntry) int {
+			if c := cmp.Compare(p.h, q.h); c != 0 {
+				return c
+			}
+			return cmp.Compare(p.u, q.u)
+		})
+		rests := 0
+		if err := sortBand(context.Background(), entries, make([]bandEntry, c.n), func(context.Context) error { rests++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(entries, want) {
+			t.Fatalf("n=%d: sortBand's order differs from the comparison sort's", c.n)
+		}
+		if min := 4 + 4*(c.n/restSorted); rests < min {
+			t.Errorf("n=%d: %d rests, want at least %d", c.n, rests, min)
+		}
+	}
+	stop := errors.New("stop")
+	if err := sortBand(context.Background(), make([]bandEntry, 10), make([]bandEntry, 10), func(context.Context) error { return stop }); err != stop {
+		t.Errorf("a rest's error: %v", err)
 	}
 }
