@@ -3,9 +3,7 @@ package comments
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,12 +79,6 @@ type ImportResult struct {
 type ImportRef struct {
 	SHA256 string `json:"sha256" bson:"sha256"`
 	Row    int    `json:"row" bson:"row"`
-}
-
-// FileSHA256 is the hex SHA-256 of an import file, as previews report it.
-func FileSHA256(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
 }
 
 // PreviewImport checks every row of an import file for consultation id as

@@ -56,7 +56,7 @@ func (u Upload) bytes() ([]byte, error) {
 	return b, nil
 }
 
-// sha256 is the file's hex SHA-256 (FileSHA256 of its bytes).
+// sha256 is the file's hex SHA-256, the digest a preview reports.
 func (u Upload) sha256() (string, error) {
 	h := sha256.New()
 	if _, err := io.Copy(h, u.section(0)); err != nil {
