@@ -121,7 +121,7 @@ func LinkNear(ctx context.Context, sigs []Signature, threshold float64, verify f
 //
 // The result depends only on the items, threshold and verify's answers.
 // Besides what items hold, it needs about 40 bytes an item. rest (nil:
-// none) is called between steps of the band work, every few hundred
+// none) is called between steps of the band work, every restItems
 // items, so that a caller sharing the machine can pause there; an error
 // from it ends the linking with that error.
 func LinkSketches(ctx context.Context, items Sketches, threshold float64, verify func(ctx context.Context, pairs []Pair) ([]float64, error), rest func(context.Context) error) (*Links, error) {
