@@ -23,7 +23,7 @@ import (
 // page caches (2 MiB per connection, 32 MiB for a bulk import's
 // transaction), the binary's mapped pages, the write-ahead log's index —
 // and that part moves: at a million comments the fixed 200 MiB limit of
-// before left the seed imports at 297–305 MiB. So governMemory sets the
+// before left the seed imports at 296–300 MiB. So governMemory sets the
 // limit to the budget less what is outside Go, as it is now, between
 // minMemoryLimit and maxMemoryLimit. The limit is soft: a live heap above
 // it makes the collector work harder (at most half the CPU), it does not
@@ -92,8 +92,6 @@ func goLimit(budget, outside int64) int64 {
 	return min(max(budget-max(outside, 0), minMemoryLimit), maxMemoryLimit)
 }
 
-var goMemory = []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-
 // outsideGo is the process's resident memory (VmRSS) less what the Go
 // runtime has mapped and not returned to the system: SQLite's allocations
 // (modernc.org/sqlite maps its own), the binary's pages, mapped files. 0
@@ -103,7 +101,8 @@ func outsideGo() int64 {
 	if !ok {
 		return 0
 	}
-	metrics.Read(goMemory)
-	inGo := int64(goMemory[0].Value.Uint64() - goMemory[1].Value.Uint64())
+	m := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(m)
+	inGo := int64(m[0].Value.Uint64() - m[1].Value.Uint64())
 	return max(rss-inGo, 0)
 }
